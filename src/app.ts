@@ -1,0 +1,37 @@
+import { Hono } from 'hono';
+import { compress } from 'hono/compress';
+import { healthRoutes } from './health/routes.ts';
+import { assetRoutes } from './http/assets.ts';
+import type { AppDeps, AppEnv } from './http/env.ts';
+import { notFound, onError } from './http/errors.tsx';
+import { language, languageRoutes } from './http/language.ts';
+import { renderer } from './http/render.tsx';
+import { requestLog } from './http/request-log.ts';
+import { securityHeaders } from './http/security.ts';
+import { meetingRoutes } from './meetings/routes.tsx';
+
+export type { AppDeps, AppEnv } from './http/env.ts';
+
+/** Builds the Hono app from its dependencies. Importing this module starts nothing. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const https = deps.config.publicUrl.protocol === 'https:';
+  const app = new Hono<AppEnv>();
+  app.use(async function provideDeps(c, next) {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use(requestLog(deps.logger));
+  app.use(securityHeaders({ https }));
+  app.use(compress());
+  app.use(language());
+  app.use(renderer());
+
+  app.route('/', healthRoutes());
+  app.route('/', assetRoutes());
+  app.route('/', languageRoutes(https));
+  app.route('/', meetingRoutes());
+
+  app.onError(onError);
+  app.notFound(notFound);
+  return app;
+}

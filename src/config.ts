@@ -1,0 +1,96 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Log levels in increasing severity; a logger prints its level and above. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  readonly port: number;
+  /** postgres://… when set; otherwise the embedded PGlite engine under dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly engine: 'pglite' | 'postgres';
+  readonly dataDir: string;
+  /** The origin users reach the app at; CSRF checks and Secure cookies derive from it. */
+  readonly publicUrl: URL;
+  readonly logLevel: LogLevel;
+  /** Seed and show demo data (with a visible banner). */
+  readonly demo: boolean;
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed. */
+  readonly trustedProxies: readonly string[];
+  readonly production: boolean;
+}
+
+/** A configuration problem, phrased as one line that names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const booleanWords: Record<string, boolean> = {
+  '1': true, true: true, yes: true, on: true,
+  '0': false, false: false, no: false, off: false,
+};
+
+const schema = z.object({
+  PORT: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)
+    .refine((n) => n >= 1 && n <= 65535, 'must be between 1 and 65535').default(3000),
+  DATABASE_URL: z.string().optional().refine(
+    (v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v),
+    'must be a postgres:// or postgresql:// URL',
+  ),
+  DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+  PUBLIC_URL: z.string().optional().refine((v) => {
+    if (v === undefined) return true;
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.pathname === '/' && !u.search;
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// origin such as https://vote.example.gov.cn (no path)'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  DEMO: z.string().optional().refine(
+    (v) => v === undefined || v.toLowerCase() in booleanWords,
+    'must be 1 or 0 (also true/false, yes/no, on/off)',
+  ),
+  TRUSTED_PROXIES: z.string().optional().refine(
+    (v) => v === undefined || v.split(',').map((s) => s.trim()).filter(Boolean).every(isIpAddress),
+    'must be a comma-separated list of IP addresses',
+  ),
+  NODE_ENV: z.string().optional(),
+});
+
+function isIpAddress(s: string): boolean {
+  return z.ipv4().safeParse(s).success || z.ipv6().safeParse(s).success;
+}
+
+/**
+ * Reads the environment once and returns a frozen Config, or throws a ConfigError whose message is
+ * one line naming the first bad variable. Empty strings count as unset, as in most shells' `VAR=`.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`${name} ${issue.message} (got ${JSON.stringify(env[name] ?? '')})`);
+  }
+  const v = parsed.data;
+  const engine = v.DATABASE_URL ? 'postgres' : 'pglite';
+  const publicUrl = new URL(v.PUBLIC_URL ?? `http://localhost:${v.PORT}`);
+  const demo = v.DEMO === undefined ? engine === 'pglite' : booleanWords[v.DEMO.toLowerCase()]!;
+  return Object.freeze({
+    port: v.PORT,
+    databaseUrl: v.DATABASE_URL,
+    engine,
+    dataDir: isAbsolute(v.DATA_DIR) ? v.DATA_DIR : resolve(v.DATA_DIR),
+    publicUrl,
+    logLevel: v.LOG_LEVEL,
+    demo,
+    trustedProxies: Object.freeze((v.TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    production: v.NODE_ENV === 'production',
+  });
+}

@@ -1,0 +1,128 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Columns set by the database on insert and never written by the app afterwards. */
+type CreatedAt = ColumnType<Date, never, never>;
+/** A `date` column, read and written as 'YYYY-MM-DD' on both engines (see createDb). */
+type DateOnly = string;
+/** A jsonb column holding a list of strings. */
+type JsonStrings = ColumnType<string[], string, string>;
+
+export interface TermTable {
+  id: Generated<number>;
+  /** e.g. 龙游县第十四届人民代表大会 */
+  name: string;
+  /** The term's ordinal, e.g. 14 for 第十四届 */
+  ordinal: number;
+  starts_on: DateOnly;
+  ends_on: DateOnly;
+  created_at: CreatedAt;
+}
+
+export interface DepartmentTable {
+  id: Generated<number>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface DeputyTable {
+  id: Generated<number>;
+  term_id: number;
+  /** Stable code the secretariat assigns; re-imports match on it. */
+  code: string;
+  name: string;
+  /** 代表团 */
+  delegation: string;
+  /** Member of the standing committee (常委会组成人员), a possible rating electorate. */
+  standing_committee: Generated<boolean>;
+  /** Personal data: optional, never shown publicly, never logged. */
+  phone: string | null;
+  created_at: CreatedAt;
+}
+
+export interface MeetingTable {
+  id: Generated<number>;
+  term_id: number;
+  /** The official title, e.g. 龙游县第十四届人民代表大会第二次会议 */
+  title: string;
+  /** 第N次会议 */
+  session_ordinal: number;
+  year: number;
+  starts_on: DateOnly;
+  ends_on: DateOnly;
+  /** Deputies vote on shared tablets: sign them out after casting. */
+  shared_tablets: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface CandidateTable {
+  id: Generated<number>;
+  meeting_id: number;
+  /** Order on the ballot, from 1. */
+  ballot_order: number;
+  name: string;
+  category: string;
+  description: string;
+  targets: JsonStrings;
+  /** 总投资, in yuan. */
+  total_investment_yuan: number | null;
+  deadline: DateOnly;
+  lead_department_id: number;
+  lead_official: string;
+  created_at: CreatedAt;
+}
+
+export interface CandidateCoDepartmentTable {
+  candidate_id: number;
+  department_id: number;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  must_change_password: Generated<boolean>;
+  deputy_id: number | null;
+  department_id: number | null;
+  disabled_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface UserRoleTable {
+  user_id: number;
+  role: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Date;
+  actor_user_id: number | null;
+  actor_name: string;
+  action: string;
+  subject: string;
+  details: ColumnType<Record<string, unknown>, string, never>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  terms: TermTable;
+  departments: DepartmentTable;
+  deputies: DeputyTable;
+  meetings: MeetingTable;
+  candidates: CandidateTable;
+  candidate_co_departments: CandidateCoDepartmentTable;
+  users: UserTable;
+  user_roles: UserRoleTable;
+  audit_log: AuditLogTable;
+}
+
+export type Term = Selectable<TermTable>;
+export type Deputy = Selectable<DeputyTable>;
+export type NewDeputy = Insertable<DeputyTable>;
+export type Meeting = Selectable<MeetingTable>;
+export type Candidate = Selectable<CandidateTable>;
+export type CandidateUpdate = Updateable<CandidateTable>;
+export type Department = Selectable<DepartmentTable>;
+export type User = Selectable<UserTable>;
+export type AuditEntry = Selectable<AuditLogTable>;

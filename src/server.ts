@@ -1,0 +1,98 @@
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { createApp } from './app.ts';
+import { systemClock } from './clock.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createDb } from './db/index.ts';
+import { DataDirLockedError } from './db/lock.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasData, seedDemo } from './demo/seed.ts';
+import { createShutdown } from './http/shutdown.ts';
+import { createLogger } from './log.ts';
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/** Prints one line and exits 1: configuration and lock problems are the operator's to fix. */
+function fail(message: string): never {
+  process.stderr.write(`minsheng: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) fail(`configuration error: ${e.message}`);
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let database;
+  try {
+    database = await createDb(config, { logger, holder: 'server' });
+  } catch (e) {
+    if (e instanceof DataDirLockedError) fail(e.message);
+    throw e;
+  }
+  const applied = await migrateToLatest(database.db);
+  if (applied.length) logger.info('migrations applied', { migrations: applied });
+
+  let seeded = false;
+  if (config.demo && !(await hasData(database.db))) {
+    seeded = await seedDemo(database.db, systemClock);
+    if (seeded) logger.info('demo data created');
+  }
+
+  const shutdown = createShutdown();
+  const app = createApp({ database, config, clock: systemClock, logger, shutdown });
+  const server = serve({ fetch: app.fetch, port: config.port }, () => {
+    const ms = Math.round(performance.now() - startedAt);
+    logger.info('listening', { url: config.publicUrl.origin, port: config.port, db: database.engine, demo: config.demo, startupMs: ms });
+    const lines = [``, `  民生实事项目票决 minsheng is running at ${config.publicUrl.origin}/  (${database.engine}${database.engine === 'pglite' ? `, ${config.dataDir}` : ''}, ready in ${ms} ms)`];
+    if (config.demo) {
+      lines.push(`  Demo data${seeded ? ' created' : ''}: sign in with password "${DEMO_PASSWORD}" as`);
+      for (const a of DEMO_ACCOUNTS) lines.push(`    ${a.username.padEnd(10)} ${a.roles.join(', ')}  ${a.displayName}`);
+    }
+    if (database.engine === 'pglite') lines.push('  Embedded database: for trying out and small meetings. For a real vote use DATABASE_URL=postgres://…');
+    process.stdout.write(lines.join('\n') + '\n\n');
+  }) as Server;
+  server.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE') {
+      void database.close().finally(() => fail(`PORT ${config.port} is already in use; set PORT to a free port`));
+    } else {
+      logger.error('server error', { err: e });
+    }
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => {
+      logger.error('shutdown deadline passed; exiting with requests still open');
+      server.closeAllConnections();
+      void database.close().finally(() => process.exit(1));
+    }, SHUTDOWN_DEADLINE_MS);
+    force.unref();
+    shutdown.begin();
+    // Stop accepting; in-flight requests finish; idle keep-alive sockets are closed as they free up.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    await closed;
+    clearInterval(idle);
+    await database.close();
+    clearTimeout(force);
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`minsheng: start-up failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

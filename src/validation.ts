@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+import type { MessageKey } from './i18n/index.ts';
+
+/** One problem with submitted input: the field and a dictionary key for the message. */
+export interface FieldIssue {
+  field: string;
+  key: MessageKey;
+}
+
+/** Input that breaks a rule; nothing was written. Routes render `issues` next to their fields. */
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+  constructor(readonly issues: FieldIssue[]) {
+    super(`invalid input: ${issues.map((i) => `${i.field} (${i.key})`).join(', ')}`);
+  }
+}
+
+/** Parses with a schema whose messages are dictionary keys; throws ValidationError listing them all. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  throw new ValidationError(r.error.issues.map((i) => ({
+    field: i.path.join('.') || '(input)',
+    key: (i.message.startsWith('validation.') ? i.message : 'validation.invalid') as MessageKey,
+  })));
+}

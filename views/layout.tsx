@@ -1,0 +1,63 @@
+import type { Child } from 'hono/jsx';
+import { assetUrl } from '../src/http/assets.ts';
+import type { ViewContext } from './context.ts';
+
+export interface LayoutProps {
+  v: ViewContext;
+  title: string;
+  /** The current path, so the language switch returns here. */
+  path: string;
+  demo: boolean;
+  children?: Child;
+}
+
+/** The page shell: skip link, demo banner, header with navigation and language switch, footer. */
+export function Layout({ v, title, path, demo, children }: LayoutProps) {
+  const { t, lang } = v;
+  const other = lang === 'zh-CN' ? 'en' : 'zh-CN';
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${t('site.name')}`}</title>
+        <meta name="htmx-config" content='{"includeIndicatorCSS":true}' />
+        <link rel="stylesheet" href={assetUrl('app.css')} />
+        <script src={assetUrl('htmx.min.js')} defer></script>
+        <script src={assetUrl('app.js')} defer></script>
+      </head>
+      <body>
+        <a class="skip-link" href="#main">{t('nav.skip')}</a>
+        {demo && <p class="demo-banner">{t('demo.banner')}</p>}
+        <header class="site-header">
+          <div class="wrap site-header__inner">
+            <a class="brand" href="/">
+              <span class="brand__name">{t('site.name')}</span>
+              <span class="brand__tagline">{t('site.tagline')}</span>
+            </a>
+            <nav aria-label={t('nav.main')} class="site-nav">
+              <a href="/">{t('nav.home')}</a>
+              <a
+                href={`/lang/${other}?next=${encodeURIComponent(path)}`}
+                lang={other}
+                hreflang={other}
+                aria-label={t('nav.switchLanguageLabel')}
+                class="lang-switch"
+              >
+                {t('nav.switchLanguage')}
+              </a>
+            </nav>
+          </div>
+        </header>
+        <main id="main" class="wrap" tabindex={-1}>
+          {children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p>{t('footer.about')}</p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,29 @@
+import { formatDate } from '../../src/i18n/index.ts';
+import type { CandidateView } from '../../src/meetings/store.ts';
+import { categoryLabel, Money } from '../components/candidates.tsx';
+import type { ViewContext } from '../context.ts';
+
+export function CandidatePage({ v, candidate: c }: { v: ViewContext; candidate: CandidateView }) {
+  const { t, lang } = v;
+  return (
+    <article aria-labelledby="candidate-title">
+      <nav aria-label="breadcrumb" class="breadcrumb">
+        <a href="/">{t('nav.home')}</a> › <a href={`/meetings/${c.meetingId}`}>{c.meetingTitle}</a>
+      </nav>
+      <p class="eyebrow">{t('candidate.number', { n: c.ballotOrder })} · {categoryLabel(v, c.category)}</p>
+      <h1 id="candidate-title">{c.name}</h1>
+      <dl class="facts facts--wide">
+        <div><dt>{t('candidate.leadDepartment')}</dt><dd>{c.leadDepartment}</dd></div>
+        <div><dt>{t('candidate.coDepartments')}</dt><dd>{c.coDepartments.length ? c.coDepartments.join('、') : t('candidate.none')}</dd></div>
+        <div><dt>{t('candidate.leadOfficial')}</dt><dd>{c.leadOfficial}</dd></div>
+        <div><dt>{t('candidate.investment')}</dt><dd><Money v={v} yuan={c.totalInvestmentYuan} /></dd></div>
+        <div><dt>{t('candidate.deadline')}</dt><dd>{formatDate(lang, c.deadline)}</dd></div>
+      </dl>
+      <h2>{t('candidate.targets')}</h2>
+      <ul class="targets">{c.targets.map((x) => <li>{x}</li>)}</ul>
+      <h2>{t('candidate.description')}</h2>
+      {c.description.split(/\n{2,}/).map((para) => <p>{para}</p>)}
+      <p><a href={`/meetings/${c.meetingId}`}>{t('candidate.backToMeeting', { meeting: c.meetingTitle })}</a></p>
+    </article>
+  );
+}
