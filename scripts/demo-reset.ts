@@ -1,0 +1,20 @@
+// npm run demo:reset: empties every table and builds the demo data again.
+import { systemClock } from '../src/clock.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { seedDemo, truncateAll } from '../src/demo/seed.ts';
+import { exitWith, openForCli, runCli } from './cli.ts';
+
+runCli(async () => {
+  const { config, database } = await openForCli('demo:reset');
+  try {
+    if (database.engine === 'postgres' && !config.demo) {
+      exitWith('refusing to erase a PostgreSQL database without DEMO=1 (demo:reset deletes all data)');
+    }
+    await migrateToLatest(database.db);
+    await truncateAll(database.db);
+    await seedDemo(database.db, systemClock);
+    console.log('demo data rebuilt');
+  } finally {
+    await database.close();
+  }
+});

@@ -1,0 +1,22 @@
+// npm run migrate [-- --down]: applies pending migrations (or reverts the latest one).
+import { createMigrator, migrateToLatest } from '../src/db/migrate.ts';
+import { exitWith, openForCli, runCli } from './cli.ts';
+
+runCli(async () => {
+  const down = process.argv.includes('--down');
+  const { database } = await openForCli('migrate');
+  try {
+    if (down) {
+      const { error, results } = await createMigrator(database.db).migrateDown();
+      if (error) exitWith(`reverting failed: ${(error as Error).message}`);
+      for (const r of results ?? []) console.log(`reverted ${r.migrationName}`);
+      if (!results?.length) console.log('nothing to revert');
+    } else {
+      const applied = await migrateToLatest(database.db);
+      for (const m of applied) console.log(`applied ${m}`);
+      console.log(applied.length ? `${applied.length} migration(s) applied` : 'database is up to date');
+    }
+  } finally {
+    await database.close();
+  }
+});

@@ -1,0 +1,333 @@
+/**
+ * Browser-test harness: the real server as a child process, Debian's Chromium via playwright-core,
+ * axe-core for accessibility and the Nu Html Checker (vnu.jar on the system Java) for HTML validity.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Result as AxeResult, RunOptions as AxeRunOptions } from 'axe-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+
+/** The repository root: the server runs from here exactly as `npm start` runs it. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+const HEALTH_DEADLINE_MS = 60_000;
+const STOP_DEADLINE_MS = 15_000;
+/** Keep only the tail of a chatty child's output for error messages. */
+const OUTPUT_LIMIT = 64 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+export interface RunningServer {
+  /** The origin, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  /** Everything the child wrote to stdout and stderr so far (the tail, if it was long). */
+  output(): string;
+  /** SIGTERM, wait for exit (SIGKILL after 15 s), then remove the data directory. */
+  stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago: listen on 0, read the port, close. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      if (address === null || typeof address === 'string') {
+        probe.close();
+        reject(new Error('could not read the probe port'));
+        return;
+      }
+      probe.close(() => resolve(address.port));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Starts `node --import tsx src/server.ts` (the production entry point) on a free port with a fresh
+ * PGlite data directory and demo data, and waits until GET /healthz answers 200.
+ * `env` overrides anything, including PORT, DATA_DIR and DEMO.
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'minsheng-e2e-'));
+  const url = `http://127.0.0.1:${port}`;
+  const inherited: NodeJS.ProcessEnv = { ...process.env };
+  // A developer's DATABASE_URL must not point browser tests at a real database: PGlite unless asked.
+  delete inherited.DATABASE_URL;
+  const childEnv: NodeJS.ProcessEnv = {
+    ...inherited,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    DEMO: '1',
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: url,
+    ...env,
+  };
+
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    if (output.length > OUTPUT_LIMIT) output = output.slice(-OUTPUT_LIMIT);
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: repoRoot,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exit = exited(child);
+
+  const cleanUp = () => rmSync(dataDir, { recursive: true, force: true });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS);
+      await exit;
+      clearTimeout(timer);
+    }
+    cleanUp();
+  };
+
+  const deadline = Date.now() + HEALTH_DEADLINE_MS;
+  let lastProblem = 'no answer yet';
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      cleanUp();
+      throw new Error(`the server exited (code ${child.exitCode}, signal ${child.signalCode}) before /healthz answered 200:\n${output}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`/healthz did not answer 200 within ${HEALTH_DEADLINE_MS / 1000} s (${lastProblem}):\n${output}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      await res.body?.cancel();
+      if (res.status === 200) break;
+      lastProblem = `last status ${res.status}`;
+    } catch (e) {
+      lastProblem = e instanceof Error ? e.message : String(e);
+    }
+    await Promise.race([exit, new Promise((r) => setTimeout(r, 150))]);
+  }
+
+  return { url, output: () => output, stop };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The browser
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Debian's Chromium (never a downloaded one); CHROMIUM_PATH overrides the location. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+}
+
+export interface PageErrors {
+  /** Console errors and uncaught exceptions since the last `clear()`, one line each. */
+  readonly errors: string[];
+  clear(): void;
+  dispose(): void;
+}
+
+/**
+ * Records console errors (including CSP violations and failed sub-resources, which Chromium logs
+ * as console errors) and uncaught page exceptions.
+ */
+export function watchPageErrors(page: Page): PageErrors {
+  const errors: string[] = [];
+  const onConsole = (msg: import('playwright-core').ConsoleMessage) => {
+    if (msg.type() !== 'error') return;
+    const loc = msg.location();
+    errors.push(`console.error: ${msg.text()}${loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
+  };
+  const onPageError = (err: Error) => errors.push(`page error: ${err.message}`);
+  page.on('console', onConsole);
+  page.on('pageerror', onPageError);
+  return {
+    errors,
+    clear: () => void errors.splice(0),
+    dispose: () => {
+      page.off('console', onConsole);
+      page.off('pageerror', onPageError);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility (axe-core)
+
+let axeSource: string | undefined;
+
+/** What a violation boils down to, serialisable and small. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null | undefined;
+  help: string;
+  helpUrl: string;
+  nodes: { target: string; html: string; failureSummary: string | undefined }[];
+}
+
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * Runs axe-core on the page's current document against WCAG 2.1 A and AA. The source is injected
+ * with `page.evaluate` because the Content-Security-Policy (rightly) blocks `addScriptTag`.
+ */
+export async function checkAccessibility(page: Page): Promise<AxeViolation[]> {
+  axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const present = await page.evaluate(() => 'axe' in globalThis);
+  if (!present) await page.evaluate(axeSource);
+  const options: AxeRunOptions = { runOnly: { type: 'tag', values: AXE_TAGS }, resultTypes: ['violations'] };
+  const violations = await page.evaluate(async (opts) => {
+    const axe = (globalThis as unknown as { axe: typeof import('axe-core') }).axe;
+    const results = await axe.run(document, opts);
+    return results.violations.map((v: AxeResult) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target.map(String).join(' '), html: n.html, failureSummary: n.failureSummary })),
+    }));
+  }, options);
+  return violations;
+}
+
+/** Violations as readable lines for an assertion message: rule, impact, help, each element. */
+export function formatViolations(violations: AxeViolation[], where = ''): string {
+  return violations.map((v) => [
+    `${where ? `${where}: ` : ''}[${v.impact ?? 'n/a'}] ${v.id}: ${v.help} (${v.helpUrl})`,
+    ...v.nodes.map((n) => `    ${n.target}  ${n.html.length > 160 ? `${n.html.slice(0, 160)}…` : n.html}`),
+  ].join('\n')).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML validity (Nu Html Checker)
+
+export interface NuMessage {
+  type: string;
+  subType?: string;
+  message: string;
+  extract?: string;
+  lastLine?: number;
+  firstColumn?: number;
+  lastColumn?: number;
+}
+
+export interface HtmlDocument {
+  /** Where the document came from; used only to report. */
+  url: string;
+  html: string;
+}
+
+/** The jar inside the vnu-jar package (its default export is the path as a String object). */
+export function vnuJarPath(): string {
+  return String(require('vnu-jar'));
+}
+
+/** htmx attributes (hx-*, data-hx-*) are the app's business, not the HTML spec's. */
+const HTMX_ATTRIBUTE = /attribute\s+[“"](?:data-)?hx-/i;
+
+function isReportable(m: NuMessage): boolean {
+  if (m.type !== 'error' && m.type !== 'non-document-error') return false;
+  return !HTMX_ATTRIBUTE.test(m.message);
+}
+
+/**
+ * Validates many documents with ONE Java process (the JVM takes about a second to start): each is
+ * written to `<index>.html` in a temporary directory and the messages are mapped back by file name.
+ * Returns the errors per document URL (an empty list for a valid document); warnings and info are
+ * left out, and so are messages about htmx attributes.
+ */
+export async function validateHtmlBatch(docs: HtmlDocument[]): Promise<Map<string, NuMessage[]>> {
+  const byUrl = new Map<string, NuMessage[]>(docs.map((d) => [d.url, []]));
+  if (docs.length === 0) return byUrl;
+  const dir = mkdtempSync(join(tmpdir(), 'minsheng-vnu-'));
+  try {
+    const files = docs.map((d, i) => {
+      const file = join(dir, `${i}.html`);
+      writeFileSync(file, d.html);
+      return file;
+    });
+    const args = [
+      '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss4m',
+      '-jar', vnuJarPath(),
+      '--format', 'json', '--stdout', '--exit-zero-always', '--errors-only', '--no-langdetect', '--html',
+      ...files,
+    ];
+    const { code, stdout, stderr } = await run(process.env.JAVA || 'java', args);
+    let report: { messages?: (NuMessage & { url?: string })[] };
+    try {
+      report = JSON.parse(stdout) as typeof report;
+    } catch {
+      throw new Error(`the Nu Html Checker gave no JSON (exit ${code}):\n${stderr}\n${stdout.slice(0, 2000)}`);
+    }
+    for (const m of report.messages ?? []) {
+      if (!isReportable(m)) continue;
+      const index = m.url ? Number(basename(new URL(m.url).pathname, '.html')) : NaN;
+      const doc = docs[index];
+      if (!doc) throw new Error(`the Nu Html Checker reported on an unknown document: ${JSON.stringify(m)}`);
+      byUrl.get(doc.url)!.push(m);
+    }
+    return byUrl;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Validates one document; prefer `validateHtmlBatch` when there are several. */
+export async function validateHtml(html: string, url: string): Promise<NuMessage[]> {
+  return (await validateHtmlBatch([{ url, html }])).get(url) ?? [];
+}
+
+/** Nu errors as readable lines: url:line:column message, and the offending extract. */
+export function formatNuMessages(url: string, messages: NuMessage[]): string {
+  return messages.map((m) => {
+    const extract = m.extract ? `\n    ${m.extract.replace(/\s+/g, ' ').trim()}` : '';
+    return `${url}:${m.lastLine ?? '?'}:${m.firstColumn ?? m.lastColumn ?? '?'} ${m.message}${extract}`;
+  }).join('\n');
+}
+
+function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({
+      code,
+      stdout: Buffer.concat(out).toString('utf8'),
+      stderr: Buffer.concat(err).toString('utf8'),
+    }));
+  });
+}
