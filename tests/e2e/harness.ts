@@ -229,6 +229,32 @@ export function formatViolations(violations: AxeViolation[], where = ''): string
   ].join('\n')).join('\n');
 }
 
+/**
+ * Violations found on many pages, grouped by rule and element so that a defect in the layout reads
+ * as one entry listing the pages rather than one entry per page.
+ */
+export function summarizeViolations(found: { where: string; violations: AxeViolation[] }[]): string[] {
+  const groups = new Map<string, { violation: AxeViolation; target: string; html: string; pages: string[] }>();
+  for (const { where, violations } of found) {
+    for (const v of violations) {
+      for (const n of v.nodes) {
+        const key = `${v.id}\u0000${n.target}`;
+        const group = groups.get(key) ?? { violation: v, target: n.target, html: n.html, pages: [] };
+        group.pages.push(where);
+        groups.set(key, group);
+      }
+    }
+  }
+  return [...groups.values()].map(({ violation: v, target, html, pages }) => {
+    const shown = pages.length > 8 ? `${pages.slice(0, 8).join(', ')} and ${pages.length - 8} more` : pages.join(', ');
+    return [
+      `axe [${v.impact ?? 'n/a'}] ${v.id}: ${v.help} (${v.helpUrl})`,
+      `    element ${target}  ${html.length > 200 ? `${html.slice(0, 200)}…` : html}`,
+      `    on ${pages.length} page(s): ${shown}`,
+    ].join('\n');
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTML validity (Nu Html Checker)
 
