@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Result as AxeResult, RunOptions as AxeRunOptions } from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 
@@ -164,7 +164,7 @@ export interface PageErrors {
  */
 export function watchPageErrors(page: Page): PageErrors {
   const errors: string[] = [];
-  const onConsole = (msg: import('playwright-core').ConsoleMessage) => {
+  const onConsole = (msg: ConsoleMessage) => {
     if (msg.type() !== 'error') return;
     const loc = msg.location();
     errors.push(`console.error: ${msg.text()}${loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
