@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { healthRoutes } from './health/routes.ts';
-import { assetRoutes } from './http/assets.ts';
+import { assetRoutes, assetUrl } from './http/assets.ts';
 import type { AppDeps, AppEnv } from './http/env.ts';
 import { notFound, onError } from './http/errors.tsx';
 import { language, languageRoutes } from './http/language.ts';
@@ -30,6 +30,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', assetRoutes());
   app.route('/', languageRoutes(https));
   app.route('/', meetingRoutes());
+  // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
+  app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 
   app.onError(onError);
   app.notFound(notFound);

@@ -7,10 +7,18 @@ import { createDb } from './db/index.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasData, seedDemo } from './demo/seed.ts';
+import { isDatabaseUnavailable } from './http/errors.tsx';
 import { createShutdown } from './http/shutdown.ts';
 import { createLogger } from './log.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/** Where the database is, without credentials, for messages. */
+function describeDatabase(url: string | undefined): string {
+  if (!url) return 'the embedded data directory';
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+}
 
 /** Prints one line and exits 1: configuration and lock problems are the operator's to fix. */
 function fail(message: string): never {
@@ -36,7 +44,16 @@ async function main(): Promise<void> {
     if (e instanceof DataDirLockedError) fail(e.message);
     throw e;
   }
-  const applied = await migrateToLatest(database.db);
+  let applied: string[];
+  try {
+    applied = await migrateToLatest(database.db);
+  } catch (e) {
+    await database.close();
+    if (isDatabaseUnavailable(e) || isDatabaseUnavailable((e as Error).cause)) {
+      fail(`cannot reach the database at ${describeDatabase(config.databaseUrl)}: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}`);
+    }
+    throw e;
+  }
   if (applied.length) logger.info('migrations applied', { migrations: applied });
 
   let seeded = false;

@@ -22,6 +22,7 @@ export function Layout({ v, title, path, demo, children }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${t('site.name')}`}</title>
         <meta name="htmx-config" content='{"includeIndicatorCSS":true}' />
+        <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('app.css')} />
         <script src={assetUrl('htmx.min.js')} defer></script>
         <script src={assetUrl('app.js')} defer></script>
@@ -37,14 +38,10 @@ export function Layout({ v, title, path, demo, children }: LayoutProps) {
             </a>
             <nav aria-label={t('nav.main')} class="site-nav">
               <a href="/">{t('nav.home')}</a>
-              <a
-                href={`/lang/${other}?next=${encodeURIComponent(path)}`}
-                lang={other}
-                hreflang={other}
-                aria-label={t('nav.switchLanguageLabel')}
-                class="lang-switch"
-              >
-                {t('nav.switchLanguage')}
+              {/* The accessible name contains the visible text (WCAG 2.5.3), each part in its own language. */}
+              <a href={`/lang/${other}?next=${encodeURIComponent(path)}`} hreflang={other} class="lang-switch">
+                <span class="visually-hidden">{t('nav.switchLanguageLabel')}</span>
+                <span lang={other}>{t('nav.switchLanguage')}</span>
               </a>
             </nav>
           </div>

@@ -18,6 +18,7 @@ const viewsAssets = (name: string) => fileURLToPath(new URL(`../../views/assets/
 const SOURCES: Record<string, { path: () => string; type: string }> = {
   'app.css': { path: () => viewsAssets('app.css'), type: 'text/css; charset=utf-8' },
   'app.js': { path: () => viewsAssets('app.js'), type: 'text/javascript; charset=utf-8' },
+  'favicon.svg': { path: () => viewsAssets('favicon.svg'), type: 'image/svg+xml' },
   'htmx.min.js': { path: () => require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
 };
 

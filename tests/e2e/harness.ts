@@ -2,132 +2,18 @@
  * Browser-test harness: the real server as a child process, Debian's Chromium via playwright-core,
  * axe-core for accessibility and the Nu Html Checker (vnu.jar on the system Java) for HTML validity.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Result as AxeResult, RunOptions as AxeRunOptions } from 'axe-core';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 
-/** The repository root: the server runs from here exactly as `npm start` runs it. */
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-const HEALTH_DEADLINE_MS = 60_000;
-const STOP_DEADLINE_MS = 15_000;
-/** Keep only the tail of a chatty child's output for error messages. */
-const OUTPUT_LIMIT = 64 * 1024;
-
-// ---------------------------------------------------------------------------------------------
-// The server
-
-export interface RunningServer {
-  /** The origin, e.g. http://127.0.0.1:41234 (no trailing slash). */
-  url: string;
-  /** Everything the child wrote to stdout and stderr so far (the tail, if it was long). */
-  output(): string;
-  /** SIGTERM, wait for exit (SIGKILL after 15 s), then remove the data directory. */
-  stop(): Promise<void>;
-}
-
-/** A port that was free a moment ago: listen on 0, read the port, close. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      if (address === null || typeof address === 'string') {
-        probe.close();
-        reject(new Error('could not read the probe port'));
-        return;
-      }
-      probe.close(() => resolve(address.port));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-/**
- * Starts `node --import tsx src/server.ts` (the production entry point) on a free port with a fresh
- * PGlite data directory and demo data, and waits until GET /healthz answers 200.
- * `env` overrides anything, including PORT, DATA_DIR and DEMO.
- */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'minsheng-e2e-'));
-  const url = `http://127.0.0.1:${port}`;
-  const inherited: NodeJS.ProcessEnv = { ...process.env };
-  // A developer's DATABASE_URL must not point browser tests at a real database: PGlite unless asked.
-  delete inherited.DATABASE_URL;
-  const childEnv: NodeJS.ProcessEnv = {
-    ...inherited,
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    DEMO: '1',
-    LOG_LEVEL: 'warn',
-    PUBLIC_URL: url,
-    ...env,
-  };
-
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-    if (output.length > OUTPUT_LIMIT) output = output.slice(-OUTPUT_LIMIT);
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: repoRoot,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exit = exited(child);
-
-  const cleanUp = () => rmSync(dataDir, { recursive: true, force: true });
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS);
-      await exit;
-      clearTimeout(timer);
-    }
-    cleanUp();
-  };
-
-  const deadline = Date.now() + HEALTH_DEADLINE_MS;
-  let lastProblem = 'no answer yet';
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      cleanUp();
-      throw new Error(`the server exited (code ${child.exitCode}, signal ${child.signalCode}) before /healthz answered 200:\n${output}`);
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`/healthz did not answer 200 within ${HEALTH_DEADLINE_MS / 1000} s (${lastProblem}):\n${output}`);
-    }
-    try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      await res.body?.cancel();
-      if (res.status === 200) break;
-      lastProblem = `last status ${res.status}`;
-    } catch (e) {
-      lastProblem = e instanceof Error ? e.message : String(e);
-    }
-    await Promise.race([exit, new Promise((r) => setTimeout(r, 150))]);
-  }
-
-  return { url, output: () => output, stop };
-}
+// The server as a child process: one implementation, shared with the fault tests.
+export { freePort, ROOT as repoRoot, startServer, type RunningServer } from '../support/server-process.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The browser

@@ -35,54 +35,78 @@ export function runTs(entry: string, env: Record<string, string | undefined>, ar
 }
 
 export interface RunningServer {
+  /** The origin, e.g. http://127.0.0.1:41234 (no trailing slash). */
   url: string;
   dataDir: string;
   child: ChildProcess;
+  /** Everything the child wrote to stdout and stderr so far (the tail, if it was long). */
   output(): string;
-  /** Sends SIGTERM and resolves with the exit code once the process is gone. */
+  /** Sends the signal (SIGKILL after 15 s), waits for exit, removes a data directory it made. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
+const HEALTH_DEADLINE_MS = 60_000;
+const STOP_DEADLINE_MS = 15_000;
+const OUTPUT_LIMIT = 64 * 1024;
+
 /**
- * Starts the real server in its own process on a free port with a fresh DATA_DIR (unless given) and
- * waits for /healthz to answer 200.
+ * Starts the real server (`node --import tsx src/server.ts`, as the container does) on a free port
+ * with a fresh DATA_DIR unless one is given, and waits until GET /healthz answers 200. A developer's
+ * DATABASE_URL is not inherited: PGlite unless `env` names a database.
  */
 export async function startServer(env: Record<string, string | undefined> = {}): Promise<RunningServer> {
   const port = await freePort();
+  const ownDataDir = env.DATA_DIR === undefined;
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'minsheng-server-'));
   const url = `http://127.0.0.1:${port}`;
+  const inherited: NodeJS.ProcessEnv = { ...process.env };
+  delete inherited.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: 'warn', ...env },
+    env: { ...inherited, PORT: String(port), DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
+  const collect = (d: Buffer) => {
+    out += d.toString('utf8');
+    if (out.length > OUTPUT_LIMIT) out = out.slice(-OUTPUT_LIMIT);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
   let gone = false;
   void exited.then(() => { gone = true; });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (gone) throw new Error(`server exited during start-up:\n${out}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).status === 200) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`server did not become healthy in 60 s:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url, dataDir, child,
-    output: () => out,
-    async stop(signal = 'SIGTERM') {
-      const started = Date.now();
-      if (!gone) child.kill(signal);
-      const r = await exited;
-      if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
-      return { ...r, ms: Date.now() - started };
-    },
+  const cleanUp = () => { if (ownDataDir) rmSync(dataDir, { recursive: true, force: true }); };
+  const stop: RunningServer['stop'] = async (signal = 'SIGTERM') => {
+    const started = Date.now();
+    if (!gone) child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS);
+    const r = await exited;
+    clearTimeout(timer);
+    cleanUp();
+    return { ...r, ms: Date.now() - started };
   };
+
+  const deadline = Date.now() + HEALTH_DEADLINE_MS;
+  let lastProblem = 'no answer yet';
+  for (;;) {
+    if (gone) {
+      cleanUp();
+      throw new Error(`server exited during start-up:\n${out}`);
+    }
+    if (Date.now() > deadline) {
+      await stop('SIGKILL');
+      throw new Error(`/healthz did not answer 200 within ${HEALTH_DEADLINE_MS / 1000} s (${lastProblem}):\n${out}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      await res.body?.cancel();
+      if (res.status === 200) break;
+      lastProblem = `last status ${res.status}`;
+    } catch (e) {
+      lastProblem = e instanceof Error ? e.message : String(e);
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 150))]);
+  }
+  return { url, dataDir, child, output: () => out, stop };
 }

@@ -7,7 +7,7 @@ export const en: Record<MessageKey, string> = {
   'nav.home': 'Home',
   'nav.main': 'Main navigation',
   'nav.switchLanguage': '中文',
-  'nav.switchLanguageLabel': 'Switch to Chinese',
+  'nav.switchLanguageLabel': 'Switch language: ',
   'demo.banner': 'Demo data: the deputies, amounts and vote counts on this site are illustrative, not real.',
   'footer.about': "Information system for the people's congress deputies' vote on livelihood projects. Candidates, results and progress are public.",
   'footer.health': 'System status',

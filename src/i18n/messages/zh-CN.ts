@@ -6,7 +6,7 @@ export const zhCN = {
   'nav.home': '首页',
   'nav.main': '主导航',
   'nav.switchLanguage': 'English',
-  'nav.switchLanguageLabel': '切换到英文',
+  'nav.switchLanguageLabel': '切换语言:',
   'demo.banner': '演示数据:本站的代表姓名、金额与票数均为示意,并非真实信息。',
   'footer.about': '民生实事项目人大代表票决制信息系统。候选项目、票决结果和实施进度向社会公开。',
   'footer.health': '系统状态',
