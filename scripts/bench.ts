@@ -1,0 +1,114 @@
+// npm run bench: measures what users wait for, each figure against a ceiling measured in the same run.
+//  1. cold start of the server (spawn → /healthz 200) on an empty and on an existing data directory;
+//  2. the public home page through the whole app (routing, middleware, SQL, rendering) against the
+//     ceiling of the same SQL queries alone, on PGlite and (with TEST_DATABASE_URL) PostgreSQL;
+//  3. the same page over a real port with concurrent clients.
+// Results print as a Markdown table; BENCHMARKS.md keeps the latest.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../src/app.ts';
+import { fixedClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
+import { createMemoryPglite, type DbHandle, wrapPglite } from '../src/db/index.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { seedDemo } from '../src/demo/seed.ts';
+import { createShutdown } from '../src/http/shutdown.ts';
+import { silentLogger } from '../src/log.ts';
+import { listCandidates, listMeetings } from '../src/meetings/store.ts';
+import { openPostgresClone } from '../tests/support/postgres.ts';
+import { startServer } from '../tests/support/server-process.ts';
+
+const rows: string[] = [];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number, d = 1) => n.toFixed(d);
+
+async function coldStart(runs: number) {
+  const empty: number[] = [];
+  const existing: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'minsheng-bench-'));
+    for (const into of [empty, existing]) {
+      const t0 = performance.now();
+      const s = await startServer({ DATA_DIR: dir, DEMO: '1', LOG_LEVEL: 'warn' });
+      into.push(performance.now() - t0);
+      await s.stop();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  rows.push(`| cold start, empty data dir (migrate + demo seed) | ${fmt(median(empty) / 1000, 2)} s | median of ${runs} | spawn → /healthz 200 |`);
+  rows.push(`| cold start, existing data dir | ${fmt(median(existing) / 1000, 2)} s | median of ${runs} | ratio to empty: ${fmt(median(existing) / median(empty), 2)} |`);
+}
+
+async function timeLoop(n: number, body: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < Math.min(50, n); i++) await body(); // warm-up
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await body();
+  return (performance.now() - t0) / n;
+}
+
+async function homePage(name: string, database: DbHandle, n: number) {
+  await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+  const config = loadConfig({ DATA_DIR: '/nonexistent', DEMO: '1' });
+  const app = createApp({ database, config, clock: fixedClock('2024-01-15T00:00:00Z'), logger: silentLogger, shutdown: createShutdown() });
+  const ceiling = await timeLoop(n, async () => {
+    const [current] = await listMeetings(database.db);
+    await listCandidates(database.db, current!.id);
+  });
+  const full = await timeLoop(n, async () => {
+    const res = await app.request('/');
+    await res.text();
+  });
+  rows.push(`| GET / in-process, ${name} | ${fmt(full, 2)} ms | ceiling (same SQL, no HTTP) ${fmt(ceiling, 2)} ms | app / ceiling = ${fmt(full / ceiling, 2)} |`);
+}
+
+async function overPort(concurrency: number, seconds: number) {
+  const s = await startServer({ DEMO: '1', LOG_LEVEL: 'warn' });
+  try {
+    let done = 0;
+    const until = performance.now() + seconds * 1000;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const res = await fetch(`${s.url}/`);
+        await res.text();
+        done++;
+      }
+    }));
+    const health = await (async () => {
+      let k = 0;
+      const until2 = performance.now() + seconds * 1000;
+      await Promise.all(Array.from({ length: concurrency }, async () => {
+        while (performance.now() < until2) {
+          const res = await fetch(`${s.url}/healthz`);
+          await res.text();
+          k++;
+        }
+      }));
+      return k / seconds;
+    })();
+    const rps = done / seconds;
+    rows.push(`| GET / over a real port, PGlite, ${concurrency} clients | ${fmt(rps, 0)} req/s | ceiling: GET /healthz (one trivial query) ${fmt(health, 0)} req/s | page / ceiling = ${fmt(rps / health, 2)} |`);
+  } finally {
+    await s.stop();
+  }
+}
+
+const quick = process.argv.includes('--quick');
+await coldStart(quick ? 1 : 3);
+{
+  const pglite = wrapPglite(await createMemoryPglite());
+  await migrateToLatest(pglite.db);
+  await homePage('PGlite', pglite, quick ? 100 : 500);
+  await pglite.close();
+}
+if (process.env.TEST_DATABASE_URL) {
+  // A database of its own on that server, dropped afterwards: the bench never touches existing data.
+  const pg = await openPostgresClone(process.env.TEST_DATABASE_URL, null, process.pid);
+  await migrateToLatest(pg.db);
+  await homePage('PostgreSQL', pg, quick ? 100 : 500);
+  await pg.close();
+}
+await overPort(8, quick ? 3 : 10);
+
+console.log(`\n| measure | result | ceiling / basis | ratio |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n`);
+console.log(`node ${process.version}, ${new Date().toISOString()}`);
