@@ -1,4 +1,9 @@
 import { Hono } from 'hono';
+import { csrf } from 'hono/csrf';
+import { adminRoutes } from './admin/routes.tsx';
+import { authorize, formsOnly, loadSession } from './auth/middleware.ts';
+import { authRoutes } from './auth/routes.tsx';
+import { bodyLimits } from './http/body-limits.ts';
 import { compress } from 'hono/compress';
 import { healthRoutes } from './health/routes.ts';
 import { assetRoutes, assetUrl } from './http/assets.ts';
@@ -25,11 +30,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(compress());
   app.use(language());
   app.use(renderer());
+  app.use(bodyLimits());
+  // Origin / Sec-Fetch-Site must match on every form post; other content types are refused outright.
+  app.use(csrf({ origin: deps.config.publicUrl.origin }));
+  app.use(formsOnly());
+  app.use(loadSession());
+  app.use(authorize());
 
   app.route('/', healthRoutes());
   app.route('/', assetRoutes());
   app.route('/', languageRoutes(https));
   app.route('/', meetingRoutes());
+  app.route('/', authRoutes());
+  app.route('/', adminRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 

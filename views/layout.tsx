@@ -4,6 +4,8 @@ import type { ViewContext } from './context.ts';
 
 export interface LayoutProps {
   v: ViewContext;
+  /** The signed-in person, for the account links; null for the public. */
+  user: { displayName: string; roles: readonly string[] } | null;
   title: string;
   /** The current path, so the language switch returns here. */
   path: string;
@@ -12,7 +14,7 @@ export interface LayoutProps {
 }
 
 /** The page shell: skip link, demo banner, header with navigation and language switch, footer. */
-export function Layout({ v, title, path, demo, children }: LayoutProps) {
+export function Layout({ v, user, title, path, demo, children }: LayoutProps) {
   const { t, lang } = v;
   const other = lang === 'zh-CN' ? 'en' : 'zh-CN';
   return (
@@ -38,6 +40,13 @@ export function Layout({ v, title, path, demo, children }: LayoutProps) {
             </a>
             <nav aria-label={t('nav.main')} class="site-nav">
               <a href="/">{t('nav.home')}</a>
+              {user?.roles.includes('secretariat') && <a href="/admin">{t('nav.admin')}</a>}
+              {user ? <a href="/account">{t('nav.account')}<span class="visually-hidden">: </span><span class="nav-user">{user.displayName}</span></a> : <a href="/login">{t('nav.signIn')}</a>}
+              {user && (
+                <form method="post" action="/logout" class="inline-form">
+                  <button type="submit" class="nav-button">{t('nav.signOut')}</button>
+                </form>
+              )}
               {/* The accessible name contains the visible text (WCAG 2.5.3), each part in its own language. */}
               <a href={`/lang/${other}?next=${encodeURIComponent(path)}`} hreflang={other} class="lang-switch">
                 <span class="visually-hidden">{t('nav.switchLanguageLabel')}</span>

@@ -85,6 +85,7 @@ export interface UserTable {
   deputy_id: number | null;
   department_id: number | null;
   disabled_at: Date | null;
+  password_changed_at: Date | null;
   created_at: CreatedAt;
 }
 
@@ -105,6 +106,35 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface SessionTable {
+  id: string;
+  secret_hash: Uint8Array;
+  user_id: number;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+  absolute_expires_at: Date;
+  user_agent: string;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: Date;
+  locked_until: Date | null;
+}
+
+export interface RosterImportTable {
+  id: string;
+  term_id: number;
+  created_by: number;
+  created_at: Generated<Date>;
+  file_name: string;
+  rows: ColumnType<unknown[], string, never>;
+  row_count: number;
+  applied_at: Date | null;
+}
+
 export interface Database {
   terms: TermTable;
   departments: DepartmentTable;
@@ -115,6 +145,9 @@ export interface Database {
   users: UserTable;
   user_roles: UserRoleTable;
   audit_log: AuditLogTable;
+  sessions: SessionTable;
+  login_throttle: LoginThrottleTable;
+  roster_imports: RosterImportTable;
 }
 
 export type Term = Selectable<TermTable>;
@@ -126,3 +159,4 @@ export type CandidateUpdate = Updateable<CandidateTable>;
 export type Department = Selectable<DepartmentTable>;
 export type User = Selectable<UserTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type Session = Selectable<SessionTable>;

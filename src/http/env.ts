@@ -1,3 +1,4 @@
+import type { CurrentUser } from '../auth/sessions.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { DbHandle } from '../db/index.ts';
@@ -21,5 +22,7 @@ export interface AppEnv {
     requestId: string;
     lang: Lang;
     t: Translate;
+    /** The signed-in user, or null for citizens and signed-out visitors. */
+    user: CurrentUser | null;
   };
 }

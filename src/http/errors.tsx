@@ -21,7 +21,7 @@ export function isDatabaseUnavailable(e: unknown): boolean {
 }
 
 function statusKey(status: number): MessageKey {
-  const known = [400, 403, 404, 405, 413, 415, 429, 500, 503];
+  const known = [400, 401, 403, 404, 405, 413, 415, 429, 500, 503];
   return `error.${known.includes(status) ? status : status >= 500 ? 500 : 400}` as MessageKey;
 }
 
@@ -38,7 +38,7 @@ export async function errorResponse(c: Context<AppEnv>, status: ContentfulStatus
   if (wantsFragment(c)) return c.html(page, status);
   const demo = c.var.deps?.config.demo ?? false;
   const doc = (
-    <Layout v={{ lang, t }} title={t('error.title')} path={c.req.path} demo={demo}>{page}</Layout>
+    <Layout v={{ lang, t }} user={c.var.user ?? null} title={t('error.title')} path={c.req.path} demo={demo}>{page}</Layout>
   );
   return c.html('<!DOCTYPE html>' + (await doc.toString()), status);
 }

@@ -23,7 +23,7 @@ export function renderer() {
     c.header('Vary', 'HX-Request', { append: true });
     if (wantsFragment(c)) return <>{children}</>;
     return (
-      <Layout v={{ lang: c.var.lang, t: c.var.t }} title={title} path={c.req.path} demo={c.var.deps.config.demo}>
+      <Layout v={{ lang: c.var.lang, t: c.var.t }} user={c.var.user ?? null} title={title} path={c.req.path} demo={c.var.deps.config.demo}>
         {children}
       </Layout>
     );

@@ -8,7 +8,6 @@ import { hash, verify } from '@node-rs/argon2';
 const ARGON2ID = 2;
 export const PASSWORD_PARAMS = Object.freeze({ algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, parallelism: 1 });
 
-export const MIN_PASSWORD_LENGTH = 10;
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, PASSWORD_PARAMS);

@@ -1,0 +1,67 @@
+import type { Role } from '../users/roles.ts';
+
+/**
+ * Who may reach a route: everyone (citizens need no account), anyone signed in, or holders of one
+ * of the listed roles. Finer rules (a department sees only its own projects) live in the handlers.
+ */
+export type Access = 'anyone' | 'signed-in' | readonly Role[];
+
+/**
+ * The one access policy, keyed by "METHOD /route/:param" exactly as the router registers routes.
+ * A route missing here is refused (and a test fails), so a new route cannot be public by accident.
+ */
+export const POLICY: Readonly<Record<string, Access>> = {
+  // Public
+  'GET /': 'anyone',
+  'GET /healthz': 'anyone',
+  'GET /favicon.ico': 'anyone',
+  'GET /assets/:name': 'anyone',
+  'GET /lang/:code': 'anyone',
+  'GET /meetings/:id': 'anyone',
+  'GET /candidates/:id': 'anyone',
+  'GET /api/meetings': 'anyone',
+  'GET /login': 'anyone',
+  'POST /login': 'anyone',
+
+  // One's own account
+  'POST /logout': 'signed-in',
+  'GET /account': 'signed-in',
+  'GET /account/password': 'signed-in',
+  'POST /account/password': 'signed-in',
+  'GET /account/sessions': 'signed-in',
+  'POST /account/sessions/:id/revoke': 'signed-in',
+  'POST /account/sessions/revoke-others': 'signed-in',
+  'POST /account/sign-out-everywhere': 'signed-in',
+
+  // Secretariat: people, terms and rosters
+  'GET /admin': ['secretariat'],
+  'GET /admin/users': ['secretariat'],
+  'POST /admin/users': ['secretariat'],
+  'GET /admin/users/:id': ['secretariat'],
+  'POST /admin/users/:id/roles': ['secretariat'],
+  'POST /admin/users/:id/reset': ['secretariat'],
+  'POST /admin/users/:id/disable': ['secretariat'],
+  'POST /admin/users/:id/enable': ['secretariat'],
+  'GET /admin/terms': ['secretariat'],
+  'POST /admin/terms': ['secretariat'],
+  'GET /admin/terms/:id/roster': ['secretariat'],
+  'POST /admin/terms/:id/roster/preview': ['secretariat'],
+  'GET /admin/roster-imports/:id': ['secretariat'],
+  'POST /admin/roster-imports/:id/apply': ['secretariat'],
+  'POST /admin/terms/:id/credentials': ['secretariat'],
+};
+
+/** Routes a user who must still replace a one-time password may use (besides public ones). */
+export const PASSWORD_CHANGE_ROUTES = new Set(['GET /account/password', 'POST /account/password', 'POST /logout']);
+
+export type Decision = 'allow' | 'sign-in' | 'forbidden' | 'no-rule';
+
+/** The pure decision for one request: the route's rule against the user's roles (if signed in). */
+export function decide(routeKey: string, roles: readonly Role[] | undefined): Decision {
+  const access = POLICY[routeKey];
+  if (access === undefined) return 'no-rule';
+  if (access === 'anyone') return 'allow';
+  if (roles === undefined) return 'sign-in';
+  if (access === 'signed-in') return 'allow';
+  return access.some((r) => roles.includes(r)) ? 'allow' : 'forbidden';
+}

@@ -1,0 +1,14 @@
+import type { ViewContext } from '../context.ts';
+
+export function AdminDashboard({ v }: { v: ViewContext }) {
+  const { t } = v;
+  return (
+    <section aria-labelledby="admin-title">
+      <h1 id="admin-title">{t('admin.title')}</h1>
+      <ul class="tile-list">
+        <li><a class="tile" href="/admin/terms"><strong>{t('admin.terms')}</strong><span>{t('admin.termsHelp')}</span></a></li>
+        <li><a class="tile" href="/admin/users"><strong>{t('admin.users')}</strong><span>{t('admin.usersHelp')}</span></a></li>
+      </ul>
+    </section>
+  );
+}

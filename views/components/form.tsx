@@ -1,0 +1,48 @@
+import type { Child } from 'hono/jsx';
+
+export interface FieldProps {
+  name: string;
+  label: string;
+  type?: 'text' | 'password' | 'number' | 'date' | 'email' | 'tel';
+  value?: string;
+  error?: string;
+  hint?: string;
+  autocomplete?: string;
+  required?: boolean;
+  autofocus?: boolean;
+  maxlength?: number;
+  minlength?: number;
+}
+
+/** A labelled input with its hint and error tied to it for screen readers. */
+export function Field(p: FieldProps) {
+  const id = `f-${p.name}`;
+  const describedBy = [p.hint && `${id}-hint`, p.error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${p.error ? ' field--error' : ''}`}>
+      <label for={id}>{p.label}</label>
+      {p.hint && <p id={`${id}-hint`} class="field__hint">{p.hint}</p>}
+      {p.error && <p id={`${id}-error`} class="field__error">{p.error}</p>}
+      <input
+        id={id} name={p.name} type={p.type ?? 'text'} value={p.value} autocomplete={p.autocomplete}
+        required={p.required} autofocus={p.autofocus} maxlength={p.maxlength} minlength={p.minlength}
+        aria-invalid={p.error ? 'true' : undefined} aria-describedby={describedBy}
+      />
+    </div>
+  );
+}
+
+/** A form-level message: an error summary (role=alert) or a confirmation (role=status). */
+export function Notice({ kind, children }: { kind: 'error' | 'ok'; children: Child }) {
+  return <div class={`notice notice--${kind}`} role={kind === 'error' ? 'alert' : 'status'}>{children}</div>;
+}
+
+/** A button that posts a one-field form: sign out, revoke, reset. Works without JavaScript. */
+export function PostButton({ action, label, kind = 'secondary', hidden }: { action: string; label: string; kind?: 'primary' | 'secondary' | 'danger'; hidden?: Record<string, string> }) {
+  return (
+    <form method="post" action={action} class="inline-form">
+      {Object.entries(hidden ?? {}).map(([k, val]) => <input type="hidden" name={k} value={val} />)}
+      <button type="submit" class={`button button--${kind}`}>{label}</button>
+    </form>
+  );
+}
