@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POLICY } from '../src/auth/policy.ts';
+import type { DbHandle } from '../src/db/index.ts';
+import type { Role } from '../src/users/roles.ts';
+import { testApp, sameOrigin } from './support/app.ts';
+import { makeUser } from './support/auth.ts';
+import { testEngines } from './support/databases.ts';
+
+type Who = 'anonymous' | Role;
+const WHO: Who[] = ['anonymous', 'deputy', 'scrutineer', 'department', 'secretariat'];
+
+/**
+ * The expectation, written by hand (not derived from POLICY): 1 = may reach the route, 0 = refused.
+ * Columns: anonymous, deputy, scrutineer, department, secretariat.
+ */
+const EXPECTED: [route: string, ...allowed: [0 | 1, 0 | 1, 0 | 1, 0 | 1, 0 | 1]][] = [
+  ['GET /', 1, 1, 1, 1, 1],
+  ['GET /healthz', 1, 1, 1, 1, 1],
+  ['GET /favicon.ico', 1, 1, 1, 1, 1],
+  ['GET /assets/:name', 1, 1, 1, 1, 1],
+  ['GET /lang/:code', 1, 1, 1, 1, 1],
+  ['GET /meetings/:id', 1, 1, 1, 1, 1],
+  ['GET /candidates/:id', 1, 1, 1, 1, 1],
+  ['GET /api/meetings', 1, 1, 1, 1, 1],
+  ['GET /login', 1, 1, 1, 1, 1],
+  ['POST /login', 1, 1, 1, 1, 1],
+  ['POST /logout', 0, 1, 1, 1, 1],
+  ['GET /account', 0, 1, 1, 1, 1],
+  ['GET /account/password', 0, 1, 1, 1, 1],
+  ['POST /account/password', 0, 1, 1, 1, 1],
+  ['GET /account/sessions', 0, 1, 1, 1, 1],
+  ['POST /account/sessions/:id/revoke', 0, 1, 1, 1, 1],
+  ['POST /account/sessions/revoke-others', 0, 1, 1, 1, 1],
+  ['POST /account/sign-out-everywhere', 0, 1, 1, 1, 1],
+  ['GET /admin', 0, 0, 0, 0, 1],
+  ['GET /admin/users', 0, 0, 0, 0, 1],
+  ['POST /admin/users', 0, 0, 0, 0, 1],
+  ['GET /admin/users/:id', 0, 0, 0, 0, 1],
+  ['POST /admin/users/:id/roles', 0, 0, 0, 0, 1],
+  ['POST /admin/users/:id/reset', 0, 0, 0, 0, 1],
+  ['POST /admin/users/:id/disable', 0, 0, 0, 0, 1],
+  ['POST /admin/users/:id/enable', 0, 0, 0, 0, 1],
+  ['GET /admin/terms', 0, 0, 0, 0, 1],
+  ['POST /admin/terms', 0, 0, 0, 0, 1],
+  ['GET /admin/terms/:id/roster', 0, 0, 0, 0, 1],
+  ['POST /admin/terms/:id/roster/preview', 0, 0, 0, 0, 1],
+  ['GET /admin/roster-imports/:id', 0, 0, 0, 0, 1],
+  ['POST /admin/roster-imports/:id/apply', 0, 0, 0, 0, 1],
+  ['POST /admin/terms/:id/credentials', 0, 0, 0, 0, 1],
+];
+
+/** A concrete URL for a route pattern. */
+function samplePath(pattern: string): string {
+  return pattern.replace(':name', 'app.css').replace(':code', 'en').replace(/:id/g, '999');
+}
+
+describe('the expectation table', () => {
+  it('covers every route the router has, and nothing it lacks', () => {
+    const database = { db: undefined, engine: 'pglite', ping: async () => {}, close: async () => {} } as unknown as DbHandle;
+    const { app } = testApp(database);
+    const routes = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`));
+    const expected = new Set(EXPECTED.map(([r]) => r));
+    expect([...routes].filter((r) => !expected.has(r)), 'routes missing from EXPECTED').toEqual([]);
+    expect([...expected].filter((r) => !routes.has(r)), 'EXPECTED rows without a route').toEqual([]);
+    expect(Object.keys(POLICY).sort(), 'POLICY and EXPECTED list the same routes').toEqual([...expected].sort());
+  });
+});
+
+describe.each(testEngines())('authorization on $name', (engine) => {
+  let database: DbHandle;
+  let t: ReturnType<typeof testApp>;
+  const users = new Map<Who, Awaited<ReturnType<typeof makeUser>>>();
+  beforeAll(async () => {
+    database = await engine.open();
+    t = testApp(database);
+    for (const who of WHO) if (who !== 'anonymous') users.set(who, await makeUser(database, t.clock, [who]));
+  });
+  afterAll(async () => { await database.close(); });
+
+  for (const [route, ...allowed] of EXPECTED) {
+    it(`${route}: ${WHO.filter((_, i) => allowed[i]).join(', ') || 'nobody'}`, async () => {
+      const [method, pattern] = route.split(' ') as [string, string];
+      for (const [i, who] of WHO.entries()) {
+        const user = users.get(who);
+        // A fresh session per request: some routes (sign out) end the session they are called with.
+        const headers: Record<string, string> = { ...sameOrigin, ...(user ? { Cookie: await user.cookie() } : {}) };
+        let body: BodyInit | undefined;
+        if (method === 'POST') {
+          headers['Content-Type'] = 'application/x-www-form-urlencoded';
+          // Signing in with a valid account, so that a handler's own 401 (wrong password) is not mistaken for a refusal.
+          const u = users.get('deputy')!;
+          body = new URLSearchParams(route === 'POST /login' ? { username: u.username, password: u.password } : {});
+        }
+        const res = await t.app.request(samplePath(pattern), { method, headers, body });
+        const location = res.headers.get('location') ?? '';
+        const refused = who === 'anonymous'
+          ? (method === 'GET' ? res.status === 303 && location.startsWith('/login?next=') : res.status === 401)
+          : res.status === 403;
+        expect({ who, status: res.status, allowed: !refused }, `${route} as ${who}`).toMatchObject({ allowed: allowed[i] === 1 });
+        await res.body?.cancel();
+      }
+    });
+  }
+
+  it('refuses a route without a rule, failing closed', async () => {
+    const { Hono } = await import('hono');
+    const local = testApp(database);
+    local.app.route('/', new Hono().get('/unlisted', (c) => c.text('should not be reachable')));
+    const res = await local.app.request('/unlisted', { headers: { Cookie: await users.get('secretariat')!.cookie() } });
+    expect(res.status).toBe(403);
+    expect(local.logs.some((l) => l.msg === 'route has no access rule' && l.route === 'GET /unlisted')).toBe(true);
+  });
+
+  it('sends a signed-out visitor to sign in and back to the page asked for', async () => {
+    const res = await t.app.request('/admin/users?role=deputy');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/login?next=${encodeURIComponent('/admin/users?role=deputy')}`);
+  });
+});
