@@ -269,7 +269,7 @@ describe.each(testEngines())('sign-in and sessions on $name', (engine) => {
     it('refuses a form post from another origin, or with no origin at all', async () => {
       const u = await makeUser(database, t.clock, ['deputy']);
       const form = { username: u.username, password: u.password };
-      for (const headers of [{ Origin: 'https://evil.example' }, { 'Sec-Fetch-Site': 'cross-site' }, {}]) {
+      for (const headers of [{ Origin: 'https://evil.example' }, { 'Sec-Fetch-Site': 'cross-site' }, {}] as Record<string, string>[]) {
         const res = await t.app.request('/login', { method: 'POST', body: new URLSearchParams(form), headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers } });
         expect(res.status, JSON.stringify(headers)).toBe(403);
         expect(sessionCookieFrom(res)).toBeUndefined();

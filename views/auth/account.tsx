@@ -1,4 +1,5 @@
 import type { CurrentUser, SessionInfo } from '../../src/auth/sessions.ts';
+import { describeUserAgent } from '../../src/auth/user-agent.ts';
 import type { MessageKey } from '../../src/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
 import { Field, Notice, PostButton } from '../components/form.tsx';
@@ -68,7 +69,7 @@ export function SessionsPage({ v, sessions, currentId, notice }: { v: ViewContex
         <tbody>
           {sessions.map((s) => (
             <tr>
-              <td>{s.userAgent || t('sessions.unknownDevice')}{s.id === currentId && <strong class="chip chip--ok"> {t('sessions.thisDevice')}</strong>}</td>
+              <td>{describeUserAgent(s.userAgent) || t('sessions.unknownDevice')}{s.id === currentId && <> <strong class="chip chip--ok">{t('sessions.thisDevice')}</strong></>}</td>
               <td>{formatTime(v, s.createdAt)}</td>
               <td>{formatTime(v, s.lastSeenAt)}</td>
               <td>{s.id !== currentId && <PostButton action={`/account/sessions/${s.id}/revoke`} label={t('sessions.revoke')} />}</td>
