@@ -1,0 +1,81 @@
+// npm run verify -- <record.json | https://…/elections/ID/record.json> [--key <fingerprint | PEM file | base64 DER>]
+// Recounts a published election record (RECORD.md) and checks its digest, certifications and signature
+// without trusting the server that published it. Exit 0: verified; 1: it does not verify; 2: usage or I/O.
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { ElectionRecord } from '../src/record/format.ts';
+import { verifyRecord } from '../src/record/verify.ts';
+
+function usage(message: string): never {
+  process.stderr.write(`minsheng verify: ${message}\nusage: npm run verify -- <record.json | URL> [--key <fingerprint | PEM file | base64 DER key>]\n`);
+  process.exit(2);
+}
+
+async function load(source: string): Promise<unknown> {
+  let text: string;
+  if (/^https?:\/\//.test(source)) {
+    const res = await fetch(source, { signal: AbortSignal.timeout(30_000) }).catch((e: Error) => usage(`cannot fetch ${source}: ${e.message}`));
+    if (!res.ok) usage(`${source} answered ${res.status}`);
+    text = await res.text();
+  } else {
+    if (!existsSync(source)) usage(`no such file: ${source}`);
+    text = readFileSync(source, 'utf8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return usage(`${source} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+function summary(r: ElectionRecord, fingerprint: string | undefined): string {
+  const e = r.election;
+  const res = r.result;
+  const lines = [
+    `${e.meeting.title} (${e.meeting.year})`,
+    `${e.title}  [${e.kind}${e.runoffOf ? ` of ${e.runoffOf}` : ''}; ${e.rules.marking}${e.rules.seats ? `; ${e.rules.seats} seats` : ''}; pass base ${e.rules.passBase}]`,
+    `opened ${e.openedAt}, closed ${e.closedAt}`,
+    `应到 eligible ${r.roll.eligible}, 实到 present ${r.roll.present} (${res.quorum ? '符合法定人数 quorum met' : 'NO QUORUM'}); electronic ${r.roll.electronic}, paper issued ${r.roll.paperIssued}, returned ${r.roll.paperReturned}`,
+    `ballots ${r.ballots.length}: valid ${res.valid}, invalid ${res.invalid}`,
+    '',
+  ];
+  const letters = Object.keys(res.options[0]?.counts ?? {});
+  lines.push(['option', ...letters, e.kind === 'satisfaction' ? 'rating' : 'passed  rank  selected', 'title'].join('\t'));
+  e.options.forEach((o, i) => {
+    const x = res.options[i]!;
+    const tail = e.kind === 'satisfaction' ? String(x.rating) : `${x.passed ? 'yes' : 'no'}\t${x.rank ?? '-'}\t${x.selected ? 'SELECTED' : ''}`;
+    lines.push([o.id, ...letters.map((l) => String(x.counts[l])), tail, o.title].join('\t'));
+  });
+  if (res.tie) lines.push('', `TIE across the cut-off: ${res.tie.options.join(', ')} for ${res.tie.seats} seat(s): a runoff decides`);
+  if (res.shortfall) lines.push('', `shortfall: ${res.shortfall} seat(s) unfilled (fewer options passed than seats)`);
+  lines.push('', `digest ${r.digest}`);
+  for (const c of r.certifications) lines.push(`certified by ${c.name} (${c.role}) at ${c.at}`);
+  if (fingerprint) lines.push(`signing key fingerprint (SHA-256 of DER): ${fingerprint}`);
+  return lines.join('\n');
+}
+
+const { values, positionals } = (() => {
+  try {
+    return parseArgs({ options: { key: { type: 'string' } }, allowPositionals: true });
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+})();
+if (positionals.length !== 1) usage('give exactly one record file or URL');
+let key = values.key;
+if (key !== undefined && existsSync(key)) key = readFileSync(key, 'utf8');
+
+const record = await load(positionals[0]!);
+let result;
+try {
+  result = verifyRecord(record, { key });
+} catch (e) {
+  usage(`the key is not usable: ${(e as Error).message}`);
+}
+for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+if (!result.ok) {
+  for (const p of result.problems) process.stderr.write(`FAIL [${p.code}] ${p.message}\n`);
+  process.stderr.write(`\nthe record does NOT verify (${result.problems.length} problem(s))\n`);
+  process.exit(1);
+}
+process.stdout.write(summary(record as ElectionRecord, result.fingerprint) + '\n\nOK: the recount matches, the digest, certifications and signature verify.\n');
