@@ -135,6 +135,63 @@ export interface RosterImportTable {
   applied_at: Date | null;
 }
 
+export interface ElectionTable {
+  id: Generated<number>;
+  meeting_id: number;
+  kind: 'selection' | 'runoff' | 'satisfaction';
+  title: string;
+  marking: 'for-against-abstain' | 'approval' | 'satisfaction';
+  seats: number | null;
+  pass_base: 'all-deputies' | 'present' | 'valid-ballots';
+  electorate: Generated<'all-deputies' | 'standing-committee'>;
+  runoff_of: number | null;
+  state: Generated<'draft' | 'open' | 'closed' | 'tallied' | 'certified' | 'published' | 'void'>;
+  /** 应到, frozen when the election opens. */
+  deputies_total: number | null;
+  opened_at: Date | null;
+  closed_at: Date | null;
+  close_scheduled_at: Date | null;
+  paper_issued: Generated<number>;
+  void_reason: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ElectionOptionTable {
+  election_id: number;
+  position: number;
+  /** The option id published in the record. */
+  key: string;
+  candidate_id: number | null;
+  title: string;
+}
+
+export interface AttendanceTable {
+  meeting_id: number;
+  deputy_id: number;
+  present: boolean;
+  changed_at: Date;
+  source: 'secretariat' | 'self';
+}
+
+/** Who voted (never what): one row per eligible deputy. */
+export interface RollTable {
+  election_id: number;
+  deputy_id: number;
+  channel: 'electronic' | 'paper' | null;
+  voted_at: Date | null;
+  issued_at: Date | null;
+}
+
+/** What was voted (never who): no deputy, no time, no sequence. */
+export interface BallotTable {
+  id: Generated<string>;
+  election_id: number;
+  tracker: string;
+  marks: string;
+  channel: 'electronic' | 'paper';
+  invalid: 'too-many-for' | 'unreadable' | 'other' | null;
+}
+
 export interface Database {
   terms: TermTable;
   departments: DepartmentTable;
@@ -148,6 +205,11 @@ export interface Database {
   sessions: SessionTable;
   login_throttle: LoginThrottleTable;
   roster_imports: RosterImportTable;
+  elections: ElectionTable;
+  election_options: ElectionOptionTable;
+  attendance: AttendanceTable;
+  roll: RollTable;
+  ballots: BallotTable;
 }
 
 export type Term = Selectable<TermTable>;
@@ -160,3 +222,4 @@ export type Department = Selectable<DepartmentTable>;
 export type User = Selectable<UserTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type Session = Selectable<SessionTable>;
+export type Election = Selectable<ElectionTable>;

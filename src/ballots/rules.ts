@@ -1,0 +1,55 @@
+import { LETTERS, type ElectionKind, type Marking } from '../record/format.ts';
+
+/** What a ballot must satisfy: the election's kind, marking, seats and options in ballot order. */
+export interface BallotSpec {
+  kind: ElectionKind;
+  marking: Marking;
+  seats: number | null;
+  optionKeys: readonly string[];
+}
+
+export type BallotProblem =
+  | { code: 'unknown-option'; option: string }
+  | { code: 'bad-letter'; option: string; letter: string }
+  | { code: 'missing-mark'; option: string }
+  | { code: 'too-many-for'; count: number; max: number };
+
+export type MarksResult = { ok: true; marks: string } | { ok: false; problems: BallotProblem[] };
+
+/**
+ * Turns a deputy's choices (option key → letter) into the marks string of RECORD.md, or lists every
+ * problem. An electronic ballot can never be invalid: too many F is refused here, before casting.
+ * With approval marking an option without a tick is N; with the other markings every option needs
+ * an explicit mark (abstaining is a choice the deputy makes, not a default).
+ */
+export function marksFromChoices(spec: BallotSpec, choices: Readonly<Record<string, string>>): MarksResult {
+  const problems: BallotProblem[] = [];
+  const allowed = LETTERS[spec.marking];
+  const known = new Set(spec.optionKeys);
+  for (const key of Object.keys(choices)) if (!known.has(key)) problems.push({ code: 'unknown-option', option: key });
+  let marks = '';
+  let forCount = 0;
+  for (const key of spec.optionKeys) {
+    const letter = choices[key];
+    if (letter === undefined || letter === '') {
+      if (spec.marking === 'approval') {
+        marks += 'N';
+        continue;
+      }
+      problems.push({ code: 'missing-mark', option: key });
+      marks += '?';
+      continue;
+    }
+    if (!allowed.includes(letter)) {
+      problems.push({ code: 'bad-letter', option: key, letter });
+      marks += '?';
+      continue;
+    }
+    if (letter === 'F') forCount++;
+    marks += letter;
+  }
+  if (spec.seats !== null && spec.kind !== 'satisfaction' && forCount > spec.seats) {
+    problems.push({ code: 'too-many-for', count: forCount, max: spec.seats });
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, marks };
+}
