@@ -154,3 +154,32 @@ describe.each(testEngines())('casting on $name', (engine) => {
     await expectInvariants(database, electionId);
   });
 });
+
+describe.each(testEngines())('scheduled close on $name', (engine) => {
+  it('closes a due election exactly once, even when several instances check at once', async () => {
+    const { closeDueElections } = await import('../src/elections/scheduler.ts');
+    const database = await engine.open();
+    try {
+      const clock = fixedClock('2024-01-16T01:00:00Z');
+      const acting = { clock, actor: SYSTEM_ACTOR };
+      await seedDemo(database.db, clock);
+      const meeting = await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow();
+      const e = await createElection(database.db, acting, {
+        meetingId: meeting.id, kind: 'selection', title: 't', marking: 'approval', seats: 1, passBase: 'valid-ballots', options: [{ key: 'a', title: 'A' }, { key: 'b', title: 'B' }],
+      });
+      await openElection(database.db, acting, e.id);
+      await database.db.updateTable('elections').set({ close_scheduled_at: new Date('2024-01-16T01:30:00Z') }).where('id', '=', e.id).execute();
+      expect(await closeDueElections(database.db, clock)).toEqual([]);
+      clock.set('2024-01-16T01:30:00Z');
+      const runs = await Promise.all([closeDueElections(database.db, clock), closeDueElections(database.db, clock), closeDueElections(database.db, clock)]);
+      expect(runs.flat()).toEqual([e.id]);
+      expect(await closeDueElections(database.db, clock)).toEqual([]);
+      const row = await database.db.selectFrom('elections').select(['state', 'closed_at']).where('id', '=', e.id).executeTakeFirstOrThrow();
+      expect(row).toEqual({ state: 'closed', closed_at: new Date('2024-01-16T01:30:00Z') });
+      const audits = await database.db.selectFrom('audit_log').select('action').where('subject', '=', `election:${e.id}`).where('action', '=', 'election.close').execute();
+      expect(audits).toHaveLength(1);
+    } finally {
+      await database.close();
+    }
+  });
+});
