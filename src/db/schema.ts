@@ -130,7 +130,7 @@ export interface RosterImportTable {
   created_by: number;
   created_at: Generated<Date>;
   file_name: string;
-  rows: ColumnType<unknown[], string, never>;
+  rows: ColumnType<unknown[], string, string>;
   row_count: number;
   applied_at: Date | null;
 }

@@ -82,11 +82,29 @@ export async function addCandidate(db: Db, acting: Acting, meetingId: number, in
   });
 }
 
+/** What writing a roster did: deputies added, changed, and already exactly as given. */
+export interface DeputyCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
 /**
  * Adds or updates a term's deputies, matched by their stable code, all in one transaction: either
  * every row is written or none is.
  */
-export async function upsertDeputies(db: Db, acting: Acting, termId: number, rows: readonly DeputyInput[]): Promise<{ created: number; updated: number }> {
+export async function upsertDeputies(db: Db, acting: Acting, termId: number, rows: readonly DeputyInput[]): Promise<DeputyCounts> {
+  return db.transaction().execute((trx) => upsertDeputiesIn(trx, acting, termId, rows));
+}
+
+/**
+ * `upsertDeputies` inside the caller's transaction, for callers that change more in the same one
+ * (a roster import marks itself applied). `auditDetails` are added to the audit entry; never put
+ * personal data such as phone numbers in them.
+ */
+export async function upsertDeputiesIn(
+  trx: Transaction<Database>, acting: Acting, termId: number, rows: readonly DeputyInput[], auditDetails: Record<string, unknown> = {},
+): Promise<DeputyCounts> {
   const parsed = rows.map((r, i) => {
     try {
       return parseInput(deputyInput, r);
@@ -100,29 +118,33 @@ export async function upsertDeputies(db: Db, acting: Acting, termId: number, row
     if (seen.has(d.code)) throw new ValidationError([{ field: `${i}.code`, key: 'validation.duplicateCode' }]);
     seen.set(d.code, i);
   });
-  return db.transaction().execute(async (trx) => {
-    let created = 0;
-    // Chunks keep each statement well under PostgreSQL's 65,535 bind parameters.
-    for (let i = 0; i < parsed.length; i += 1000) {
-      const chunk = parsed.slice(i, i + 1000);
-      const written = await trx.insertInto('deputies').values(chunk.map((d) => ({
-        term_id: termId, code: d.code, name: d.name, delegation: d.delegation,
-        standing_committee: d.standingCommittee, phone: d.phone,
-      }))).onConflict((oc) => oc.columns(['term_id', 'code']).doUpdateSet((eb) => ({
-        name: eb.ref('excluded.name'),
-        delegation: eb.ref('excluded.delegation'),
-        standing_committee: eb.ref('excluded.standing_committee'),
-        phone: eb.ref('excluded.phone'),
-      })))
-        // xmax is 0 exactly for rows this statement inserted rather than updated.
-        .returning(sql<boolean>`(xmax = 0)`.as('inserted')).execute();
-      created += written.filter((w) => w.inserted).length;
-    }
-    await appendAudit(trx, acting.clock, acting.actor, {
-      action: 'roster.import', subject: `term:${termId}`, details: { rows: parsed.length, created },
-    });
-    return { created, updated: parsed.length - created };
+  let created = 0;
+  let updated = 0;
+  // Chunks keep each statement well under PostgreSQL's 65,535 bind parameters.
+  for (let i = 0; i < parsed.length; i += 1000) {
+    const chunk = parsed.slice(i, i + 1000);
+    const written = await trx.insertInto('deputies').values(chunk.map((d) => ({
+      term_id: termId, code: d.code, name: d.name, delegation: d.delegation,
+      standing_committee: d.standingCommittee, phone: d.phone,
+    }))).onConflict((oc) => oc.columns(['term_id', 'code']).doUpdateSet((eb) => ({
+      name: eb.ref('excluded.name'),
+      delegation: eb.ref('excluded.delegation'),
+      standing_committee: eb.ref('excluded.standing_committee'),
+      phone: eb.ref('excluded.phone'),
+    }))
+      // A deputy whose details are the same is left alone (no new row version) and not returned.
+      .where(sql<boolean>`(deputies.name, deputies.delegation, deputies.standing_committee, deputies.phone)
+        is distinct from (excluded.name, excluded.delegation, excluded.standing_committee, excluded.phone)`))
+      // xmax is 0 exactly for rows this statement inserted rather than updated.
+      .returning(sql<boolean>`(xmax = 0)`.as('inserted')).execute();
+    created += written.filter((w) => w.inserted).length;
+    updated += written.filter((w) => !w.inserted).length;
+  }
+  const unchanged = parsed.length - created - updated;
+  await appendAudit(trx, acting.clock, acting.actor, {
+    action: 'roster.import', subject: `term:${termId}`, details: { ...auditDetails, rows: parsed.length, created, updated, unchanged },
   });
+  return { created, updated, unchanged };
 }
 
 function duplicateAs(field: string) {
