@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { csrf } from 'hono/csrf';
 import { adminRoutes } from './admin/routes.tsx';
+import { ballotRoutes } from './ballots/routes.tsx';
 import { authorize, formsOnly, loadSession } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.tsx';
 import { bodyLimits } from './http/body-limits.ts';
@@ -14,6 +15,8 @@ import { renderer } from './http/render.tsx';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security.ts';
 import { meetingRoutes } from './meetings/routes.tsx';
+import { rosterRoutes } from './roster/routes.tsx';
+import { userRoutes } from './users/routes.tsx';
 
 export type { AppDeps, AppEnv } from './http/env.ts';
 
@@ -43,6 +46,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', meetingRoutes());
   app.route('/', authRoutes());
   app.route('/', adminRoutes());
+  app.route('/', rosterRoutes());
+  app.route('/', userRoutes());
+  app.route('/', ballotRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 

@@ -33,6 +33,12 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /account/sessions/revoke-others': 'signed-in',
   'POST /account/sign-out-everywhere': 'signed-in',
 
+  // Deputies: their ballots
+  'GET /vote': ['deputy'],
+  'GET /elections/:id/ballot': ['deputy'],
+  'POST /elections/:id/ballot/review': ['deputy'],
+  'POST /elections/:id/ballot': ['deputy'],
+
   // Secretariat: people, terms and rosters
   'GET /admin': ['secretariat'],
   'GET /admin/users': ['secretariat'],

@@ -16,3 +16,24 @@ export function hashPassword(password: string): Promise<string> {
 export function verifyPassword(storedHash: string, password: string): Promise<boolean> {
   return verify(storedHash, password);
 }
+
+/** How many hashes run at once: the size of libuv's thread pool, where @node-rs/argon2 works. */
+export const HASH_CONCURRENCY = 4;
+
+/**
+ * Hashes many passwords (a roster's credential slips) with at most `concurrency` in flight, in
+ * order. The thread pool is FIFO and shared with file reads and compression: queueing all 700 jobs
+ * at once would make every other request wait behind them; bounded, others wait one hash at most.
+ */
+export async function hashPasswords(passwords: readonly string[], concurrency = HASH_CONCURRENCY, hash = hashPassword): Promise<string[]> {
+  const hashes = new Array<string>(passwords.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < passwords.length) {
+      const i = next++;
+      hashes[i] = await hash(passwords[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, passwords.length) }, worker));
+  return hashes;
+}

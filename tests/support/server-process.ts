@@ -21,14 +21,18 @@ export function freePort(): Promise<number> {
 
 export interface RunResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
-/** Runs a TypeScript entry point (src/server.ts, scripts/…) the way npm scripts do, to completion. */
-export function runTs(entry: string, env: Record<string, string | undefined>, args: string[] = [], timeoutMs = 60_000): Promise<RunResult> {
+/**
+ * Runs a TypeScript entry point (src/server.ts, scripts/…) the way npm scripts do, to completion.
+ * `input`, when given, is piped to its stdin (which is otherwise empty).
+ */
+export function runTs(entry: string, env: Record<string, string | undefined>, args: string[] = [], timeoutMs = 60_000, input?: string): Promise<RunResult> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout!.on('data', (d) => { stdout += d; });
+    child.stderr!.on('data', (d) => { stderr += d; });
     const timer = setTimeout(() => { child.kill('SIGKILL'); rej(new Error(`${entry} did not finish in ${timeoutMs} ms:\n${stdout}\n${stderr}`)); }, timeoutMs);
     child.on('exit', (code, signal) => { clearTimeout(timer); res({ code, signal, stdout, stderr }); });
   });

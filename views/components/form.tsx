@@ -32,9 +32,13 @@ export function Field(p: FieldProps) {
   );
 }
 
-/** A form-level message: an error summary (role=alert) or a confirmation (role=status). */
-export function Notice({ kind, children }: { kind: 'error' | 'ok'; children: Child }) {
-  return <div class={`notice notice--${kind}`} role={kind === 'error' ? 'alert' : 'status'}>{children}</div>;
+/**
+ * A form-level message: an error summary (role=alert), a confirmation (role=status), or a warning
+ * that is part of the page from the start (no live region: it is read in order, not announced).
+ */
+export function Notice({ kind, children }: { kind: 'error' | 'ok' | 'warn'; children: Child }) {
+  const role = kind === 'error' ? 'alert' : kind === 'ok' ? 'status' : undefined;
+  return <div class={`notice notice--${kind}`} role={role}>{children}</div>;
 }
 
 /** A button that posts a one-field form: sign out, revoke, reset. Works without JavaScript. */
