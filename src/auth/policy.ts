@@ -39,6 +39,21 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /elections/:id/ballot/review': ['deputy'],
   'POST /elections/:id/ballot': ['deputy'],
 
+  // Secretariat: meetings, candidates, attendance, elections; turnout also for scrutineers
+  'GET /admin/meetings': ['secretariat'],
+  'POST /admin/meetings': ['secretariat'],
+  'GET /admin/meetings/:id': ['secretariat'],
+  'POST /admin/meetings/:id/candidates': ['secretariat'],
+  'POST /admin/meetings/:id/elections': ['secretariat'],
+  'GET /admin/meetings/:id/attendance': ['secretariat'],
+  'POST /admin/meetings/:id/attendance': ['secretariat'],
+  'GET /admin/elections/:id': ['secretariat'],
+  'POST /admin/elections/:id/open': ['secretariat'],
+  'POST /admin/elections/:id/close': ['secretariat'],
+  'POST /admin/elections/:id/schedule': ['secretariat'],
+  'GET /admin/elections/:id/turnout': ['secretariat', 'scrutineer'],
+  'GET /elections/:id/display': ['secretariat', 'scrutineer'],
+
   // Secretariat: people, terms and rosters
   'GET /admin': ['secretariat'],
   'GET /admin/users': ['secretariat'],

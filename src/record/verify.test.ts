@@ -6,7 +6,12 @@ import { recordBody, recordDigest, signEd25519, signingPayload } from './digest.
 import type { ElectionRecord } from './format.ts';
 import { verifyRecord } from './verify.ts';
 
-const EXAMPLE_PATH = new URL('../../../shared/examples/record-example.json', import.meta.url);
+import { existsSync } from 'node:fs';
+
+// A byte-exact copy of shared/examples/record-example.json, checked against the original below
+// whenever the project workspace is beside this checkout.
+const EXAMPLE_PATH = new URL('../../tests/fixtures/record-example.json', import.meta.url);
+const SHARED_EXAMPLE = new URL('../../../shared/examples/record-example.json', import.meta.url);
 const example = (): ElectionRecord => JSON.parse(readFileSync(EXAMPLE_PATH, 'utf8')) as ElectionRecord;
 const EXAMPLE_FINGERPRINT = '82b246773472f3781303930ca08702b6753c74784c727a730b907f64e8b3d428';
 const codes = (r: ElectionRecord, key?: string) => [...new Set(verifyRecord(r, { key }).problems.map((p) => p.code))].sort();
@@ -27,6 +32,10 @@ function forge(r: ElectionRecord): ElectionRecord {
 }
 
 describe('verifyRecord', () => {
+  it.runIf(existsSync(SHARED_EXAMPLE))('uses an unchanged copy of the shared example record', () => {
+    expect(readFileSync(EXAMPLE_PATH, 'utf8')).toBe(readFileSync(SHARED_EXAMPLE, 'utf8'));
+  });
+
   it('accepts the example record made by another implementation, as it is', () => {
     const v = verifyRecord(example());
     expect(v.problems).toEqual([]);

@@ -6,6 +6,7 @@ export function AdminDashboard({ v }: { v: ViewContext }) {
     <section aria-labelledby="admin-title">
       <h1 id="admin-title">{t('admin.title')}</h1>
       <ul class="tile-list">
+        <li><a class="tile" href="/admin/meetings"><strong>{t('admin.meetings')}</strong><span>{t('admin.meetingsHelp')}</span></a></li>
         <li><a class="tile" href="/admin/terms"><strong>{t('admin.terms')}</strong><span>{t('admin.termsHelp')}</span></a></li>
         <li><a class="tile" href="/admin/users"><strong>{t('admin.users')}</strong><span>{t('admin.usersHelp')}</span></a></li>
       </ul>

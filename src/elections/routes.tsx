@@ -1,0 +1,231 @@
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { AttendancePage, ElectionAdminPage, HallDisplay, MeetingAdminPage, MeetingsAdminPage, TurnoutPanel } from '../../views/elections/admin.tsx';
+import { type Acting, appendAudit } from '../audit/store.ts';
+import type { AppEnv } from '../http/env.ts';
+import { fieldErrors, intField, textField } from '../http/form-errors.ts';
+import { parseId } from '../http/params.ts';
+import type { MessageKey } from '../i18n/index.ts';
+import { addCandidate, createMeeting, getMeeting, listCandidates, listMeetings } from '../meetings/store.ts';
+import { parseInput, ValidationError } from '../validation.ts';
+import { attendanceSummary, getElection, listElections, turnout } from './queries.ts';
+import { electionInput, optionKey } from './rules.ts';
+import { closeElection, createElection, ElectionStateError, openElection, recordAttendance } from './store.ts';
+
+const view = (c: Context<AppEnv>) => ({ lang: c.var.lang, t: c.var.t });
+const acting = (c: Context<AppEnv>): Acting => ({ clock: c.var.deps.clock, actor: { userId: c.var.user!.id, name: c.var.user!.username } });
+const stringValues = (form: Record<string, unknown>) => Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+
+const NOTICES: Record<string, MessageKey> = {
+  meeting: 'meetingAdmin.created', candidate: 'candidateAdmin.added', election: 'election.created',
+  opened: 'election.opened', closed: 'election.closedNotice', scheduled: 'election.scheduledNotice',
+};
+const notice = (c: Context<AppEnv>) => {
+  const key = NOTICES[c.req.query('done') ?? ''];
+  return key ? c.var.t(key) : undefined;
+};
+
+async function meetingOr404(c: Context<AppEnv>) {
+  const id = parseId(c.req.param('id'));
+  const meeting = id === undefined ? undefined : await getMeeting(c.var.deps.database.db, id);
+  if (!meeting) throw new HTTPException(404);
+  return meeting;
+}
+
+async function electionOr404(c: Context<AppEnv>) {
+  const id = parseId(c.req.param('id'));
+  const election = id === undefined ? undefined : await getElection(c.var.deps.database.db, id);
+  if (!election) throw new HTTPException(404);
+  return election;
+}
+
+/** Candidates are frozen once any election of the meeting has left draft. */
+async function isFrozen(c: Context<AppEnv>, meetingId: number): Promise<boolean> {
+  const elections = await listElections(c.var.deps.database.db, meetingId);
+  return elections.some((e) => e.state !== 'draft');
+}
+
+async function renderMeeting(c: Context<AppEnv>, meetingId: number, extra: { candidateErrors?: Record<string, string>; candidateValues?: Record<string, string>; electionErrors?: Record<string, string>; electionValues?: Record<string, string> } = {}) {
+  const { db } = c.var.deps.database;
+  const meeting = (await getMeeting(db, meetingId))!;
+  const [candidates, elections, attendance] = await Promise.all([listCandidates(db, meetingId), listElections(db, meetingId), attendanceSummary(db, meetingId)]);
+  c.header('Cache-Control', 'no-store');
+  return c.render(<MeetingAdminPage v={view(c)} meeting={meeting} candidates={candidates} elections={elections} attendance={attendance}
+    frozen={elections.some((e) => e.state !== 'draft')} notice={notice(c)} {...extra} />, { title: meeting.title });
+}
+
+/** 万元 as typed ("3820.5") → yuan; empty → null; anything else → NaN for validation to name. */
+function wanToYuan(s: string): number | null {
+  const x = s.trim();
+  if (x === '') return null;
+  return /^\d+(\.\d{1,4})?$/.test(x) ? Math.round(Number(x) * 10_000) : Number.NaN;
+}
+
+const splitList = (s: string) => s.split(/[,,、;;\n]/).map((x) => x.trim()).filter(Boolean);
+
+/** The secretariat's meetings, candidates, attendance and elections; turnout for scrutineers too. */
+export function electionAdminRoutes() {
+  return new Hono<AppEnv>()
+    .get('/admin/meetings', async (c) => {
+      c.header('Cache-Control', 'no-store');
+      const { db } = c.var.deps.database;
+      const [meetings, terms] = await Promise.all([listMeetings(db), db.selectFrom('terms').select(['id', 'name']).orderBy('ordinal', 'desc').execute()]);
+      return c.render(<MeetingsAdminPage v={view(c)} meetings={meetings} terms={terms} />, { title: c.var.t('meetingAdmin.title') });
+    })
+    .post('/admin/meetings', async (c) => {
+      const form = await c.req.parseBody();
+      const { db } = c.var.deps.database;
+      try {
+        const m = await createMeeting(db, acting(c), {
+          termId: intField(form, 'termId'), title: textField(form, 'title'), sessionOrdinal: intField(form, 'sessionOrdinal'),
+          year: intField(form, 'year'), startsOn: textField(form, 'startsOn'), endsOn: textField(form, 'endsOn'),
+          sharedTablets: textField(form, 'sharedTablets') === '1',
+        });
+        return c.redirect(`/admin/meetings/${m.id}?done=meeting`, 303);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        const [meetings, terms] = await Promise.all([listMeetings(db), db.selectFrom('terms').select(['id', 'name']).orderBy('ordinal', 'desc').execute()]);
+        c.status(422);
+        return c.render(<MeetingsAdminPage v={view(c)} meetings={meetings} terms={terms} errors={fieldErrors(c.var.t, e)} values={{ ...stringValues(form), sharedTablets: textField(form, 'sharedTablets') || '0' }} />, { title: c.var.t('meetingAdmin.title') });
+      }
+    })
+    .get('/admin/meetings/:id', async (c) => renderMeeting(c, (await meetingOr404(c)).id))
+    .post('/admin/meetings/:id/candidates', async (c) => {
+      const meeting = await meetingOr404(c);
+      if (await isFrozen(c, meeting.id)) throw new HTTPException(409);
+      const form = await c.req.parseBody();
+      try {
+        await addCandidate(c.var.deps.database.db, acting(c), meeting.id, {
+          name: textField(form, 'name'), category: textField(form, 'category') as never, description: textField(form, 'description'),
+          targets: textField(form, 'targets').split('\n').map((x) => x.trim()).filter(Boolean),
+          totalInvestmentYuan: wanToYuan(textField(form, 'investmentWan')), deadline: textField(form, 'deadline'),
+          leadDepartment: textField(form, 'leadDepartment'), coDepartments: splitList(textField(form, 'coDepartments')), leadOfficial: textField(form, 'leadOfficial'),
+        });
+        return c.redirect(`/admin/meetings/${meeting.id}?done=candidate`, 303);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        c.status(422);
+        return renderMeeting(c, meeting.id, { candidateErrors: fieldErrors(c.var.t, e), candidateValues: stringValues(form) });
+      }
+    })
+    .post('/admin/meetings/:id/elections', async (c) => {
+      const meeting = await meetingOr404(c);
+      const form = await c.req.parseBody();
+      const { db } = c.var.deps.database;
+      const candidates = await listCandidates(db, meeting.id);
+      try {
+        const input = parseInput(electionInput, {
+          title: textField(form, 'title'), marking: textField(form, 'marking'), seats: intField(form, 'seats'),
+          passBase: textField(form, 'passBase'), optionCount: candidates.length,
+        });
+        const e = await createElection(db, acting(c), {
+          meetingId: meeting.id, kind: 'selection', title: input.title, marking: input.marking, seats: input.seats, passBase: input.passBase,
+          options: candidates.map((x) => ({ key: optionKey(x.ballotOrder), title: x.name, candidateId: x.id })),
+        });
+        return c.redirect(`/admin/elections/${e.id}?done=election`, 303);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        c.status(422);
+        return renderMeeting(c, meeting.id, { electionErrors: fieldErrors(c.var.t, e), electionValues: stringValues(form) });
+      }
+    })
+    .get('/admin/meetings/:id/attendance', async (c) => {
+      c.header('Cache-Control', 'no-store');
+      const meeting = await meetingOr404(c);
+      const { db } = c.var.deps.database;
+      const q = (c.req.query('q') ?? '').trim().slice(0, 50);
+      const delegation = (c.req.query('delegation') ?? '').slice(0, 50);
+      const term = await db.selectFrom('meetings').select('term_id').where('id', '=', meeting.id).executeTakeFirstOrThrow();
+      let rows = db.selectFrom('deputies as d')
+        .leftJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'd.id').on('a.meeting_id', '=', meeting.id))
+        .select(['d.id', 'd.code', 'd.name', 'd.delegation', 'a.present'])
+        .where('d.term_id', '=', term.term_id);
+      if (q) rows = rows.where((eb) => eb.or([eb('d.name', 'like', `%${q.replace(/[%_\\]/g, '\\$&')}%`), eb('d.code', '=', q)]));
+      if (delegation) rows = rows.where('d.delegation', '=', delegation);
+      const [list, summary, delegations] = await Promise.all([
+        rows.orderBy('d.delegation').orderBy('d.code').execute(),
+        attendanceSummary(db, meeting.id),
+        db.selectFrom('deputies').select('delegation').distinct().where('term_id', '=', term.term_id).orderBy('delegation').execute(),
+      ]);
+      const updated = c.req.query('updated');
+      return c.render(<AttendancePage v={view(c)} meeting={meeting} summary={summary} q={q} delegation={delegation}
+        delegations={delegations.map((d) => d.delegation)} rows={list.map((r) => ({ ...r, present: r.present === true }))}
+        notice={updated ? c.var.t('attendance.updated', { count: Number(updated) || 0 }) : undefined} />, { title: c.var.t('attendance.title') });
+    })
+    .post('/admin/meetings/:id/attendance', async (c) => {
+      const meeting = await meetingOr404(c);
+      const form = await c.req.parseBody({ all: true });
+      const raw = form.deputy;
+      const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((x) => parseId(typeof x === 'string' ? x : undefined));
+      if (ids.some((x) => x === undefined)) throw new HTTPException(400);
+      const { db } = c.var.deps.database;
+      // Only deputies of the meeting's term.
+      const valid = ids.length === 0 ? [] : (await db.selectFrom('deputies as d').innerJoin('meetings as m', 'm.term_id', 'd.term_id')
+        .select('d.id').where('m.id', '=', meeting.id).where('d.id', 'in', ids as number[]).execute()).map((d) => d.id);
+      if (valid.length !== ids.length) throw new HTTPException(400);
+      await recordAttendance(db, acting(c), meeting.id, valid, textField(form, 'present') === '1');
+      const back = textField(form, 'back');
+      const query = new URLSearchParams(back);
+      query.set('updated', String(valid.length));
+      return c.redirect(`/admin/meetings/${meeting.id}/attendance?${query.toString()}`, 303);
+    })
+    .get('/admin/elections/:id', async (c) => {
+      c.header('Cache-Control', 'no-store');
+      const e = await electionOr404(c);
+      const { db } = c.var.deps.database;
+      const [attendance, t] = await Promise.all([attendanceSummary(db, e.meeting_id, e.electorate), e.state === 'draft' ? undefined : turnout(db, e.id)]);
+      const error = c.req.query('error');
+      const errorKey = error === 'quorum' ? 'election.noQuorum' : error === 'state' ? 'election.stateConflict' : error === 'time' ? 'election.scheduleInvalid' : undefined;
+      return c.render(<ElectionAdminPage v={view(c)} election={e} attendance={attendance} turnout={t} notice={notice(c)} error={errorKey ? c.var.t(errorKey) : undefined} />, { title: e.title });
+    })
+    .post('/admin/elections/:id/open', async (c) => {
+      const e = await electionOr404(c);
+      const { db } = c.var.deps.database;
+      const attendance = await attendanceSummary(db, e.meeting_id, e.electorate);
+      if (!attendance.quorum) return c.redirect(`/admin/elections/${e.id}?error=quorum`, 303);
+      try {
+        await openElection(db, acting(c), e.id);
+      } catch (err) {
+        if (err instanceof ElectionStateError) return c.redirect(`/admin/elections/${e.id}?error=state`, 303);
+        throw err;
+      }
+      return c.redirect(`/admin/elections/${e.id}?done=opened`, 303);
+    })
+    .post('/admin/elections/:id/close', async (c) => {
+      const e = await electionOr404(c);
+      try {
+        await closeElection(c.var.deps.database.db, acting(c), e.id);
+      } catch (err) {
+        if (err instanceof ElectionStateError) return c.redirect(`/admin/elections/${e.id}?error=state`, 303);
+        throw err;
+      }
+      return c.redirect(`/admin/elections/${e.id}?done=closed`, 303);
+    })
+    .post('/admin/elections/:id/schedule', async (c) => {
+      const e = await electionOr404(c);
+      const form = await c.req.parseBody();
+      const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})$/.exec(textField(form, 'closeAt').trim());
+      // Times are entered in Beijing time (UTC+8), the zone every congress using this works in.
+      const at = m ? new Date(`${m[1]}T${m[2]!.padStart(2, '0')}:${m[3]}:00+08:00`) : undefined;
+      if (!at || Number.isNaN(at.getTime()) || at <= c.var.deps.clock.now()) return c.redirect(`/admin/elections/${e.id}?error=time`, 303);
+      if (e.state !== 'open') return c.redirect(`/admin/elections/${e.id}?error=state`, 303);
+      const { db } = c.var.deps.database;
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('elections').set({ close_scheduled_at: at }).where('id', '=', e.id).where('state', '=', 'open').execute();
+        await appendAudit(trx, c.var.deps.clock, acting(c).actor, { action: 'election.schedule-close', subject: `election:${e.id}`, details: { at: at.toISOString() } });
+      });
+      return c.redirect(`/admin/elections/${e.id}?done=scheduled`, 303);
+    })
+    .get('/admin/elections/:id/turnout', async (c) => {
+      c.header('Cache-Control', 'no-store');
+      const e = await electionOr404(c);
+      const t = await turnout(c.var.deps.database.db, e.id);
+      return c.render(<TurnoutPanel v={view(c)} electionId={e.id} turnout={t} live={e.state === 'open'} />, { title: c.var.t('turnout.title') });
+    })
+    .get('/elections/:id/display', async (c) => {
+      c.header('Cache-Control', 'no-store');
+      const e = await electionOr404(c);
+      const t = await turnout(c.var.deps.database.db, e.id);
+      return c.render(<HallDisplay v={view(c)} election={e} turnout={t} />, { title: `${c.var.t('display.title')} · ${e.title}` });
+    });
+}

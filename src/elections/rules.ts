@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Election set-up as the secretariat enters it; a selection is always 差额 (fewer seats than options). */
+export const electionInput = z.object({
+  title: z.string().trim().min(1, 'validation.required').max(200, 'validation.tooLong'),
+  marking: z.enum(['for-against-abstain', 'approval'], { error: 'validation.invalid' }),
+  seats: z.number({ error: 'validation.integer' }).int('validation.integer').min(1, 'validation.positive'),
+  passBase: z.enum(['all-deputies', 'present', 'valid-ballots'], { error: 'validation.invalid' }),
+  optionCount: z.number().int(),
+}).refine((e) => e.seats < e.optionCount, { message: 'election.seatsBelowOptions', path: ['seats'] });
+export type ElectionInput = z.input<typeof electionInput>;
+
+/** Option keys as published in the record: c01, c02, … in ballot order. */
+export function optionKey(position: number): string {
+  return `c${String(position).padStart(2, '0')}`;
+}
+
+/** The states an election moves through, and which moves the secretariat may make by hand. */
+export const TRANSITIONS = {
+  open: ['draft'],
+  close: ['open'],
+} as const;

@@ -1,0 +1,289 @@
+import type { Election } from '../../src/db/schema.ts';
+import type { Attendance, ElectionView, Turnout } from '../../src/elections/queries.ts';
+import { formatDateRange, type MessageKey } from '../../src/i18n/index.ts';
+import { CATEGORIES } from '../../src/meetings/rules.ts';
+import type { CandidateView, MeetingSummary } from '../../src/meetings/store.ts';
+import type { ViewContext } from '../context.ts';
+import { categoryLabel, Money } from '../components/candidates.tsx';
+import { Field, Notice, PostButton } from '../components/form.tsx';
+
+type Errors = Record<string, string | undefined>;
+type Values = Record<string, string>;
+
+export function stateLabel(v: ViewContext, state: string): string {
+  return v.t(`election.state.${state}` as MessageKey);
+}
+
+function SelectField({ name, label, options, value, error }: { name: string; label: string; options: [string, string][]; value?: string; error?: string }) {
+  const id = `f-${name}`;
+  return (
+    <div class={`field${error ? ' field--error' : ''}`}>
+      <label for={id}>{label}</label>
+      {error && <p id={`${id}-error`} class="field__error">{error}</p>}
+      <select id={id} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+        {options.map(([val, text]) => <option value={val} selected={val === value}>{text}</option>)}
+      </select>
+    </div>
+  );
+}
+
+function TextArea({ name, label, value, error, hint, rows = 4 }: { name: string; label: string; value?: string; error?: string; hint?: string; rows?: number }) {
+  const id = `f-${name}`;
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' field--error' : ''}`}>
+      <label for={id}>{label}</label>
+      {hint && <p id={`${id}-hint`} class="field__hint">{hint}</p>}
+      {error && <p id={`${id}-error`} class="field__error">{error}</p>}
+      <textarea id={id} name={name} rows={rows} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>{value ?? ''}</textarea>
+    </div>
+  );
+}
+
+export function MeetingsAdminPage({ v, meetings, terms, errors = {}, values = {} }: { v: ViewContext; meetings: MeetingSummary[]; terms: { id: number; name: string }[]; errors?: Errors; values?: Values }) {
+  const { t, lang } = v;
+  return (
+    <section aria-labelledby="meetings-title">
+      <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a></nav>
+      <h1 id="meetings-title">{t('meetingAdmin.title')}</h1>
+      <div class="table-wrap">
+        <table class="table">
+          <caption class="visually-hidden">{t('meetingAdmin.title')}</caption>
+          <thead><tr><th scope="col">{t('meetingAdmin.meeting')}</th><th scope="col">{t('meeting.dates')}</th><th scope="col">{t('meeting.candidates')}</th></tr></thead>
+          <tbody>
+            {meetings.map((m) => (
+              <tr><th scope="row"><a href={`/admin/meetings/${m.id}`}>{m.title}</a></th><td>{formatDateRange(lang, m.startsOn, m.endsOn)}</td><td>{m.candidateCount}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>{t('meetingAdmin.create')}</h2>
+      {terms.length === 0 ? <p class="muted">{t('meetingAdmin.noTerms')}</p> : (
+        <form method="post" action="/admin/meetings" class="stack narrow">
+          <SelectField name="termId" label={t('meeting.term')} options={terms.map((x) => [String(x.id), x.name])} value={values.termId} error={errors.termId} />
+          <Field name="title" label={t('meetingAdmin.titleField')} value={values.title} error={errors.title} hint={t('meetingAdmin.titleHint')} required maxlength={200} />
+          <Field name="sessionOrdinal" label={t('meetingAdmin.session')} type="number" value={values.sessionOrdinal} error={errors.sessionOrdinal} required />
+          <Field name="year" label={t('meeting.year')} type="number" value={values.year} error={errors.year} required />
+          <Field name="startsOn" label={t('meetingAdmin.startsOn')} type="date" value={values.startsOn} error={errors.startsOn} required />
+          <Field name="endsOn" label={t('meetingAdmin.endsOn')} type="date" value={values.endsOn} error={errors.endsOn} required />
+          <label class="check"><input type="checkbox" name="sharedTablets" value="1" checked={values.sharedTablets !== '0'} /> {t('meetingAdmin.sharedTablets')}</label>
+          <button type="submit" class="button button--primary">{t('meetingAdmin.createButton')}</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+export interface MeetingAdminProps {
+  v: ViewContext;
+  meeting: MeetingSummary;
+  candidates: CandidateView[];
+  elections: Election[];
+  attendance: Attendance;
+  frozen: boolean;
+  notice?: string;
+  candidateErrors?: Errors;
+  candidateValues?: Values;
+  electionErrors?: Errors;
+  electionValues?: Values;
+}
+
+export function MeetingAdminPage(p: MeetingAdminProps) {
+  const { v } = p;
+  const { t } = v;
+  const ce = p.candidateErrors ?? {};
+  const cv = p.candidateValues ?? {};
+  const ee = p.electionErrors ?? {};
+  const ev = p.electionValues ?? {};
+  return (
+    <section aria-labelledby="meeting-title">
+      <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href="/admin/meetings">{t('meetingAdmin.title')}</a></nav>
+      <h1 id="meeting-title">{p.meeting.title}</h1>
+      {p.notice && <Notice kind="ok">{p.notice}</Notice>}
+      <p>
+        <a class="button button--secondary" href={`/admin/meetings/${p.meeting.id}/attendance`}>{t('attendance.title')}</a>{' '}
+        <span class="muted">{t('attendance.summary', { expected: p.attendance.expected, present: p.attendance.present })} · {p.attendance.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</span>
+      </p>
+
+      <h2>{t('meetingAdmin.elections')}</h2>
+      {p.elections.length === 0 ? <p class="muted">{t('meetingAdmin.noElections')}</p> : (
+        <ul class="meeting-list">
+          {p.elections.map((e) => <li><a href={`/admin/elections/${e.id}`}>{e.title}</a> <span class="chip">{stateLabel(v, e.state)}</span></li>)}
+        </ul>
+      )}
+      {p.candidates.length >= 2 && (
+        <details class="admin-form" open={Object.keys(ee).length > 0}>
+          <summary>{t('election.create')}</summary>
+          <form method="post" action={`/admin/meetings/${p.meeting.id}/elections`} class="stack narrow">
+            <p class="field__hint">{t('election.createHint', { count: p.candidates.length })}</p>
+            <Field name="title" label={t('election.titleField')} value={ev.title ?? `${p.meeting.year}年民生实事项目票决`} error={ee.title} required maxlength={200} />
+            <SelectField name="marking" label={t('election.marking')} value={ev.marking} error={ee.marking} options={[['for-against-abstain', t('election.marking.for-against-abstain')], ['approval', t('election.marking.approval')]]} />
+            <Field name="seats" label={t('election.seats')} type="number" value={ev.seats ?? String(Math.max(1, p.candidates.length - 2))} error={ee.seats} required />
+            <SelectField name="passBase" label={t('election.passBase')} value={ev.passBase} error={ee.passBase} options={[['all-deputies', t('election.passBase.all-deputies')], ['present', t('election.passBase.present')], ['valid-ballots', t('election.passBase.valid-ballots')]]} />
+            <button type="submit" class="button button--primary">{t('election.createButton')}</button>
+          </form>
+        </details>
+      )}
+
+      <h2>{t('meeting.candidates')} <span class="muted">({p.candidates.length})</span></h2>
+      {p.frozen && <p class="notice notice--ok">{t('meetingAdmin.frozen')}</p>}
+      <div class="table-wrap">
+        <table class="table">
+          <caption class="visually-hidden">{t('meeting.candidates')}</caption>
+          <thead><tr><th scope="col">{t('ballot.number')}</th><th scope="col">{t('ballot.option')}</th><th scope="col">{t('candidate.category')}</th><th scope="col">{t('candidate.leadDepartment')}</th><th scope="col">{t('candidate.investment')}</th></tr></thead>
+          <tbody>
+            {p.candidates.map((c) => (
+              <tr><td>{c.ballotOrder}</td><th scope="row"><a href={`/candidates/${c.id}`}>{c.name}</a></th><td>{categoryLabel(v, c.category)}</td><td>{c.leadDepartment}</td><td><Money v={v} yuan={c.totalInvestmentYuan} /></td></tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {!p.frozen && (
+        <details class="admin-form" open={Object.keys(ce).length > 0}>
+          <summary>{t('candidateAdmin.add')}</summary>
+          <form method="post" action={`/admin/meetings/${p.meeting.id}/candidates`} class="stack narrow">
+            <Field name="name" label={t('candidateAdmin.name')} value={cv.name} error={ce.name} required maxlength={100} />
+            <SelectField name="category" label={t('candidate.category')} value={cv.category} error={ce.category} options={CATEGORIES.map((x) => [x, categoryLabel(v, x)])} />
+            <TextArea name="description" label={t('candidate.description')} value={cv.description} error={ce.description} rows={5} />
+            <TextArea name="targets" label={t('candidate.targets')} value={cv.targets} error={ce.targets} hint={t('candidateAdmin.targetsHint')} rows={3} />
+            <Field name="investmentWan" label={t('candidateAdmin.investmentWan')} value={cv.investmentWan} error={ce.totalInvestmentYuan} hint={t('candidateAdmin.investmentHint')} />
+            <Field name="deadline" label={t('candidate.deadline')} type="date" value={cv.deadline} error={ce.deadline} required />
+            <Field name="leadDepartment" label={t('candidate.leadDepartment')} value={cv.leadDepartment} error={ce.leadDepartment} required maxlength={100} />
+            <Field name="coDepartments" label={t('candidate.coDepartments')} value={cv.coDepartments} error={ce.coDepartments} hint={t('candidateAdmin.coHint')} />
+            <Field name="leadOfficial" label={t('candidate.leadOfficial')} value={cv.leadOfficial} error={ce.leadOfficial} required maxlength={100} />
+            <button type="submit" class="button button--primary">{t('candidateAdmin.addButton')}</button>
+          </form>
+        </details>
+      )}
+    </section>
+  );
+}
+
+export interface AttendanceRow { id: number; code: string; name: string; delegation: string; present: boolean }
+
+export function AttendancePage({ v, meeting, summary, rows, q, delegation, delegations, notice }: {
+  v: ViewContext; meeting: MeetingSummary; summary: Attendance; rows: AttendanceRow[]; q: string; delegation: string; delegations: string[]; notice?: string;
+}) {
+  const { t } = v;
+  return (
+    <section aria-labelledby="attendance-title">
+      <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href={`/admin/meetings/${meeting.id}`}>{meeting.title}</a></nav>
+      <h1 id="attendance-title">{t('attendance.title')}</h1>
+      {notice && <Notice kind="ok">{notice}</Notice>}
+      <dl class="facts facts--inline big-facts">
+        <div><dt>{t('attendance.expected')}</dt><dd>{summary.expected}</dd></div>
+        <div><dt>{t('attendance.present')}</dt><dd>{summary.present}</dd></div>
+        <div><dt>{t('attendance.quorum')}</dt><dd>{summary.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</dd></div>
+      </dl>
+      <form method="get" action={`/admin/meetings/${meeting.id}/attendance`} class="filter-form">
+        <Field name="q" label={t('attendance.search')} value={q} />
+        <SelectField name="delegation" label={t('attendance.delegation')} value={delegation} options={[['', t('attendance.allDelegations')], ...delegations.map((d) => [d, d] as [string, string])]} />
+        <button type="submit" class="button button--secondary">{t('attendance.filter')}</button>
+      </form>
+      <form method="post" action={`/admin/meetings/${meeting.id}/attendance`}>
+        <input type="hidden" name="back" value={`q=${encodeURIComponent(q)}&delegation=${encodeURIComponent(delegation)}`} />
+        <div class="review-actions">
+          <button type="submit" name="present" value="1" class="button button--primary">{t('attendance.markPresent')}</button>
+          <button type="submit" name="present" value="0" class="button button--secondary">{t('attendance.markAbsent')}</button>
+        </div>
+        <div class="table-wrap">
+          <table class="table">
+            <caption>{t('attendance.listCaption', { count: rows.length })}</caption>
+            <thead><tr><th scope="col">{t('attendance.select')}</th><th scope="col">{t('roster.code' as MessageKey)}</th><th scope="col">{t('account.name')}</th><th scope="col">{t('attendance.delegation')}</th><th scope="col">{t('attendance.status')}</th></tr></thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr>
+                  <td><input type="checkbox" name="deputy" value={String(r.id)} id={`d-${r.id}`} class="big-check" aria-label={`${t('attendance.select')} ${r.name}`} /></td>
+                  <td>{r.code}</td>
+                  <th scope="row"><label for={`d-${r.id}`}>{r.name}</label></th>
+                  <td>{r.delegation}</td>
+                  <td>{r.present ? <span class="chip chip--ok">{t('attendance.isPresent')}</span> : <span class="chip">{t('attendance.isAbsent')}</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+export function TurnoutPanel({ v, electionId, turnout, live }: { v: ViewContext; electionId: number; turnout: Turnout; live: boolean }) {
+  const { t } = v;
+  return (
+    <div id="turnout" class="turnout"
+      {...(live ? { 'data-hx-get': `/admin/elections/${electionId}/turnout`, 'data-hx-trigger': 'every 3s', 'data-hx-swap': 'outerHTML' } : {})}>
+      <dl class="facts facts--inline big-facts">
+        <div><dt>{t('turnout.voted')}</dt><dd>{turnout.voted}</dd></div>
+        <div><dt>{t('attendance.present')}</dt><dd>{turnout.present}</dd></div>
+        <div><dt>{t('turnout.eligible')}</dt><dd>{turnout.eligible}</dd></div>
+        <div><dt>{t('turnout.electronic')}</dt><dd>{turnout.electronic}</dd></div>
+        <div><dt>{t('turnout.paperIssued')}</dt><dd>{turnout.paperIssued}</dd></div>
+        <div><dt>{t('turnout.paperReturned')}</dt><dd>{turnout.paperReturned}</dd></div>
+      </dl>
+      <details>
+        <summary>{t('turnout.waiting', { count: turnout.waiting.length })}</summary>
+        <p class="waiting-list">{turnout.waiting.map((w) => w.name).join('、') || t('candidate.none')}</p>
+      </details>
+    </div>
+  );
+}
+
+export function ElectionAdminPage({ v, election: e, attendance, turnout, notice, error }: {
+  v: ViewContext; election: ElectionView; attendance: Attendance; turnout: Turnout | undefined; notice?: string; error?: string;
+}) {
+  const { t } = v;
+  return (
+    <section aria-labelledby="election-title">
+      <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href={`/admin/meetings/${e.meeting_id}`}>{e.meetingTitle}</a></nav>
+      <h1 id="election-title">{e.title} <span class="chip">{stateLabel(v, e.state)}</span></h1>
+      {notice && <Notice kind="ok">{notice}</Notice>}
+      {error && <Notice kind="error">{error}</Notice>}
+      <dl class="facts facts--wide">
+        <div><dt>{t('election.marking')}</dt><dd>{t(`election.marking.${e.marking}` as MessageKey)}</dd></div>
+        {e.seats !== null && <div><dt>{t('election.seats')}</dt><dd>{t('election.seatsOf', { seats: e.seats, options: e.options.length })}</dd></div>}
+        <div><dt>{t('election.passBase')}</dt><dd>{t(`election.passBase.${e.pass_base}` as MessageKey)}</dd></div>
+        <div><dt>{t('attendance.expected')}</dt><dd>{e.deputies_total ?? attendance.expected}</dd></div>
+        <div><dt>{t('attendance.present')}</dt><dd>{attendance.present} · {attendance.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</dd></div>
+        {e.close_scheduled_at && <div><dt>{t('election.scheduledClose')}</dt><dd>{e.close_scheduled_at.toISOString()}</dd></div>}
+      </dl>
+      <div class="review-actions">
+        {e.state === 'draft' && <PostButton action={`/admin/elections/${e.id}/open`} label={t('election.open')} kind="primary" />}
+        {e.state === 'open' && <PostButton action={`/admin/elections/${e.id}/close`} label={t('election.close')} kind="danger" />}
+        {(e.state === 'open' || e.state === 'closed') && <a class="button button--secondary" href={`/elections/${e.id}/display`}>{t('display.open')}</a>}
+      </div>
+      {e.state === 'open' && (
+        <form method="post" action={`/admin/elections/${e.id}/schedule`} class="filter-form">
+          <Field name="closeAt" label={t('election.scheduleLabel')} type="text" hint={t('election.scheduleHint')} />
+          <button type="submit" class="button button--secondary">{t('election.schedule')}</button>
+        </form>
+      )}
+      {turnout && (
+        <>
+          <h2>{t('turnout.title')}</h2>
+          <TurnoutPanel v={v} electionId={e.id} turnout={turnout} live={e.state === 'open'} />
+        </>
+      )}
+      <h2>{t('election.options')}</h2>
+      <ol class="meeting-list">{e.options.map((o) => <li>{o.title} <span class="muted">({o.key})</span></li>)}</ol>
+    </section>
+  );
+}
+
+export function HallDisplay({ v, election: e, turnout }: { v: ViewContext; election: ElectionView; turnout: Turnout }) {
+  const { t } = v;
+  return (
+    <section class="hall" aria-labelledby="hall-title">
+      <p class="hall__meeting">{e.meetingTitle}</p>
+      <h1 id="hall-title" class="hall__title">{e.title}</h1>
+      <p class="hall__state">{stateLabel(v, e.state)}</p>
+      <div id="hall-numbers" data-hx-get={`/elections/${e.id}/display`} data-hx-trigger="every 3s" data-hx-select="#hall-numbers" data-hx-swap="outerHTML">
+        <dl class="hall__numbers">
+          <div><dt>{t('turnout.eligible')}</dt><dd>{turnout.eligible}</dd></div>
+          <div><dt>{t('attendance.present')}</dt><dd>{turnout.present}</dd></div>
+          <div><dt>{t('turnout.voted')}</dt><dd>{turnout.voted}</dd></div>
+        </dl>
+      </div>
+    </section>
+  );
+}
