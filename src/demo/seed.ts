@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { SYSTEM_ACTOR, type Acting } from '../audit/store.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
+import { optionKey } from '../elections/rules.ts';
+import { createElection, recordAttendance } from '../elections/store.ts';
 import { addCandidate, createMeeting, createTerm, upsertDeputies } from '../meetings/store.ts';
 import type { Role } from '../users/roles.ts';
 import { createUser } from '../users/store.ts';
@@ -65,6 +67,16 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
     startsOn: '2024-01-15', endsOn: '2024-01-18',
   });
   for (const c of CANDIDATES_2024) await addCandidate(db, acting, m2024.id, c);
+
+  // The current meeting's vote, ready to open: 12 candidates for 10 seats, attendance recorded.
+  const candidates2024 = await db.selectFrom('candidates').select(['id', 'name', 'ballot_order']).where('meeting_id', '=', m2024.id).orderBy('ballot_order').execute();
+  await createElection(db, acting, {
+    meetingId: m2024.id, kind: 'selection', title: '2024年民生实事项目票决', marking: 'for-against-abstain', seats: 10, passBase: 'all-deputies',
+    options: candidates2024.map((c) => ({ key: optionKey(c.ballot_order), title: c.name, candidateId: c.id })),
+  });
+  const roster = await db.selectFrom('deputies').select(['id', 'code']).where('term_id', '=', termId).orderBy('code').execute();
+  // 228 of 240 present (every 20th absent): quorum met, and the demo deputies are all present.
+  await recordAttendance(db, acting, m2024.id, roster.filter((_, i) => i % 20 !== 19).map((d) => d.id), true);
 
   const deputies = new Map((await db.selectFrom('deputies').select(['id', 'code']).where('term_id', '=', termId).execute())
     .map((d) => [d.code, d.id]));

@@ -1,0 +1,164 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbHandle } from '../src/db/index.ts';
+import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
+import { fixedClock } from '../src/clock.ts';
+import { TRACKER_PATTERN } from '../src/record/format.ts';
+import { testApp } from './support/app.ts';
+import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
+import { testEngines } from './support/databases.ts';
+
+const CHOICES_OK = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`choice.c${String(i + 1).padStart(2, '0')}`, i < 10 ? 'F' : i === 10 ? 'A' : 'N']));
+
+describe.each(testEngines())('voting through the pages on $name', (engine) => {
+  let database: DbHandle;
+  let t: ReturnType<typeof testApp>;
+  let electionId: number;
+  let secretariat: string;
+  beforeAll(async () => {
+    database = await engine.open();
+    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+    t = testApp(database);
+    electionId = (await database.db.selectFrom('elections').select('id').where('title', '=', '2024年民生实事项目票决').executeTakeFirstOrThrow()).id;
+    secretariat = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
+  });
+  afterAll(async () => { await database.close(); });
+
+  const get = (path: string, cookie?: string, headers: Record<string, string> = {}) => t.app.request(path, { headers: { ...(cookie ? { Cookie: cookie } : {}), ...headers } });
+  const deputy = async (username = 'd001') => sessionCookieFrom(await signIn(t.app, username, DEMO_PASSWORD))!;
+  const counts = async () => (await sql<{ ballots: number; marked: number }>`
+    select (select count(*) from ballots where election_id = ${electionId}) as ballots,
+           (select count(*) from roll where election_id = ${electionId} and channel is not null) as marked`.execute(database.db)).rows[0]!;
+
+  it('refuses to open without a two-thirds quorum, then opens with it and freezes 应到', async () => {
+    const meeting = await database.db.selectFrom('elections').select('meeting_id').where('id', '=', electionId).executeTakeFirstOrThrow();
+    const absent = (await database.db.selectFrom('deputies').select('id').orderBy('code').limit(100).execute()).map((d) => String(d.id));
+    const form = new URLSearchParams([...absent.map((id) => ['deputy', id]), ['present', '0']]);
+    await t.app.request(`/admin/meetings/${meeting.meeting_id}/attendance`, { method: 'POST', body: form, headers: { Cookie: secretariat, 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost:3000' } });
+    const refused = await postForm(t.app, `/admin/elections/${electionId}/open`, {}, { Cookie: secretariat });
+    expect(refused.headers.get('location')).toBe(`/admin/elections/${electionId}?error=quorum`);
+    expect(await (await get(refused.headers.get('location')!, secretariat)).text()).toContain('不足全体代表的三分之二');
+    form.set('present', '1');
+    await t.app.request(`/admin/meetings/${meeting.meeting_id}/attendance`, { method: 'POST', body: form, headers: { Cookie: secretariat, 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost:3000' } });
+    const opened = await postForm(t.app, `/admin/elections/${electionId}/open`, {}, { Cookie: secretariat });
+    expect(opened.headers.get('location')).toBe(`/admin/elections/${electionId}?done=opened`);
+    const e = await database.db.selectFrom('elections').select(['state', 'deputies_total']).where('id', '=', electionId).executeTakeFirstOrThrow();
+    expect(e).toEqual({ state: 'open', deputies_total: 240 });
+    const again = await postForm(t.app, `/admin/elections/${electionId}/open`, {}, { Cookie: secretariat });
+    expect(again.headers.get('location')).toBe(`/admin/elections/${electionId}?error=state`);
+  });
+
+  it('shows a deputy the open vote and a ballot that is never cached', async () => {
+    const cookie = await deputy();
+    const list = await (await get('/vote', cookie)).text();
+    expect(list).toContain(`href="/elections/${electionId}/ballot"`);
+    const res = await get(`/elections/${electionId}/ballot`, cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const html = await res.text();
+    expect(html.match(/type="radio"/g)).toHaveLength(36);
+    expect(html).toContain('“赞成”最多选 10 项');
+    expect(html).toContain('城乡供水一体化提升');
+  });
+
+  it('refuses more 赞成 than seats with a clear message and casts nothing', async () => {
+    const cookie = await deputy();
+    const tooMany = { ...CHOICES_OK, 'choice.c11': 'F' };
+    const res = await postForm(t.app, `/elections/${electionId}/ballot/review`, tooMany, { Cookie: cookie });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('您选了 11 项“赞成”,最多只能选 10 项');
+    const cast = await postForm(t.app, `/elections/${electionId}/ballot`, tooMany, { Cookie: cookie });
+    expect(cast.status).toBe(422);
+    expect(await counts()).toEqual({ ballots: 0, marked: 0 });
+  });
+
+  it.each([
+    ['a missing mark', (() => { const c: Record<string, string> = { ...CHOICES_OK }; delete c['choice.c05']; return c; })(), 422, '尚未选择'],
+    ['a letter outside the marking', { ...CHOICES_OK, 'choice.c05': 'S' }, 422, '的选择无效'],
+    ['an unknown option', { ...CHOICES_OK, 'choice.c99': 'F' }, 422, '不属于本次表决'],
+    ['an extra field', { ...CHOICES_OK, deputyId: '7' }, 400, '请求有误'],
+  ])('refuses %s with a translated message and changes nothing', async (_what, form, status, message) => {
+    const cookie = await deputy();
+    for (const path of [`/elections/${electionId}/ballot/review`, `/elections/${electionId}/ballot`]) {
+      const res = await postForm(t.app, path, form, { Cookie: cookie });
+      expect(res.status, path).toBe(status);
+      expect(await res.text(), path).toContain(message);
+    }
+    expect(await counts()).toEqual({ ballots: 0, marked: 0 });
+  });
+
+  it('reviews, casts, shows the receipt with the tracker and marks, and signs the deputy out of the shared tablet', async () => {
+    const cookie = await deputy();
+    const review = await postForm(t.app, `/elections/${electionId}/ballot/review`, CHOICES_OK, { Cookie: cookie });
+    expect(review.status).toBe(200);
+    const html = await review.text();
+    const tracker = /name="tracker" value="([^"]+)"/.exec(html)![1]!;
+    expect(tracker).toMatch(TRACKER_PATTERN);
+    expect(html).toContain('请核对您的选票');
+    expect(await counts()).toEqual({ ballots: 0, marked: 0 });
+
+    const cast = await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker }, { Cookie: cookie });
+    expect(cast.status).toBe(200);
+    expect(cast.headers.get('cache-control')).toBe('no-store');
+    const receipt = await cast.text();
+    expect(receipt).toContain(tracker);
+    expect(receipt).toContain('您的选票已投出');
+    expect(receipt).toContain('本设备已自动退出您的登录');
+    expect(cast.headers.getSetCookie().join()).toContain('minsheng_session=;');
+    expect((await get('/vote', cookie)).status).toBe(303);
+    expect(await counts()).toEqual({ ballots: 1, marked: 1 });
+    const stored = await database.db.selectFrom('ballots').select(['tracker', 'marks', 'channel']).where('election_id', '=', electionId).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ tracker, marks: 'FFFFFFFFFFAN', channel: 'electronic' });
+
+    // The same ballot again (back button, double tap) shows the same receipt; another is refused.
+    const again = await deputy();
+    const resubmit = await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker }, { Cookie: again });
+    expect(resubmit.status).toBe(200);
+    expect(await resubmit.text()).toContain(tracker);
+    const second = await deputy();
+    const other = await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, 'choice.c01': 'A' }, { Cookie: second });
+    expect(other.status).toBe(409);
+    expect(await other.text()).toContain('您已经投过票');
+    expect(await counts()).toEqual({ ballots: 1, marked: 1 });
+  });
+
+  it('answers htmx steps with fragments that swap in place', async () => {
+    const cookie = await deputy('d002');
+    const res = await postForm(t.app, `/elections/${electionId}/ballot/review`, CHOICES_OK, { Cookie: cookie, 'HX-Request': 'true' });
+    const html = await res.text();
+    expect(html.startsWith('<div id="ballot-area"')).toBe(true);
+    expect(html).not.toContain('<html');
+  });
+
+  it('tells an absent deputy to check in first', async () => {
+    // The demo marks every 20th deputy absent: D240 among them.
+    const { createUser } = await import('../src/users/store.ts');
+    const d = await database.db.selectFrom('deputies').select('id').where('code', '=', 'D240').executeTakeFirstOrThrow();
+    await createUser(database.db, { clock: t.clock, actor: { userId: null, name: 'test' } }, { username: 'd240', displayName: 'D240', password: DEMO_PASSWORD, roles: ['deputy'], deputyId: d.id });
+    const res = await get(`/elections/${electionId}/ballot`, await deputy('d240'));
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('您尚未签到');
+  });
+
+  it('shows live turnout to the secretariat and scrutineers from the roll alone', async () => {
+    const res = await get(`/admin/elections/${electionId}/turnout`, secretariat, { 'HX-Request': 'true' });
+    const html = await res.text();
+    expect(html).toContain('data-hx-trigger="every 3s"');
+    expect(html).toMatch(/已投票<\/dt><dd>1<\/dd>/);
+    const present = (await database.db.selectFrom('attendance').select((eb) => eb.fn.countAll<number>().as('n')).where('present', '=', true).executeTakeFirstOrThrow()).n;
+    expect(present).toBeGreaterThan(160);
+    expect(html).toContain(`实到</dt><dd>${present}</dd>`);
+    expect(html).toContain(`已签到尚未投票:${present - 1} 人`);
+    const scrutineer = sessionCookieFrom(await signIn(t.app, 'jianpiao1', DEMO_PASSWORD))!;
+    expect((await get(`/elections/${electionId}/display`, scrutineer)).status).toBe(200);
+  });
+
+  it('refuses ballots once voting is closed', async () => {
+    const closed = await postForm(t.app, `/admin/elections/${electionId}/close`, {}, { Cookie: secretariat });
+    expect(closed.headers.get('location')).toBe(`/admin/elections/${electionId}?done=closed`);
+    const res = await postForm(t.app, `/elections/${electionId}/ballot`, CHOICES_OK, { Cookie: await deputy('d002') });
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('不在投票时间内');
+    expect(await counts()).toEqual({ ballots: 1, marked: 1 });
+  });
+});
