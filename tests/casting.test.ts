@@ -91,7 +91,7 @@ describe.each(testEngines())('casting on $name', (engine) => {
   });
 
   it('refuses an absent deputy, someone not on the roll, and an unknown election', async () => {
-    expect(await castBallot(database.db, clock, { electionId, deputyId: deputies[230]!, marks })).toEqual({ status: 'refused', reason: 'not-present' });
+    expect(await castBallot(database.db, clock, { electionId, deputyId: deputies[239]!, marks })).toEqual({ status: 'refused', reason: 'not-present' });
     expect(await castBallot(database.db, clock, { electionId, deputyId: 999_999, marks })).toEqual({ status: 'refused', reason: 'not-eligible' });
     expect(await castBallot(database.db, clock, { electionId: 999_999, deputyId: deputies[3]!, marks })).toEqual({ status: 'refused', reason: 'not-found' });
     await expectInvariants(database, electionId);
