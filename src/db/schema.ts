@@ -152,6 +152,10 @@ export interface ElectionTable {
   closed_at: Date | null;
   close_scheduled_at: Date | null;
   paper_issued: Generated<number>;
+  /** Paper ballots counted back in (returned), entered by the secretariat after the close. */
+  paper_returned: number | null;
+  /** When the double-keyed paper ballots went into the ballot box. */
+  paper_committed_at: Date | null;
   void_reason: string | null;
   created_at: CreatedAt;
 }
@@ -192,6 +196,16 @@ export interface BallotTable {
   invalid: 'too-many-for' | 'unreadable' | 'other' | null;
 }
 
+/** One clerk's keying of one returned paper ballot (seq = position in the stack). */
+export interface PaperEntryTable {
+  election_id: number;
+  clerk_user_id: number;
+  seq: number;
+  marks: string;
+  invalid: 'unreadable' | 'other' | null;
+  entered_at: Date;
+}
+
 export interface Database {
   terms: TermTable;
   departments: DepartmentTable;
@@ -210,6 +224,7 @@ export interface Database {
   attendance: AttendanceTable;
   roll: RollTable;
   ballots: BallotTable;
+  paper_entries: PaperEntryTable;
 }
 
 export type Term = Selectable<TermTable>;

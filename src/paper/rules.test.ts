@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { isComplete, reconcilePaper, type PaperEntry } from './rules.ts';
+
+const e = (clerkUserId: number, seq: number, marks: string, invalid: PaperEntry['invalid'] = null): PaperEntry => ({ clerkUserId, seq, marks, invalid });
+
+describe('reconcilePaper', () => {
+  it('agrees a position when two different clerks keyed it the same', () => {
+    const r = reconcilePaper([e(1, 1, 'FAN'), e(2, 1, 'FAN'), e(1, 2, 'NNN'), e(2, 2, 'NNN')], 2, 'selection', 2);
+    expect(r.agreed).toEqual([{ seq: 1, marks: 'FAN', invalid: undefined }, { seq: 2, marks: 'NNN', invalid: undefined }]);
+    expect(isComplete(r, 2)).toBe(true);
+  });
+
+  it('shows differing keyings side by side until corrected', () => {
+    const r = reconcilePaper([e(1, 1, 'FAN'), e(2, 1, 'FNN')], 1, 'selection', 2);
+    expect(r.mismatched).toEqual([{ seq: 1, entries: [e(1, 1, 'FAN'), e(2, 1, 'FNN')] }]);
+    expect(isComplete(r, 1)).toBe(false);
+  });
+
+  it('needs two different clerks', () => {
+    const r = reconcilePaper([e(1, 1, 'FAN')], 1, 'selection', 2);
+    expect(r.incomplete).toEqual([1]);
+    expect(isComplete(r, 1)).toBe(false);
+  });
+
+  it('marks too many F invalid, and keeps a clerk\'s reason', () => {
+    const r = reconcilePaper([e(1, 1, 'FFF'), e(2, 1, 'FFF'), e(1, 2, 'NNN', 'unreadable'), e(2, 2, 'NNN', 'unreadable')], 2, 'selection', 2);
+    expect(r.agreed.map((a) => a.invalid)).toEqual(['too-many-for', 'unreadable']);
+  });
+
+  it('a reason recorded by only one clerk is a mismatch', () => {
+    const r = reconcilePaper([e(1, 1, 'NNN', 'unreadable'), e(2, 1, 'NNN')], 1, 'selection', 2);
+    expect(r.mismatched).toHaveLength(1);
+  });
+
+  it('reports positions beyond the ballots returned', () => {
+    const r = reconcilePaper([e(1, 3, 'NNN'), e(2, 3, 'NNN')], 2, 'selection', 2);
+    expect(r.beyondReturned).toEqual([3]);
+    expect(r.incomplete).toEqual([1, 2]);
+  });
+});

@@ -1,0 +1,50 @@
+import type { InvalidReason } from '../record/format.ts';
+import { ballotValidity } from '../tally/tally.ts';
+import type { ElectionKind } from '../record/format.ts';
+
+export interface PaperEntry {
+  clerkUserId: number;
+  seq: number;
+  marks: string;
+  invalid: 'unreadable' | 'other' | null;
+}
+
+export interface PaperReconciliation {
+  /** Ballots ready for the box, in stack order: both keyings agree. */
+  agreed: { seq: number; marks: string; invalid: InvalidReason | undefined }[];
+  /** Positions whose two keyings differ: shown side by side until a clerk re-keys. */
+  mismatched: { seq: number; entries: PaperEntry[] }[];
+  /** Positions keyed by fewer than two different clerks. */
+  incomplete: number[];
+  /** Positions beyond the number of ballots returned. */
+  beyondReturned: number[];
+}
+
+const sameKeying = (a: PaperEntry, b: PaperEntry) => a.marks === b.marks && a.invalid === b.invalid;
+
+/**
+ * Compares the clerks' keyings of the returned stack, position by position. A position is agreed
+ * when at least two different clerks keyed it and all their keyings are identical; a paper ballot
+ * with more F than seats is invalid (too-many-for) unless a clerk recorded another reason.
+ */
+export function reconcilePaper(entries: readonly PaperEntry[], returned: number, kind: ElectionKind, seats: number | null): PaperReconciliation {
+  const bySeq = new Map<number, PaperEntry[]>();
+  for (const e of entries) bySeq.set(e.seq, [...(bySeq.get(e.seq) ?? []), e]);
+  const out: PaperReconciliation = { agreed: [], mismatched: [], incomplete: [], beyondReturned: [] };
+  for (const seq of [...bySeq.keys()].filter((s) => s > returned).sort((a, b) => a - b)) out.beyondReturned.push(seq);
+  for (let seq = 1; seq <= returned; seq++) {
+    const list = bySeq.get(seq) ?? [];
+    const clerks = new Set(list.map((e) => e.clerkUserId));
+    if (list.some((e) => !sameKeying(e, list[0]!))) out.mismatched.push({ seq, entries: list });
+    else if (clerks.size < 2) out.incomplete.push(seq);
+    else {
+      const e = list[0]!;
+      out.agreed.push({ seq, marks: e.marks, invalid: e.invalid ?? ballotValidity(kind, seats ?? undefined, { marks: e.marks }) });
+    }
+  }
+  return out;
+}
+
+export function isComplete(r: PaperReconciliation, returned: number): boolean {
+  return r.agreed.length === returned && r.mismatched.length === 0 && r.beyondReturned.length === 0;
+}

@@ -1,0 +1,128 @@
+import { randomInt } from 'node:crypto';
+import { sql } from 'kysely';
+import { appendAudit, type Acting } from '../audit/store.ts';
+import { newTracker } from '../ballots/tracker.ts';
+import type { Db } from '../db/index.ts';
+import { LETTERS } from '../record/format.ts';
+import { isComplete, reconcilePaper, type PaperEntry, type PaperReconciliation } from './rules.ts';
+
+export type PaperRefusal = 'not-found' | 'wrong-state' | 'beyond-issued' | 'beyond-returned' | 'bad-marks' | 'incomplete' | 'unknown-deputies';
+
+export class PaperError extends Error {
+  override name = 'PaperError';
+  constructor(readonly reason: PaperRefusal, readonly detail: Record<string, unknown> = {}) {
+    super(`paper ballots: ${reason}`);
+  }
+}
+
+/**
+ * Records that the named deputies received paper ballots (during the vote): their roll rows are
+ * marked `paper`, so they cannot vote electronically, and vice versa. Only present deputies who
+ * have not voted. Returns how many were issued now.
+ */
+export async function issuePaper(db: Db, acting: Acting, electionId: number, deputyCodes: readonly string[]): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const e = await trx.selectFrom('elections').select(['state', 'meeting_id']).where('id', '=', electionId).forUpdate().executeTakeFirst();
+    if (!e) throw new PaperError('not-found');
+    if (e.state !== 'open') throw new PaperError('wrong-state');
+    const codes = [...new Set(deputyCodes)];
+    if (codes.length === 0) return 0;
+    const eligible = await trx.selectFrom('roll as r').innerJoin('deputies as d', 'd.id', 'r.deputy_id')
+      .innerJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'r.deputy_id').on('a.meeting_id', '=', e.meeting_id))
+      .select(['d.id', 'd.code']).where('r.election_id', '=', electionId).where('r.channel', 'is', null).where('a.present', '=', true)
+      .where('d.code', 'in', codes).execute();
+    if (eligible.length !== codes.length) {
+      const ok = new Set(eligible.map((x) => x.code));
+      throw new PaperError('unknown-deputies', { codes: codes.filter((c) => !ok.has(c)) });
+    }
+    const now = acting.clock.now();
+    await trx.updateTable('roll').set({ channel: 'paper', issued_at: now })
+      .where('election_id', '=', electionId).where('deputy_id', 'in', eligible.map((x) => x.id)).where('channel', 'is', null).execute();
+    await trx.updateTable('elections')
+      .set({ paper_issued: sql<number>`(select count(*) from roll where election_id = ${electionId} and channel = 'paper')` })
+      .where('id', '=', electionId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.issue', subject: `election:${electionId}`, details: { deputies: codes } });
+    return eligible.length;
+  });
+}
+
+/**
+ * Records how many paper ballots came back. More returned than issued voids the vote (DOMAIN.md),
+ * with the reason, in the same transaction.
+ */
+export async function recordReturned(db: Db, acting: Acting, electionId: number, returned: number): Promise<{ voided: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const e = await trx.selectFrom('elections').select(['state', 'paper_issued', 'paper_committed_at']).where('id', '=', electionId).forUpdate().executeTakeFirst();
+    if (!e) throw new PaperError('not-found');
+    if (e.state !== 'closed' || e.paper_committed_at) throw new PaperError('wrong-state');
+    const voided = returned > e.paper_issued;
+    await trx.updateTable('elections').set({
+      paper_returned: returned,
+      ...(voided ? { state: 'void' as const, void_reason: `paper ballots returned (${returned}) exceed those issued (${e.paper_issued})` } : {}),
+    }).where('id', '=', electionId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.returned', subject: `election:${electionId}`, details: { returned, issued: e.paper_issued } });
+    if (voided) await appendAudit(trx, acting.clock, acting.actor, { action: 'election.void', subject: `election:${electionId}`, details: { reason: 'paper-returned-exceeds-issued', returned, issued: e.paper_issued } });
+    return { voided };
+  });
+}
+
+/**
+ * One clerk's keying of the paper ballot at position `seq` of the returned stack (unmarked = N).
+ * Keying again replaces the clerk's own entry, which is how a mismatch is corrected.
+ */
+export async function keyPaperBallot(db: Db, acting: Acting, electionId: number, entry: { seq: number; marks: string; invalid: 'unreadable' | 'other' | null }): Promise<void> {
+  const clerk = acting.actor.userId;
+  if (clerk === null) throw new PaperError('wrong-state');
+  await db.transaction().execute(async (trx) => {
+    const e = await trx.selectFrom('elections').select(['state', 'marking', 'paper_issued', 'paper_returned', 'paper_committed_at'])
+      .where('id', '=', electionId).forShare().executeTakeFirst();
+    if (!e) throw new PaperError('not-found');
+    if (e.state !== 'closed' || e.paper_committed_at) throw new PaperError('wrong-state');
+    if (!Number.isInteger(entry.seq) || entry.seq < 1 || entry.seq > e.paper_issued) throw new PaperError('beyond-issued', { issued: e.paper_issued });
+    if (e.paper_returned !== null && entry.seq > e.paper_returned) throw new PaperError('beyond-returned', { returned: e.paper_returned });
+    const options = await trx.selectFrom('election_options').select((eb) => eb.fn.countAll<number>().as('n')).where('election_id', '=', electionId).executeTakeFirstOrThrow();
+    const letters = LETTERS[e.marking];
+    if (entry.marks.length !== options.n || [...entry.marks].some((l) => !letters.includes(l))) throw new PaperError('bad-marks');
+    const now = acting.clock.now();
+    await trx.insertInto('paper_entries').values({ election_id: electionId, clerk_user_id: clerk, seq: entry.seq, marks: entry.marks, invalid: entry.invalid, entered_at: now })
+      .onConflict((oc) => oc.columns(['election_id', 'clerk_user_id', 'seq']).doUpdateSet({ marks: entry.marks, invalid: entry.invalid, entered_at: now }))
+      .execute();
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.key', subject: `election:${electionId}`, details: { seq: entry.seq } });
+  });
+}
+
+export async function paperReconciliation(db: Db, electionId: number): Promise<{ reconciliation: PaperReconciliation; returned: number | null; issued: number; entries: (PaperEntry & { clerkName: string })[] }> {
+  const e = await db.selectFrom('elections').select(['kind', 'seats', 'paper_issued', 'paper_returned']).where('id', '=', electionId).executeTakeFirstOrThrow();
+  const entries = await db.selectFrom('paper_entries as p').innerJoin('users as u', 'u.id', 'p.clerk_user_id')
+    .select(['p.clerk_user_id as clerkUserId', 'p.seq', 'p.marks', 'p.invalid', 'u.display_name as clerkName'])
+    .where('p.election_id', '=', electionId).orderBy('p.seq').orderBy('p.clerk_user_id').execute();
+  const returned = e.paper_returned;
+  return { reconciliation: reconcilePaper(entries, returned ?? 0, e.kind, e.seats), returned, issued: e.paper_issued, entries };
+}
+
+/**
+ * Puts the agreed paper ballots into the ballot box, each with a fresh random tracker, once every
+ * returned ballot has two agreeing keyings. Happens once per election.
+ */
+export async function commitPaper(db: Db, acting: Acting, electionId: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const e = await trx.selectFrom('elections').select(['state', 'kind', 'seats', 'paper_returned', 'paper_committed_at']).where('id', '=', electionId).forUpdate().executeTakeFirst();
+    if (!e) throw new PaperError('not-found');
+    if (e.state !== 'closed' || e.paper_committed_at || e.paper_returned === null) throw new PaperError('wrong-state');
+    const entries = await trx.selectFrom('paper_entries').select(['clerk_user_id as clerkUserId', 'seq', 'marks', 'invalid']).where('election_id', '=', electionId).execute();
+    const r = reconcilePaper(entries, e.paper_returned, e.kind, e.seats);
+    if (!isComplete(r, e.paper_returned)) throw new PaperError('incomplete', { mismatched: r.mismatched.length, incomplete: r.incomplete.length });
+    // Stack order must not survive into the box: ballots are inserted in random order with random ids.
+    const shuffled = [...r.agreed];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1);
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    for (const b of shuffled) {
+      await trx.insertInto('ballots').values({ election_id: electionId, tracker: newTracker(), marks: b.marks, channel: 'paper', invalid: b.invalid ?? null }).execute();
+    }
+    await trx.updateTable('elections').set({ paper_committed_at: acting.clock.now() }).where('id', '=', electionId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.commit', subject: `election:${electionId}`, details: { ballots: r.agreed.length } });
+    return r.agreed.length;
+  });
+}
