@@ -107,3 +107,47 @@ describe.each(testEngines())('paper ballots on $name', (engine) => {
     expect(audit.map((a) => a.action)).toContain('election.void');
   });
 });
+
+describe.each(testEngines())('paper ballot pages on $name', (engine) => {
+  it('hands out, counts back, keys twice with a mismatch shown side by side, and commits', async () => {
+    const { testApp } = await import('./support/app.ts');
+    const { postForm, sessionCookieFrom, signIn } = await import('./support/auth.ts');
+    const { DEMO_PASSWORD } = await import('../src/demo/seed.ts');
+    const database = await engine.open();
+    try {
+      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+      const t = testApp(database);
+      const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
+      const scrutineer = sessionCookieFrom(await signIn(t.app, 'jianpiao1', DEMO_PASSWORD))!;
+      const id = (await database.db.selectFrom('elections').select('id').executeTakeFirstOrThrow()).id;
+      const post = (cookie: string, path: string, form: Record<string, string> = {}) => postForm(t.app, `/admin/elections/${id}${path}`, form, { Cookie: cookie });
+      const page = async () => (await t.app.request(`/admin/elections/${id}/paper`, { headers: { Cookie: mishu } })).text();
+
+      await post(mishu, '/open');
+      const refused = (await post(mishu, '/paper/issue', { codes: 'D001, D002 D020' })).headers.get('location')!;
+      expect(refused).toBe(`/admin/elections/${id}/paper?error=unknown-deputies&codes=D020`);
+      expect(await (await t.app.request(refused, { headers: { Cookie: mishu } })).text()).toContain('无法领取纸质选票(未签到、已投票或编号不存在):D020');
+      expect((await post(mishu, '/paper/issue', { codes: 'D001, D002' })).headers.get('location')).toBe(`/admin/elections/${id}/paper?done=issued`);
+      expect((await t.app.request(`/admin/elections/${id}/paper/ballot`, { headers: { Cookie: mishu } })).status).toBe(200);
+      await post(mishu, '/close');
+      await post(mishu, '/paper/returned', { returned: '2' });
+      const ballot = (c01: string) => Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`choice.c${String(i + 1).padStart(2, '0')}`, i === 0 ? c01 : 'N']));
+      await post(mishu, '/paper/entries', { seq: '1', ...ballot('F'), invalid: '' });
+      await post(scrutineer, '/paper/entries', { seq: '1', ...ballot('A'), invalid: '' });
+      await post(mishu, '/paper/entries', { seq: '2', ...ballot('N'), invalid: 'unreadable' });
+      await post(scrutineer, '/paper/entries', { seq: '2', ...ballot('N'), invalid: 'unreadable' });
+      expect((await post(mishu, '/paper/entries', { seq: '3', ...ballot('N'), invalid: '' })).headers.get('location')).toContain('error=beyond-issued');
+      const mismatch = await page();
+      expect(mismatch).toContain('两次录入不一致');
+      expect(mismatch).toContain('1:赞成');
+      expect(mismatch).toContain('1:反对');
+      expect((await post(mishu, '/paper/commit')).headers.get('location')).toContain('error=incomplete');
+      await post(scrutineer, '/paper/entries', { seq: '1', ...ballot('F'), invalid: '' });
+      expect((await post(mishu, '/paper/commit')).headers.get('location')).toBe(`/admin/elections/${id}/paper?done=committed`);
+      const box = await database.db.selectFrom('ballots').select(['marks', 'invalid']).where('election_id', '=', id).where('channel', '=', 'paper').execute();
+      expect(box.map((b) => [b.marks[0], b.invalid]).sort()).toEqual([['F', null], ['N', 'unreadable']]);
+    } finally {
+      await database.close();
+    }
+  });
+});

@@ -53,6 +53,12 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /admin/elections/:id/schedule': ['secretariat'],
   'GET /admin/elections/:id/turnout': ['secretariat', 'scrutineer'],
   'GET /elections/:id/display': ['secretariat', 'scrutineer'],
+  'GET /admin/elections/:id/paper': ['secretariat', 'scrutineer'],
+  'GET /admin/elections/:id/paper/ballot': ['secretariat'],
+  'POST /admin/elections/:id/paper/issue': ['secretariat'],
+  'POST /admin/elections/:id/paper/returned': ['secretariat'],
+  'POST /admin/elections/:id/paper/entries': ['secretariat', 'scrutineer'],
+  'POST /admin/elections/:id/paper/commit': ['secretariat'],
 
   // Secretariat: people, terms and rosters
   'GET /admin': ['secretariat'],

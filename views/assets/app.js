@@ -4,6 +4,7 @@ document.documentElement.classList.add('js');
 
 // Credential slips: the Print button (hidden until this file runs) opens the print dialog.
 for (const button of document.querySelectorAll('[data-print]')) {
+  button.hidden = false;
   button.addEventListener('click', () => window.print());
 }
 

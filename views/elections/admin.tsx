@@ -251,6 +251,7 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, notice,
         {e.state === 'draft' && <PostButton action={`/admin/elections/${e.id}/open`} label={t('election.open')} kind="primary" />}
         {e.state === 'open' && <PostButton action={`/admin/elections/${e.id}/close`} label={t('election.close')} kind="danger" />}
         {(e.state === 'open' || e.state === 'closed') && <a class="button button--secondary" href={`/elections/${e.id}/display`}>{t('display.open')}</a>}
+        {e.state !== 'draft' && <a class="button button--secondary" href={`/admin/elections/${e.id}/paper`}>{t('paper.title')}</a>}
       </div>
       {e.state === 'open' && (
         <form method="post" action={`/admin/elections/${e.id}/schedule`} class="filter-form">
