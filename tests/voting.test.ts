@@ -143,7 +143,7 @@ describe.each(testEngines())('voting through the pages on $name', (engine) => {
   it('shows live turnout to the secretariat and scrutineers from the roll alone', async () => {
     const res = await get(`/admin/elections/${electionId}/turnout`, secretariat, { 'HX-Request': 'true' });
     const html = await res.text();
-    expect(html).toContain('data-hx-trigger="every 3s"');
+    expect(html).toContain('data-hx-trigger="every 15s"');
     expect(html).toMatch(/已投票<\/dt><dd>1<\/dd>/);
     const present = (await database.db.selectFrom('attendance').select((eb) => eb.fn.countAll<number>().as('n')).where('present', '=', true).executeTakeFirstOrThrow()).n;
     expect(present).toBeGreaterThan(160);
@@ -160,5 +160,34 @@ describe.each(testEngines())('voting through the pages on $name', (engine) => {
     expect(res.status).toBe(409);
     expect(await res.text()).toContain('不在投票时间内');
     expect(await counts()).toEqual({ ballots: 1, marked: 1 });
+  });
+});
+
+describe.each(testEngines())('live turnout over SSE on $name', (engine) => {
+  it('pushes the turnout panel as an event stream and ends it when the server shuts down', async () => {
+    const database = await engine.open();
+    try {
+      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+      const t = testApp(database);
+      const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
+      const id = (await database.db.selectFrom('elections').select('id').executeTakeFirstOrThrow()).id;
+      await postForm(t.app, `/admin/elections/${id}/open`, {}, { Cookie: mishu });
+      const page = await (await t.app.request(`/admin/elections/${id}`, { headers: { Cookie: mishu } })).text();
+      expect(page).toContain(`data-hx-sse:connect="/admin/elections/${id}/turnout/stream"`);
+      const res = await t.app.request(`/admin/elections/${id}/turnout/stream`, { headers: { Cookie: mishu } });
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const reader = res.body!.getReader();
+      const { value } = await reader.read();
+      const first = new TextDecoder().decode(value);
+      expect(first).toMatch(/^data: <div id="turnout"/);
+      expect(first).toContain('已投票');
+      t.shutdown.begin();
+      for (;;) {
+        const { done } = await reader.read();
+        if (done) break;
+      }
+    } finally {
+      await database.close();
+    }
   });
 });

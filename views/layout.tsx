@@ -27,6 +27,7 @@ export function Layout({ v, user, title, path, demo, children }: LayoutProps) {
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('app.css')} />
         <script src={assetUrl('htmx.min.js')} defer></script>
+        <script src={assetUrl('hx-sse.min.js')} defer></script>
         <script src={assetUrl('app.js')} defer></script>
       </head>
       <body>

@@ -1,6 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { AttendancePage, ElectionAdminPage, HallDisplay, MeetingAdminPage, MeetingsAdminPage, TurnoutPanel } from '../../views/elections/admin.tsx';
+import { AttendancePage, ElectionAdminPage, HallDisplay, HallNumbers, MeetingAdminPage, MeetingsAdminPage, TurnoutPanel } from '../../views/elections/admin.tsx';
+import { streamSSE } from 'hono/streaming';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Acting, appendAudit } from '../audit/store.ts';
 import type { AppEnv } from '../http/env.ts';
 import { fieldErrors, intField, textField } from '../http/form-errors.ts';
@@ -62,6 +64,31 @@ function wanToYuan(s: string): number | null {
 }
 
 const splitList = (s: string) => s.split(/[,,、;;\n]/).map((x) => x.trim()).filter(Boolean);
+
+const STREAM_INTERVAL_MS = 2_000;
+
+/**
+ * Pushes a rendering of the turnout whenever it changes (checked every two seconds) until the client
+ * goes away or the server shuts down; the shutdown signal ends the stream so shutdown is not held up.
+ */
+function turnoutStream(c: Context<AppEnv>, electionId: number, render: (t: Awaited<ReturnType<typeof turnout>>) => Promise<string>) {
+  c.header('Cache-Control', 'no-store');
+  const { signal } = c.var.deps.shutdown;
+  return streamSSE(c, async (stream) => {
+    const closed = new AbortController();
+    stream.onAbort(() => closed.abort());
+    const stop = AbortSignal.any([signal, closed.signal]);
+    let last = '';
+    while (!stop.aborted) {
+      const html = await render(await turnout(c.var.deps.database.db, electionId));
+      if (html !== last) {
+        await stream.writeSSE({ data: html });
+        last = html;
+      }
+      await sleep(STREAM_INTERVAL_MS, undefined, { signal: stop }).catch(() => undefined);
+    }
+  });
+}
 
 /** The secretariat's meetings, candidates, attendance and elections; turnout for scrutineers too. */
 export function electionAdminRoutes() {
@@ -221,6 +248,14 @@ export function electionAdminRoutes() {
       const e = await electionOr404(c);
       const t = await turnout(c.var.deps.database.db, e.id);
       return c.render(<TurnoutPanel v={view(c)} electionId={e.id} turnout={t} live={e.state === 'open'} />, { title: c.var.t('turnout.title') });
+    })
+    .get('/admin/elections/:id/turnout/stream', async (c) => {
+      const e = await electionOr404(c);
+      return turnoutStream(c, e.id, async (t) => (<TurnoutPanel v={view(c)} electionId={e.id} turnout={t} live />).toString());
+    })
+    .get('/elections/:id/display/stream', async (c) => {
+      const e = await electionOr404(c);
+      return turnoutStream(c, e.id, async (t) => (<HallNumbers v={view(c)} turnout={t} />).toString());
     })
     .get('/elections/:id/display', async (c) => {
       c.header('Cache-Control', 'no-store');

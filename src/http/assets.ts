@@ -20,6 +20,7 @@ const SOURCES: Record<string, { path: () => string; type: string }> = {
   'app.js': { path: () => viewsAssets('app.js'), type: 'text/javascript; charset=utf-8' },
   'favicon.svg': { path: () => viewsAssets('favicon.svg'), type: 'image/svg+xml' },
   'htmx.min.js': { path: () => require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
+  'hx-sse.min.js': { path: () => require.resolve('htmx.org/dist/ext/hx-sse.min.js'), type: 'text/javascript; charset=utf-8' },
 };
 
 export type AssetName = keyof typeof SOURCES;

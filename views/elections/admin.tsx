@@ -208,11 +208,24 @@ export function AttendancePage({ v, meeting, summary, rows, q, delegation, deleg
   );
 }
 
+/**
+ * Turnout, live while voting is open: the server pushes a fresh panel over SSE whenever it changes
+ * (htmx's SSE extension swaps it in); polling every 15 s covers proxies that buffer event streams.
+ */
+export function LiveTurnout({ v, electionId, turnout, live }: { v: ViewContext; electionId: number; turnout: Turnout; live: boolean }) {
+  if (!live) return <TurnoutPanel v={v} electionId={electionId} turnout={turnout} live={false} />;
+  return (
+    <div id="turnout-live" data-hx-sse:connect={`/admin/elections/${electionId}/turnout/stream`}>
+      <TurnoutPanel v={v} electionId={electionId} turnout={turnout} live />
+    </div>
+  );
+}
+
 export function TurnoutPanel({ v, electionId, turnout, live }: { v: ViewContext; electionId: number; turnout: Turnout; live: boolean }) {
   const { t } = v;
   return (
     <div id="turnout" class="turnout"
-      {...(live ? { 'data-hx-get': `/admin/elections/${electionId}/turnout`, 'data-hx-trigger': 'every 3s', 'data-hx-swap': 'outerHTML' } : {})}>
+      {...(live ? { 'data-hx-get': `/admin/elections/${electionId}/turnout`, 'data-hx-trigger': 'every 15s', 'data-hx-swap': 'outerHTML' } : {})}>
       <dl class="facts facts--inline big-facts">
         <div><dt>{t('turnout.voted')}</dt><dd>{turnout.voted}</dd></div>
         <div><dt>{t('attendance.present')}</dt><dd>{turnout.present}</dd></div>
@@ -262,7 +275,7 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, notice,
       {turnout && (
         <>
           <h2>{t('turnout.title')}</h2>
-          <TurnoutPanel v={v} electionId={e.id} turnout={turnout} live={e.state === 'open'} />
+          <LiveTurnout v={v} electionId={e.id} turnout={turnout} live={e.state === 'open'} />
         </>
       )}
       <h2>{t('election.options')}</h2>
@@ -278,13 +291,20 @@ export function HallDisplay({ v, election: e, turnout }: { v: ViewContext; elect
       <p class="hall__meeting">{e.meetingTitle}</p>
       <h1 id="hall-title" class="hall__title">{e.title}</h1>
       <p class="hall__state">{stateLabel(v, e.state)}</p>
-      <div id="hall-numbers" data-hx-get={`/elections/${e.id}/display`} data-hx-trigger="every 3s" data-hx-select="#hall-numbers" data-hx-swap="outerHTML">
-        <dl class="hall__numbers">
-          <div><dt>{t('turnout.eligible')}</dt><dd>{turnout.eligible}</dd></div>
-          <div><dt>{t('attendance.present')}</dt><dd>{turnout.present}</dd></div>
-          <div><dt>{t('turnout.voted')}</dt><dd>{turnout.voted}</dd></div>
-        </dl>
+      <div id="hall-live" data-hx-sse:connect={`/elections/${e.id}/display/stream`}>
+        <HallNumbers v={v} turnout={turnout} />
       </div>
     </section>
+  );
+}
+
+export function HallNumbers({ v, turnout }: { v: ViewContext; turnout: Turnout }) {
+  const { t } = v;
+  return (
+    <dl class="hall__numbers">
+      <div><dt>{t('turnout.eligible')}</dt><dd>{turnout.eligible}</dd></div>
+      <div><dt>{t('attendance.present')}</dt><dd>{turnout.present}</dd></div>
+      <div><dt>{t('turnout.voted')}</dt><dd>{turnout.voted}</dd></div>
+    </dl>
   );
 }
