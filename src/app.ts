@@ -4,6 +4,7 @@ import { adminRoutes } from './admin/routes.tsx';
 import { ballotRoutes } from './ballots/routes.tsx';
 import { electionAdminRoutes } from './elections/routes.tsx';
 import { paperRoutes } from './paper/routes.tsx';
+import { verifyRoutes } from './ballots/verify-routes.tsx';
 import { authorize, formsOnly, loadSession } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.tsx';
 import { bodyLimits } from './http/body-limits.ts';
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', ballotRoutes());
   app.route('/', electionAdminRoutes());
   app.route('/', paperRoutes());
+  app.route('/', verifyRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 

@@ -22,6 +22,9 @@ const EXPECTED: [route: string, ...allowed: [0 | 1, 0 | 1, 0 | 1, 0 | 1, 0 | 1]]
   ['GET /meetings/:id', 1, 1, 1, 1, 1],
   ['GET /candidates/:id', 1, 1, 1, 1, 1],
   ['GET /api/meetings', 1, 1, 1, 1, 1],
+  ['GET /verify', 1, 1, 1, 1, 1],
+  ['GET /api/trackers/:tracker', 1, 1, 1, 1, 1],
+  ['GET /api/elections/:id', 1, 1, 1, 1, 1],
   ['GET /login', 1, 1, 1, 1, 1],
   ['POST /login', 1, 1, 1, 1, 1],
   ['POST /logout', 0, 1, 1, 1, 1],
@@ -76,7 +79,7 @@ const EXPECTED: [route: string, ...allowed: [0 | 1, 0 | 1, 0 | 1, 0 | 1, 0 | 1]]
 
 /** A concrete URL for a route pattern. */
 function samplePath(pattern: string): string {
-  return pattern.replace(':name', 'app.css').replace(':code', 'en').replace(/:id/g, '999');
+  return pattern.replace(':name', 'app.css').replace(':code', 'en').replace(':tracker', '0000-0000-0000-0000').replace(/:id/g, '999');
 }
 
 describe('the expectation table', () => {

@@ -191,3 +191,36 @@ describe.each(testEngines())('live turnout over SSE on $name', (engine) => {
     }
   });
 });
+
+describe.each(testEngines())('public tracking before publication on $name', (engine) => {
+  it('says only "recorded" for a cast ballot\'s tracker, in any typing, and lists the vote in the API', async () => {
+    const database = await engine.open();
+    try {
+      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+      const t = testApp(database);
+      const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
+      const id = (await database.db.selectFrom('elections').select('id').executeTakeFirstOrThrow()).id;
+      await postForm(t.app, `/admin/elections/${id}/open`, {}, { Cookie: mishu });
+      const d = sessionCookieFrom(await signIn(t.app, 'd001', DEMO_PASSWORD))!;
+      const receipt = await (await postForm(t.app, `/elections/${id}/ballot`, { ...CHOICES_OK, tracker: '0YEX-SJ9J-KHG9-6RE5' }, { Cookie: d })).text();
+      expect(receipt).toContain('0YEX-SJ9J-KHG9-6RE5');
+      const api = await t.app.request('/api/trackers/0yexsj9jkhg96re5');
+      expect(api.status).toBe(200);
+      const body = await api.json() as Record<string, unknown>;
+      expect(body).toEqual({ tracker: '0YEX-SJ9J-KHG9-6RE5', status: 'recorded', election: { id: String(id), title: '2024年民生实事项目票决', state: 'open' } });
+      expect(JSON.stringify(body)).not.toContain('FFFF');
+      const page = await (await t.app.request('/verify?tracker=0yex-sj9j-khg9-6re5')).text();
+      expect(page).toContain('已记录在票箱中');
+      expect(page).not.toContain('赞成</td>');
+      expect((await t.app.request('/verify?tracker=ZZZZ-ZZZZ-ZZZZ-ZZZZ')).status).toBe(404);
+      expect((await t.app.request('/api/trackers/nonsense')).status).toBe(404);
+      const meetings = await (await t.app.request('/api/meetings')).json() as { elections: { id: string; state: string }[] }[];
+      expect(meetings[0]!.elections).toEqual([{ id: String(id), kind: 'selection', title: '2024年民生实事项目票决', state: 'open' }]);
+      const election = await (await t.app.request(`/api/elections/${id}`)).json() as { options: unknown[]; rules: Record<string, unknown> };
+      expect(election.rules).toEqual({ marking: 'for-against-abstain', seats: 10, passBase: 'all-deputies', deputiesTotal: 240 });
+      expect(election.options).toHaveLength(12);
+    } finally {
+      await database.close();
+    }
+  });
+});

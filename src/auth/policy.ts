@@ -20,6 +20,9 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /meetings/:id': 'anyone',
   'GET /candidates/:id': 'anyone',
   'GET /api/meetings': 'anyone',
+  'GET /verify': 'anyone',
+  'GET /api/trackers/:tracker': 'anyone',
+  'GET /api/elections/:id': 'anyone',
   'GET /login': 'anyone',
   'POST /login': 'anyone',
 

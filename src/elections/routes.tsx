@@ -257,6 +257,17 @@ export function electionAdminRoutes() {
       const e = await electionOr404(c);
       return turnoutStream(c, e.id, async (t) => (<HallNumbers v={view(c)} turnout={t} />).toString());
     })
+    .get('/api/elections/:id', async (c) => {
+      const e = await electionOr404(c);
+      // Results join this once the election is published (counting and publication).
+      return c.json({
+        id: String(e.id), title: e.title, kind: e.kind, state: e.state,
+        meeting: { id: String(e.meeting_id), title: e.meetingTitle, year: e.meetingYear },
+        rules: { marking: e.marking, ...(e.seats !== null ? { seats: e.seats } : {}), passBase: e.pass_base, deputiesTotal: e.deputies_total },
+        openedAt: e.opened_at?.toISOString() ?? null, closedAt: e.closed_at?.toISOString() ?? null,
+        options: e.options.map((o) => ({ id: o.key, title: o.title, candidateId: o.candidateId === null ? null : String(o.candidateId) })),
+      });
+    })
     .get('/elections/:id/display', async (c) => {
       c.header('Cache-Control', 'no-store');
       const e = await electionOr404(c);

@@ -4,6 +4,7 @@ import { HomePage } from '../../views/meetings/home.tsx';
 import { MeetingPage } from '../../views/meetings/meeting.tsx';
 import type { AppEnv } from '../http/env.ts';
 import { parseId } from '../http/params.ts';
+import { electionsByMeeting } from '../elections/queries.ts';
 import { getCandidate, getMeeting, listCandidates, listMeetings } from './store.ts';
 
 /** Public pages about meetings and their candidates; no sign-in needed. */
@@ -32,10 +33,12 @@ export function meetingRoutes() {
       return c.render(<CandidatePage v={{ lang: c.var.lang, t: c.var.t }} candidate={candidate} />, { title: candidate.name });
     })
     .get('/api/meetings', async (c) => {
-      const meetings = await listMeetings(c.var.deps.database.db);
-      // Elections join this list once they exist (issue: the vote); ids are strings as in RECORD.md.
+      const { db } = c.var.deps.database;
+      const [meetings, elections] = await Promise.all([listMeetings(db), electionsByMeeting(db)]);
+      // Ids are strings, as in RECORD.md.
       return c.json(meetings.map((m) => ({
-        id: String(m.id), title: m.title, year: m.year, startsOn: m.startsOn, endsOn: m.endsOn, elections: [],
+        id: String(m.id), title: m.title, year: m.year, startsOn: m.startsOn, endsOn: m.endsOn,
+        elections: (elections.get(m.id) ?? []).map((e) => ({ id: String(e.id), kind: e.kind, title: e.title, state: e.state })),
       })));
     });
 }

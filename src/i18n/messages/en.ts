@@ -477,6 +477,17 @@ export const en: Record<MessageKey, string> = {
   'paper.error.incomplete': 'Some paper ballots have not been keyed identically by two people yet.',
   'paper.error.unknownDeputies': 'These deputies cannot receive a paper ballot (not checked in, already voted, or unknown code): {codes}',
 
+  'nav.verify': 'Verify a ballot',
+  'ballot.tracker': 'Tracker',
+  'verify.title': 'Verify a ballot',
+  'verify.intro': 'After voting, the receipt shows a tracker. Enter it here to confirm that your ballot is in the ballot box; once the result is published, you will also see the ballot\'s marks and can check them against the published election record. A tracker is not linked to anyone\'s name.',
+  'verify.hint': 'Any case; dashes optional; the letters I and L read as 1, O as 0.',
+  'verify.button': 'Verify',
+  'verify.notFound': 'This tracker was not found. Please check what you typed.',
+  'verify.recorded': 'The ballot with tracker {tracker} is recorded in the ballot box.',
+  'verify.inElection': 'Vote: {title}',
+  'verify.notPublished': 'Once the result is published, its marks will be shown here.',
+
   'error.title': 'Something went wrong',
   'error.400': 'The request was not valid. Please check it and try again.',
   'error.401': 'Please sign in first.',

@@ -476,6 +476,17 @@ export const zhCN = {
   'paper.error.incomplete': '还有纸质选票未经两人一致录入,不能计入票箱。',
   'paper.error.unknownDeputies': '以下代表无法领取纸质选票(未签到、已投票或编号不存在):{codes}',
 
+  'nav.verify': '核验选票',
+  'ballot.tracker': '追踪码',
+  'verify.title': '核验选票',
+  'verify.intro': '投票后,回执上有一个追踪码。在这里输入追踪码,可以确认您的选票已经在票箱中;结果公布后,还可以看到这张选票的内容,并与公布的选举记录核对。追踪码不与任何人的姓名关联。',
+  'verify.hint': '大小写均可,短横线可省略;字母 I、L 按数字 1,字母 O 按数字 0 读取。',
+  'verify.button': '核验',
+  'verify.notFound': '没有找到这个追踪码。请检查是否输入有误。',
+  'verify.recorded': '追踪码 {tracker} 对应的选票已记录在票箱中。',
+  'verify.inElection': '所属票决:{title}',
+  'verify.notPublished': '结果公布后,这里将显示这张选票的内容。',
+
   'error.title': '出错了',
   'error.400': '请求有误,请检查后重试。',
   'error.401': '请先登录。',

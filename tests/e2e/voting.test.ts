@@ -1,0 +1,348 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  checkAccessibility,
+  formatNuMessages,
+  formatViolations,
+  launchBrowser,
+  repoRoot,
+  startServer,
+  validateHtmlBatch,
+  watchPageErrors,
+  type HtmlDocument,
+  type PageErrors,
+  type RunningServer,
+} from './harness.ts';
+
+/** Screenshots for people to look at (test-results/ is gitignored); nothing asserts on the pixels. */
+const SCREENSHOT_DIR = join(repoRoot, 'test-results', 'e2e');
+const PASSWORD = 'minsheng-demo';
+const MEETING = '龙游县第十四届人民代表大会第三次会议';
+const ELECTION = '2024年民生实事项目票决';
+const SEATS = 10;
+/** The vote's options in ballot order. */
+const KEYS = Array.from({ length: 12 }, (_, i) => `c${String(i + 1).padStart(2, '0')}`);
+/** The ballot finally cast: 赞成 for the first ten, 反对 for the eleventh, 弃权 for the twelfth. */
+const FINAL: Record<string, 'F' | 'A' | 'N'> = Object.fromEntries(KEYS.map((k, i) => [k, i < 10 ? 'F' : i === 10 ? 'A' : 'N']));
+const LABEL = { F: '赞成', A: '反对', N: '弃权' } as const;
+const TRACKER = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/;
+const TABLET = { width: 1024, height: 1366 };
+const PHONE = { width: 390, height: 844 };
+
+let server: RunningServer;
+let browser: Browser;
+/** Every document visited (and every state after an in-place swap), validated in one Nu run at the end. */
+const documents: HtmlDocument[] = [];
+
+/** The secretariat's browser stays open on the election page throughout, watching turnout. */
+let staff: BrowserContext;
+let staffPage: Page;
+let staffErrors: PageErrors;
+let electionId: number;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/**
+ * Asserts the page as it stands has no axe violations and logged no errors (when watched), and
+ * keeps its HTML for the Nu run.
+ */
+async function checkPage(page: Page, errors: PageErrors | undefined, name: string): Promise<void> {
+  const violations = await checkAccessibility(page);
+  expect(violations, formatViolations(violations, name)).toEqual([]);
+  if (errors) expect(errors.errors, `${name}: console or page errors`).toEqual([]);
+  documents.push({ url: name, html: await page.content() });
+}
+
+/** Signs in through the form and waits for the page it should land on. */
+async function signIn(page: Page, username: string, landsOn: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('用户名', { exact: true }).fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await Promise.all([page.waitForURL((u) => u.pathname === landsOn), page.getByRole('button', { name: '登录' }).click()]);
+}
+
+/** The big label that selects `letter` for option `key`. */
+const choiceLabel = (page: Page, key: string, letter: 'F' | 'A' | 'N') =>
+  page.locator(`label.choice.choice--${letter}:has(input[type="radio"][name="choice.${key}"][value="${letter}"])`);
+
+/** Which letter is selected for each option, as the browser sees it (undefined: none). */
+async function selectedMarks(page: Page): Promise<Record<string, string | undefined>> {
+  return page.evaluate((keys) => Object.fromEntries(keys.map((k) => [k, (document.querySelector(`input[name="choice.${k}"]:checked`) as HTMLInputElement | null)?.value])), KEYS);
+}
+
+/** The marks in the review or receipt table, in row order: 赞成/反对/弃权. */
+async function tableMarks(page: Page): Promise<string[]> {
+  return page.locator('#ballot-area table.review-table tbody tr td:last-child').allTextContents();
+}
+
+/** Full-page screenshots at the tablet and the phone size; leaves the page at `restore`. */
+async function screenshots(page: Page, name: string, restore: { width: number; height: number }): Promise<void> {
+  for (const [size, viewport] of [['tablet', TABLET], ['phone', PHONE]] as const) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `voting-${name}-${size}.png`), fullPage: true });
+  }
+  await page.setViewportSize(restore);
+}
+
+/** Elements narrower or shorter than 44 CSS px among the ballot's choice labels (WCAG 2.5.5 size). */
+async function smallTargets(page: Page): Promise<string[]> {
+  return page.locator('label.choice').evaluateAll((labels) => labels.flatMap((l) => {
+    const r = l.getBoundingClientRect();
+    const input = l.querySelector('input') as HTMLInputElement;
+    return r.width < 44 || r.height < 44 ? [`${input.name}=${input.value}: ${Math.round(r.width)}×${Math.round(r.height)}`] : [];
+  }));
+}
+
+/** The value shown under 已投票 in the turnout panel. */
+const votedCount = (page: Page) => page.locator('#turnout dl div').filter({ has: page.locator('dt', { hasText: /^已投票$/ }) }).locator('dd');
+
+describe('voting in the browser', () => {
+  it('the secretariat opens the 2024 vote from the admin pages', async () => {
+    staff = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
+    staffPage = await staff.newPage();
+    staffErrors = watchPageErrors(staffPage);
+    const page = staffPage;
+    await signIn(page, 'mishu', '/admin');
+    await checkPage(page, staffErrors, 'staff /admin');
+
+    await Promise.all([page.waitForURL('**/admin/meetings'), page.getByRole('link', { name: /会议、候选项目与票决/ }).click()]);
+    await checkPage(page, staffErrors, 'staff /admin/meetings');
+
+    await Promise.all([page.waitForURL(/\/admin\/meetings\/\d+$/), page.getByRole('link', { name: MEETING, exact: true }).click()]);
+    await checkPage(page, staffErrors, 'staff /admin/meetings/:id');
+
+    await Promise.all([page.waitForURL(/\/admin\/elections\/\d+$/), page.getByRole('link', { name: ELECTION, exact: true }).click()]);
+    electionId = Number(/\/admin\/elections\/(\d+)$/.exec(new URL(page.url()).pathname)![1]);
+    const heading = page.getByRole('heading', { level: 1 });
+    expect(await heading.textContent()).toContain('未开启');
+    await checkPage(page, staffErrors, 'staff /admin/elections/:id (draft)');
+
+    await Promise.all([page.waitForURL(`**/admin/elections/${electionId}?done=opened`), page.getByRole('button', { name: '开启投票' }).click()]);
+    expect(await heading.textContent()).toContain('投票中');
+    expect(await page.getByRole('button', { name: '开启投票' }).count()).toBe(0);
+    // Turnout is shown (and polled) once the vote is open; nobody has voted yet.
+    await expect.poll(() => votedCount(page).textContent()).toBe('0');
+    await checkPage(page, staffErrors, 'staff /admin/elections/:id (open)');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'voting-admin-open.png'), fullPage: true });
+  });
+
+  it('a deputy votes with JavaScript: live counter, client-side limit, review swapped in place, change, cast, signed out', async () => {
+    const context = await browser.newContext({ baseURL: server.url, viewport: TABLET });
+    const page = await context.newPage();
+    const errors = watchPageErrors(page);
+    const ballotUrl = `${server.url}/elections/${electionId}/ballot`;
+
+    await signIn(page, 'd001', '/account');
+    await page.goto('/vote');
+    await checkPage(page, errors, 'd001 /vote');
+    const tile = page.locator(`a.tile[href="/elections/${electionId}/ballot"]`);
+    expect(await tile.textContent()).toContain('待投票');
+    await Promise.all([page.waitForURL(ballotUrl), tile.click()]);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(ELECTION);
+    expect(await page.locator('input[type="radio"]').count()).toBe(KEYS.length * 3);
+    const counter = page.locator('[data-count]');
+    const over = page.locator('[data-over]');
+    expect(await counter.textContent()).toBe('0');
+    expect(await over.isVisible()).toBe(false);
+    expect(await smallTargets(page), 'choice labels under 44×44 px at the tablet size').toEqual([]);
+    await checkPage(page, errors, 'd001 ballot (empty)');
+    await screenshots(page, 'ballot', TABLET);
+    await page.setViewportSize(PHONE);
+    expect(await smallTargets(page), 'choice labels under 44×44 px at the phone size').toEqual([]);
+    await page.setViewportSize(TABLET);
+
+    // Watch for any step that leaves the page or posts the review without htmx.
+    const reviewPosts: string[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/ballot/review')) reviewPosts.push(r.url()); });
+    let navigations = 0;
+    page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations++; });
+
+    // 赞成 for eleven options, one click on the label each; the counter follows every click.
+    for (const [i, key] of KEYS.slice(0, 11).entries()) {
+      await choiceLabel(page, key, 'F').click();
+      expect(await counter.textContent(), `after 赞成 on ${key}`).toBe(String(i + 1));
+    }
+    await choiceLabel(page, 'c12', 'N').click();
+    expect(await counter.textContent(), '弃权 does not count').toBe('11');
+    expect(await selectedMarks(page)).toEqual({ ...Object.fromEntries(KEYS.map((k) => [k, 'F'])), c12: 'N' });
+    expect(await over.isVisible()).toBe(true);
+    expect(await over.textContent()).toContain(`已超过 ${SEATS} 项`);
+    await checkPage(page, errors, 'd001 ballot (11 赞成, warning shown)');
+    await screenshots(page, 'over-limit', TABLET);
+
+    // Every option has a mark, so only app.js can stop the form: it must not leave the page.
+    await page.getByRole('button', { name: /下一步/ }).click();
+    await page.waitForTimeout(750);
+    expect(reviewPosts, 'the over-limit ballot was posted').toEqual([]);
+    expect(navigations).toBe(0);
+    expect(page.url()).toBe(ballotUrl);
+    expect(await page.locator('form[data-ballot]').count()).toBe(1);
+    expect(await over.isVisible()).toBe(true);
+    expect(await over.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }), 'the warning is scrolled into view').toBe(true);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'voting-over-limit-blocked-tablet.png') });
+    expect(errors.errors).toEqual([]);
+
+    // Back to ten: 反对 on the eleventh.
+    await choiceLabel(page, 'c11', 'A').click();
+    expect(await counter.textContent()).toBe(String(SEATS));
+    expect(await over.isVisible()).toBe(false);
+    expect(await selectedMarks(page)).toEqual(FINAL);
+
+    // The review step replaces #ballot-area in place (htmx): same URL, no navigation.
+    await page.getByRole('button', { name: /下一步/ }).click();
+    await page.locator('#ballot-area h1', { hasText: '请核对您的选票' }).waitFor();
+    expect(page.url()).toBe(ballotUrl);
+    expect(navigations).toBe(0);
+    expect(reviewPosts).toHaveLength(1);
+    expect(await page.locator('#ballot-area').textContent()).toContain('请核对您的选票');
+    expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
+    const firstTracker = await page.locator('#ballot-area input[name="tracker"]').inputValue();
+    expect(firstTracker).toMatch(TRACKER);
+    await checkPage(page, errors, 'd001 review (htmx swap)');
+    await screenshots(page, 'review', TABLET);
+
+    // 返回修改: the ballot comes back with every choice as it was.
+    await page.getByRole('button', { name: '返回修改' }).click();
+    await page.locator('#ballot-area form[data-ballot]').waitFor();
+    expect(page.url()).toBe(ballotUrl);
+    expect(navigations).toBe(0);
+    expect(await selectedMarks(page)).toEqual(FINAL);
+    expect(await counter.textContent()).toBe(String(SEATS));
+    expect(await over.isVisible()).toBe(false);
+    await checkPage(page, errors, 'd001 ballot after 返回修改 (htmx swap)');
+
+    // Review again and cast.
+    await page.getByRole('button', { name: /下一步/ }).click();
+    await page.locator('#ballot-area h1', { hasText: '请核对您的选票' }).waitFor();
+    expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
+    const tracker = await page.locator('#ballot-area input[name="tracker"]').inputValue();
+    await page.getByRole('button', { name: '确认投出' }).click();
+    await page.locator('#ballot-area h1', { hasText: '投票回执' }).waitFor();
+    expect(page.url()).toBe(ballotUrl);
+    expect(navigations).toBe(0);
+    const shown = (await page.locator('#ballot-area .tracker').textContent())!.trim();
+    expect(shown).toMatch(TRACKER);
+    expect(shown).toBe(tracker);
+    const receipt = (await page.locator('#ballot-area').textContent())!;
+    expect(receipt).toContain('您的选票已投出');
+    expect(receipt).toContain('本设备已自动退出您的登录');
+    expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
+    await checkPage(page, errors, 'd001 receipt (htmx swap)');
+    await screenshots(page, 'receipt', TABLET);
+
+    // The shared tablet is signed out: the next person cannot reach this deputy's votes.
+    await page.goto('/vote');
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await checkPage(page, errors, 'd001 /vote after casting → /login');
+    errors.dispose();
+    await context.close();
+
+    // The secretariat's page picks up the first ballot on its 3-second poll.
+    await expect.poll(() => votedCount(staffPage).textContent(), { timeout: 10_000 }).toBe('1');
+  });
+
+  it('a deputy votes without JavaScript: plain form posts, the server refuses too many 赞成, then casts', async () => {
+    const context = await browser.newContext({ baseURL: server.url, viewport: PHONE, javaScriptEnabled: false });
+    const page = await context.newPage();
+    const errors = watchPageErrors(page);
+    const reviewUrl = `${server.url}/elections/${electionId}/ballot/review`;
+
+    await signIn(page, 'd002', '/account');
+    await page.goto('/vote');
+    await checkPage(page, errors, 'd002 (no JS) /vote');
+    await Promise.all([page.waitForURL(`**/elections/${electionId}/ballot`), page.locator(`a.tile[href="/elections/${electionId}/ballot"]`).click()]);
+    await checkPage(page, errors, 'd002 (no JS) ballot');
+
+    // Eleven 赞成: nothing stops the form in the browser; the server refuses it.
+    for (const key of KEYS.slice(0, 11)) await choiceLabel(page, key, 'F').click();
+    await choiceLabel(page, 'c12', 'N').click();
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === reviewUrl),
+      page.waitForURL(reviewUrl),
+      page.getByRole('button', { name: /下一步/ }).click(),
+    ]);
+    expect(refused.status()).toBe(422);
+    await page.waitForLoadState();
+    const alert = page.locator('#ballot-area [role="alert"]');
+    expect(await alert.textContent()).toContain(`最多只能选 ${SEATS} 项`);
+    expect(await page.locator('[data-count]').textContent(), 'the server counts the 赞成 it refused').toBe('11');
+    expect(await selectedMarks(page), 'the choices come back as they were').toEqual({ ...Object.fromEntries(KEYS.map((k) => [k, 'F'])), c12: 'N' });
+    await checkPage(page, errors, 'd002 (no JS) ballot refused: 11 赞成');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'voting-nojs-over-limit-phone.png'), fullPage: true });
+
+    // Nothing was cast: the vote is still waiting for this deputy, and turnout is still 1.
+    const list = await (await context.request.get('/vote')).text();
+    expect(list).toContain(`href="/elections/${electionId}/ballot"`);
+    await staffPage.reload();
+    expect(await votedCount(staffPage).textContent()).toBe('1');
+
+    // Fix it and review: a full page at /ballot/review.
+    await choiceLabel(page, 'c11', 'A').click();
+    const [review] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === reviewUrl),
+      page.waitForURL(reviewUrl),
+      page.getByRole('button', { name: /下一步/ }).click(),
+    ]);
+    expect(review.status()).toBe(200);
+    await page.waitForLoadState();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('请核对您的选票');
+    expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
+    await checkPage(page, errors, 'd002 (no JS) review');
+
+    // 返回修改 posts to ?edit=1 and shows the ballot with the choices kept.
+    await Promise.all([page.waitForURL(`${reviewUrl}?edit=1`), page.getByRole('button', { name: '返回修改' }).click()]);
+    await page.waitForLoadState();
+    expect(await selectedMarks(page)).toEqual(FINAL);
+    await checkPage(page, errors, 'd002 (no JS) ballot after 返回修改');
+
+    await Promise.all([page.waitForURL(reviewUrl), page.getByRole('button', { name: /下一步/ }).click()]);
+    await page.waitForLoadState();
+    const tracker = await page.locator('input[name="tracker"]').inputValue();
+    const [cast] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === `${server.url}/elections/${electionId}/ballot`),
+      page.waitForURL(`**/elections/${electionId}/ballot`),
+      page.getByRole('button', { name: '确认投出' }).click(),
+    ]);
+    expect(cast.status()).toBe(200);
+    await page.waitForLoadState();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('投票回执');
+    const shown = (await page.locator('.tracker').textContent())!.trim();
+    expect(shown).toMatch(TRACKER);
+    expect(shown).toBe(tracker);
+    expect(await page.locator('main').textContent()).toContain('本设备已自动退出您的登录');
+    expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
+    await checkPage(page, errors, 'd002 (no JS) receipt');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'voting-nojs-receipt-phone.png'), fullPage: true });
+
+    await page.goto('/vote');
+    expect(new URL(page.url()).pathname).toBe('/login');
+    errors.dispose();
+    await context.close();
+  });
+
+  it('the secretariat sees both ballots in the turnout', async () => {
+    // The panel polls every 3 s; wait for it rather than reloading.
+    await expect.poll(() => votedCount(staffPage).textContent(), { timeout: 10_000 }).toBe('2');
+    await checkPage(staffPage, staffErrors, 'staff /admin/elections/:id (turnout after polling)');
+    await staffPage.screenshot({ path: join(SCREENSHOT_DIR, 'voting-turnout.png'), fullPage: true });
+    staffErrors.dispose();
+    await staff.close();
+  });
+
+  it('serves valid HTML on every page and state visited (Nu Html Checker)', async () => {
+    expect(documents.length).toBeGreaterThan(10);
+    const results = await validateHtmlBatch(documents);
+    const report = [...results].filter(([, errors]) => errors.length > 0).map(([url, errors]) => formatNuMessages(url, errors));
+    expect(report, report.join('\n')).toEqual([]);
+  });
+});
