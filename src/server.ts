@@ -9,6 +9,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasData, seedDemo } from './demo/seed.ts';
 import { isDatabaseUnavailable } from './http/errors.tsx';
 import { createShutdown } from './http/shutdown.ts';
+import { startScheduler } from './elections/scheduler.ts';
 import { createLogger } from './log.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
   }
 
   const shutdown = createShutdown();
+  // Scheduled closes: every instance checks; the guarded UPDATE closes each election exactly once.
+  const scheduler = startScheduler(database.db, systemClock, logger);
   const app = createApp({ database, config, clock: systemClock, logger, shutdown });
   const server = serve({ fetch: app.fetch, port: config.port }, () => {
     const ms = Math.round(performance.now() - startedAt);
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_DEADLINE_MS);
     force.unref();
     shutdown.begin();
+    await scheduler.stop();
     // Stop accepting; in-flight requests finish; idle keep-alive sockets are closed as they free up.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     const idle = setInterval(() => server.closeIdleConnections(), 100);
