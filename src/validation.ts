@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { MessageKey } from './i18n/index.ts';
+import { isMessageKey, type MessageKey } from './i18n/index.ts';
 
 /** One problem with submitted input: the field and a dictionary key for the message. */
 export interface FieldIssue {
@@ -21,6 +21,6 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   if (r.success) return r.data;
   throw new ValidationError(r.error.issues.map((i) => ({
     field: i.path.join('.') || '(input)',
-    key: (i.message.startsWith('validation.') ? i.message : 'validation.invalid') as MessageKey,
+    key: isMessageKey(i.message) ? i.message : 'validation.invalid',
   })));
 }

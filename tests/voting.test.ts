@@ -224,3 +224,75 @@ describe.each(testEngines())('public tracking before publication on $name', (eng
     }
   });
 });
+
+describe.each(testEngines())('meeting settings, self check-in and ballot set-up on $name', (engine) => {
+  let database: DbHandle;
+  let t: ReturnType<typeof testApp>;
+  let mishu: string;
+  let meetingId: number;
+  beforeAll(async () => {
+    database = await engine.open();
+    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+    t = testApp(database);
+    mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
+    meetingId = (await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow()).id;
+  });
+  afterAll(async () => { await database.close(); });
+
+  it('lets a deputy check in by themselves only when the meeting allows it, and audits it', async () => {
+    const { createUser } = await import('../src/users/store.ts');
+    const d = await database.db.selectFrom('deputies').select('id').where('code', '=', 'D040').executeTakeFirstOrThrow();
+    await createUser(database.db, { clock: t.clock, actor: { userId: null, name: 'test' } }, { username: 'd040', displayName: 'D040', password: DEMO_PASSWORD, roles: ['deputy'], deputyId: d.id });
+    const cookie = sessionCookieFrom(await signIn(t.app, 'd040', DEMO_PASSWORD))!;
+    const present = async () => (await database.db.selectFrom('attendance').select('present').where('meeting_id', '=', meetingId).where('deputy_id', '=', d.id).executeTakeFirst())?.present ?? false;
+    expect(await present()).toBe(false);
+    expect((await postForm(t.app, `/meetings/${meetingId}/check-in`, {}, { Cookie: cookie })).headers.get('location')).toBe('/vote?done=checkin-refused');
+    expect(await present()).toBe(false);
+    await postForm(t.app, `/admin/meetings/${meetingId}/settings`, { sharedTablets: '1', selfCheckIn: '1' }, { Cookie: mishu });
+    const vote = await (await t.app.request('/vote', { headers: { Cookie: cookie } })).text();
+    expect(vote).toContain(`action="/meetings/${meetingId}/check-in"`);
+    expect((await postForm(t.app, `/meetings/${meetingId}/check-in`, {}, { Cookie: cookie })).headers.get('location')).toBe('/vote?done=checkin');
+    expect(await present()).toBe(true);
+    const audit = await database.db.selectFrom('audit_log').select(['action', 'actor_name']).where('action', 'in', ['attendance.self', 'meeting.settings']).execute();
+    expect(audit).toEqual(expect.arrayContaining([{ action: 'meeting.settings', actor_name: 'mishu' }, { action: 'attendance.self', actor_name: 'd040' }]));
+    expect(await (await t.app.request('/vote', { headers: { Cookie: cookie } })).text()).not.toContain('check-in"');
+  });
+
+  it('sets up a ballot with chosen candidates in a chosen order, refusing bad set-ups with translated messages', async () => {
+    const candidates = await database.db.selectFrom('candidates').select(['id', 'name', 'ballot_order']).where('meeting_id', '=', meetingId).orderBy('ballot_order').execute();
+    const [a, b, c2, d] = candidates;
+    const form = new URLSearchParams([
+      ['title', '补充票决'], ['marking', 'approval'], ['seats', '2'], ['passBase', 'valid-ballots'],
+      ['include', String(a!.id)], ['include', String(c2!.id)], ['include', String(d!.id)],
+      [`order.${a!.id}`, '3'], [`order.${c2!.id}`, '1'], [`order.${d!.id}`, '2'], [`order.${b!.id}`, '1'],
+    ]);
+    const post = (f: URLSearchParams) => t.app.request(`/admin/meetings/${meetingId}/elections`, { method: 'POST', body: f, headers: { Cookie: mishu, 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost:3000' } });
+    const res = await post(form);
+    expect(res.status).toBe(303);
+    const id = Number(/\/admin\/elections\/(\d+)/.exec(res.headers.get('location')!)![1]);
+    const options = await database.db.selectFrom('election_options').select(['key', 'title']).where('election_id', '=', id).orderBy('position').execute();
+    expect(options).toEqual([{ key: 'c01', title: c2!.name }, { key: 'c02', title: d!.name }, { key: 'c03', title: a!.name }]);
+
+    const tooMany = new URLSearchParams(form);
+    tooMany.set('seats', '3');
+    const refused = await post(tooMany);
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain('应选数必须少于候选项目数');
+    const foreign = new URLSearchParams(form);
+    foreign.append('include', '99999');
+    expect((await post(foreign)).status).toBe(400);
+  });
+
+  it('refuses a ballot for another meeting\'s election that is not open, changing nothing', async () => {
+    const old = await database.db.selectFrom('meetings').select('id').where('year', '=', 2023).executeTakeFirstOrThrow();
+    const { createElection } = await import('../src/elections/store.ts');
+    const e = await createElection(database.db, { clock: t.clock, actor: { userId: null, name: 'test' } }, {
+      meetingId: old.id, kind: 'selection', title: '2023', marking: 'approval', seats: 1, passBase: 'valid-ballots', options: [{ key: 'c01', title: 'a' }, { key: 'c02', title: 'b' }],
+    });
+    const cookie = sessionCookieFrom(await signIn(t.app, 'd001', DEMO_PASSWORD))!;
+    const res = await postForm(t.app, `/elections/${e.id}/ballot`, { 'choice.c01': 'F' }, { Cookie: cookie });
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('不在投票时间内');
+    expect(await database.db.selectFrom('ballots').select('id').where('election_id', '=', e.id).execute()).toEqual([]);
+  });
+});

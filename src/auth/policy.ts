@@ -38,6 +38,7 @@ export const POLICY: Readonly<Record<string, Access>> = {
 
   // Deputies: their ballots
   'GET /vote': ['deputy'],
+  'POST /meetings/:id/check-in': ['deputy'],
   'GET /elections/:id/ballot': ['deputy'],
   'POST /elections/:id/ballot/review': ['deputy'],
   'POST /elections/:id/ballot': ['deputy'],
@@ -48,6 +49,7 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /admin/meetings/:id': ['secretariat'],
   'POST /admin/meetings/:id/candidates': ['secretariat'],
   'POST /admin/meetings/:id/elections': ['secretariat'],
+  'POST /admin/meetings/:id/settings': ['secretariat'],
   'GET /admin/meetings/:id/attendance': ['secretariat'],
   'POST /admin/meetings/:id/attendance': ['secretariat'],
   'GET /admin/elections/:id': ['secretariat'],

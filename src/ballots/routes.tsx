@@ -6,6 +6,7 @@ import { clearSessionCookie } from '../auth/middleware.ts';
 import { revokeSession, type CurrentUser } from '../auth/sessions.ts';
 import type { Db } from '../db/index.ts';
 import { getElection, type ElectionView } from '../elections/queries.ts';
+import { selfCheckIn } from '../elections/store.ts';
 import type { AppEnv } from '../http/env.ts';
 import { parseId } from '../http/params.ts';
 import type { MessageKey } from '../i18n/index.ts';
@@ -86,10 +87,25 @@ export function ballotRoutes() {
       if (!who) return notADeputy(c);
       const { deputyId } = who;
       const { db } = c.var.deps.database;
+      // Meetings of the deputy's term that let deputies check themselves in, where this one has not yet.
+      const checkIns = await db.selectFrom('meetings as m').innerJoin('deputies as d', 'd.term_id', 'm.term_id')
+        .leftJoin('attendance as a', (j) => j.onRef('a.meeting_id', '=', 'm.id').onRef('a.deputy_id', '=', 'd.id'))
+        .select(['m.id', 'm.title']).where('d.id', '=', deputyId).where('m.self_check_in', '=', true)
+        .where((eb) => eb.or([eb('a.present', 'is', null), eb('a.present', '=', false)])).orderBy('m.starts_on', 'desc').execute();
       const rows = await db.selectFrom('roll as r').innerJoin('elections as e', 'e.id', 'r.election_id').innerJoin('meetings as m', 'm.id', 'e.meeting_id')
         .select(['e.id', 'e.title', 'e.state', 'm.title as meetingTitle', 'r.channel'])
         .where('r.deputy_id', '=', deputyId).where('e.state', 'in', ['open', 'closed']).orderBy('e.id', 'desc').execute();
-      return c.render(<VotePage v={view(c)} elections={rows} />, { title: c.var.t('vote.title') });
+      const done = c.req.query('done');
+      const notice = done === 'checkin' ? c.var.t('vote.checkedIn') : done === 'checkin-refused' ? c.var.t('vote.checkInNotAllowed') : undefined;
+      return c.render(<VotePage v={view(c)} elections={rows} checkIns={checkIns} notice={notice} />, { title: c.var.t('vote.title') });
+    })
+    .post('/meetings/:id/check-in', async (c) => {
+      const who = deputyOf(c);
+      if (!who) return notADeputy(c);
+      const meetingId = parseId(c.req.param('id'));
+      if (meetingId === undefined) throw new HTTPException(404);
+      const result = await selfCheckIn(c.var.deps.database.db, { clock: c.var.deps.clock, actor: { userId: who.user.id, name: who.user.username } }, meetingId, who.deputyId);
+      return c.redirect(`/vote?done=${result === 'checked-in' || result === 'already' ? 'checkin' : 'checkin-refused'}`, 303);
     })
     .get('/elections/:id/ballot', async (c) => {
       noStore(c);

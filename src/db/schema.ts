@@ -51,6 +51,8 @@ export interface MeetingTable {
   ends_on: DateOnly;
   /** Deputies vote on shared tablets: sign them out after casting. */
   shared_tablets: Generated<boolean>;
+  /** Deputies may check themselves in. */
+  self_check_in: Generated<boolean>;
   created_at: CreatedAt;
 }
 

@@ -12,7 +12,7 @@ import { addCandidate, createMeeting, getMeeting, listCandidates, listMeetings }
 import { parseInput, ValidationError } from '../validation.ts';
 import { attendanceSummary, getElection, listElections, turnout } from './queries.ts';
 import { electionInput, optionKey } from './rules.ts';
-import { closeElection, createElection, ElectionStateError, openElection, recordAttendance } from './store.ts';
+import { closeElection, createElection, ElectionStateError, openElection, recordAttendance, updateMeetingSettings } from './store.ts';
 
 const view = (c: Context<AppEnv>) => ({ lang: c.var.lang, t: c.var.t });
 const acting = (c: Context<AppEnv>): Acting => ({ clock: c.var.deps.clock, actor: { userId: c.var.user!.id, name: c.var.user!.username } });
@@ -20,7 +20,7 @@ const stringValues = (form: Record<string, unknown>) => Object.fromEntries(Objec
 
 const NOTICES: Record<string, MessageKey> = {
   meeting: 'meetingAdmin.created', candidate: 'candidateAdmin.added', election: 'election.created',
-  opened: 'election.opened', closed: 'election.closedNotice', scheduled: 'election.scheduledNotice',
+  settings: 'meetingAdmin.settingsSaved', opened: 'election.opened', closed: 'election.closedNotice', scheduled: 'election.scheduledNotice',
 };
 const notice = (c: Context<AppEnv>) => {
   const key = NOTICES[c.req.query('done') ?? ''];
@@ -50,9 +50,13 @@ async function isFrozen(c: Context<AppEnv>, meetingId: number): Promise<boolean>
 async function renderMeeting(c: Context<AppEnv>, meetingId: number, extra: { candidateErrors?: Record<string, string>; candidateValues?: Record<string, string>; electionErrors?: Record<string, string>; electionValues?: Record<string, string> } = {}) {
   const { db } = c.var.deps.database;
   const meeting = (await getMeeting(db, meetingId))!;
-  const [candidates, elections, attendance] = await Promise.all([listCandidates(db, meetingId), listElections(db, meetingId), attendanceSummary(db, meetingId)]);
+  const [candidates, elections, attendance, settings] = await Promise.all([
+    listCandidates(db, meetingId), listElections(db, meetingId), attendanceSummary(db, meetingId),
+    db.selectFrom('meetings').select(['shared_tablets', 'self_check_in']).where('id', '=', meetingId).executeTakeFirstOrThrow(),
+  ]);
   c.header('Cache-Control', 'no-store');
-  return c.render(<MeetingAdminPage v={view(c)} meeting={meeting} candidates={candidates} elections={elections} attendance={attendance}
+  return c.render(<MeetingAdminPage v={view(c)} meeting={meeting} settings={{ sharedTablets: settings.shared_tablets, selfCheckIn: settings.self_check_in }}
+    candidates={candidates} elections={elections} attendance={attendance}
     frozen={elections.some((e) => e.state !== 'draft')} notice={notice(c)} {...extra} />, { title: meeting.title });
 }
 
@@ -137,24 +141,41 @@ export function electionAdminRoutes() {
     })
     .post('/admin/meetings/:id/elections', async (c) => {
       const meeting = await meetingOr404(c);
-      const form = await c.req.parseBody();
+      const form = await c.req.parseBody({ all: true });
       const { db } = c.var.deps.database;
       const candidates = await listCandidates(db, meeting.id);
+      const rawInclude = form.include;
+      const included = new Set((Array.isArray(rawInclude) ? rawInclude : rawInclude === undefined ? [] : [rawInclude]).map(String));
+      if ([...included].some((id) => !candidates.some((x) => String(x.id) === id))) throw new HTTPException(400);
+      // The ballot order the secretariat typed, ties kept in the candidates' own order.
+      const chosen = candidates.filter((x) => included.has(String(x.id)))
+        .map((x) => ({ x, order: intField(form as Record<string, unknown>, `order.${x.id}`) }))
+        .sort((a, b) => (Number.isNaN(a.order) ? a.x.ballotOrder : a.order) - (Number.isNaN(b.order) ? b.x.ballotOrder : b.order) || a.x.ballotOrder - b.x.ballotOrder)
+        .map(({ x }) => x);
       try {
         const input = parseInput(electionInput, {
-          title: textField(form, 'title'), marking: textField(form, 'marking'), seats: intField(form, 'seats'),
-          passBase: textField(form, 'passBase'), optionCount: candidates.length,
+          title: textField(form as Record<string, unknown>, 'title'), marking: textField(form as Record<string, unknown>, 'marking'), seats: intField(form as Record<string, unknown>, 'seats'),
+          passBase: textField(form as Record<string, unknown>, 'passBase'), optionCount: chosen.length,
         });
+        if (chosen.length < 2) throw new ValidationError([{ field: 'options', key: 'election.tooFewOptions' }]);
         const e = await createElection(db, acting(c), {
           meetingId: meeting.id, kind: 'selection', title: input.title, marking: input.marking, seats: input.seats, passBase: input.passBase,
-          options: candidates.map((x) => ({ key: optionKey(x.ballotOrder), title: x.name, candidateId: x.id })),
+          options: chosen.map((x, i) => ({ key: optionKey(i + 1), title: x.name, candidateId: x.id })),
         });
         return c.redirect(`/admin/elections/${e.id}?done=election`, 303);
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         c.status(422);
-        return renderMeeting(c, meeting.id, { electionErrors: fieldErrors(c.var.t, e), electionValues: stringValues(form) });
+        return renderMeeting(c, meeting.id, { electionErrors: fieldErrors(c.var.t, e), electionValues: { ...stringValues(form), include: [...included].join(',') } });
       }
+    })
+    .post('/admin/meetings/:id/settings', async (c) => {
+      const meeting = await meetingOr404(c);
+      const form = await c.req.parseBody();
+      await updateMeetingSettings(c.var.deps.database.db, acting(c), meeting.id, {
+        sharedTablets: textField(form, 'sharedTablets') === '1', selfCheckIn: textField(form, 'selfCheckIn') === '1',
+      });
+      return c.redirect(`/admin/meetings/${meeting.id}?done=settings`, 303);
     })
     .get('/admin/meetings/:id/attendance', async (c) => {
       c.header('Cache-Control', 'no-store');

@@ -101,3 +101,30 @@ export class ElectionStateError extends Error {
 export async function transactionDeadline(trx: Transaction<Database>, ms: number): Promise<void> {
   await sql`select set_config('statement_timeout', ${String(ms)}, true), set_config('lock_timeout', ${String(ms)}, true)`.execute(trx);
 }
+
+export type CheckInResult = 'checked-in' | 'already' | 'not-allowed' | 'not-a-deputy-of-term';
+
+/** A deputy checks in by themselves (签到), where the meeting allows it. */
+export async function selfCheckIn(db: Db, acting: Acting, meetingId: number, deputyId: number): Promise<CheckInResult> {
+  return db.transaction().execute(async (trx) => {
+    const m = await trx.selectFrom('meetings').select(['term_id', 'self_check_in']).where('id', '=', meetingId).executeTakeFirst();
+    if (!m?.self_check_in) return 'not-allowed';
+    const d = await trx.selectFrom('deputies').select('id').where('id', '=', deputyId).where('term_id', '=', m.term_id).executeTakeFirst();
+    if (!d) return 'not-a-deputy-of-term';
+    const now = acting.clock.now();
+    const written = await trx.insertInto('attendance').values({ meeting_id: meetingId, deputy_id: deputyId, present: true, changed_at: now, source: 'self' })
+      .onConflict((oc) => oc.columns(['meeting_id', 'deputy_id']).doUpdateSet({ present: true, changed_at: now, source: 'self' }).where('attendance.present', '=', false))
+      .executeTakeFirst();
+    if (written.numInsertedOrUpdatedRows === 0n) return 'already';
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'attendance.self', subject: `meeting:${meetingId}`, details: { deputyId } });
+    return 'checked-in';
+  });
+}
+
+/** The meeting settings the secretariat may change: shared tablets and self check-in. */
+export async function updateMeetingSettings(db: Db, acting: Acting, meetingId: number, settings: { sharedTablets: boolean; selfCheckIn: boolean }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('meetings').set({ shared_tablets: settings.sharedTablets, self_check_in: settings.selfCheckIn }).where('id', '=', meetingId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'meeting.settings', subject: `meeting:${meetingId}`, details: settings });
+  });
+}

@@ -26,6 +26,11 @@ export function translator(lang: Lang): Translate {
   };
 }
 
+/** Whether a string names a message (schemas carry dictionary keys as their error messages). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(zhCN, key);
+}
+
 export function dictionary(lang: Lang): Readonly<Record<MessageKey, string>> {
   return dictionaries[lang];
 }

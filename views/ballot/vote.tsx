@@ -1,5 +1,6 @@
 import type { MessageKey } from '../../src/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
+import { Notice } from '../components/form.tsx';
 
 export interface VoteEntry {
   id: number;
@@ -10,11 +11,18 @@ export interface VoteEntry {
 }
 
 /** A deputy's elections: open ones to vote in, and which are done. */
-export function VotePage({ v, elections }: { v: ViewContext; elections: VoteEntry[] }) {
+export function VotePage({ v, elections, checkIns = [], notice }: { v: ViewContext; elections: VoteEntry[]; checkIns?: { id: number; title: string }[]; notice?: string }) {
   const { t } = v;
   return (
     <section aria-labelledby="vote-title">
       <h1 id="vote-title">{t('vote.title')}</h1>
+      {notice && <Notice kind="ok">{notice}</Notice>}
+      {checkIns.map((m) => (
+        <form method="post" action={`/meetings/${m.id}/check-in`} class="check-in">
+          <p>{t('vote.checkInIntro', { meeting: m.title })}</p>
+          <button type="submit" class="button button--primary button--big">{t('vote.checkIn')}</button>
+        </form>
+      ))}
       {elections.length === 0 ? <p class="muted">{t('vote.none')}</p> : (
         <ul class="tile-list">
           {elections.map((e) => {

@@ -77,6 +77,7 @@ export function MeetingsAdminPage({ v, meetings, terms, errors = {}, values = {}
 export interface MeetingAdminProps {
   v: ViewContext;
   meeting: MeetingSummary;
+  settings: { sharedTablets: boolean; selfCheckIn: boolean };
   candidates: CandidateView[];
   elections: Election[];
   attendance: Attendance;
@@ -105,6 +106,15 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
         <span class="muted">{t('attendance.summary', { expected: p.attendance.expected, present: p.attendance.present })} · {p.attendance.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</span>
       </p>
 
+      <form method="post" action={`/admin/meetings/${p.meeting.id}/settings`} class="settings-form">
+        <fieldset>
+          <legend>{t('meetingAdmin.settings')}</legend>
+          <label class="check"><input type="checkbox" name="sharedTablets" value="1" checked={p.settings.sharedTablets} /> {t('meetingAdmin.sharedTablets')}</label>
+          <label class="check"><input type="checkbox" name="selfCheckIn" value="1" checked={p.settings.selfCheckIn} /> {t('meetingAdmin.selfCheckIn')}</label>
+          <button type="submit" class="button button--secondary">{t('paper.save')}</button>
+        </fieldset>
+      </form>
+
       <h2>{t('meetingAdmin.elections')}</h2>
       {p.elections.length === 0 ? <p class="muted">{t('meetingAdmin.noElections')}</p> : (
         <ul class="meeting-list">
@@ -115,11 +125,28 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
         <details class="admin-form" open={Object.keys(ee).length > 0}>
           <summary>{t('election.create')}</summary>
           <form method="post" action={`/admin/meetings/${p.meeting.id}/elections`} class="stack narrow">
-            <p class="field__hint">{t('election.createHint', { count: p.candidates.length })}</p>
             <Field name="title" label={t('election.titleField')} value={ev.title ?? `${p.meeting.year}年民生实事项目票决`} error={ee.title} required maxlength={200} />
             <SelectField name="marking" label={t('election.marking')} value={ev.marking} error={ee.marking} options={[['for-against-abstain', t('election.marking.for-against-abstain')], ['approval', t('election.marking.approval')]]} />
             <Field name="seats" label={t('election.seats')} type="number" value={ev.seats ?? String(Math.max(1, p.candidates.length - 2))} error={ee.seats} required />
             <SelectField name="passBase" label={t('election.passBase')} value={ev.passBase} error={ee.passBase} options={[['all-deputies', t('election.passBase.all-deputies')], ['present', t('election.passBase.present')], ['valid-ballots', t('election.passBase.valid-ballots')]]} />
+            <fieldset>
+              <legend>{t('election.optionsLegend')}</legend>
+              {ee.options && <p class="field__error">{ee.options}</p>}
+              <p class="field__hint">{t('election.optionsHint')}</p>
+              <table class="table">
+                <caption class="visually-hidden">{t('election.optionsLegend')}</caption>
+                <thead><tr><th scope="col">{t('election.include')}</th><th scope="col">{t('election.order')}</th><th scope="col">{t('ballot.option')}</th></tr></thead>
+                <tbody>
+                  {p.candidates.map((c) => (
+                    <tr>
+                      <td><input type="checkbox" name="include" value={String(c.id)} id={`inc-${c.id}`} class="big-check" checked={ev.include === undefined || ev.include.split(',').includes(String(c.id))} /></td>
+                      <td><input type="number" name={`order.${c.id}`} value={ev[`order.${c.id}`] ?? String(c.ballotOrder)} min="1" class="order-input" aria-label={`${t('election.order')} ${c.name}`} /></td>
+                      <th scope="row"><label for={`inc-${c.id}`}>{c.name}</label></th>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </fieldset>
             <button type="submit" class="button button--primary">{t('election.createButton')}</button>
           </form>
         </details>
