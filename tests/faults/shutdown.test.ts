@@ -97,3 +97,35 @@ describe.runIf(process.env.TEST_DATABASE_URL)('graceful shutdown on PostgreSQL',
     }
   });
 });
+
+describe('graceful shutdown with live streams open', () => {
+  it('ends open SSE streams and exits 0 within 10 s', async () => {
+    const server = await startServer({ DEMO: '1', DATABASE_URL: undefined });
+    try {
+      const form = (fields: Record<string, string>, cookie?: string) => ({
+        method: 'POST', redirect: 'manual' as const, body: new URLSearchParams(fields),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: server.url, ...(cookie ? { Cookie: cookie } : {}) },
+      });
+      const login = await fetch(`${server.url}/login`, form({ username: 'mishu', password: 'minsheng-demo' }));
+      const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('minsheng_session='))!;
+      const meetings = await (await fetch(`${server.url}/api/meetings`)).json() as { elections: { id: string }[] }[];
+      const id = meetings[0]!.elections[0]!.id;
+      expect((await fetch(`${server.url}/admin/elections/${id}/open`, form({}, cookie))).status).toBe(303);
+      const streams = await Promise.all([1, 2, 3].map(() => fetch(`${server.url}/admin/elections/${id}/turnout/stream`, { headers: { Cookie: cookie } })));
+      for (const s of streams) expect(s.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const readers = streams.map((s) => s.body!.getReader());
+      await Promise.all(readers.map((r) => r.read()));
+      const stopped = await server.stop('SIGTERM');
+      expect(stopped.code, server.output()).toBe(0);
+      expect(stopped.ms).toBeLessThan(10_000);
+      for (const r of readers) {
+        for (;;) {
+          const { done } = await r.read().catch(() => ({ done: true }));
+          if (done) break;
+        }
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
