@@ -109,6 +109,7 @@ const votedCount = (page: Page) => page.locator('#turnout dl div').filter({ has:
 describe('voting in the browser', () => {
   it('the secretariat opens the 2024 vote from the admin pages', async () => {
     staff = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
+    staff.setDefaultTimeout(15_000);
     staffPage = await staff.newPage();
     staffErrors = watchPageErrors(staffPage);
     const page = staffPage;
@@ -138,6 +139,7 @@ describe('voting in the browser', () => {
 
   it('a deputy votes with JavaScript: live counter, client-side limit, review swapped in place, change, cast, signed out', async () => {
     const context = await browser.newContext({ baseURL: server.url, viewport: TABLET });
+    context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     const errors = watchPageErrors(page);
     const ballotUrl = `${server.url}/elections/${electionId}/ballot`;
@@ -153,7 +155,8 @@ describe('voting in the browser', () => {
     const counter = page.locator('[data-count]');
     const over = page.locator('[data-over]');
     expect(await counter.textContent()).toBe('0');
-    expect(await over.isVisible()).toBe(false);
+    // Soft: a wrongly shown warning is a defect to report, but the rest of the flow still runs.
+    expect.soft(await over.isVisible(), 'the over-limit warning is shown with 0 赞成').toBe(false);
     expect(await smallTargets(page), 'choice labels under 44×44 px at the tablet size').toEqual([]);
     await checkPage(page, errors, 'd001 ballot (empty)');
     await screenshots(page, 'ballot', TABLET);
@@ -195,7 +198,7 @@ describe('voting in the browser', () => {
     // Back to ten: 反对 on the eleventh.
     await choiceLabel(page, 'c11', 'A').click();
     expect(await counter.textContent()).toBe(String(SEATS));
-    expect(await over.isVisible()).toBe(false);
+    expect.soft(await over.isVisible(), 'the over-limit warning is still shown with 10 赞成').toBe(false);
     expect(await selectedMarks(page)).toEqual(FINAL);
 
     // The review step replaces #ballot-area in place (htmx): same URL, no navigation.
@@ -218,7 +221,7 @@ describe('voting in the browser', () => {
     expect(navigations).toBe(0);
     expect(await selectedMarks(page)).toEqual(FINAL);
     expect(await counter.textContent()).toBe(String(SEATS));
-    expect(await over.isVisible()).toBe(false);
+    expect.soft(await over.isVisible(), 'the over-limit warning is shown after 返回修改 with 10 赞成').toBe(false);
     await checkPage(page, errors, 'd001 ballot after 返回修改 (htmx swap)');
 
     // Review again and cast.
@@ -253,6 +256,7 @@ describe('voting in the browser', () => {
 
   it('a deputy votes without JavaScript: plain form posts, the server refuses too many 赞成, then casts', async () => {
     const context = await browser.newContext({ baseURL: server.url, viewport: PHONE, javaScriptEnabled: false });
+    context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     const errors = watchPageErrors(page);
     const reviewUrl = `${server.url}/elections/${electionId}/ballot/review`;
