@@ -74,6 +74,19 @@ function problemText(c: Context<AppEnv>, p: BallotProblem, titles: Map<string, s
   }
 }
 
+/** Why this deputy cannot vote here now, as a page with the matching status. */
+function refuse(c: Context<AppEnv>, election: BallotElection, why: CastRefusal) {
+  c.status(REFUSAL_STATUS[why]);
+  return c.render(<BallotMessage v={view(c)} title={election.title} message={c.var.t(REFUSALS[why])} />, { title: election.title });
+}
+
+/** The ballot again, with the deputy's choices kept and every problem listed (422). */
+function rejectMarks(c: Context<AppEnv>, b: Awaited<ReturnType<typeof loadBallot>>, choices: Record<string, string>, problems: BallotProblem[]) {
+  const titles = new Map(b.options.map((o) => [o.key, o.title]));
+  c.status(422);
+  return c.render(<BallotPage v={view(c)} election={b.election} options={b.options} choices={choices} errors={problems.map((p) => problemText(c, p, titles))} />, { title: b.election.title });
+}
+
 function noStore(c: Context<AppEnv>) {
   c.header('Cache-Control', 'no-store');
 }
@@ -115,10 +128,7 @@ export function ballotRoutes() {
       const { db } = c.var.deps.database;
       const b = await loadBallot(db, c.req.param('id'));
       const why = await blocker(db, b.e, deputyId);
-      if (why) {
-        c.status(REFUSAL_STATUS[why]);
-        return c.render(<BallotMessage v={view(c)} title={b.election.title} message={c.var.t(REFUSALS[why])} />, { title: b.election.title });
-      }
+      if (why) return refuse(c, b.election, why);
       return c.render(<BallotPage v={view(c)} election={b.election} options={b.options} />, { title: b.election.title });
     })
     .post('/elections/:id/ballot/review', async (c) => {
@@ -130,20 +140,13 @@ export function ballotRoutes() {
       const b = await loadBallot(db, c.req.param('id'));
       const form = parseBallotForm(await c.req.parseBody({ all: true }));
       const why = await blocker(db, b.e, deputyId);
-      if (why) {
-        c.status(REFUSAL_STATUS[why]);
-        return c.render(<BallotMessage v={view(c)} title={b.election.title} message={c.var.t(REFUSALS[why])} />, { title: b.election.title });
-      }
+      if (why) return refuse(c, b.election, why);
       if (form.unexpected.length) throw new HTTPException(400);
       if (c.req.query('edit') === '1') {
         return c.render(<BallotPage v={view(c)} election={b.election} options={b.options} choices={form.choices} />, { title: b.election.title });
       }
       const result = marksFromChoices({ kind: b.e.kind, marking: b.e.marking, seats: b.e.seats, optionKeys: b.options.map((o) => o.key) }, form.choices);
-      if (!result.ok) {
-        const titles = new Map(b.options.map((o) => [o.key, o.title]));
-        c.status(422);
-        return c.render(<BallotPage v={view(c)} election={b.election} options={b.options} choices={form.choices} errors={result.problems.map((p) => problemText(c, p, titles))} />, { title: b.election.title });
-      }
+      if (!result.ok) return rejectMarks(c, b, form.choices, result.problems);
       return c.render(<ReviewPage v={view(c)} election={b.election} options={b.options} marks={result.marks} tracker={newTracker()} />, { title: c.var.t('ballot.reviewTitle') });
     })
     .post('/elections/:id/ballot', async (c) => {
@@ -156,16 +159,9 @@ export function ballotRoutes() {
       const form = parseBallotForm(await c.req.parseBody({ all: true }));
       if (form.unexpected.length) throw new HTTPException(400);
       const checked = marksFromChoices({ kind: b.e.kind, marking: b.e.marking, seats: b.e.seats, optionKeys: b.options.map((o) => o.key) }, form.choices);
-      if (!checked.ok) {
-        const titles = new Map(b.options.map((o) => [o.key, o.title]));
-        c.status(422);
-        return c.render(<BallotPage v={view(c)} election={b.election} options={b.options} choices={form.choices} errors={checked.problems.map((p) => problemText(c, p, titles))} />, { title: b.election.title });
-      }
+      if (!checked.ok) return rejectMarks(c, b, form.choices, checked.problems);
       const result = await castBallot(db, c.var.deps.clock, { electionId: b.e.id, deputyId, marks: checked.marks, tracker: form.tracker });
-      if (result.status === 'refused') {
-        c.status(REFUSAL_STATUS[result.reason]);
-        return c.render(<BallotMessage v={view(c)} title={b.election.title} message={c.var.t(REFUSALS[result.reason])} />, { title: b.election.title });
-      }
+      if (result.status === 'refused') return refuse(c, b.election, result.reason);
       // On shared tablets the next deputy must not find this one signed in.
       const meeting = await db.selectFrom('meetings').select('shared_tablets').where('id', '=', b.e.meeting_id).executeTakeFirstOrThrow();
       if (meeting.shared_tablets) {

@@ -18,7 +18,8 @@ export function lockPath(dataDir: string): string {
   return join(dataDir, 'minsheng.lock');
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists on this host (EPERM: it exists, but is not ours). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -61,7 +62,7 @@ export function acquireDataDirLock(dataDir: string, holder: string): DataDirLock
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const other = readLock(path);
-      const stale = other !== undefined && other.host === hostname() && (other.pid === process.pid || !isAlive(other.pid));
+      const stale = other !== undefined && other.host === hostname() && (other.pid === process.pid || !isProcessAlive(other.pid));
       if (!stale) {
         const who = other ? `${other.holder} (pid ${other.pid} on ${other.host}, since ${other.since})` : 'another process';
         throw new DataDirLockedError(

@@ -69,6 +69,17 @@ function wanToYuan(s: string): number | null {
 
 const splitList = (s: string) => s.split(/[,,、;;\n]/).map((x) => x.trim()).filter(Boolean);
 
+/** Moves an election on, back to its page with a notice, or with an error when its state forbids it. */
+async function transition(c: Context<AppEnv>, id: number, move: () => Promise<void>, done: string) {
+  try {
+    await move();
+  } catch (err) {
+    if (err instanceof ElectionStateError) return c.redirect(`/admin/elections/${id}?error=state`, 303);
+    throw err;
+  }
+  return c.redirect(`/admin/elections/${id}?done=${done}`, 303);
+}
+
 const STREAM_INTERVAL_MS = 2_000;
 
 /**
@@ -231,23 +242,11 @@ export function electionAdminRoutes() {
       const { db } = c.var.deps.database;
       const attendance = await attendanceSummary(db, e.meeting_id, e.electorate);
       if (!attendance.quorum) return c.redirect(`/admin/elections/${e.id}?error=quorum`, 303);
-      try {
-        await openElection(db, acting(c), e.id);
-      } catch (err) {
-        if (err instanceof ElectionStateError) return c.redirect(`/admin/elections/${e.id}?error=state`, 303);
-        throw err;
-      }
-      return c.redirect(`/admin/elections/${e.id}?done=opened`, 303);
+      return transition(c, e.id, () => openElection(db, acting(c), e.id), 'opened');
     })
     .post('/admin/elections/:id/close', async (c) => {
       const e = await electionOr404(c);
-      try {
-        await closeElection(c.var.deps.database.db, acting(c), e.id);
-      } catch (err) {
-        if (err instanceof ElectionStateError) return c.redirect(`/admin/elections/${e.id}?error=state`, 303);
-        throw err;
-      }
-      return c.redirect(`/admin/elections/${e.id}?done=closed`, 303);
+      return transition(c, e.id, () => closeElection(c.var.deps.database.db, acting(c), e.id), 'closed');
     })
     .post('/admin/elections/:id/schedule', async (c) => {
       const e = await electionOr404(c);

@@ -164,36 +164,34 @@ export interface MeetingSummary {
   candidateCount: number;
 }
 
-/** Every meeting, newest first; the first one is the current meeting. */
-export async function listMeetings(db: Db): Promise<MeetingSummary[]> {
-  const rows = await db.selectFrom('meetings as m')
+function meetingQuery(db: Db) {
+  return db.selectFrom('meetings as m')
     .innerJoin('terms as t', 't.id', 'm.term_id')
     .select((eb) => [
       'm.id', 'm.title', 'm.year', 'm.starts_on', 'm.ends_on', 't.name as term_name',
       eb.selectFrom('candidates as c').whereRef('c.meeting_id', '=', 'm.id')
         .select(eb.fn.countAll<number>().as('n')).as('candidate_count'),
-    ])
-    .orderBy('m.starts_on', 'desc').orderBy('m.id', 'desc')
-    .execute();
-  return rows.map((r) => ({
+    ]);
+}
+
+type MeetingRow = Awaited<ReturnType<ReturnType<typeof meetingQuery>['executeTakeFirstOrThrow']>>;
+
+function toMeetingSummary(r: MeetingRow): MeetingSummary {
+  return {
     id: r.id, title: r.title, year: r.year, startsOn: r.starts_on, endsOn: r.ends_on,
     termName: r.term_name, candidateCount: Number(r.candidate_count ?? 0),
-  }));
+  };
+}
+
+/** Every meeting, newest first; the first one is the current meeting. */
+export async function listMeetings(db: Db): Promise<MeetingSummary[]> {
+  const rows = await meetingQuery(db).orderBy('m.starts_on', 'desc').orderBy('m.id', 'desc').execute();
+  return rows.map(toMeetingSummary);
 }
 
 export async function getMeeting(db: Db, id: number): Promise<MeetingSummary | undefined> {
-  const all = await db.selectFrom('meetings as m')
-    .innerJoin('terms as t', 't.id', 'm.term_id')
-    .select((eb) => [
-      'm.id', 'm.title', 'm.year', 'm.starts_on', 'm.ends_on', 't.name as term_name',
-      eb.selectFrom('candidates as c').whereRef('c.meeting_id', '=', 'm.id')
-        .select(eb.fn.countAll<number>().as('n')).as('candidate_count'),
-    ])
-    .where('m.id', '=', id).executeTakeFirst();
-  return all && {
-    id: all.id, title: all.title, year: all.year, startsOn: all.starts_on, endsOn: all.ends_on,
-    termName: all.term_name, candidateCount: Number(all.candidate_count ?? 0),
-  };
+  const row = await meetingQuery(db).where('m.id', '=', id).executeTakeFirst();
+  return row && toMeetingSummary(row);
 }
 
 export interface CandidateView {

@@ -107,7 +107,7 @@ describe('graceful shutdown with live streams open', () => {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: server.url, ...(cookie ? { Cookie: cookie } : {}) },
       });
       const login = await fetch(`${server.url}/login`, form({ username: 'mishu', password: 'minsheng-demo' }));
-      const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('minsheng_session='))!;
+      const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('minsheng_session='))!;
       const meetings = await (await fetch(`${server.url}/api/meetings`)).json() as { elections: { id: string }[] }[];
       const id = meetings[0]!.elections[0]!.id;
       expect((await fetch(`${server.url}/admin/elections/${id}/open`, form({}, cookie))).status).toBe(303);

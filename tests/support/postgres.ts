@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { createPostgresDb, type DbHandle } from '../../src/db/index.ts';
+import { isProcessAlive } from '../../src/db/lock.ts';
 
 /** Test databases are named minsheng_t<kind>_<pid>_…, so a later run can drop a dead run's leftovers. */
 export const TEMPLATE_PREFIX = 'minsheng_ttpl_';
@@ -16,21 +17,12 @@ export function adminUrl(url: string): string {
   return withDatabase(url, 'postgres');
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Drops test databases whose creating process is gone (killed runs), or all of one pid's. */
 export async function dropTestDatabases(admin: DbHandle, onlyPid?: number): Promise<void> {
   const rows = await sql<{ datname: string }>`select datname from pg_database where datname like 'minsheng\_t%'`.execute(admin.db);
   for (const { datname } of rows.rows) {
     const pid = Number(/_(\d+)(_|$)/.exec(datname)?.[1]);
-    if (onlyPid !== undefined ? pid === onlyPid : !alive(pid)) {
+    if (onlyPid !== undefined ? pid === onlyPid : !isProcessAlive(pid)) {
       await sql`drop database if exists ${sql.id(datname)} with (force)`.execute(admin.db);
     }
   }
