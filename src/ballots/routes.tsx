@@ -167,6 +167,7 @@ export function ballotRoutes() {
       if (meeting.shared_tablets) {
         await revokeSession(db, user.id, user.sessionId);
         clearSessionCookie(c);
+        c.set('user', null);
       }
       return c.render(
         <ReceiptPage v={view(c)} election={b.election} options={b.options} marks={result.marks} tracker={result.tracker} signedOut={meeting.shared_tablets} />,

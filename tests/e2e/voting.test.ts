@@ -63,6 +63,34 @@ async function checkPage(page: Page, errors: PageErrors | undefined, name: strin
   documents.push({ url: name, html: await page.content() });
 }
 
+/**
+ * axe cannot run in a context with JavaScript disabled (its timers never fire), so a page seen
+ * without JavaScript is audited by replaying its document, as the browser holds it, in a separate
+ * JavaScript-enabled page at the same URL and viewport: the server's stylesheet loads as usual, the
+ * app's scripts are refused (so nothing enhances it), and the radio buttons are set as they were.
+ */
+async function checkPageWithoutJs(page: Page, errors: PageErrors, auditor: Page, name: string): Promise<void> {
+  const url = page.url();
+  const html = await page.content();
+  const marks = await selectedMarks(page);
+  await auditor.unrouteAll();
+  await auditor.route('**/*', (route) => {
+    const request = route.request();
+    if (request.isNavigationRequest() && request.url() === url) return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+    if (request.resourceType() === 'script') return route.abort();
+    return route.continue();
+  });
+  await auditor.setViewportSize(page.viewportSize()!);
+  await auditor.goto(url);
+  await auditor.evaluate((m) => {
+    for (const [k, v] of Object.entries(m)) if (v) (document.querySelector(`input[name="choice.${k}"][value="${v}"]`) as HTMLInputElement).checked = true;
+  }, marks);
+  const violations = await checkAccessibility(auditor);
+  expect(violations, formatViolations(violations, name)).toEqual([]);
+  expect(errors.errors, `${name}: console or page errors`).toEqual([]);
+  documents.push({ url: name, html });
+}
+
 /** Signs in through the form and waits for the page it should land on. */
 async function signIn(page: Page, username: string, landsOn: string): Promise<void> {
   await page.goto('/login');
@@ -89,6 +117,8 @@ async function tableMarks(page: Page): Promise<string[]> {
 async function screenshots(page: Page, name: string, restore: { width: number; height: number }): Promise<void> {
   for (const [size, viewport] of [['tablet', TABLET], ['phone', PHONE]] as const) {
     await page.setViewportSize(viewport);
+    // From the top, so the sticky counter is drawn where it belongs in a full-page capture.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SCREENSHOT_DIR, `voting-${name}-${size}.png`), fullPage: true });
   }
   await page.setViewportSize(restore);
@@ -101,6 +131,19 @@ async function smallTargets(page: Page): Promise<string[]> {
     const input = l.querySelector('input') as HTMLInputElement;
     return r.width < 44 || r.height < 44 ? [`${input.name}=${input.value}: ${Math.round(r.width)}×${Math.round(r.height)}`] : [];
   }));
+}
+
+/**
+ * Problems with the site header after a deputy was signed out on casting: it must not go on showing
+ * their name and a sign-out button to whoever picks up the shared tablet next.
+ */
+async function signedInHeader(page: Page, displayName: string): Promise<string[]> {
+  const nav = page.locator('header .site-nav');
+  const problems: string[] = [];
+  if ((await nav.textContent())!.includes(displayName)) problems.push(`the header still shows “${displayName}”`);
+  if (await nav.getByRole('button', { name: '退出登录' }).count()) problems.push('the header still offers 退出登录');
+  if (!(await nav.getByRole('link', { name: '登录', exact: true }).count())) problems.push('the header offers no 登录 link');
+  return problems;
 }
 
 /** The value shown under 已投票 in the turnout panel. */
@@ -164,11 +207,12 @@ describe('voting in the browser', () => {
     expect(await smallTargets(page), 'choice labels under 44×44 px at the phone size').toEqual([]);
     await page.setViewportSize(TABLET);
 
-    // Watch for any step that leaves the page or posts the review without htmx.
+    // Watch for any step that posts the review, or replaces the document instead of swapping in place:
+    // a property set on window now survives only as long as this document does.
     const reviewPosts: string[] = [];
     page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/ballot/review')) reviewPosts.push(r.url()); });
-    let navigations = 0;
-    page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations++; });
+    await page.evaluate(() => { (window as unknown as { sameDocument: boolean }).sameDocument = true; });
+    const sameDocument = () => page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument === true);
 
     // 赞成 for eleven options, one click on the label each; the counter follows every click.
     for (const [i, key] of KEYS.slice(0, 11).entries()) {
@@ -187,7 +231,7 @@ describe('voting in the browser', () => {
     await page.getByRole('button', { name: /下一步/ }).click();
     await page.waitForTimeout(750);
     expect(reviewPosts, 'the over-limit ballot was posted').toEqual([]);
-    expect(navigations).toBe(0);
+    expect(await sameDocument(), 'the page was reloaded').toBe(true);
     expect(page.url()).toBe(ballotUrl);
     expect(await page.locator('form[data-ballot]').count()).toBe(1);
     expect(await over.isVisible()).toBe(true);
@@ -205,7 +249,7 @@ describe('voting in the browser', () => {
     await page.getByRole('button', { name: /下一步/ }).click();
     await page.locator('#ballot-area h1', { hasText: '请核对您的选票' }).waitFor();
     expect(page.url()).toBe(ballotUrl);
-    expect(navigations).toBe(0);
+    expect(await sameDocument(), 'the page was reloaded').toBe(true);
     expect(reviewPosts).toHaveLength(1);
     expect(await page.locator('#ballot-area').textContent()).toContain('请核对您的选票');
     expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
@@ -218,7 +262,7 @@ describe('voting in the browser', () => {
     await page.getByRole('button', { name: '返回修改' }).click();
     await page.locator('#ballot-area form[data-ballot]').waitFor();
     expect(page.url()).toBe(ballotUrl);
-    expect(navigations).toBe(0);
+    expect(await sameDocument(), 'the page was reloaded').toBe(true);
     expect(await selectedMarks(page)).toEqual(FINAL);
     expect(await counter.textContent()).toBe(String(SEATS));
     expect.soft(await over.isVisible(), 'the over-limit warning is shown after 返回修改 with 10 赞成').toBe(false);
@@ -230,9 +274,9 @@ describe('voting in the browser', () => {
     expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
     const tracker = await page.locator('#ballot-area input[name="tracker"]').inputValue();
     await page.getByRole('button', { name: '确认投出' }).click();
+    // In place or as a whole page (either may be right for the last step): the URL stays the ballot's.
     await page.locator('#ballot-area h1', { hasText: '投票回执' }).waitFor();
     expect(page.url()).toBe(ballotUrl);
-    expect(navigations).toBe(0);
     const shown = (await page.locator('#ballot-area .tracker').textContent())!.trim();
     expect(shown).toMatch(TRACKER);
     expect(shown).toBe(tracker);
@@ -240,6 +284,7 @@ describe('voting in the browser', () => {
     expect(receipt).toContain('您的选票已投出');
     expect(receipt).toContain('本设备已自动退出您的登录');
     expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
+    expect.soft(await signedInHeader(page, '代表 D001(演示)'), 'receipt after an htmx cast: the signed-out deputy is still shown as signed in').toEqual([]);
     await checkPage(page, errors, 'd001 receipt (htmx swap)');
     await screenshots(page, 'receipt', TABLET);
 
@@ -259,6 +304,9 @@ describe('voting in the browser', () => {
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     const errors = watchPageErrors(page);
+    const auditing = await browser.newContext({ baseURL: server.url });
+    const auditor = await auditing.newPage();
+    const checkPage = (p: Page, e: PageErrors, name: string) => checkPageWithoutJs(p, e, auditor, name);
     const reviewUrl = `${server.url}/elections/${electionId}/ballot/review`;
 
     await signIn(page, 'd002', '/account');
@@ -277,6 +325,9 @@ describe('voting in the browser', () => {
     ]);
     expect(refused.status()).toBe(422);
     await page.waitForLoadState();
+    // Chromium logs any 4xx document as a console error; this one is the expected refusal.
+    expect(errors.errors).toEqual([expect.stringMatching(/status of 422 .*\/ballot\/review/)]);
+    errors.clear();
     const alert = page.locator('#ballot-area [role="alert"]');
     expect(await alert.textContent()).toContain(`最多只能选 ${SEATS} 项`);
     expect(await page.locator('[data-count]').textContent(), 'the server counts the 赞成 it refused').toBe('11');
@@ -325,13 +376,16 @@ describe('voting in the browser', () => {
     expect(shown).toBe(tracker);
     expect(await page.locator('main').textContent()).toContain('本设备已自动退出您的登录');
     expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
+    expect.soft(await signedInHeader(page, '代表 D002(演示)'), 'receipt page (no JS): the signed-out deputy is still shown as signed in').toEqual([]);
     await checkPage(page, errors, 'd002 (no JS) receipt');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'voting-nojs-receipt-phone.png'), fullPage: true });
 
     await page.goto('/vote');
     expect(new URL(page.url()).pathname).toBe('/login');
+    await checkPage(page, errors, 'd002 (no JS) /vote after casting → /login');
     errors.dispose();
     await context.close();
+    await auditing.close();
   });
 
   it('the secretariat sees both ballots in the turnout', async () => {

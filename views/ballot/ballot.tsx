@@ -90,7 +90,7 @@ export function BallotPage({ v, election: e, options, choices = {}, errors }: Ba
               ) : (
                 <fieldset class="ballot-item__group">
                   <legend><span class="ballot-num">{o.position}</span> <span class="ballot-title">{o.title}</span></legend>
-                  <div class="choices">
+                  <div class={`choices choices--${letters.length}`}>
                     {letters.map((l) => (
                       <label class={`choice choice--${l}`}>
                         <input type="radio" name={`choice.${o.key}`} value={l} required checked={choices[o.key] === l} />
@@ -128,7 +128,8 @@ export function ReviewPage({ v, election: e, options, marks, tracker }: { v: Vie
         </tbody>
       </table>
       <div class="review-actions">
-        <form method="post" action={`/elections/${e.id}/ballot`} data-hx-post={`/elections/${e.id}/ballot`} data-hx-target="#ballot-area" data-hx-swap="outerHTML show:top">
+        {/* A full page load on purpose: the deputy may be signed out, and the header must show it. */}
+        <form method="post" action={`/elections/${e.id}/ballot`}>
           {hidden}
           <input type="hidden" name="tracker" value={tracker} />
           <button type="submit" class="button button--primary button--big">{t('ballot.cast')}</button>
@@ -147,6 +148,7 @@ export function ReceiptPage({ v, election: e, options, marks, tracker, signedOut
   return (
     <div id="ballot-area" class="ballot-area">
       <Notice kind="ok"><strong>{t('ballot.castDone')}</strong></Notice>
+      {signedOut && <Notice kind="ok">{t('ballot.signedOut')}</Notice>}
       <h1>{t('ballot.receiptTitle')}</h1>
       <p>{t('ballot.trackerIntro')}</p>
       <p class="tracker">{tracker}</p>
@@ -158,7 +160,6 @@ export function ReceiptPage({ v, election: e, options, marks, tracker, signedOut
           {options.map((o, i) => <tr><td>{o.position}</td><th scope="row">{o.title}</th><td>{letterLabel(v, e.marking, marks[i]!)}</td></tr>)}
         </tbody>
       </table>
-      {signedOut && <Notice kind="ok">{t('ballot.signedOut')}</Notice>}
       <p><a class="button button--secondary" href="/">{t('error.backHome')}</a></p>
     </div>
   );
