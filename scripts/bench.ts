@@ -15,6 +15,10 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 import { createShutdown } from '../src/http/shutdown.ts';
 import { silentLogger } from '../src/log.ts';
+import { createSession, SESSION_COOKIE } from '../src/auth/sessions.ts';
+import { castBallot } from '../src/ballots/cast.ts';
+import { optionKey } from '../src/elections/rules.ts';
+import { createElection, openElection, recordAttendance } from '../src/elections/store.ts';
 import { listCandidates, listMeetings } from '../src/meetings/store.ts';
 import { openPostgresClone } from '../tests/support/postgres.ts';
 import { startServer } from '../tests/support/server-process.ts';
@@ -62,6 +66,54 @@ async function homePage(name: string, database: DbHandle, n: number) {
   rows.push(`| GET / in-process, ${name} | ${fmt(full, 2)} ms | ceiling (same SQL, no HTTP) ${fmt(ceiling, 2)} ms | app / ceiling = ${fmt(full / ceiling, 2)} |`);
 }
 
+/**
+ * Casting: the whole POST /elections/:id/ballot (session, CSRF, form parsing, validation, the casting
+ * transaction, the receipt page) against the ceiling of castBallot alone, the same SQL transaction.
+ */
+async function casting(name: string, database: DbHandle, n: number) {
+  const clock = fixedClock('2024-01-16T01:00:00Z');
+  const acting = { clock, actor: { userId: null, name: 'bench' } };
+  const meeting = await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow();
+  const candidates = await database.db.selectFrom('candidates').select(['id', 'name', 'ballot_order']).where('meeting_id', '=', meeting.id).orderBy('ballot_order').execute();
+  // Deputies without an account (the demo's staff accounts hold a few).
+  const deputies = (await database.db.selectFrom('deputies as d').leftJoin('users as u', 'u.deputy_id', 'd.id')
+    .select('d.id').where('u.id', 'is', null).orderBy('d.id').execute()).map((d) => d.id);
+  await recordAttendance(database.db, acting, meeting.id, deputies, true);
+  const newElection = async () => {
+    const e = await createElection(database.db, acting, {
+      meetingId: meeting.id, kind: 'selection', title: `bench ${Math.random()}`, marking: 'for-against-abstain', seats: 10, passBase: 'all-deputies',
+      options: candidates.map((c) => ({ key: optionKey(c.ballot_order), title: c.name, candidateId: c.id })),
+    });
+    await openElection(database.db, acting, e.id);
+    return e.id;
+  };
+  const count = Math.min(n, deputies.length);
+  const direct = await newElection();
+  let t0 = performance.now();
+  for (let i = 0; i < count; i++) await castBallot(database.db, clock, { electionId: direct, deputyId: deputies[i]!, marks: 'FFFFFFFFFFAN' });
+  const ceiling = (performance.now() - t0) / count;
+
+  const viaHttp = await newElection();
+  const config = loadConfig({ DATA_DIR: '/nonexistent', DEMO: '1', PUBLIC_URL: 'http://localhost:3000' });
+  const app = createApp({ database, config, clock, logger: silentLogger, shutdown: createShutdown() });
+  const cookies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const u = await database.db.insertInto('users').values({ username: `bench${viaHttp}x${i}`, display_name: 'b', password_hash: 'x', deputy_id: deputies[i]!, department_id: null, disabled_at: null, password_changed_at: null })
+      .returning('id').executeTakeFirstOrThrow();
+    await database.db.insertInto('user_roles').values({ user_id: u.id, role: 'deputy' }).execute();
+    cookies.push(`${SESSION_COOKIE}=${(await createSession(database.db, clock, u.id, 'bench')).token}`);
+  }
+  const body = new URLSearchParams(candidates.map((c, i) => [`choice.${optionKey(c.ballot_order)}`, i < 10 ? 'F' : i === 10 ? 'A' : 'N']));
+  t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    const res = await app.request(`/elections/${viaHttp}/ballot`, { method: 'POST', body, headers: { Cookie: cookies[i]!, 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost:3000' } });
+    if (res.status !== 200) throw new Error(`cast answered ${res.status}`);
+    await res.text();
+  }
+  const full = (performance.now() - t0) / count;
+  rows.push(`| cast a ballot through POST /elections/:id/ballot, ${name} (${count} deputies) | ${fmt(full, 2)} ms | ceiling: castBallot alone ${fmt(ceiling, 2)} ms | app / ceiling = ${fmt(full / ceiling, 2)} |`);
+}
+
 async function overPort(concurrency: number, seconds: number) {
   const s = await startServer({ DEMO: '1', LOG_LEVEL: 'warn' });
   try {
@@ -99,6 +151,7 @@ await coldStart(quick ? 1 : 3);
   const pglite = wrapPglite(await createMemoryPglite());
   await migrateToLatest(pglite.db);
   await homePage('PGlite', pglite, quick ? 100 : 500);
+  await casting('PGlite', pglite, quick ? 50 : 200);
   await pglite.close();
 }
 if (process.env.TEST_DATABASE_URL) {
@@ -106,6 +159,7 @@ if (process.env.TEST_DATABASE_URL) {
   const pg = await openPostgresClone(process.env.TEST_DATABASE_URL, null, process.pid);
   await migrateToLatest(pg.db);
   await homePage('PostgreSQL', pg, quick ? 100 : 500);
+  await casting('PostgreSQL', pg, quick ? 50 : 200);
   await pg.close();
 }
 await overPort(8, quick ? 3 : 10);
