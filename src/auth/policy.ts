@@ -48,6 +48,8 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /admin/meetings': ['secretariat'],
   'GET /admin/meetings/:id': ['secretariat'],
   'POST /admin/meetings/:id/candidates': ['secretariat'],
+  'GET /admin/candidates/:id': ['secretariat'],
+  'POST /admin/candidates/:id': ['secretariat'],
   'POST /admin/meetings/:id/elections': ['secretariat'],
   'POST /admin/meetings/:id/settings': ['secretariat'],
   'GET /admin/meetings/:id/attendance': ['secretariat'],

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { AttendancePage, ElectionAdminPage, HallDisplay, HallNumbers, MeetingAdminPage, MeetingsAdminPage, TurnoutPanel } from '../../views/elections/admin.tsx';
+import { AttendancePage, CandidateEditPage, ElectionAdminPage, HallDisplay, HallNumbers, MeetingAdminPage, MeetingsAdminPage, TurnoutPanel } from '../../views/elections/admin.tsx';
 import { streamSSE } from 'hono/streaming';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Acting, appendAudit } from '../audit/store.ts';
@@ -8,7 +8,8 @@ import type { AppEnv } from '../http/env.ts';
 import { fieldErrors, intField, textField } from '../http/form-errors.ts';
 import { parseId } from '../http/params.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { addCandidate, createMeeting, getMeeting, listCandidates, listMeetings } from '../meetings/store.ts';
+import type { CandidateInput } from '../meetings/rules.ts';
+import { addCandidate, CandidateFrozenError, createMeeting, getCandidate, getMeeting, listCandidates, listMeetings, updateCandidate, type CandidateView } from '../meetings/store.ts';
 import { parseInput, ValidationError } from '../validation.ts';
 import { attendanceSummary, getElection, listElections, turnout } from './queries.ts';
 import { electionInput, optionKey } from './rules.ts';
@@ -19,7 +20,7 @@ const acting = (c: Context<AppEnv>): Acting => ({ clock: c.var.deps.clock, actor
 const stringValues = (form: Record<string, unknown>) => Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 
 const NOTICES: Record<string, MessageKey> = {
-  meeting: 'meetingAdmin.created', candidate: 'candidateAdmin.added', election: 'election.created',
+  meeting: 'meetingAdmin.created', candidate: 'candidateAdmin.added', candidateUpdated: 'candidateAdmin.updated', election: 'election.created',
   settings: 'meetingAdmin.settingsSaved', opened: 'election.opened', closed: 'election.closedNotice', scheduled: 'election.scheduledNotice',
 };
 const notice = (c: Context<AppEnv>) => {
@@ -68,6 +69,38 @@ function wanToYuan(s: string): number | null {
 }
 
 const splitList = (s: string) => s.split(/[,,、;;\n]/).map((x) => x.trim()).filter(Boolean);
+
+/** A candidate as the form posts it: targets one per line, 总投资 in 万元, departments separated by commas. */
+function candidateFromForm(form: Record<string, unknown>): CandidateInput {
+  return {
+    name: textField(form, 'name'), category: textField(form, 'category') as CandidateInput['category'], description: textField(form, 'description'),
+    targets: textField(form, 'targets').split('\n').map((x) => x.trim()).filter(Boolean),
+    totalInvestmentYuan: wanToYuan(textField(form, 'investmentWan')), deadline: textField(form, 'deadline'),
+    leadDepartment: textField(form, 'leadDepartment'), coDepartments: splitList(textField(form, 'coDepartments')), leadOfficial: textField(form, 'leadOfficial'),
+  };
+}
+
+/** A stored candidate as form values, for the correction form. */
+function candidateValues(c: CandidateView): Record<string, string> {
+  return {
+    name: c.name, category: c.category, description: c.description, targets: c.targets.join('\n'),
+    investmentWan: c.totalInvestmentYuan === null ? '' : String(c.totalInvestmentYuan / 10_000), deadline: c.deadline,
+    leadDepartment: c.leadDepartment, coDepartments: c.coDepartments.join('、'), leadOfficial: c.leadOfficial,
+  };
+}
+
+async function candidateOr404(c: Context<AppEnv>): Promise<CandidateView> {
+  const id = parseId(c.req.param('id'));
+  const candidate = id === undefined ? undefined : await getCandidate(c.var.deps.database.db, id);
+  if (!candidate) throw new HTTPException(404);
+  return candidate;
+}
+
+async function candidateFrozen(c: Context<AppEnv>, candidateId: number): Promise<boolean> {
+  const row = await c.var.deps.database.db.selectFrom('election_options as o').innerJoin('elections as e', 'e.id', 'o.election_id')
+    .select('e.id').where('o.candidate_id', '=', candidateId).where('e.state', '!=', 'draft').executeTakeFirst();
+  return row !== undefined;
+}
 
 /** Moves an election on, back to its page with a notice, or with an error when its state forbids it. */
 async function transition(c: Context<AppEnv>, id: number, move: () => Promise<void>, done: string) {
@@ -137,17 +170,30 @@ export function electionAdminRoutes() {
       if (await isFrozen(c, meeting.id)) throw new HTTPException(409);
       const form = await c.req.parseBody();
       try {
-        await addCandidate(c.var.deps.database.db, acting(c), meeting.id, {
-          name: textField(form, 'name'), category: textField(form, 'category') as never, description: textField(form, 'description'),
-          targets: textField(form, 'targets').split('\n').map((x) => x.trim()).filter(Boolean),
-          totalInvestmentYuan: wanToYuan(textField(form, 'investmentWan')), deadline: textField(form, 'deadline'),
-          leadDepartment: textField(form, 'leadDepartment'), coDepartments: splitList(textField(form, 'coDepartments')), leadOfficial: textField(form, 'leadOfficial'),
-        });
+        await addCandidate(c.var.deps.database.db, acting(c), meeting.id, candidateFromForm(form));
         return c.redirect(`/admin/meetings/${meeting.id}?done=candidate`, 303);
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         c.status(422);
         return renderMeeting(c, meeting.id, { candidateErrors: fieldErrors(c.var.t, e), candidateValues: stringValues(form) });
+      }
+    })
+    .get('/admin/candidates/:id', async (c) => {
+      c.header('Cache-Control', 'no-store');
+      const candidate = await candidateOr404(c);
+      return c.render(<CandidateEditPage v={view(c)} candidate={candidate} values={candidateValues(candidate)} frozen={await candidateFrozen(c, candidate.id)} />, { title: candidate.name });
+    })
+    .post('/admin/candidates/:id', async (c) => {
+      const candidate = await candidateOr404(c);
+      const form = await c.req.parseBody();
+      try {
+        await updateCandidate(c.var.deps.database.db, acting(c), candidate.id, candidateFromForm(form));
+        return c.redirect(`/admin/meetings/${candidate.meetingId}?done=candidateUpdated`, 303);
+      } catch (e) {
+        if (e instanceof CandidateFrozenError) throw new HTTPException(409);
+        if (!(e instanceof ValidationError)) throw e;
+        c.status(422);
+        return c.render(<CandidateEditPage v={view(c)} candidate={candidate} values={stringValues(form)} errors={fieldErrors(c.var.t, e)} frozen={false} />, { title: candidate.name });
       }
     })
     .post('/admin/meetings/:id/elections', async (c) => {

@@ -18,7 +18,7 @@ const text = (max: number) => z.string().trim().min(1, 'validation.required').ma
 
 export const termInput = z.object({
   name: text(100),
-  ordinal: z.number().int('validation.integer').min(1, 'validation.positive'),
+  ordinal: z.number({ error: 'validation.integer' }).int('validation.integer').min(1, 'validation.positive'),
   startsOn: isoDate,
   endsOn: isoDate,
 }).refine((t) => t.startsOn <= t.endsOn, { message: 'validation.dateOrder', path: ['endsOn'] });
@@ -27,8 +27,8 @@ export type TermInput = z.input<typeof termInput>;
 export const meetingInput = z.object({
   termId: z.number().int().positive(),
   title: text(200),
-  sessionOrdinal: z.number().int('validation.integer').min(1, 'validation.positive'),
-  year: z.number().int('validation.integer').min(2000, 'validation.year').max(2200, 'validation.year'),
+  sessionOrdinal: z.number({ error: 'validation.integer' }).int('validation.integer').min(1, 'validation.positive'),
+  year: z.number({ error: 'validation.integer' }).int('validation.integer').min(2000, 'validation.year').max(2200, 'validation.year'),
   startsOn: isoDate,
   endsOn: isoDate,
   sharedTablets: z.boolean().default(true),
@@ -40,7 +40,7 @@ export const candidateInput = z.object({
   category: z.enum(CATEGORIES, { error: 'validation.category' }),
   description: text(5000),
   targets: z.array(text(300)).min(1, 'validation.targets').max(20, 'validation.tooMany'),
-  totalInvestmentYuan: z.number().int('validation.integer').min(0, 'validation.nonNegative')
+  totalInvestmentYuan: z.number({ error: 'validation.integer' }).int('validation.integer').min(0, 'validation.nonNegative')
     .max(1e13, 'validation.tooLarge').nullable(),
   deadline: isoDate,
   leadDepartment: text(100),

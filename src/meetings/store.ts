@@ -89,6 +89,42 @@ export interface DeputyCounts {
   unchanged: number;
 }
 
+/** Thrown when a candidate is on the ballot of an election that has opened: it can no longer change. */
+export class CandidateFrozenError extends Error {
+  override name = 'CandidateFrozenError';
+}
+
+/**
+ * Corrects a candidate before voting. Refused once an election listing it has left draft; draft
+ * elections that list it take the new name too.
+ */
+export async function updateCandidate(db: Db, acting: Acting, candidateId: number, input: CandidateInput): Promise<void> {
+  const c = parseInput(candidateInput, input);
+  await db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('candidates').selectAll().where('id', '=', candidateId).forUpdate().executeTakeFirst();
+    if (!current) throw new ValidationError([{ field: 'id', key: 'validation.invalid' }]);
+    const opened = await trx.selectFrom('election_options as o').innerJoin('elections as e', 'e.id', 'o.election_id')
+      .select('e.id').where('o.candidate_id', '=', candidateId).where('e.state', '!=', 'draft').executeTakeFirst();
+    if (opened) throw new CandidateFrozenError(`candidate ${candidateId} is on the ballot of election ${opened.id}`);
+    const departments = await ensureDepartments(trx, [c.leadDepartment, ...c.coDepartments]);
+    await trx.updateTable('candidates').set({
+      name: c.name, category: c.category, description: c.description, targets: JSON.stringify(c.targets),
+      total_investment_yuan: c.totalInvestmentYuan, deadline: c.deadline,
+      lead_department_id: departments.get(c.leadDepartment)!, lead_official: c.leadOfficial,
+    }).where('id', '=', candidateId).execute().catch(duplicateAs('name'));
+    await trx.deleteFrom('candidate_co_departments').where('candidate_id', '=', candidateId).execute();
+    if (c.coDepartments.length > 0) {
+      await trx.insertInto('candidate_co_departments')
+        .values(c.coDepartments.map((d) => ({ candidate_id: candidateId, department_id: departments.get(d)! }))).execute();
+    }
+    await trx.updateTable('election_options').set({ title: c.name }).where('candidate_id', '=', candidateId).execute();
+    const changed = (['name', 'category', 'description', 'deadline', 'lead_official'] as const).filter((k) => current[k] !== (k === 'lead_official' ? c.leadOfficial : c[k]));
+    await appendAudit(trx, acting.clock, acting.actor, {
+      action: 'candidate.update', subject: `candidate:${candidateId}`, details: { meetingId: current.meeting_id, changed, name: c.name },
+    });
+  });
+}
+
 /**
  * Adds or updates a term's deputies, matched by their stable code, all in one transaction: either
  * every row is written or none is.

@@ -157,10 +157,11 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
       <div class="table-wrap">
         <table class="table">
           <caption class="visually-hidden">{t('meeting.candidates')}</caption>
-          <thead><tr><th scope="col">{t('ballot.number')}</th><th scope="col">{t('ballot.option')}</th><th scope="col">{t('candidate.category')}</th><th scope="col">{t('candidate.leadDepartment')}</th><th scope="col">{t('candidate.investment')}</th></tr></thead>
+          <thead><tr><th scope="col">{t('ballot.number')}</th><th scope="col">{t('ballot.option')}</th><th scope="col">{t('candidate.category')}</th><th scope="col">{t('candidate.leadDepartment')}</th><th scope="col">{t('candidate.investment')}</th><th scope="col"><span class="visually-hidden">{t('sessions.actions')}</span></th></tr></thead>
           <tbody>
             {p.candidates.map((c) => (
-              <tr><td>{c.ballotOrder}</td><th scope="row"><a href={`/candidates/${c.id}`}>{c.name}</a></th><td>{categoryLabel(v, c.category)}</td><td>{c.leadDepartment}</td><td><Money v={v} yuan={c.totalInvestmentYuan} /></td></tr>
+              <tr><td>{c.ballotOrder}</td><th scope="row"><a href={`/candidates/${c.id}`}>{c.name}</a></th><td>{categoryLabel(v, c.category)}</td><td>{c.leadDepartment}</td><td><Money v={v} yuan={c.totalInvestmentYuan} /></td>
+                <td>{!p.frozen && <a href={`/admin/candidates/${c.id}`}>{t('candidateAdmin.edit')}<span class="visually-hidden"> {c.name}</span></a>}</td></tr>
             ))}
           </tbody>
         </table>
@@ -169,15 +170,7 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
         <details class="admin-form" open={Object.keys(ce).length > 0}>
           <summary>{t('candidateAdmin.add')}</summary>
           <form method="post" action={`/admin/meetings/${p.meeting.id}/candidates`} class="stack narrow">
-            <Field name="name" label={t('candidateAdmin.name')} value={cv.name} error={ce.name} required maxlength={100} />
-            <SelectField name="category" label={t('candidate.category')} value={cv.category} error={ce.category} options={CATEGORIES.map((x) => [x, categoryLabel(v, x)])} />
-            <TextArea name="description" label={t('candidate.description')} value={cv.description} error={ce.description} rows={5} />
-            <TextArea name="targets" label={t('candidate.targets')} value={cv.targets} error={ce.targets} hint={t('candidateAdmin.targetsHint')} rows={3} />
-            <Field name="investmentWan" label={t('candidateAdmin.investmentWan')} value={cv.investmentWan} error={ce.totalInvestmentYuan} hint={t('candidateAdmin.investmentHint')} />
-            <Field name="deadline" label={t('candidate.deadline')} type="date" value={cv.deadline} error={ce.deadline} required />
-            <Field name="leadDepartment" label={t('candidate.leadDepartment')} value={cv.leadDepartment} error={ce.leadDepartment} required maxlength={100} />
-            <Field name="coDepartments" label={t('candidate.coDepartments')} value={cv.coDepartments} error={ce.coDepartments} hint={t('candidateAdmin.coHint')} />
-            <Field name="leadOfficial" label={t('candidate.leadOfficial')} value={cv.leadOfficial} error={ce.leadOfficial} required maxlength={100} />
+            <CandidateFields v={v} values={cv} errors={ce} />
             <button type="submit" class="button button--primary">{t('candidateAdmin.addButton')}</button>
           </form>
         </details>
@@ -333,5 +326,39 @@ export function HallNumbers({ v, turnout }: { v: ViewContext; turnout: Turnout }
       <div><dt>{t('attendance.present')}</dt><dd>{turnout.present}</dd></div>
       <div><dt>{t('turnout.voted')}</dt><dd>{turnout.voted}</dd></div>
     </dl>
+  );
+}
+
+/** The fields of a candidate project, for adding and for correcting one. */
+export function CandidateFields({ v, values: cv, errors: ce }: { v: ViewContext; values: Values; errors: Errors }) {
+  const { t } = v;
+  return (
+    <>
+      <Field name="name" label={t('candidateAdmin.name')} value={cv.name} error={ce.name} required maxlength={100} />
+      <SelectField name="category" label={t('candidate.category')} value={cv.category} error={ce.category} options={CATEGORIES.map((x) => [x, categoryLabel(v, x)])} />
+      <TextArea name="description" label={t('candidate.description')} value={cv.description} error={ce.description} rows={5} />
+      <TextArea name="targets" label={t('candidate.targets')} value={cv.targets} error={ce.targets} hint={t('candidateAdmin.targetsHint')} rows={3} />
+      <Field name="investmentWan" label={t('candidateAdmin.investmentWan')} value={cv.investmentWan} error={ce.totalInvestmentYuan} hint={t('candidateAdmin.investmentHint')} />
+      <Field name="deadline" label={t('candidate.deadline')} type="date" value={cv.deadline} error={ce.deadline} required />
+      <Field name="leadDepartment" label={t('candidate.leadDepartment')} value={cv.leadDepartment} error={ce.leadDepartment} required maxlength={100} />
+      <Field name="coDepartments" label={t('candidate.coDepartments')} value={cv.coDepartments} error={ce.coDepartments} hint={t('candidateAdmin.coHint')} />
+      <Field name="leadOfficial" label={t('candidate.leadOfficial')} value={cv.leadOfficial} error={ce.leadOfficial} required maxlength={100} />
+    </>
+  );
+}
+
+export function CandidateEditPage({ v, candidate, values, errors = {}, frozen }: { v: ViewContext; candidate: CandidateView; values: Values; errors?: Errors; frozen: boolean }) {
+  const { t } = v;
+  return (
+    <section aria-labelledby="candidate-edit-title">
+      <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href={`/admin/meetings/${candidate.meetingId}`}>{candidate.meetingTitle}</a></nav>
+      <h1 id="candidate-edit-title">{t('candidateAdmin.edit')}: {candidate.name}</h1>
+      {frozen ? <Notice kind="error">{t('meetingAdmin.frozen')}</Notice> : (
+        <form method="post" action={`/admin/candidates/${candidate.id}`} class="stack narrow">
+          <CandidateFields v={v} values={values} errors={errors} />
+          <button type="submit" class="button button--primary">{t('paper.save')}</button>
+        </form>
+      )}
+    </section>
   );
 }

@@ -500,6 +500,9 @@ export const en: Record<MessageKey, string> = {
   'vote.checkedIn': 'You are checked in.',
   'vote.checkInNotAllowed': 'This meeting does not allow self check-in; please check in with the secretariat.',
 
+  'candidateAdmin.edit': 'Correct',
+  'candidateAdmin.updated': 'The candidate project has been corrected.',
+
   'error.title': 'Something went wrong',
   'error.400': 'The request was not valid. Please check it and try again.',
   'error.401': 'Please sign in first.',

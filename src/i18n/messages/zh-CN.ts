@@ -499,6 +499,9 @@ export const zhCN = {
   'vote.checkedIn': '签到成功。',
   'vote.checkInNotAllowed': '本次会议不能自行签到,请到大会秘书处签到。',
 
+  'candidateAdmin.edit': '修改',
+  'candidateAdmin.updated': '候选项目已修改。',
+
   'error.title': '出错了',
   'error.400': '请求有误,请检查后重试。',
   'error.401': '请先登录。',

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../src/clock.ts';
+import type { DbHandle } from '../src/db/index.ts';
+import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
+import { testApp } from './support/app.ts';
+import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
+import { testEngines } from './support/databases.ts';
+
+const CANDIDATE = {
+  name: '城区口袋公园建设', category: 'environment', description: '利用边角地建设口袋公园。', targets: '新建口袋公园10个\n新增绿地2公顷',
+  investmentWan: '1500.5', deadline: '2024-12-31', leadDepartment: '综合行政执法局', coDepartments: '住房和城乡建设局、自然资源和规划局', leadOfficial: '副县长 方敏',
+};
+
+describe.each(testEngines())('meetings and candidates (secretariat) on $name', (engine) => {
+  let database: DbHandle;
+  let t: ReturnType<typeof testApp>;
+  let mishu: string;
+  beforeAll(async () => {
+    database = await engine.open();
+    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+    t = testApp(database);
+    mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
+  });
+  afterAll(async () => { await database.close(); });
+
+  const post = (path: string, form: Record<string, string>) => postForm(t.app, path, form, { Cookie: mishu });
+  const get = (path: string) => t.app.request(path, { headers: { Cookie: mishu } });
+
+  it('sets up a meeting, or shows every problem beside its field and keeps what was typed', async () => {
+    const termId = String((await database.db.selectFrom('terms').select('id').executeTakeFirstOrThrow()).id);
+    const bad = await post('/admin/meetings', { termId, title: '', sessionOrdinal: 'x', year: '1999', startsOn: '2025-01-20', endsOn: '2025-01-10' });
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    for (const m of ['此项必填', '请输入整数', '年度不在有效范围内']) expect(html).toContain(m);
+    expect(html).toContain('value="2025-01-20"');
+    const ok = await post('/admin/meetings', { termId, title: '龙游县第十四届人民代表大会第四次会议', sessionOrdinal: '4', year: '2025', startsOn: '2025-01-10', endsOn: '2025-01-13', sharedTablets: '1' });
+    expect(ok.status).toBe(303);
+    const page = await (await get(ok.headers.get('location')!)).text();
+    expect(page).toContain('会议已设立');
+    const dup = await post('/admin/meetings', { termId, title: '龙游县第十四届人民代表大会第四次会议', sessionOrdinal: '5', year: '2025', startsOn: '2025-01-10', endsOn: '2025-01-13' });
+    expect(dup.status).toBe(422);
+    expect(await dup.text()).toContain('已存在同名记录');
+  });
+
+  it('adds a candidate with every field, and refuses a bad one without writing anything', async () => {
+    const meeting = await database.db.selectFrom('meetings').select('id').where('session_ordinal', '=', 4).executeTakeFirstOrThrow();
+    const bad = await post(`/admin/meetings/${meeting.id}/candidates`, { ...CANDIDATE, name: '', investmentWan: '-5', deadline: '2024-02-30', category: 'nonsense' });
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    for (const m of ['此项必填', '请选择有效的项目类别', '请输入有效日期']) expect(html).toContain(m);
+    expect(await database.db.selectFrom('candidates').select('id').where('meeting_id', '=', meeting.id).execute()).toEqual([]);
+    const ok = await post(`/admin/meetings/${meeting.id}/candidates`, CANDIDATE);
+    expect(ok.status).toBe(303);
+    const c = await database.db.selectFrom('candidates').selectAll().where('meeting_id', '=', meeting.id).executeTakeFirstOrThrow();
+    expect(c).toMatchObject({ name: '城区口袋公园建设', ballot_order: 1, total_investment_yuan: 15_005_000, targets: ['新建口袋公园10个', '新增绿地2公顷'], deadline: '2024-12-31' });
+    const detail = await (await t.app.request(`/candidates/${c.id}`)).text();
+    expect(detail).toContain('住房和城乡建设局、自然资源和规划局');
+  });
+
+  it('corrects a candidate while every vote listing it is in draft, and freezes it once one opens', async () => {
+    const meeting = await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow();
+    const c = await database.db.selectFrom('candidates').select('id').where('meeting_id', '=', meeting.id).orderBy('ballot_order').executeTakeFirstOrThrow();
+    const form = await (await get(`/admin/candidates/${c.id}`)).text();
+    expect(form).toContain('value="城乡供水一体化提升"');
+    const fixed = await post(`/admin/candidates/${c.id}`, { ...CANDIDATE, name: '城乡供水一体化提升工程' });
+    expect(fixed.status).toBe(303);
+    const option = await database.db.selectFrom('election_options').select('title').where('candidate_id', '=', c.id).executeTakeFirstOrThrow();
+    expect(option.title).toBe('城乡供水一体化提升工程');
+    const election = await database.db.selectFrom('elections').select('id').where('meeting_id', '=', meeting.id).executeTakeFirstOrThrow();
+    await post(`/admin/elections/${election.id}/open`, {});
+    expect((await post(`/admin/candidates/${c.id}`, { ...CANDIDATE, name: '改名' })).status).toBe(409);
+    expect(await (await get(`/admin/candidates/${c.id}`)).text()).toContain('候选项目已锁定');
+    expect((await post(`/admin/meetings/${meeting.id}/candidates`, CANDIDATE)).status).toBe(409);
+    const audit = await database.db.selectFrom('audit_log').select('action').where('subject', '=', `candidate:${c.id}`).execute();
+    expect(audit.map((a) => a.action)).toEqual(['candidate.create', 'candidate.update']);
+  });
+});
