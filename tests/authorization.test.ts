@@ -48,6 +48,7 @@ const EXPECTED: [route: string, ...allowed: [0 | 1, 0 | 1, 0 | 1, 0 | 1, 0 | 1]]
   ['GET /admin/candidates/:id', 0, 0, 0, 0, 1],
   ['POST /admin/candidates/:id', 0, 0, 0, 0, 1],
   ['POST /admin/meetings/:id/elections', 0, 0, 0, 0, 1],
+  ['POST /admin/meetings/:id/ratings', 0, 0, 0, 0, 1],
   ['POST /admin/meetings/:id/settings', 0, 0, 0, 0, 1],
   ['GET /admin/meetings/:id/attendance', 0, 0, 0, 0, 1],
   ['POST /admin/meetings/:id/attendance', 0, 0, 0, 0, 1],

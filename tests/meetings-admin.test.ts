@@ -75,3 +75,47 @@ describe.each(testEngines())('meetings and candidates (secretariat) on $name', (
     expect(audit.map((a) => a.action)).toEqual(['candidate.create', 'candidate.update']);
   });
 });
+
+describe.each(testEngines())('satisfaction ratings on $name', (engine) => {
+  it('rates last year\'s projects by the standing committee only, with the four satisfaction marks', async () => {
+    const database = await engine.open();
+    try {
+      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+      const t = testApp(database);
+      const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
+      const meeting = await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow();
+      const old = await database.db.selectFrom('candidates as c').innerJoin('meetings as m', 'm.id', 'c.meeting_id').select('c.id')
+        .where('m.year', '=', 2023).orderBy('c.ballot_order').limit(3).execute();
+      const form = new URLSearchParams([['title', '2023年民生实事项目满意度测评'], ['electorate', 'standing-committee'], ['passBase', 'valid-ballots'], ...old.map((c) => ['project', String(c.id)])]);
+      const post = (path: string, body: URLSearchParams) => t.app.request(path, { method: 'POST', body, headers: { Cookie: mishu, 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost:3000' } });
+      const none = await post(`/admin/meetings/${meeting.id}/ratings`, new URLSearchParams([['title', 'x'], ['electorate', 'all-deputies'], ['passBase', 'valid-ballots']]));
+      expect(none.status).toBe(422);
+      expect(await none.text()).toContain('请至少选择一个项目');
+      const created = await post(`/admin/meetings/${meeting.id}/ratings`, form);
+      expect(created.status).toBe(303);
+      const id = Number(/\/admin\/elections\/(\d+)/.exec(created.headers.get('location')!)![1]);
+      expect((await postForm(t.app, `/admin/elections/${id}/open`, {}, { Cookie: mishu })).headers.get('location')).toBe(`/admin/elections/${id}?done=opened`);
+      const e = await database.db.selectFrom('elections').select(['kind', 'marking', 'seats', 'deputies_total', 'electorate']).where('id', '=', id).executeTakeFirstOrThrow();
+      expect(e).toEqual({ kind: 'satisfaction', marking: 'satisfaction', seats: null, deputies_total: 29, electorate: 'standing-committee' });
+
+      const scrutineer = sessionCookieFrom(await signIn(t.app, 'jianpiao1', DEMO_PASSWORD))!;
+      const ballot = await (await t.app.request(`/elections/${id}/ballot`, { headers: { Cookie: scrutineer } })).text();
+      expect(ballot.match(/type="radio"/g)).toHaveLength(12);
+      expect(ballot).toContain('基本满意');
+      const cast = await postForm(t.app, `/elections/${id}/ballot`, { 'choice.c01': 'S', 'choice.c02': 'B', 'choice.c03': 'U' }, { Cookie: scrutineer });
+      expect(cast.status).toBe(200);
+      const stored = await database.db.selectFrom('ballots').select('marks').where('election_id', '=', id).executeTakeFirstOrThrow();
+      expect(stored.marks).toBe('SBU');
+
+      const { createUser } = await import('../src/users/store.ts');
+      const d = await database.db.selectFrom('deputies').select('id').where('code', '=', 'D100').executeTakeFirstOrThrow();
+      await createUser(database.db, { clock: t.clock, actor: { userId: null, name: 'test' } }, { username: 'd100', displayName: 'D100', password: DEMO_PASSWORD, roles: ['deputy'], deputyId: d.id });
+      const outsider = sessionCookieFrom(await signIn(t.app, 'd100', DEMO_PASSWORD))!;
+      const refused = await t.app.request(`/elections/${id}/ballot`, { headers: { Cookie: outsider } });
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain('您不在本次表决的代表名单中');
+    } finally {
+      await database.close();
+    }
+  });
+});

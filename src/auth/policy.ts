@@ -51,6 +51,7 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /admin/candidates/:id': ['secretariat'],
   'POST /admin/candidates/:id': ['secretariat'],
   'POST /admin/meetings/:id/elections': ['secretariat'],
+  'POST /admin/meetings/:id/ratings': ['secretariat'],
   'POST /admin/meetings/:id/settings': ['secretariat'],
   'GET /admin/meetings/:id/attendance': ['secretariat'],
   'POST /admin/meetings/:id/attendance': ['secretariat'],

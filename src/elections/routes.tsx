@@ -12,7 +12,7 @@ import type { CandidateInput } from '../meetings/rules.ts';
 import { addCandidate, CandidateFrozenError, createMeeting, getCandidate, getMeeting, listCandidates, listMeetings, updateCandidate, type CandidateView } from '../meetings/store.ts';
 import { parseInput, ValidationError } from '../validation.ts';
 import { attendanceSummary, getElection, listElections, turnout } from './queries.ts';
-import { electionInput, optionKey } from './rules.ts';
+import { electionInput, optionKey, ratingInput } from './rules.ts';
 import { closeElection, createElection, ElectionStateError, openElection, recordAttendance, updateMeetingSettings } from './store.ts';
 
 const view = (c: Context<AppEnv>) => ({ lang: c.var.lang, t: c.var.t });
@@ -48,16 +48,31 @@ async function isFrozen(c: Context<AppEnv>, meetingId: number): Promise<boolean>
   return elections.some((e) => e.state !== 'draft');
 }
 
-async function renderMeeting(c: Context<AppEnv>, meetingId: number, extra: { candidateErrors?: Record<string, string>; candidateValues?: Record<string, string>; electionErrors?: Record<string, string>; electionValues?: Record<string, string> } = {}) {
+/**
+ * Projects a meeting may rate: the candidates of the term's earlier meetings. Those a published
+ * selection chose come first once results exist; until then the secretariat ticks them.
+ */
+async function ratableProjects(c: Context<AppEnv>, meetingId: number) {
+  const { db } = c.var.deps.database;
+  const m = await db.selectFrom('meetings').select(['term_id', 'starts_on']).where('id', '=', meetingId).executeTakeFirstOrThrow();
+  return db.selectFrom('candidates as c').innerJoin('meetings as m', 'm.id', 'c.meeting_id')
+    .select(['c.id', 'c.name', 'm.title as meetingTitle', 'm.year'])
+    .where('m.term_id', '=', m.term_id).where('m.starts_on', '<', m.starts_on)
+    .orderBy('m.starts_on', 'desc').orderBy('c.ballot_order').execute();
+}
+
+type FormState = Record<string, string>;
+async function renderMeeting(c: Context<AppEnv>, meetingId: number, extra: { candidateErrors?: FormState; candidateValues?: FormState; electionErrors?: FormState; electionValues?: FormState; ratingErrors?: FormState; ratingValues?: FormState } = {}) {
   const { db } = c.var.deps.database;
   const meeting = (await getMeeting(db, meetingId))!;
-  const [candidates, elections, attendance, settings] = await Promise.all([
+  const [candidates, elections, attendance, settings, ratable] = await Promise.all([
     listCandidates(db, meetingId), listElections(db, meetingId), attendanceSummary(db, meetingId),
     db.selectFrom('meetings').select(['shared_tablets', 'self_check_in']).where('id', '=', meetingId).executeTakeFirstOrThrow(),
+    ratableProjects(c, meetingId),
   ]);
   c.header('Cache-Control', 'no-store');
   return c.render(<MeetingAdminPage v={view(c)} meeting={meeting} settings={{ sharedTablets: settings.shared_tablets, selfCheckIn: settings.self_check_in }}
-    candidates={candidates} elections={elections} attendance={attendance}
+    candidates={candidates} elections={elections} attendance={attendance} ratable={ratable}
     frozen={elections.some((e) => e.state !== 'draft')} notice={notice(c)} {...extra} />, { title: meeting.title });
 }
 
@@ -233,6 +248,29 @@ export function electionAdminRoutes() {
         sharedTablets: textField(form, 'sharedTablets') === '1', selfCheckIn: textField(form, 'selfCheckIn') === '1',
       });
       return c.redirect(`/admin/meetings/${meeting.id}?done=settings`, 303);
+    })
+    .post('/admin/meetings/:id/ratings', async (c) => {
+      const meeting = await meetingOr404(c);
+      const form = await c.req.parseBody({ all: true });
+      const { db } = c.var.deps.database;
+      const rated = await ratableProjects(c, meeting.id);
+      const raw = form.project;
+      const ids = new Set((Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String));
+      if ([...ids].some((id) => !rated.some((p) => String(p.id) === id))) throw new HTTPException(400);
+      const chosen = rated.filter((p) => ids.has(String(p.id)));
+      const f = form as Record<string, unknown>;
+      try {
+        const input = parseInput(ratingInput, { title: textField(f, 'title'), passBase: textField(f, 'passBase'), electorate: textField(f, 'electorate'), optionCount: chosen.length });
+        const e = await createElection(db, acting(c), {
+          meetingId: meeting.id, kind: 'satisfaction', title: input.title, marking: 'satisfaction', seats: null, passBase: input.passBase, electorate: input.electorate,
+          options: chosen.map((p, i) => ({ key: optionKey(i + 1), title: p.name, candidateId: p.id })),
+        });
+        return c.redirect(`/admin/elections/${e.id}?done=election`, 303);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        c.status(422);
+        return renderMeeting(c, meeting.id, { ratingErrors: fieldErrors(c.var.t, e), ratingValues: { ...stringValues(form), projects: [...ids].join(',') } });
+      }
     })
     .get('/admin/meetings/:id/attendance', async (c) => {
       c.header('Cache-Control', 'no-store');

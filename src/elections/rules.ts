@@ -10,13 +10,16 @@ export const electionInput = z.object({
 }).refine((e) => e.seats < e.optionCount, { message: 'election.seatsBelowOptions', path: ['seats'] });
 export type ElectionInput = z.input<typeof electionInput>;
 
+/** A year-end satisfaction rating (满意度测评) of projects, by all deputies or the standing committee. */
+export const ratingInput = z.object({
+  title: z.string().trim().min(1, 'validation.required').max(200, 'validation.tooLong'),
+  passBase: z.enum(['all-deputies', 'present', 'valid-ballots'], { error: 'validation.invalid' }),
+  electorate: z.enum(['all-deputies', 'standing-committee'], { error: 'validation.invalid' }),
+  optionCount: z.number().int().min(1, 'election.tooFewProjects'),
+});
+
 /** Option keys as published in the record: c01, c02, … in ballot order. */
 export function optionKey(position: number): string {
   return `c${String(position).padStart(2, '0')}`;
 }
 
-/** The states an election moves through, and which moves the secretariat may make by hand. */
-export const TRANSITIONS = {
-  open: ['draft'],
-  close: ['open'],
-} as const;

@@ -87,6 +87,10 @@ export interface MeetingAdminProps {
   candidateValues?: Values;
   electionErrors?: Errors;
   electionValues?: Values;
+  /** Projects of the term's earlier meetings, for a satisfaction rating. */
+  ratable: { id: number; name: string; meetingTitle: string; year: number }[];
+  ratingErrors?: Errors;
+  ratingValues?: Values;
 }
 
 export function MeetingAdminPage(p: MeetingAdminProps) {
@@ -148,6 +152,25 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
               </table>
             </fieldset>
             <button type="submit" class="button button--primary">{t('election.createButton')}</button>
+          </form>
+        </details>
+      )}
+
+      {p.ratable.length > 0 && (
+        <details class="admin-form" open={Object.keys(p.ratingErrors ?? {}).length > 0}>
+          <summary>{t('rating.create')}</summary>
+          <form method="post" action={`/admin/meetings/${p.meeting.id}/ratings`} class="stack narrow">
+            <Field name="title" label={t('election.titleField')} value={p.ratingValues?.title ?? t('rating.defaultTitle', { year: p.ratable[0]!.year })} error={p.ratingErrors?.title} required maxlength={200} />
+            <SelectField name="electorate" label={t('rating.electorate')} value={p.ratingValues?.electorate} error={p.ratingErrors?.electorate} options={[['all-deputies', t('rating.electorate.all-deputies')], ['standing-committee', t('rating.electorate.standing-committee')]]} />
+            <SelectField name="passBase" label={t('election.passBase')} value={p.ratingValues?.passBase} error={p.ratingErrors?.passBase} options={[['all-deputies', t('election.passBase.all-deputies')], ['present', t('election.passBase.present')], ['valid-ballots', t('election.passBase.valid-ballots')]]} />
+            <fieldset>
+              <legend>{t('rating.projects')}</legend>
+              {p.ratingErrors?.optionCount && <p class="field__error">{p.ratingErrors.optionCount}</p>}
+              {p.ratable.map((r) => (
+                <label class="check"><input type="checkbox" name="project" value={String(r.id)} checked={(p.ratingValues?.projects ?? '').split(',').includes(String(r.id))} /> {r.name} <span class="muted">({r.year})</span></label>
+              ))}
+            </fieldset>
+            <button type="submit" class="button button--primary">{t('rating.createButton')}</button>
           </form>
         </details>
       )}

@@ -503,6 +503,15 @@ export const en: Record<MessageKey, string> = {
   'candidateAdmin.edit': 'Correct',
   'candidateAdmin.updated': 'The candidate project has been corrected.',
 
+  'rating.create': 'Set up a satisfaction rating',
+  'rating.defaultTitle': 'Satisfaction rating of the {year} livelihood projects',
+  'rating.electorate': 'Who rates',
+  'rating.electorate.all-deputies': 'All deputies',
+  'rating.electorate.standing-committee': 'Standing committee members',
+  'rating.projects': 'Projects to rate',
+  'rating.createButton': 'Save the rating',
+  'election.tooFewProjects': 'Choose at least one project.',
+
   'error.title': 'Something went wrong',
   'error.400': 'The request was not valid. Please check it and try again.',
   'error.401': 'Please sign in first.',

@@ -502,6 +502,15 @@ export const zhCN = {
   'candidateAdmin.edit': '修改',
   'candidateAdmin.updated': '候选项目已修改。',
 
+  'rating.create': '设置满意度测评',
+  'rating.defaultTitle': '{year}年民生实事项目满意度测评',
+  'rating.electorate': '测评人',
+  'rating.electorate.all-deputies': '全体代表',
+  'rating.electorate.standing-committee': '常委会组成人员',
+  'rating.projects': '测评的项目',
+  'rating.createButton': '保存测评设置',
+  'election.tooFewProjects': '请至少选择一个项目。',
+
   'error.title': '出错了',
   'error.400': '请求有误,请检查后重试。',
   'error.401': '请先登录。',
