@@ -74,6 +74,15 @@ function problemText(c: Context<AppEnv>, p: BallotProblem, titles: Map<string, s
   }
 }
 
+/** What every ballot step starts with: no caching, the deputy behind the account, the ballot. */
+async function openBallot(c: Context<AppEnv>) {
+  noStore(c);
+  const who = deputyOf(c);
+  if (!who) return notADeputy(c);
+  const { db } = c.var.deps.database;
+  return { ...who, db, b: await loadBallot(db, c.req.param('id')) };
+}
+
 /** Why this deputy cannot vote here now, as a page with the matching status. */
 function refuse(c: Context<AppEnv>, election: BallotElection, why: CastRefusal) {
   c.status(REFUSAL_STATUS[why]);
@@ -121,23 +130,17 @@ export function ballotRoutes() {
       return c.redirect(`/vote?done=${result === 'checked-in' || result === 'already' ? 'checkin' : 'checkin-refused'}`, 303);
     })
     .get('/elections/:id/ballot', async (c) => {
-      noStore(c);
-      const who = deputyOf(c);
-      if (!who) return notADeputy(c);
-      const { deputyId } = who;
-      const { db } = c.var.deps.database;
-      const b = await loadBallot(db, c.req.param('id'));
+      const s = await openBallot(c);
+      if (s instanceof Response) return s;
+      const { deputyId, db, b } = s;
       const why = await blocker(db, b.e, deputyId);
       if (why) return refuse(c, b.election, why);
       return c.render(<BallotPage v={view(c)} election={b.election} options={b.options} />, { title: b.election.title });
     })
     .post('/elections/:id/ballot/review', async (c) => {
-      noStore(c);
-      const who = deputyOf(c);
-      if (!who) return notADeputy(c);
-      const { deputyId } = who;
-      const { db } = c.var.deps.database;
-      const b = await loadBallot(db, c.req.param('id'));
+      const s = await openBallot(c);
+      if (s instanceof Response) return s;
+      const { deputyId, db, b } = s;
       const form = parseBallotForm(await c.req.parseBody({ all: true }));
       const why = await blocker(db, b.e, deputyId);
       if (why) return refuse(c, b.election, why);
@@ -150,12 +153,9 @@ export function ballotRoutes() {
       return c.render(<ReviewPage v={view(c)} election={b.election} options={b.options} marks={result.marks} tracker={newTracker()} />, { title: c.var.t('ballot.reviewTitle') });
     })
     .post('/elections/:id/ballot', async (c) => {
-      noStore(c);
-      const who = deputyOf(c);
-      if (!who) return notADeputy(c);
-      const { user, deputyId } = who;
-      const { db } = c.var.deps.database;
-      const b = await loadBallot(db, c.req.param('id'));
+      const s = await openBallot(c);
+      if (s instanceof Response) return s;
+      const { user, deputyId, db, b } = s;
       const form = parseBallotForm(await c.req.parseBody({ all: true }));
       if (form.unexpected.length) throw new HTTPException(400);
       const checked = marksFromChoices({ kind: b.e.kind, marking: b.e.marking, seats: b.e.seats, optionKeys: b.options.map((o) => o.key) }, form.choices);

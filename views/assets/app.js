@@ -1,5 +1,5 @@
 // Small progressive enhancements; the pages work without this file.
-// (No inline scripts and no hx-on: the Content-Security-Policy forbids both.)
+// (No inline scripts and no inline htmx event handlers: the Content-Security-Policy forbids both.)
 document.documentElement.classList.add('js');
 
 // Credential slips: the Print button (hidden until this file runs) opens the print dialog.
