@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { csrf } from 'hono/csrf';
 import { adminRoutes } from './admin/routes.tsx';
+import { auditRoutes } from './audit/routes.tsx';
 import { ballotRoutes } from './ballots/routes.tsx';
 import { electionAdminRoutes } from './elections/routes.tsx';
 import { paperRoutes } from './paper/routes.tsx';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', electionAdminRoutes());
   app.route('/', paperRoutes());
   app.route('/', verifyRoutes());
+  app.route('/', auditRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 

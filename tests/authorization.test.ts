@@ -41,6 +41,7 @@ const EXPECTED: [route: string, ...allowed: [0 | 1, 0 | 1, 0 | 1, 0 | 1, 0 | 1]]
   ['POST /elections/:id/ballot/review', 0, 1, 0, 0, 0],
   ['POST /elections/:id/ballot', 0, 1, 0, 0, 0],
   ['GET /admin', 0, 0, 0, 0, 1],
+  ['GET /admin/audit', 0, 0, 1, 0, 1],
   ['GET /admin/meetings', 0, 0, 0, 0, 1],
   ['POST /admin/meetings', 0, 0, 0, 0, 1],
   ['GET /admin/meetings/:id', 0, 0, 0, 0, 1],

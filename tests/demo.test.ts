@@ -71,3 +71,28 @@ describe.each(testEngines())('demo data on $name', (engine) => {
     expect(await count('candidates')).toBe(24);
   });
 });
+
+describe.each(testEngines())('the audit log page on $name', (engine) => {
+  it('shows entries newest first with the chain intact, filters by action, and reports a forged entry', async () => {
+    const { testApp } = await import('./support/app.ts');
+    const { sessionCookieFrom, signIn } = await import('./support/auth.ts');
+    const database = await engine.open();
+    try {
+      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+      const t = testApp(database);
+      const cookie = sessionCookieFrom(await signIn(t.app, 'jianpiao1', DEMO_PASSWORD))!;
+      const page = await (await t.app.request('/admin/audit?action=candidate.', { headers: { Cookie: cookie } })).text();
+      expect(page).toContain('哈希链完整');
+      expect(page.match(/<code>candidate\.create<\/code>/g)).toHaveLength(24);
+      expect(page).not.toContain('<code>roster.import</code>');
+      // Forge an entry (UPDATE and DELETE are refused by the trigger, so append a false one).
+      await sql`insert into audit_log (at, actor_user_id, actor_name, action, subject, details, prev_hash, hash)
+        values (now(), null, 'intruder', 'election.publish', 'election:1', '{}', 'sha256:bogus', 'sha256:forged')`.execute(database.db);
+      const broken = await (await t.app.request('/admin/audit', { headers: { Cookie: cookie } })).text();
+      expect(broken).toContain('哈希链在第');
+      expect(broken).toContain('prev-mismatch');
+    } finally {
+      await database.close();
+    }
+  });
+});

@@ -72,6 +72,7 @@ export const POLICY: Readonly<Record<string, Access>> = {
 
   // Secretariat: people, terms and rosters
   'GET /admin': ['secretariat'],
+  'GET /admin/audit': ['secretariat', 'scrutineer'],
   'GET /admin/users': ['secretariat'],
   'POST /admin/users': ['secretariat'],
   'GET /admin/users/:id': ['secretariat'],

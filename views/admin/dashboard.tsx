@@ -8,6 +8,7 @@ export function AdminDashboard({ v }: { v: ViewContext }) {
       <ul class="tile-list">
         <li><a class="tile" href="/admin/meetings"><strong>{t('admin.meetings')}</strong><span>{t('admin.meetingsHelp')}</span></a></li>
         <li><a class="tile" href="/admin/terms"><strong>{t('admin.terms')}</strong><span>{t('admin.termsHelp')}</span></a></li>
+        <li><a class="tile" href="/admin/audit"><strong>{t('audit.title')}</strong><span>{t('audit.help')}</span></a></li>
         <li><a class="tile" href="/admin/users"><strong>{t('admin.users')}</strong><span>{t('admin.usersHelp')}</span></a></li>
       </ul>
     </section>

@@ -512,6 +512,18 @@ export const en: Record<MessageKey, string> = {
   'rating.createButton': 'Save the rating',
   'election.tooFewProjects': 'Choose at least one project.',
 
+  'audit.title': 'Audit log',
+  'audit.help': 'Every administrative action, hash-chained: any edit or deletion shows.',
+  'audit.chainOk': 'The hash chain is intact: {count} entries, latest hash {head}…',
+  'audit.chainBroken': 'The hash chain breaks at entry {id} ({kind}): the log may have been altered; report this at once.',
+  'audit.filter': 'Filter by action (prefix, e.g. auth. or election.)',
+  'audit.at': 'Time',
+  'audit.actor': 'By',
+  'audit.action': 'Action',
+  'audit.subject': 'Subject',
+  'audit.details': 'Details',
+  'audit.older': 'Older entries',
+
   'error.title': 'Something went wrong',
   'error.400': 'The request was not valid. Please check it and try again.',
   'error.401': 'Please sign in first.',

@@ -511,6 +511,18 @@ export const zhCN = {
   'rating.createButton': '保存测评设置',
   'election.tooFewProjects': '请至少选择一个项目。',
 
+  'audit.title': '审计日志',
+  'audit.help': '所有管理操作,按哈希链串联,任何修改或删除都会被发现。',
+  'audit.chainOk': '哈希链完整:共 {count} 条记录,最新哈希 {head}…',
+  'audit.chainBroken': '哈希链在第 {id} 条记录处断开({kind}):日志可能被改动,请立即报告。',
+  'audit.filter': '按操作筛选(前缀,如 auth. 或 election.)',
+  'audit.at': '时间',
+  'audit.actor': '操作人',
+  'audit.action': '操作',
+  'audit.subject': '对象',
+  'audit.details': '详情',
+  'audit.older': '更早的记录',
+
   'error.title': '出错了',
   'error.400': '请求有误,请检查后重试。',
   'error.401': '请先登录。',
