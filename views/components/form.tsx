@@ -2,6 +2,8 @@ import type { Child } from 'hono/jsx';
 
 export interface FieldProps {
   name: string;
+  /** The element id, when one page has two forms with a field of the same name; default f-<name>. */
+  id?: string;
   label: string;
   type?: 'text' | 'password' | 'number' | 'date' | 'email' | 'tel';
   value?: string;
@@ -16,7 +18,7 @@ export interface FieldProps {
 
 /** A labelled input with its hint and error tied to it for screen readers. */
 export function Field(p: FieldProps) {
-  const id = `f-${p.name}`;
+  const id = p.id ?? `f-${p.name}`;
   const describedBy = [p.hint && `${id}-hint`, p.error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <div class={`field${p.error ? ' field--error' : ''}`}>

@@ -14,8 +14,7 @@ export function stateLabel(v: ViewContext, state: string): string {
   return v.t(`election.state.${state}` as MessageKey);
 }
 
-function SelectField({ name, label, options, value, error }: { name: string; label: string; options: [string, string][]; value?: string; error?: string }) {
-  const id = `f-${name}`;
+function SelectField({ name, label, options, value, error, id = `f-${name}` }: { name: string; label: string; options: [string, string][]; value?: string; error?: string; id?: string }) {
   return (
     <div class={`field${error ? ' field--error' : ''}`}>
       <label for={id}>{label}</label>
@@ -160,9 +159,9 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
         <details class="admin-form" open={Object.keys(p.ratingErrors ?? {}).length > 0}>
           <summary>{t('rating.create')}</summary>
           <form method="post" action={`/admin/meetings/${p.meeting.id}/ratings`} class="stack narrow">
-            <Field name="title" label={t('election.titleField')} value={p.ratingValues?.title ?? t('rating.defaultTitle', { year: p.ratable[0]!.year })} error={p.ratingErrors?.title} required maxlength={200} />
-            <SelectField name="electorate" label={t('rating.electorate')} value={p.ratingValues?.electorate} error={p.ratingErrors?.electorate} options={[['all-deputies', t('rating.electorate.all-deputies')], ['standing-committee', t('rating.electorate.standing-committee')]]} />
-            <SelectField name="passBase" label={t('election.passBase')} value={p.ratingValues?.passBase} error={p.ratingErrors?.passBase} options={[['all-deputies', t('election.passBase.all-deputies')], ['present', t('election.passBase.present')], ['valid-ballots', t('election.passBase.valid-ballots')]]} />
+            <Field id="rating-title" name="title" label={t('election.titleField')} value={p.ratingValues?.title ?? t('rating.defaultTitle', { year: p.ratable[0]!.year })} error={p.ratingErrors?.title} required maxlength={200} />
+            <SelectField id="rating-electorate" name="electorate" label={t('rating.electorate')} value={p.ratingValues?.electorate} error={p.ratingErrors?.electorate} options={[['all-deputies', t('rating.electorate.all-deputies')], ['standing-committee', t('rating.electorate.standing-committee')]]} />
+            <SelectField id="rating-passBase" name="passBase" label={t('election.passBase')} value={p.ratingValues?.passBase} error={p.ratingErrors?.passBase} options={[['all-deputies', t('election.passBase.all-deputies')], ['present', t('election.passBase.present')], ['valid-ballots', t('election.passBase.valid-ballots')]]} />
             <fieldset>
               <legend>{t('rating.projects')}</legend>
               {p.ratingErrors?.optionCount && <p class="field__error">{p.ratingErrors.optionCount}</p>}
