@@ -42,6 +42,7 @@ export function Layout({ v, user, title, path, demo, children }: LayoutProps) {
             <nav aria-label={t('nav.main')} class="site-nav">
               <a href="/">{t('nav.home')}</a>
               <a href="/verify">{t('nav.verify')}</a>
+              {user?.roles.includes('deputy') && <a href="/vote">{t('vote.title')}</a>}
               {user?.roles.includes('secretariat') && <a href="/admin">{t('nav.admin')}</a>}
               {user ? <a href="/account">{t('nav.account')}<span class="visually-hidden">: </span><span class="nav-user">{user.displayName}</span></a> : <a href="/login">{t('nav.signIn')}</a>}
               {user && (

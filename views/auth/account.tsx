@@ -20,7 +20,10 @@ export function AccountPage({ v, user, notice }: { v: ViewContext; user: Current
         <div><dt>{t('account.roles')}</dt><dd>{user.roles.map((r) => roleLabel(v, r)).join('、') || t('candidate.none')}</dd></div>
       </dl>
       <ul class="action-list">
+        {user.roles.includes('deputy') && <li><a class="button button--primary" href="/vote">{t('vote.title')}</a></li>}
         {user.roles.includes('secretariat') && <li><a class="button button--primary" href="/admin">{t('admin.title')}</a></li>}
+        {user.roles.includes('scrutineer') && <li><a class="button button--secondary" href="/admin/audit">{t('audit.title')}</a></li>}
+        {user.roles.includes('scrutineer') && <li><a class="button button--primary" href="/scrutiny">{t('counting.listTitle')}</a></li>}
         <li><a class="button button--secondary" href="/account/password">{t('account.changePassword')}</a></li>
         <li><a class="button button--secondary" href="/account/sessions">{t('account.sessions')}</a></li>
       </ul>
