@@ -23,7 +23,7 @@ describe.each(testEngines())('sign-in and sessions on $name', (engine) => {
       const u = await makeUser(database, t.clock, ['deputy']);
       const res = await signIn(t.app, u.username, u.password);
       expect(res.status).toBe(303);
-      expect(res.headers.get('location')).toBe('/account');
+      expect(res.headers.get('location')).toBe('/vote');
       const setCookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
       expect(setCookie).toMatch(/; Path=\/; HttpOnly; SameSite=Lax$/);
       expect(setCookie).not.toContain('Secure');

@@ -16,7 +16,9 @@ const me = (c: Context<AppEnv>): CurrentUser => c.var.user!;
 
 /** Where a person lands after signing in, when no page asked for the sign-in. */
 function homeFor(roles: readonly string[]): string {
-  return roles.includes('secretariat') ? '/admin' : '/account';
+  if (roles.includes('secretariat')) return '/admin';
+  if (roles.includes('deputy')) return '/vote';
+  return '/account';
 }
 
 const NOTICES = { password: 'account.passwordChanged', revoked: 'sessions.revoked', others: 'sessions.othersRevoked' } as const satisfies Record<string, MessageKey>;

@@ -126,7 +126,7 @@ describe('first sign-in with a credential slip', () => {
     await check.getByLabel('密码', { exact: true }).fill(password);
     await check.getByRole('button', { name: '登录' }).click();
     await check.getByText('用户名或密码不正确。').waitFor();
-    await signIn(check, username, NEW_PASSWORD, '/account');
+    await signIn(check, username, NEW_PASSWORD, '/vote');
     await again.close();
   });
 

@@ -187,7 +187,7 @@ describe('voting in the browser', () => {
     const errors = watchPageErrors(page);
     const ballotUrl = `${server.url}/elections/${electionId}/ballot`;
 
-    await signIn(page, 'd001', '/account');
+    await signIn(page, 'd001', '/vote');
     await page.goto('/vote');
     await checkPage(page, errors, 'd001 /vote');
     const tile = page.locator(`a.tile[href="/elections/${electionId}/ballot"]`);
@@ -309,7 +309,7 @@ describe('voting in the browser', () => {
     const checkPage = (p: Page, e: PageErrors, name: string) => checkPageWithoutJs(p, e, auditor, name);
     const reviewUrl = `${server.url}/elections/${electionId}/ballot/review`;
 
-    await signIn(page, 'd002', '/account');
+    await signIn(page, 'd002', '/vote');
     await page.goto('/vote');
     await checkPage(page, errors, 'd002 (no JS) /vote');
     await Promise.all([page.waitForURL(`**/elections/${electionId}/ballot`), page.locator(`a.tile[href="/elections/${electionId}/ballot"]`).click()]);
