@@ -3,6 +3,7 @@ import { csrf } from 'hono/csrf';
 import { adminRoutes } from './admin/routes.tsx';
 import { auditRoutes } from './audit/routes.tsx';
 import { ballotRoutes } from './ballots/routes.tsx';
+import { countingRoutes } from './counting/routes.tsx';
 import { electionAdminRoutes } from './elections/routes.tsx';
 import { paperRoutes } from './paper/routes.tsx';
 import { verifyRoutes } from './ballots/verify-routes.tsx';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', paperRoutes());
   app.route('/', verifyRoutes());
   app.route('/', auditRoutes());
+  app.route('/', countingRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 

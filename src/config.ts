@@ -19,6 +19,13 @@ export interface Config {
   /** Addresses of reverse proxies whose X-Forwarded-For is believed. */
   readonly trustedProxies: readonly string[];
   readonly production: boolean;
+  /**
+   * Secret from which the key encrypting the Ed25519 signing key is derived; the same on every
+   * instance. Required to publish results on PostgreSQL unless SIGNING_KEY_FILE is given (or DEMO).
+   */
+  readonly signingKeySecret: string | undefined;
+  /** A PEM Ed25519 private key shared by all instances, used instead of a key kept in the database. */
+  readonly signingKeyFile: string | undefined;
 }
 
 /** A configuration problem, phrased as one line that names the variable. */
@@ -58,7 +65,15 @@ const schema = z.object({
     'must be a comma-separated list of IP addresses',
   ),
   NODE_ENV: z.string().optional(),
+  SIGNING_KEY_SECRET: z.string().optional().refine(
+    (v) => v === undefined || v.length >= 32,
+    'must be at least 32 characters (for example the output of `openssl rand -hex 32`)',
+  ),
+  SIGNING_KEY_FILE: z.string().optional(),
 });
+
+/** Variables whose values must never appear in a message. */
+const SECRET_VARIABLES = new Set(['SIGNING_KEY_SECRET']);
 
 function isIpAddress(s: string): boolean {
   return z.ipv4().safeParse(s).success || z.ipv6().safeParse(s).success;
@@ -76,9 +91,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    throw new ConfigError(`${name} ${issue.message} (got ${JSON.stringify(env[name] ?? '')})`);
+    const got = SECRET_VARIABLES.has(name) ? `${(env[name] ?? '').length} characters` : JSON.stringify(env[name] ?? '');
+    throw new ConfigError(`${name} ${issue.message} (got ${got})`);
   }
   const v = parsed.data;
+  if (v.SIGNING_KEY_SECRET !== undefined && v.SIGNING_KEY_FILE !== undefined) {
+    throw new ConfigError('SIGNING_KEY_FILE and SIGNING_KEY_SECRET are alternatives: set only one of them');
+  }
   const engine = v.DATABASE_URL ? 'postgres' : 'pglite';
   const publicUrl = new URL(v.PUBLIC_URL ?? `http://localhost:${v.PORT}`);
   const demo = v.DEMO === undefined ? engine === 'pglite' : booleanWords[v.DEMO.toLowerCase()]!;
@@ -92,5 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo,
     trustedProxies: Object.freeze((v.TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
     production: v.NODE_ENV === 'production',
+    signingKeySecret: v.SIGNING_KEY_SECRET,
+    signingKeyFile: v.SIGNING_KEY_FILE === undefined ? undefined : isAbsolute(v.SIGNING_KEY_FILE) ? v.SIGNING_KEY_FILE : resolve(v.SIGNING_KEY_FILE),
   });
 }

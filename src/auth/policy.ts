@@ -23,6 +23,8 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /verify': 'anyone',
   'GET /api/trackers/:tracker': 'anyone',
   'GET /api/elections/:id': 'anyone',
+  'GET /elections/:id/record.json': 'anyone',
+  'GET /.well-known/minsheng-signing-key': 'anyone',
   'GET /login': 'anyone',
   'POST /login': 'anyone',
 
@@ -69,6 +71,14 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /admin/elections/:id/paper/returned': ['secretariat'],
   'POST /admin/elections/:id/paper/entries': ['secretariat', 'scrutineer'],
   'POST /admin/elections/:id/paper/commit': ['secretariat'],
+
+  // Counting and publication: the secretariat seals, publishes or voids; scrutineers certify
+  'GET /scrutiny': ['secretariat', 'scrutineer'],
+  'GET /admin/elections/:id/scrutiny': ['secretariat', 'scrutineer'],
+  'POST /admin/elections/:id/seal': ['secretariat'],
+  'POST /admin/elections/:id/certify': ['scrutineer'],
+  'POST /admin/elections/:id/publish': ['secretariat'],
+  'POST /admin/elections/:id/void': ['secretariat'],
 
   // Secretariat: people, terms and rosters
   'GET /admin': ['secretariat'],

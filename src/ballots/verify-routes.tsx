@@ -2,12 +2,21 @@ import { Hono, type Context } from 'hono';
 import { VerifyPage } from '../../views/verify/verify.tsx';
 import type { Db } from '../db/index.ts';
 import type { AppEnv } from '../http/env.ts';
+import type { InvalidReason, Marking } from '../record/format.ts';
 import { normaliseTracker } from './tracker.ts';
 
 export interface TrackerLookup {
   tracker: string;
   status: 'recorded';
   election: { id: string; title: string; state: string };
+  /** Only once the election is published (the record holds them then): how to read `marks`, … */
+  marking?: Marking;
+  /** … the ballot's marks, one letter per option, … */
+  marks?: string;
+  /** … why it was counted invalid, if it was, … */
+  invalid?: InvalidReason;
+  /** … and the options in ballot order. */
+  options?: { id: string; title: string }[];
 }
 
 /**
@@ -19,7 +28,18 @@ export async function lookupTracker(db: Db, raw: string): Promise<TrackerLookup 
   if (!tracker) return undefined;
   const row = await db.selectFrom('ballots as b').innerJoin('elections as e', 'e.id', 'b.election_id')
     .select(['e.id', 'e.title', 'e.state']).where('b.tracker', '=', tracker).executeTakeFirst();
-  return row && { tracker, status: 'recorded', election: { id: String(row.id), title: row.title, state: row.state } };
+  if (row) return { tracker, status: 'recorded', election: { id: String(row.id), title: row.title, state: row.state } };
+  // After the seal the ballot lives in sealed_ballots; its marks become public with the record.
+  const sealed = await db.selectFrom('sealed_ballots as b').innerJoin('elections as e', 'e.id', 'b.election_id')
+    .select(['e.id', 'e.title', 'e.state', 'e.marking', 'b.marks', 'b.invalid']).where('b.tracker', '=', tracker).executeTakeFirst();
+  if (!sealed) return undefined;
+  const found: TrackerLookup = { tracker, status: 'recorded', election: { id: String(sealed.id), title: sealed.title, state: sealed.state } };
+  if (sealed.state !== 'published') return found;
+  const options = await db.selectFrom('election_options').select(['key', 'title']).where('election_id', '=', sealed.id).orderBy('position').execute();
+  return {
+    ...found, marking: sealed.marking, marks: sealed.marks, ...(sealed.invalid ? { invalid: sealed.invalid } : {}),
+    options: options.map((o) => ({ id: o.key, title: o.title })),
+  };
 }
 
 const view = (c: Context<AppEnv>) => ({ lang: c.var.lang, t: c.var.t });

@@ -159,6 +159,8 @@ export interface ElectionTable {
   /** When the double-keyed paper ballots went into the ballot box. */
   paper_committed_at: Date | null;
   void_reason: string | null;
+  /** 实到 when the election closed: set by a trigger as the state becomes 'closed'. */
+  present_at_close: ColumnType<number | null, never, never>;
   created_at: CreatedAt;
 }
 
@@ -208,6 +210,39 @@ export interface PaperEntryTable {
   entered_at: Date;
 }
 
+/** A sealed ballot: moved out of the box at the seal, in tracker order; never changed again. */
+export interface SealedBallotTable {
+  election_id: number;
+  tracker: string;
+  marks: string;
+  invalid: 'too-many-for' | 'unreadable' | 'other' | null;
+}
+
+/** The election record (RECORD.md) fixed at the seal: canonical body text, digest, certifications, signature. */
+export interface ElectionRecordTable {
+  election_id: number;
+  /** RFC 8785 canonical JSON of the record without digest, certifications and signature. */
+  body: string;
+  digest: string;
+  certifications: ColumnType<{ role: 'scrutineer'; name: string; at: string; digest: string }[], string | undefined, string>;
+  /** Users who certified; not published. */
+  certified_by: ColumnType<number[], number[] | undefined, number[]>;
+  signature: ColumnType<{ alg: 'ed25519'; publicKey: string; value: string } | null, string | null | undefined, string | null>;
+  sealed_at: Date;
+  published_at: Date | null;
+}
+
+/** The Ed25519 key that signs published records; its private half encrypted. */
+export interface SigningKeyTable {
+  id: number;
+  public_key_der: Uint8Array;
+  private_key_encrypted: Uint8Array;
+  protection: 'env' | 'data-dir' | 'demo-database';
+  kdf_salt: Uint8Array;
+  demo_secret: Uint8Array | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   terms: TermTable;
   departments: DepartmentTable;
@@ -227,6 +262,9 @@ export interface Database {
   roll: RollTable;
   ballots: BallotTable;
   paper_entries: PaperEntryTable;
+  sealed_ballots: SealedBallotTable;
+  election_records: ElectionRecordTable;
+  signing_keys: SigningKeyTable;
 }
 
 export type Term = Selectable<TermTable>;

@@ -30,7 +30,9 @@ export function expectedFingerprint(key: string): string {
   const k = key.trim();
   if (/^[0-9a-f]{64}$/i.test(k)) return k.toLowerCase();
   if (k.includes('-----BEGIN')) {
-    const der = Buffer.from(k.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    // Only the PEM block: a saved copy of /.well-known/minsheng-signing-key has a fingerprint line too.
+    const block = /-----BEGIN [^-]+-----([\s\S]*?)-----END [^-]+-----/.exec(k)?.[1] ?? '';
+    const der = Buffer.from(block.replace(/\s+/g, ''), 'base64');
     return keyFingerprint(der);
   }
   return keyFingerprint(Buffer.from(k, 'base64'));

@@ -307,6 +307,7 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, notice,
         {e.state === 'open' && <PostButton action={`/admin/elections/${e.id}/close`} label={t('election.close')} kind="danger" />}
         {(e.state === 'open' || e.state === 'closed') && <a class="button button--secondary" href={`/elections/${e.id}/display`}>{t('display.open')}</a>}
         {e.state !== 'draft' && <a class="button button--secondary" href={`/admin/elections/${e.id}/paper`}>{t('paper.title')}</a>}
+        {e.state !== 'draft' && e.state !== 'open' && <a class="button button--primary" href={`/admin/elections/${e.id}/scrutiny`}>{t('counting.title')}</a>}
       </div>
       {e.state === 'open' && (
         <form method="post" action={`/admin/elections/${e.id}/schedule`} class="filter-form">

@@ -1,0 +1,97 @@
+import { recordDigest } from '../record/digest.ts';
+import {
+  RECORD_FORMAT, type ElectionKind, type InvalidReason, type Marking, type PassBase, type RecordBallot, type RecordBody,
+} from '../record/format.ts';
+import { verifyRecord, type Problem } from '../record/verify.ts';
+import { ballotValidity, tally } from '../tally/tally.ts';
+
+/** What the seal reads from the database, as plain values: everything the record is built from. */
+export interface SealedElection {
+  election: {
+    id: number;
+    title: string;
+    kind: ElectionKind;
+    runoffOf: number | null;
+    openedAt: Date;
+    closedAt: Date;
+    marking: Marking;
+    seats: number | null;
+    passBase: PassBase;
+    /** 应到, frozen when the election opened. */
+    deputiesTotal: number;
+    meeting: { id: number; title: string; year: number };
+  };
+  /** In ballot order (position). */
+  options: readonly { key: string; title: string }[];
+  roll: { eligible: number; present: number; electronic: number; paperIssued: number; paperReturned: number };
+  ballots: Iterable<{ tracker: string; marks: string; invalid: InvalidReason | null }>;
+}
+
+const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * An instant as RFC 3339 in Beijing time, to the second: 2024-01-16T09:30:00+08:00. China has one
+ * time zone and no daylight saving, so the offset is always +08:00.
+ */
+export function beijingTime(d: Date): string {
+  const t = new Date(Math.floor(d.getTime() / 1000) * 1000 + BEIJING_OFFSET_MS);
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}T${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}+08:00`;
+}
+
+/** Byte order of ASCII strings (trackers are ASCII), which RECORD.md sorts ballots by. */
+const byTracker = (a: { tracker: string }, b: { tracker: string }) => (a.tracker < b.tracker ? -1 : a.tracker > b.tracker ? 1 : 0);
+
+/**
+ * The election record without digest, certifications and signature (RECORD.md), from the sealed
+ * rows: ballots sorted by tracker with `invalid` only when set, and the result from the same pure
+ * tally the verifier runs. A paper ballot with more F than seats is invalid whatever was stored.
+ */
+export function buildRecordBody(input: SealedElection): RecordBody {
+  const e = input.election;
+  const ballots: RecordBallot[] = [];
+  for (const b of input.ballots) {
+    const invalid = ballotValidity(e.kind, e.seats ?? undefined, { marks: b.marks, ...(b.invalid ? { invalid: b.invalid } : {}) });
+    ballots.push(invalid ? { tracker: b.tracker, marks: b.marks, invalid } : { tracker: b.tracker, marks: b.marks });
+  }
+  ballots.sort(byTracker);
+  const rules = {
+    marking: e.marking,
+    ...(e.seats !== null ? { seats: e.seats } : {}),
+    passBase: e.passBase,
+    deputiesTotal: e.deputiesTotal,
+  };
+  const optionIds = input.options.map((o) => o.key);
+  const result = tally({ kind: e.kind, rules, optionIds, present: input.roll.present, eligible: input.roll.eligible, ballots });
+  return {
+    format: RECORD_FORMAT,
+    election: {
+      id: String(e.id),
+      title: e.title,
+      meeting: { id: String(e.meeting.id), title: e.meeting.title, year: e.meeting.year },
+      kind: e.kind,
+      ...(e.runoffOf !== null ? { runoffOf: String(e.runoffOf) } : {}),
+      openedAt: beijingTime(e.openedAt),
+      closedAt: beijingTime(e.closedAt),
+      rules,
+      options: input.options.map((o) => ({ id: o.key, title: o.title })),
+    },
+    roll: {
+      eligible: input.roll.eligible, present: input.roll.present, electronic: input.roll.electronic,
+      paperIssued: input.roll.paperIssued, paperReturned: input.roll.paperReturned,
+    },
+    ballots,
+    result,
+  };
+}
+
+/**
+ * Runs the independent verifier over a freshly built body before it is sealed, so that the server
+ * never fixes a record that a citizen's verifier would reject. Signature and certification problems
+ * are expected at this stage (there are none yet) and left out.
+ */
+export function checkRecordBody(body: RecordBody): Problem[] {
+  const digest = recordDigest(body);
+  const { problems } = verifyRecord({ ...body, digest, certifications: [] });
+  return problems.filter((p) => p.code !== 'signature' && p.code !== 'key');
+}

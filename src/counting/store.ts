@@ -1,0 +1,263 @@
+import canonicalize from 'canonicalize';
+import { sql, type Transaction } from 'kysely';
+import { appendAudit, type Acting } from '../audit/store.ts';
+import type { Database, Db } from '../db/index.ts';
+import { transactionDeadline } from '../elections/store.ts';
+import { publicKeyFromDer, recordDigest, signEd25519, signingPayload, verifyEd25519 } from '../record/digest.ts';
+import type { Certification, ElectionRecord, InvalidReason, RecordBody } from '../record/format.ts';
+import { beijingTime, buildRecordBody, checkRecordBody } from './record-builder.ts';
+import { loadSigningKey, type SigningConfig } from './signing.ts';
+
+/**
+ * How many distinct scrutineers (监票人) must confirm a record's digest before it is certified and
+ * may be published. DESIGN.md: at least two. A constant, not a setting: lowering it per deployment
+ * would weaken every published result.
+ */
+export const CERTIFICATIONS_REQUIRED = 2;
+
+/** A void reason is free text for the minutes; long enough for one paragraph. */
+export const VOID_REASON_MAX = 500;
+
+export type CountingRefusal =
+  | 'not-found' | 'wrong-state' | 'paper-uncommitted' | 'paper-exceeds' | 'inconsistent'
+  | 'stale-digest' | 'already-certified' | 'same-name' | 'too-few-certifications' | 'reason-required' | 'reason-too-long';
+
+export class CountingError extends Error {
+  override name = 'CountingError';
+  constructor(readonly reason: CountingRefusal, readonly detail: Record<string, unknown> = {}) {
+    super(`counting: ${reason}${Object.keys(detail).length ? ` ${JSON.stringify(detail)}` : ''}`);
+  }
+}
+
+// Sealing a million ballots moves ~50 MB in one transaction: generous, but never forever.
+const SEAL_DEADLINE_MS = 120_000;
+const STEP_DEADLINE_MS = 10_000;
+
+async function lockElection(trx: Transaction<Database>, electionId: number) {
+  const e = await trx.selectFrom('elections').selectAll().where('id', '=', electionId).forUpdate().executeTakeFirst();
+  if (!e) throw new CountingError('not-found');
+  return e;
+}
+
+/**
+ * Seals a closed election (closed → tallied), in ONE transaction:
+ * - refuses unless paper ballots are committed to the box (or none were handed out) and no more came
+ *   back than were handed out, and unless the box agrees with the roll;
+ * - moves the election's ballots, in tracker order, into `sealed_ballots` (no id, no time, no
+ *   channel) and deletes them from the box, the only time the write-once trigger lets it;
+ * - builds the record body (RECORD.md) from the sealed ballots with the pure tally, checks it with
+ *   the independent verifier, and stores its canonical JSON and digest, which never change again.
+ */
+export async function sealElection(db: Db, acting: Acting, electionId: number): Promise<{ digest: string; ballots: number }> {
+  return db.transaction().execute(async (trx) => {
+    await transactionDeadline(trx, SEAL_DEADLINE_MS);
+    const e = await lockElection(trx, electionId);
+    if (e.state !== 'closed') throw new CountingError('wrong-state', { state: e.state });
+    if (e.paper_issued > 0 && !e.paper_committed_at) throw new CountingError('paper-uncommitted');
+    const paperReturned = e.paper_returned ?? 0;
+    if (paperReturned > e.paper_issued) throw new CountingError('paper-exceeds', { returned: paperReturned, issued: e.paper_issued });
+
+    const { rows: [n] } = await sql<{ roll: number; electronic: number; paper: number; boxElectronic: number; boxPaper: number; present: number }>`
+      select count(*) as roll,
+             count(*) filter (where r.channel = 'electronic') as electronic,
+             count(*) filter (where r.channel = 'paper') as paper,
+             (select count(*) from ballots where election_id = ${electionId} and channel = 'electronic') as "boxElectronic",
+             (select count(*) from ballots where election_id = ${electionId} and channel = 'paper') as "boxPaper",
+             count(*) filter (where coalesce(a.present, false) or r.channel is not null) as present
+      from roll r
+      left join attendance a on a.meeting_id = ${e.meeting_id} and a.deputy_id = r.deputy_id
+      where r.election_id = ${electionId}`.execute(trx);
+    const counts = n!;
+    // The invariants of DESIGN.md, checked once more before anything is fixed for ever.
+    if (counts.boxElectronic !== counts.electronic || counts.paper !== e.paper_issued || counts.boxPaper !== paperReturned
+      || e.deputies_total === null || counts.roll !== e.deputies_total || !e.opened_at || !e.closed_at) {
+      throw new CountingError('inconsistent', { ...counts, paperIssued: e.paper_issued, paperReturned, deputiesTotal: e.deputies_total });
+    }
+
+    await sql`select set_config('minsheng.sealing', 'on', true)`.execute(trx);
+    await sql`
+      insert into sealed_ballots (election_id, tracker, marks, invalid)
+      select election_id, tracker, marks, invalid from ballots where election_id = ${electionId} order by tracker collate "C"`.execute(trx);
+    await trx.deleteFrom('ballots').where('election_id', '=', electionId).execute();
+    // Nothing else in this transaction may touch the box.
+    await sql`select set_config('minsheng.sealing', 'off', true)`.execute(trx);
+
+    const ballots = await trx.selectFrom('sealed_ballots').select(['tracker', 'marks', 'invalid'])
+      .where('election_id', '=', electionId).orderBy(sql`tracker collate "C"`).execute();
+    const meeting = await trx.selectFrom('meetings').select(['id', 'title', 'year']).where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
+    const options = await trx.selectFrom('election_options').select(['key', 'title']).where('election_id', '=', electionId).orderBy('position').execute();
+    // 实到 as the database saw it at the close; whoever voted or took a paper ballot was present.
+    const present = Math.min(e.deputies_total, Math.max(e.present_at_close ?? counts.present, counts.electronic + counts.paper));
+
+    const body = buildRecordBody({
+      election: {
+        id: e.id, title: e.title, kind: e.kind, runoffOf: e.runoff_of, openedAt: e.opened_at, closedAt: e.closed_at,
+        marking: e.marking, seats: e.seats, passBase: e.pass_base, deputiesTotal: e.deputies_total, meeting,
+      },
+      options,
+      roll: { eligible: e.deputies_total, present, electronic: counts.electronic, paperIssued: e.paper_issued, paperReturned },
+      ballots,
+    });
+    const problems = checkRecordBody(body);
+    if (problems.length) throw new CountingError('inconsistent', { problems: problems.map((p) => `[${p.code}] ${p.message}`) });
+    const text = canonicalize(body)!;
+    const digest = recordDigest(body);
+
+    const now = acting.clock.now();
+    await trx.insertInto('election_records').values({ election_id: electionId, body: text, digest, sealed_at: now, published_at: null }).execute();
+    await trx.updateTable('elections').set({ state: 'tallied' }).where('id', '=', electionId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, {
+      action: 'election.seal', subject: `election:${electionId}`,
+      details: { digest, ballots: body.ballots.length, valid: body.result.valid, invalid: body.result.invalid },
+    });
+    return { digest, ballots: body.ballots.length };
+  });
+}
+
+/**
+ * A scrutineer confirms the digest they reviewed. Refused when the digest they saw is not the
+ * record's (stale page, tampering), or when the same person (or another with the same display name,
+ * which the record could not tell apart) already confirmed. With CERTIFICATIONS_REQUIRED distinct
+ * confirmations the election becomes certified; further scrutineers may still confirm until it is
+ * published.
+ */
+export async function certifyElection(db: Db, acting: Acting, electionId: number, certifier: { userId: number; name: string }, digest: string): Promise<{ state: 'tallied' | 'certified'; certifications: number }> {
+  return db.transaction().execute(async (trx) => {
+    await transactionDeadline(trx, STEP_DEADLINE_MS);
+    const e = await lockElection(trx, electionId);
+    if (e.state !== 'tallied' && e.state !== 'certified') throw new CountingError('wrong-state', { state: e.state });
+    const rec = await trx.selectFrom('election_records').select(['digest', 'certifications', 'certified_by'])
+      .where('election_id', '=', electionId).executeTakeFirstOrThrow();
+    if (digest.trim() !== rec.digest) throw new CountingError('stale-digest');
+    if (rec.certified_by.includes(certifier.userId)) throw new CountingError('already-certified');
+    const name = certifier.name.trim();
+    if (rec.certifications.some((c) => c.name === name)) throw new CountingError('same-name');
+    const certification: Certification = { role: 'scrutineer', name, at: beijingTime(acting.clock.now()), digest: rec.digest };
+    const certifications = [...rec.certifications, certification];
+    await trx.updateTable('election_records')
+      .set({ certifications: JSON.stringify(certifications), certified_by: sql<number[]>`array_append(certified_by, ${certifier.userId}::integer)` })
+      .where('election_id', '=', electionId).execute();
+    const state = certifications.length >= CERTIFICATIONS_REQUIRED ? 'certified' : 'tallied';
+    if (state !== e.state) await trx.updateTable('elections').set({ state }).where('id', '=', electionId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, {
+      action: 'election.certify', subject: `election:${electionId}`,
+      details: { digest: rec.digest, name, certifications: certifications.length, state },
+    });
+    return { state, certifications: certifications.length };
+  });
+}
+
+/**
+ * Publishes a certified election (certified → published): signs the canonical { certifications,
+ * digest } with the Ed25519 key and stores the signature. The record never changes afterwards (a
+ * trigger refuses any change to a published record). The key is made or opened first, outside the
+ * transaction, so that no lock is held while it is derived.
+ */
+export async function publishElection(db: Db, acting: Acting, electionId: number, config: SigningConfig): Promise<{ digest: string; fingerprint: string }> {
+  const before = await db.selectFrom('elections').select('state').where('id', '=', electionId).executeTakeFirst();
+  if (!before) throw new CountingError('not-found');
+  if (before.state !== 'certified') throw new CountingError('wrong-state', { state: before.state });
+  const key = await loadSigningKey(db, config);
+  return db.transaction().execute(async (trx) => {
+    await transactionDeadline(trx, STEP_DEADLINE_MS);
+    const e = await lockElection(trx, electionId);
+    if (e.state !== 'certified') throw new CountingError('wrong-state', { state: e.state });
+    const rec = await trx.selectFrom('election_records').select(['digest', 'certifications']).where('election_id', '=', electionId).executeTakeFirstOrThrow();
+    const distinct = new Set(rec.certifications.filter((c) => c.digest === rec.digest).map((c) => c.name)).size;
+    if (distinct < CERTIFICATIONS_REQUIRED) throw new CountingError('too-few-certifications', { distinct });
+    const payload = signingPayload(rec.certifications, rec.digest);
+    const value = signEd25519(key.privateKey, payload);
+    if (!verifyEd25519(publicKeyFromDer(key.publicKeyDer), payload, value)) throw new Error('the signing key does not verify its own signature');
+    const signature = { alg: 'ed25519' as const, publicKey: key.publicKeyDer.toString('base64'), value: value.toString('base64') };
+    const now = acting.clock.now();
+    await trx.updateTable('election_records').set({ signature: JSON.stringify(signature), published_at: now }).where('election_id', '=', electionId).execute();
+    await trx.updateTable('elections').set({ state: 'published' }).where('id', '=', electionId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, {
+      action: 'election.publish', subject: `election:${electionId}`,
+      details: { digest: rec.digest, keyFingerprint: key.fingerprint, certifications: rec.certifications.length },
+    });
+    return { digest: rec.digest, fingerprint: key.fingerprint };
+  });
+}
+
+/**
+ * Voids a closed or tallied election with the reason (e.g. more paper ballots returned than issued,
+ * a disturbance in the hall). Sealed ballots and an unpublished record stay as evidence.
+ */
+export async function voidElection(db: Db, acting: Acting, electionId: number, reason: string): Promise<void> {
+  const text = reason.trim();
+  if (!text) throw new CountingError('reason-required');
+  if ([...text].length > VOID_REASON_MAX) throw new CountingError('reason-too-long');
+  await db.transaction().execute(async (trx) => {
+    await transactionDeadline(trx, STEP_DEADLINE_MS);
+    const e = await lockElection(trx, electionId);
+    if (e.state !== 'closed' && e.state !== 'tallied') throw new CountingError('wrong-state', { state: e.state });
+    await trx.updateTable('elections').set({ state: 'void', void_reason: text }).where('id', '=', electionId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'election.void', subject: `election:${electionId}`, details: { reason: text, from: e.state } });
+  });
+}
+
+export interface StoredRecord {
+  electionId: number;
+  digest: string;
+  certifications: Certification[];
+  /** Users who certified (not published). */
+  certifiedBy: number[];
+  signature: ElectionRecord['signature'] | null;
+  sealedAt: Date;
+  publishedAt: Date | null;
+}
+
+/** Everything of a sealed record but its ballots, for pages: results, roll, rules, options. */
+export interface RecordSummary extends StoredRecord {
+  body: Omit<RecordBody, 'ballots'>;
+  ballotCount: number;
+}
+
+/**
+ * The sealed (or published) record without its ballots, read in the database (the body of a large
+ * election is tens of megabytes; results pages need only its small part). Undefined before the seal.
+ */
+export async function recordSummary(db: Db, electionId: number): Promise<RecordSummary | undefined> {
+  // The body is parsed once (OFFSET 0 keeps the planner from copying the cast into both expressions).
+  const { rows: [row] } = await sql<{
+    election_id: number; digest: string; certifications: Certification[]; certified_by: number[];
+    signature: ElectionRecord['signature'] | null; sealed_at: Date; published_at: Date | null;
+    summary: Omit<RecordBody, 'ballots'>; ballot_count: number;
+  }>`
+    select r.election_id, r.digest, r.certifications, r.certified_by, r.signature, r.sealed_at, r.published_at,
+           p.j - 'ballots' as summary, jsonb_array_length(p.j -> 'ballots') as ballot_count
+    from election_records r, lateral (select r.body::jsonb as j offset 0) p
+    where r.election_id = ${electionId}`.execute(db);
+  if (!row) return undefined;
+  return {
+    electionId: row.election_id, digest: row.digest, certifications: row.certifications, certifiedBy: row.certified_by,
+    signature: row.signature, sealedAt: row.sealed_at, publishedAt: row.published_at, body: row.summary, ballotCount: row.ballot_count,
+  };
+}
+
+/**
+ * The published record exactly as served at /elections/:id/record.json: the stored canonical body
+ * with digest, certifications and signature added. Byte-identical on every call; undefined until
+ * the election is published.
+ */
+export async function publishedRecordJson(db: Db, electionId: number): Promise<string | undefined> {
+  const row = await db.selectFrom('election_records').select(['body', 'digest', 'certifications', 'signature'])
+    .where('election_id', '=', electionId).where('published_at', 'is not', null).executeTakeFirst();
+  if (!row) return undefined;
+  // The body is a canonical JSON object: "{…}". The added members go before its closing brace.
+  return `${row.body.slice(0, -1)},"certifications":${JSON.stringify(row.certifications)},"digest":${JSON.stringify(row.digest)},"signature":${JSON.stringify(row.signature)}}`;
+}
+
+/** The published record, parsed (RECORD.md); undefined until published. */
+export async function publishedRecord(db: Db, electionId: number): Promise<ElectionRecord | undefined> {
+  const text = await publishedRecordJson(db, electionId);
+  return text === undefined ? undefined : JSON.parse(text) as ElectionRecord;
+}
+
+/** Sealed ballots counted invalid, with their reasons, in tracker order: for scrutineers. */
+export async function invalidSealedBallots(db: Db, electionId: number): Promise<{ tracker: string; marks: string; invalid: InvalidReason }[]> {
+  const rows = await db.selectFrom('sealed_ballots').select(['tracker', 'marks', 'invalid'])
+    .where('election_id', '=', electionId).where('invalid', 'is not', null).orderBy(sql`tracker collate "C"`).execute();
+  return rows.map((r) => ({ tracker: r.tracker, marks: r.marks, invalid: r.invalid! }));
+}

@@ -1,0 +1,111 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyRecord } from '../../src/record/verify.ts';
+import {
+  checkAccessibility, formatNuMessages, formatViolations, launchBrowser, startServer, validateHtmlBatch, watchPageErrors,
+  type HtmlDocument, type PageErrors, type RunningServer,
+} from './harness.ts';
+
+const PASSWORD = 'minsheng-demo';
+const KEYS = Array.from({ length: 12 }, (_, i) => `c${String(i + 1).padStart(2, '0')}`);
+const TRACKER = /[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}/;
+
+let server: RunningServer;
+let browser: Browser;
+const documents: HtmlDocument[] = [];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function checkPage(page: Page, errors: PageErrors, name: string): Promise<void> {
+  const violations = await checkAccessibility(page);
+  expect(violations, formatViolations(violations, name)).toEqual([]);
+  expect(errors.errors, `${name}: console or page errors`).toEqual([]);
+  documents.push({ url: name, html: await page.content() });
+}
+
+/** A browser of its own for one person, signed in through the form. */
+async function person(username: string): Promise<{ context: BrowserContext; page: Page; errors: PageErrors }> {
+  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1024, height: 1366 } });
+  const page = await context.newPage();
+  const errors = watchPageErrors(page);
+  await page.goto('/login');
+  await page.getByLabel('用户名', { exact: true }).fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: '登录' }).click()]);
+  return { context, page, errors };
+}
+
+describe('counting, certification and publication in the browser', () => {
+  it('seals, is certified by two scrutineers, is published, and the record and ballot tracking verify', async () => {
+    const mishu = await person('mishu');
+    const meetings = await (await mishu.context.request.get('/api/meetings')).json() as { elections: { id: string }[] }[];
+    const id = meetings[0]!.elections[0]!.id;
+    const post = (who: { context: BrowserContext }, path: string, form: Record<string, string> = {}) =>
+      who.context.request.post(path, { headers: { Origin: server.url }, form, maxRedirects: 0 });
+    expect((await post(mishu, `/admin/elections/${id}/open`)).status()).toBe(303);
+    let tracker = '';
+    for (const [i, username] of ['d001', 'd002'].entries()) {
+      const deputy = await person(username);
+      const choices = Object.fromEntries(KEYS.map((k, j) => [`choice.${k}`, j < 10 - i ? 'F' : 'N']));
+      const receipt = await (await post(deputy, `/elections/${id}/ballot`, choices)).text();
+      if (i === 0) tracker = TRACKER.exec(receipt)![0];
+      await deputy.context.close();
+    }
+    expect((await post(mishu, `/admin/elections/${id}/close`)).status()).toBe(303);
+
+    // The secretariat seals from the vote's page.
+    await mishu.page.goto(`/admin/elections/${id}`);
+    await Promise.all([mishu.page.waitForURL(`**/admin/elections/${id}/scrutiny`), mishu.page.getByRole('link', { name: '计票与公布' }).click()]);
+    await checkPage(mishu.page, mishu.errors, 'scrutiny (closed)');
+    await Promise.all([mishu.page.waitForURL('**/scrutiny?done=sealed'), mishu.page.getByRole('button', { name: '封存并计票' }).click()]);
+    await expect.poll(() => mishu.page.locator('[role=status]').textContent()).toContain('已封存并计票');
+    await checkPage(mishu.page, mishu.errors, 'scrutiny (tallied, secretariat)');
+    const digest = (await mishu.page.locator('code.digest').first().textContent())!;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+    // Each scrutineer finds the vote from their account and confirms the digest they see.
+    for (const username of ['jianpiao1', 'jianpiao2']) {
+      const s = await person(username);
+      await s.page.goto('/account');
+      await Promise.all([s.page.waitForURL('**/scrutiny'), s.page.getByRole('link', { name: '监票与计票' }).click()]);
+      await checkPage(s.page, s.errors, `scrutiny list (${username})`);
+      await Promise.all([s.page.waitForURL(`**/admin/elections/${id}/scrutiny`), s.page.getByRole('link', { name: '2024年民生实事项目票决' }).click()]);
+      await checkPage(s.page, s.errors, `scrutiny (${username})`);
+      expect(await s.page.locator('form code.digest').textContent()).toBe(digest);
+      await Promise.all([s.page.waitForURL('**/scrutiny?done=certified'), s.page.getByRole('button', { name: '确认无误' }).click()]);
+      await expect.poll(() => s.page.locator('[role=status]').textContent()).toContain('您的确认已记录');
+      await checkPage(s.page, s.errors, `scrutiny certified (${username})`);
+      await s.context.close();
+    }
+
+    await mishu.page.goto(`/admin/elections/${id}/scrutiny`);
+    await Promise.all([mishu.page.waitForURL('**/scrutiny?done=published'), mishu.page.getByRole('button', { name: '签名并公布' }).click()]);
+    await checkPage(mishu.page, mishu.errors, 'scrutiny (published)');
+    const record = await (await mishu.context.request.get(`/elections/${id}/record.json`)).json();
+    const key = await (await mishu.context.request.get('/.well-known/minsheng-signing-key')).text();
+    expect(verifyRecord(record, { key }).problems).toEqual([]);
+    await mishu.context.close();
+
+    // Anyone: the tracker now shows the ballot's marks.
+    const citizen = await browser.newContext({ baseURL: server.url });
+    const page = await citizen.newPage();
+    const errors = watchPageErrors(page);
+    await page.goto('/verify');
+    await page.getByLabel('追踪码').fill(tracker.toLowerCase().replaceAll('-', ''));
+    await Promise.all([page.waitForURL('**/verify?tracker=*'), page.getByRole('button', { name: '核验' }).click()]);
+    await expect.poll(() => page.locator('table caption').textContent()).toBe('这张选票的内容');
+    expect(await page.locator('table tbody tr td:last-child').allTextContents()).toEqual([...Array(10).fill('赞成'), '弃权', '弃权']);
+    await checkPage(page, errors, 'verify (published)');
+    await citizen.close();
+
+    const nu = await validateHtmlBatch(documents);
+    const problems = [...nu].filter(([, m]) => m.length).map(([url, m]) => formatNuMessages(url, m));
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,263 @@
+import type { RecordSummary } from '../../src/counting/store.ts';
+import type { ElectionView, Turnout } from '../../src/elections/queries.ts';
+import type { MessageKey } from '../../src/i18n/index.ts';
+import { LETTERS, type InvalidReason, type Marking } from '../../src/record/format.ts';
+import type { ViewContext } from '../context.ts';
+import { letterLabel } from '../ballot/ballot.tsx';
+import { Notice, PostButton } from '../components/form.tsx';
+import { stateLabel } from '../elections/admin.tsx';
+
+export interface ScrutinyPageProps {
+  v: ViewContext;
+  election: ElectionView;
+  /** Before the seal: the roll and the box, from the live turnout. */
+  turnout: Turnout | undefined;
+  record: RecordSummary | undefined;
+  invalidBallots: { tracker: string; marks: string; invalid: InvalidReason }[];
+  roles: { secretariat: boolean; scrutineer: boolean };
+  /** The signed-in scrutineer already confirmed this record. */
+  certifiedByMe: boolean;
+  required: number;
+  voidReasonMax: number;
+  fingerprint?: string;
+  notice?: string;
+  error?: string;
+  /** The void form was refused: show it open. */
+  voidOpen?: boolean;
+}
+
+/** Times on these pages are Beijing time, as the congress reads them. */
+export function shownTime(v: ViewContext, d: Date | string): string {
+  return new Intl.DateTimeFormat(v.lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Asia/Shanghai' }).format(new Date(d));
+}
+
+const yesNo = (v: ViewContext, b: boolean | undefined) => (b ? v.t('counting.yes') : v.t('counting.no'));
+
+/** Counts per option and letter, passed / rank / selected or the rating: the record's result as a table. */
+export function ResultTable({ v, record }: { v: ViewContext; record: RecordSummary['body'] }) {
+  const { t } = v;
+  const marking: Marking = record.election.rules.marking;
+  const letters = LETTERS[marking];
+  const satisfaction = record.election.kind === 'satisfaction';
+  return (
+    <div class="table-wrap">
+      <table class="table">
+        <caption class="visually-hidden">{t('counting.results')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('ballot.number')}</th>
+            <th scope="col">{t('ballot.option')}</th>
+            {letters.map((l) => <th scope="col" class="num">{letterLabel(v, marking, l)}</th>)}
+            {satisfaction
+              ? <th scope="col">{t('counting.rating')}</th>
+              : <><th scope="col">{t('counting.passed')}</th><th scope="col" class="num">{t('counting.rank')}</th><th scope="col">{t('counting.selected')}</th></>}
+          </tr>
+        </thead>
+        <tbody>
+          {record.result.options.map((o, i) => (
+            <tr>
+              <td>{i + 1}</td>
+              <th scope="row">{record.election.options[i]?.title ?? o.id}</th>
+              {letters.map((l) => <td class="num">{o.counts[l] ?? 0}</td>)}
+              {satisfaction
+                ? <td>{o.rating ? t(`counting.rating.${o.rating}` as MessageKey) : ''}</td>
+                : <><td>{yesNo(v, o.passed)}</td><td class="num">{o.rank ?? '—'}</td><td>{o.selected ? <span class="chip chip--ok">{t('counting.selected')}</span> : ''}</td></>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Roll({ v, roll, quorum }: { v: ViewContext; roll: { eligible: number; present: number; electronic: number; paperIssued: number; paperReturned: number }; quorum: boolean }) {
+  const { t } = v;
+  return (
+    <dl class="facts facts--inline big-facts">
+      <div><dt>{t('attendance.expected')}</dt><dd>{roll.eligible}</dd></div>
+      <div><dt>{t('counting.presentAtClose')}</dt><dd>{roll.present}</dd></div>
+      <div><dt>{t('attendance.quorum')}</dt><dd>{quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</dd></div>
+      <div><dt>{t('turnout.electronic')}</dt><dd>{roll.electronic}</dd></div>
+      <div><dt>{t('turnout.paperIssued')}</dt><dd>{roll.paperIssued}</dd></div>
+      <div><dt>{t('turnout.paperReturned')}</dt><dd>{roll.paperReturned}</dd></div>
+    </dl>
+  );
+}
+
+/**
+ * The scrutiny page of one vote: before the seal the secretariat seals it; after, everyone here
+ * sees the count, the invalid ballots with their reasons and the digest; scrutineers confirm the
+ * digest; the secretariat publishes or declares the vote void.
+ */
+export function ScrutinyPage(p: ScrutinyPageProps) {
+  const { v, election: e, record } = p;
+  const { t } = v;
+  const body = record?.body;
+  const marking = e.marking;
+  const canVoid = p.roles.secretariat && (e.state === 'closed' || e.state === 'tallied');
+  return (
+    <section aria-labelledby="scrutiny-title">
+      <nav aria-label="breadcrumb" class="breadcrumb">
+        {p.roles.secretariat
+          ? <><a href="/admin">{t('admin.title')}</a> › <a href={`/admin/elections/${e.id}`}>{e.title}</a></>
+          : <a href="/scrutiny">{t('counting.listTitle')}</a>}
+      </nav>
+      <h1 id="scrutiny-title">{t('counting.title')} · {e.title} <span class="chip">{stateLabel(v, e.state)}</span></h1>
+      <p class="muted">{e.meetingTitle}</p>
+      {p.notice && <Notice kind="ok">{p.notice}</Notice>}
+      {p.error && <Notice kind="error">{p.error}</Notice>}
+      {e.state === 'void' && <Notice kind="warn">{t('counting.voided', { reason: e.void_reason ?? '' })}</Notice>}
+
+      {(e.state === 'draft' || e.state === 'open') && <p>{t('counting.notClosed')}</p>}
+
+      {e.state === 'closed' && p.turnout && (
+        <>
+          <h2>{t('counting.roll')}</h2>
+          <dl class="facts facts--inline big-facts">
+            <div><dt>{t('attendance.expected')}</dt><dd>{p.turnout.eligible}</dd></div>
+            <div><dt>{t('turnout.voted')}</dt><dd>{p.turnout.voted}</dd></div>
+            <div><dt>{t('turnout.electronic')}</dt><dd>{p.turnout.electronic}</dd></div>
+            <div><dt>{t('turnout.paperIssued')}</dt><dd>{p.turnout.paperIssued}</dd></div>
+            <div><dt>{t('turnout.paperReturned')}</dt><dd>{p.turnout.paperReturned}</dd></div>
+          </dl>
+          {e.paper_issued > 0 && !e.paper_committed_at && (
+            <Notice kind="warn">
+              {t('counting.error.paper-uncommitted')}{' '}
+              {p.roles.secretariat && <a href={`/admin/elections/${e.id}/paper`}>{t('paper.title')}</a>}
+            </Notice>
+          )}
+          {p.roles.secretariat && (
+            <>
+              <h2>{t('counting.sealTitle')}</h2>
+              <p>{t('counting.sealIntro')}</p>
+              <PostButton action={`/admin/elections/${e.id}/seal`} label={t('counting.sealButton')} kind="primary" />
+            </>
+          )}
+        </>
+      )}
+
+      {body && record && (
+        <>
+          <h2>{t('counting.roll')}</h2>
+          <Roll v={v} roll={body.roll} quorum={body.result.quorum} />
+          <h2>{t('counting.results')}</h2>
+          <dl class="facts facts--inline big-facts">
+            <div><dt>{t('counting.ballots')}</dt><dd>{record.ballotCount}</dd></div>
+            <div><dt>{t('counting.valid')}</dt><dd>{body.result.valid}</dd></div>
+            <div><dt>{t('counting.invalid')}</dt><dd>{body.result.invalid}</dd></div>
+          </dl>
+          <ResultTable v={v} record={body} />
+          {body.result.tie && (
+            <Notice kind="warn">{t('counting.tie', {
+              seats: body.result.tie.seats,
+              options: body.result.tie.options.map((id) => body.election.options.find((o) => o.id === id)?.title ?? id).join('、'),
+            })}</Notice>
+          )}
+          {body.result.shortfall !== undefined && <Notice kind="warn">{t('counting.shortfall', { count: body.result.shortfall })}</Notice>}
+
+          <h2>{t('counting.invalidBallots')}</h2>
+          {p.invalidBallots.length === 0 ? <p class="muted">{t('counting.noInvalid')}</p> : (
+            <div class="table-wrap">
+              <table class="table">
+                <caption class="visually-hidden">{t('counting.invalidBallots')}</caption>
+                <thead><tr><th scope="col">{t('ballot.tracker')}</th><th scope="col">{t('counting.marks')}</th><th scope="col">{t('counting.reason')}</th></tr></thead>
+                <tbody>
+                  {p.invalidBallots.map((b) => (
+                    <tr>
+                      <td class="code">{b.tracker}</td>
+                      <td>{[...b.marks].map((l, i) => `${i + 1}:${letterLabel(v, marking, l)}`).join(' ')}</td>
+                      <td>{t(`counting.reason.${b.invalid}` as MessageKey)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+
+          <h2>{t('counting.digest')}</h2>
+          <p class="field__hint">{t('counting.digestHelp')}</p>
+          <p><code class="digest">{record.digest}</code></p>
+
+          <h2>{t('counting.certifications')}</h2>
+          <p>{record.certifications.length === 0 ? t('counting.noCertifications') : t('counting.certCount', { count: record.certifications.length, required: p.required })}</p>
+          {record.certifications.length > 0 && (
+            <ul class="meeting-list">
+              {record.certifications.map((c) => <li>{c.name} <span class="muted">{shownTime(v, c.at)}</span></li>)}
+            </ul>
+          )}
+          {p.roles.scrutineer && (e.state === 'tallied' || e.state === 'certified') && (
+            p.certifiedByMe ? <p class="notice notice--ok">{t('counting.youCertified')}</p> : (
+              <form method="post" action={`/admin/elections/${e.id}/certify`} class="stack narrow">
+                <fieldset>
+                  <legend>{t('counting.certifyLegend')}</legend>
+                  <p>{t('counting.certifyText')}</p>
+                  <p><code class="digest">{record.digest}</code></p>
+                  <input type="hidden" name="digest" value={record.digest} />
+                  <button type="submit" class="button button--primary">{t('counting.certifyButton')}</button>
+                </fieldset>
+              </form>
+            )
+          )}
+
+          {p.roles.secretariat && e.state === 'certified' && (
+            <>
+              <h2>{t('counting.publishTitle')}</h2>
+              <p>{t('counting.publishIntro')}</p>
+              <PostButton action={`/admin/elections/${e.id}/publish`} label={t('counting.publishButton')} kind="primary" />
+            </>
+          )}
+          {record.publishedAt && (
+            <>
+              <p>{t('counting.publishedAt', { at: shownTime(v, record.publishedAt) })} <a href={`/elections/${e.id}/record.json`}>{t('counting.recordLink')}</a></p>
+              {p.fingerprint && <p>{t('counting.keyFingerprint')}: <code class="digest">{p.fingerprint}</code></p>}
+            </>
+          )}
+        </>
+      )}
+
+      {canVoid && (
+        <details class="admin-form" open={p.voidOpen}>
+          <summary>{t('counting.voidLegend')}</summary>
+          <form method="post" action={`/admin/elections/${e.id}/void`} class="stack narrow">
+            <div class="field">
+              <label for="f-reason">{t('counting.voidReason')}</label>
+              <p id="f-reason-hint" class="field__hint">{t('counting.voidHint')}</p>
+              <textarea id="f-reason" name="reason" rows={3} required maxlength={p.voidReasonMax} aria-describedby="f-reason-hint"></textarea>
+            </div>
+            <button type="submit" class="button button--danger">{t('counting.voidButton')}</button>
+          </form>
+        </details>
+      )}
+    </section>
+  );
+}
+
+export interface ScrutinyListItem {
+  id: number;
+  title: string;
+  meetingTitle: string;
+  state: string;
+  awaitingMe: boolean;
+}
+
+/** Votes past their close, for scrutineers (who reach it from their account page) and the secretariat. */
+export function ScrutinyListPage({ v, elections }: { v: ViewContext; elections: ScrutinyListItem[] }) {
+  const { t } = v;
+  return (
+    <section aria-labelledby="scrutiny-list-title">
+      <h1 id="scrutiny-list-title">{t('counting.listTitle')}</h1>
+      <p>{t('counting.listIntro')}</p>
+      {elections.length === 0 ? <p class="muted">{t('counting.listEmpty')}</p> : (
+        <ul class="meeting-list">
+          {elections.map((e) => (
+            <li>
+              <a href={`/admin/elections/${e.id}/scrutiny`}>{e.title}</a> <span class="muted">{e.meetingTitle}</span>{' '}
+              <span class="chip">{stateLabel(v, e.state)}</span>
+              {e.awaitingMe && <> <span class="chip chip--warn">{t('counting.awaiting')}</span></>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
