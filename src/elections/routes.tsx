@@ -5,11 +5,11 @@ import { streamSSE } from 'hono/streaming';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Acting, appendAudit } from '../audit/store.ts';
 import type { AppEnv } from '../http/env.ts';
-import { fieldErrors, intField, textField } from '../http/form-errors.ts';
+import { fieldErrors, intField, listField, textField } from '../http/form-errors.ts';
 import { parseId } from '../http/params.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import type { CandidateInput } from '../meetings/rules.ts';
-import { addCandidate, CandidateFrozenError, createMeeting, getCandidate, getMeeting, listCandidates, listMeetings, updateCandidate, type CandidateView } from '../meetings/store.ts';
+import { addCandidate, CandidateFrozenError, openedElectionListing, createMeeting, getCandidate, getMeeting, listCandidates, listMeetings, updateCandidate, type CandidateView } from '../meetings/store.ts';
 import { parseInput, ValidationError } from '../validation.ts';
 import { attendanceSummary, getElection, listElections, turnout } from './queries.ts';
 import { electionInput, optionKey, ratingInput } from './rules.ts';
@@ -111,11 +111,7 @@ async function candidateOr404(c: Context<AppEnv>): Promise<CandidateView> {
   return candidate;
 }
 
-async function candidateFrozen(c: Context<AppEnv>, candidateId: number): Promise<boolean> {
-  const row = await c.var.deps.database.db.selectFrom('election_options as o').innerJoin('elections as e', 'e.id', 'o.election_id')
-    .select('e.id').where('o.candidate_id', '=', candidateId).where('e.state', '!=', 'draft').executeTakeFirst();
-  return row !== undefined;
-}
+
 
 /** Moves an election on, back to its page with a notice, or with an error when its state forbids it. */
 async function transition(c: Context<AppEnv>, id: number, move: () => Promise<void>, done: string) {
@@ -196,7 +192,7 @@ export function electionAdminRoutes() {
     .get('/admin/candidates/:id', async (c) => {
       c.header('Cache-Control', 'no-store');
       const candidate = await candidateOr404(c);
-      return c.render(<CandidateEditPage v={view(c)} candidate={candidate} values={candidateValues(candidate)} frozen={await candidateFrozen(c, candidate.id)} />, { title: candidate.name });
+      return c.render(<CandidateEditPage v={view(c)} candidate={candidate} values={candidateValues(candidate)} frozen={(await openedElectionListing(c.var.deps.database.db, candidate.id)) !== undefined} />, { title: candidate.name });
     })
     .post('/admin/candidates/:id', async (c) => {
       const candidate = await candidateOr404(c);
@@ -216,8 +212,7 @@ export function electionAdminRoutes() {
       const form = await c.req.parseBody({ all: true });
       const { db } = c.var.deps.database;
       const candidates = await listCandidates(db, meeting.id);
-      const rawInclude = form.include;
-      const included = new Set((Array.isArray(rawInclude) ? rawInclude : rawInclude === undefined ? [] : [rawInclude]).map(String));
+      const included = new Set(listField(form, 'include').map(String));
       if ([...included].some((id) => !candidates.some((x) => String(x.id) === id))) throw new HTTPException(400);
       // The ballot order the secretariat typed, ties kept in the candidates' own order.
       const chosen = candidates.filter((x) => included.has(String(x.id)))
@@ -254,8 +249,7 @@ export function electionAdminRoutes() {
       const form = await c.req.parseBody({ all: true });
       const { db } = c.var.deps.database;
       const rated = await ratableProjects(c, meeting.id);
-      const raw = form.project;
-      const ids = new Set((Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String));
+      const ids = new Set(listField(form, 'project').map(String));
       if ([...ids].some((id) => !rated.some((p) => String(p.id) === id))) throw new HTTPException(400);
       const chosen = rated.filter((p) => ids.has(String(p.id)));
       const f = form as Record<string, unknown>;
@@ -298,8 +292,7 @@ export function electionAdminRoutes() {
     .post('/admin/meetings/:id/attendance', async (c) => {
       const meeting = await meetingOr404(c);
       const form = await c.req.parseBody({ all: true });
-      const raw = form.deputy;
-      const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((x) => parseId(typeof x === 'string' ? x : undefined));
+      const ids = listField(form, 'deputy').map((x) => parseId(typeof x === 'string' ? x : undefined));
       if (ids.some((x) => x === undefined)) throw new HTTPException(400);
       const { db } = c.var.deps.database;
       // Only deputies of the meeting's term.

@@ -22,3 +22,9 @@ export function intField(form: Record<string, unknown>, name: string): number {
   const s = textField(form, name).trim();
   return /^-?\d+$/.test(s) ? Number(s) : Number.NaN;
 }
+
+/** Every value posted under a name (a repeated field or a group of checkboxes), as posted. */
+export function listField(form: Record<string, unknown>, name: string): unknown[] {
+  const v = form[name];
+  return Array.isArray(v) ? v : v === undefined ? [] : [v];
+}

@@ -94,6 +94,13 @@ export class CandidateFrozenError extends Error {
   override name = 'CandidateFrozenError';
 }
 
+/** An election that lists the candidate and has left draft (so the candidate is frozen), if any. */
+export async function openedElectionListing(db: Db | Transaction<Database>, candidateId: number): Promise<number | undefined> {
+  const row = await db.selectFrom('election_options as o').innerJoin('elections as e', 'e.id', 'o.election_id')
+    .select('e.id').where('o.candidate_id', '=', candidateId).where('e.state', '!=', 'draft').executeTakeFirst();
+  return row?.id;
+}
+
 /**
  * Corrects a candidate before voting. Refused once an election listing it has left draft; draft
  * elections that list it take the new name too.
@@ -103,9 +110,8 @@ export async function updateCandidate(db: Db, acting: Acting, candidateId: numbe
   await db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('candidates').selectAll().where('id', '=', candidateId).forUpdate().executeTakeFirst();
     if (!current) throw new ValidationError([{ field: 'id', key: 'validation.invalid' }]);
-    const opened = await trx.selectFrom('election_options as o').innerJoin('elections as e', 'e.id', 'o.election_id')
-      .select('e.id').where('o.candidate_id', '=', candidateId).where('e.state', '!=', 'draft').executeTakeFirst();
-    if (opened) throw new CandidateFrozenError(`candidate ${candidateId} is on the ballot of election ${opened.id}`);
+    const opened = await openedElectionListing(trx, candidateId);
+    if (opened !== undefined) throw new CandidateFrozenError(`candidate ${candidateId} is on the ballot of election ${opened}`);
     const departments = await ensureDepartments(trx, [c.leadDepartment, ...c.coDepartments]);
     await trx.updateTable('candidates').set({
       name: c.name, category: c.category, description: c.description, targets: JSON.stringify(c.targets),

@@ -6,6 +6,7 @@ import { SlipsPage } from '../../views/users/slips.tsx';
 import type { Acting } from '../audit/store.ts';
 import type { CurrentUser } from '../auth/sessions.ts';
 import type { AppEnv } from '../http/env.ts';
+import { listField } from '../http/form-errors.ts';
 import { parseId } from '../http/params.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { ValidationError } from '../validation.ts';
@@ -23,8 +24,7 @@ const me = (c: Context<AppEnv>): CurrentUser => c.var.user!;
 const acting = (c: Context<AppEnv>): Acting => ({ clock: c.var.deps.clock, actor: { userId: me(c).id, name: me(c).username } });
 
 function many(form: Form, name: string): string[] {
-  const v = form[name];
-  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
+  return listField(form, name).filter((x): x is string => typeof x === 'string');
 }
 const one = (form: Form, name: string): string => many(form, name)[0] ?? '';
 

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyRecord } from '../../src/record/verify.ts';
 import {
-  checkAccessibility, formatNuMessages, formatViolations, launchBrowser, startServer, validateHtmlBatch, watchPageErrors,
+  expectCleanPage, formatNuMessages, launchBrowser, startServer, validateHtmlBatch, watchPageErrors,
   type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
@@ -22,12 +22,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function checkPage(page: Page, errors: PageErrors, name: string): Promise<void> {
-  const violations = await checkAccessibility(page);
-  expect(violations, formatViolations(violations, name)).toEqual([]);
-  expect(errors.errors, `${name}: console or page errors`).toEqual([]);
-  documents.push({ url: name, html: await page.content() });
-}
+const checkPage = (page: Page, errors: PageErrors | undefined, name: string) => expectCleanPage(page, errors, name, documents);
 
 /** A browser of its own for one person, signed in through the form. */
 async function person(username: string): Promise<{ context: BrowserContext; page: Page; errors: PageErrors }> {

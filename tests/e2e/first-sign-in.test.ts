@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  checkAccessibility,
+  expectCleanPage,
   formatNuMessages,
-  formatViolations,
   launchBrowser,
   repoRoot,
   startServer,
@@ -35,13 +34,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Asserts the page as it stands has no axe violations and logged no errors, and keeps its HTML. */
-async function checkPage(page: Page, errors: PageErrors, name: string): Promise<void> {
-  const violations = await checkAccessibility(page);
-  expect(violations, formatViolations(violations, name)).toEqual([]);
-  expect(errors.errors, `${name}: console or page errors`).toEqual([]);
-  documents.push({ url: name, html: await page.content() });
-}
+const checkPage = (page: Page, errors: PageErrors | undefined, name: string) => expectCleanPage(page, errors, name, documents);
 
 /** Signs in through the form and waits for the page it should land on. */
 async function signIn(page: Page, username: string, password: string, landsOn: string): Promise<void> {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Result as AxeResult, RunOptions as AxeRunOptions } from 'axe-core';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const require = createRequire(import.meta.url);
 
@@ -242,4 +243,15 @@ function run(command: string, args: string[]): Promise<{ code: number | null; st
       stderr: Buffer.concat(err).toString('utf8'),
     }));
   });
+}
+
+/**
+ * Asserts a page as it stands has no axe violations and logged no errors (when watched), and keeps
+ * its HTML in `documents` for one Nu Html Checker run at the end of the file.
+ */
+export async function expectCleanPage(page: Page, errors: PageErrors | undefined, name: string, documents: HtmlDocument[]): Promise<void> {
+  const violations = await checkAccessibility(page);
+  expect(violations, formatViolations(violations, name)).toEqual([]);
+  if (errors) expect(errors.errors, `${name}: console or page errors`).toEqual([]);
+  documents.push({ url: name, html: await page.content() });
 }

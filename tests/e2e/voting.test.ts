@@ -14,6 +14,7 @@ import {
   type HtmlDocument,
   type PageErrors,
   type RunningServer,
+  expectCleanPage,
 } from './harness.ts';
 
 /** Screenshots for people to look at (test-results/ is gitignored); nothing asserts on the pixels. */
@@ -52,16 +53,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/**
- * Asserts the page as it stands has no axe violations and logged no errors (when watched), and
- * keeps its HTML for the Nu run.
- */
-async function checkPage(page: Page, errors: PageErrors | undefined, name: string): Promise<void> {
-  const violations = await checkAccessibility(page);
-  expect(violations, formatViolations(violations, name)).toEqual([]);
-  if (errors) expect(errors.errors, `${name}: console or page errors`).toEqual([]);
-  documents.push({ url: name, html: await page.content() });
-}
+const checkPage = (page: Page, errors: PageErrors | undefined, name: string) => expectCleanPage(page, errors, name, documents);
 
 /**
  * axe cannot run in a context with JavaScript disabled (its timers never fire), so a page seen
