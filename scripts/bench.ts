@@ -52,8 +52,9 @@ async function timeLoop(n: number, body: () => Promise<unknown>): Promise<number
 }
 
 async function homePage(name: string, database: DbHandle, n: number) {
-  await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
-  const config = loadConfig({ DATA_DIR: '/nonexistent', DEMO: '1' });
+  // The whole demo, its published 2023 vote included, as a new installation shows it.
+  const config = loadConfig({ DATA_DIR: '/nonexistent', DEMO: '1', SIGNING_KEY_SECRET: 'bench-signing-key-secret-0123456789abcdef' });
+  await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { signing: config });
   const app = createApp({ database, config, clock: fixedClock('2024-01-15T00:00:00Z'), logger: silentLogger, shutdown: createShutdown() });
   const ceiling = await timeLoop(n, async () => {
     const [current] = await listMeetings(database.db);

@@ -18,12 +18,16 @@ import { notFound, onError } from './http/errors.tsx';
 import { language, languageRoutes } from './http/language.ts';
 import { renderer } from './http/render.tsx';
 import { requestLog } from './http/request-log.ts';
-import { securityHeaders } from './http/security.ts';
+import { openData, securityHeaders } from './http/security.ts';
 import { meetingRoutes } from './meetings/routes.tsx';
+import { resultRoutes } from './results/routes.tsx';
 import { rosterRoutes } from './roster/routes.tsx';
 import { userRoutes } from './users/routes.tsx';
 
 export type { AppDeps, AppEnv } from './http/env.ts';
+
+/** Public data other sites may read (anonymously): see openData. */
+export const OPEN_DATA = ['/api/*', '/elections/:id/record.json', '/elections/:id/result.csv', '/.well-known/minsheng-signing-key'];
 
 /** Builds the Hono app from its dependencies. Importing this module starts nothing. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -44,6 +48,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(formsOnly());
   app.use(loadSession());
   app.use(authorize());
+  for (const path of OPEN_DATA) app.use(path, openData());
 
   app.route('/', healthRoutes());
   app.route('/', assetRoutes());
@@ -59,6 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', verifyRoutes());
   app.route('/', auditRoutes());
   app.route('/', countingRoutes());
+  app.route('/', resultRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { SigningKeyUnavailable } from './counting/signing.ts';
 import { createDb } from './db/index.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -59,7 +60,16 @@ async function main(): Promise<void> {
 
   let seeded = false;
   if (config.demo && !(await hasData(database.db))) {
-    seeded = await seedDemo(database.db, systemClock);
+    try {
+      // The demo's 2023 result is published with this installation's signing key.
+      seeded = await seedDemo(database.db, systemClock, { signing: config });
+    } catch (e) {
+      if (e instanceof SigningKeyUnavailable) {
+        await database.close();
+        fail(`cannot create the demo data, whose 2023 result is signed: ${e.message}`);
+      }
+      throw e;
+    }
     if (seeded) logger.info('demo data created');
   }
 

@@ -30,7 +30,7 @@ describe.each(testEngines())('casting on $name', (engine) => {
 
   beforeAll(async () => {
     database = await engine.open();
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
     const meeting = await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow();
     const candidates = await database.db.selectFrom('candidates').select(['id', 'name']).where('meeting_id', '=', meeting.id).orderBy('ballot_order').execute();
     const e = await createElection(database.db, acting, {
@@ -162,7 +162,7 @@ describe.each(testEngines())('scheduled close on $name', (engine) => {
     try {
       const clock = fixedClock('2024-01-16T01:00:00Z');
       const acting = { clock, actor: SYSTEM_ACTOR };
-      await seedDemo(database.db, clock);
+      await seedDemo(database.db, clock, { history: false });
       const meeting = await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow();
       const e = await createElection(database.db, acting, {
         meetingId: meeting.id, kind: 'selection', title: 't', marking: 'approval', seats: 1, passBase: 'valid-ballots', options: [{ key: 'a', title: 'A' }, { key: 'b', title: 'B' }],

@@ -40,7 +40,7 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
 
   beforeAll(async () => {
     database = await engine.open();
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
     t = testApp(database, { SIGNING_KEY_SECRET: SECRET });
     electionId = (await database.db.selectFrom('elections').select('id').where('title', '=', '2024年民生实事项目票决').executeTakeFirstOrThrow()).id;
     mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
@@ -353,7 +353,7 @@ describe.each(testEngines().filter((e) => e.name === 'postgres'))('the signing k
     const database = await engine.open() as DbHandle & { url: string };
     const second = createPostgresDb(database.url);
     try {
-      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
       const a = testApp(database, { SIGNING_KEY_SECRET: SECRET });
       const b = testApp(second, { SIGNING_KEY_SECRET: SECRET });
       const meetingId = (await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow()).id;

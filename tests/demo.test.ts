@@ -4,22 +4,46 @@ import { checkChain } from '../src/audit/chain.ts';
 import { readAuditChain } from '../src/audit/store.ts';
 import { fixedClock } from '../src/clock.ts';
 import type { DbHandle } from '../src/db/index.ts';
+import { mulberry32 } from '../src/demo/deputies.ts';
+import { DEMO_2023_TITLE, demoMarks } from '../src/demo/history.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasData, seedDemo, truncateAll } from '../src/demo/seed.ts';
+import { keyFingerprint } from '../src/record/digest.ts';
+import type { ElectionRecord } from '../src/record/format.ts';
+import { expectedFingerprint, verifyRecord } from '../src/record/verify.ts';
 import { verifyPassword } from '../src/users/password.ts';
+import { testApp } from './support/app.ts';
+import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
+
+const SECRET = 'demo-test-signing-key-secret-0123456789';
+
+interface MeetingListing { id: string; title: string; year: number; elections: { id: string; kind: string; title: string; state: string }[] }
 
 describe.each(testEngines())('demo data on $name', (engine) => {
   let database: DbHandle;
+  let t: ReturnType<typeof testApp>;
   const clock = fixedClock('2024-01-10T00:00:00Z');
   beforeAll(async () => {
     database = await engine.open();
+    // The app and the seed share one signing configuration, as in the server.
+    t = testApp(database, { SIGNING_KEY_SECRET: SECRET });
     expect(await hasData(database.db)).toBe(false);
-    expect(await seedDemo(database.db, clock)).toBe(true);
+    expect(await seedDemo(database.db, clock, { signing: t.config })).toBe(true);
   });
   afterAll(async () => { await database.close(); });
 
   const count = async (table: string) =>
     (await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(database.db)).rows[0]!.n;
+  const meetings = async () => (await (await t.app.request('/api/meetings')).json()) as MeetingListing[];
+  const election2023 = async () => {
+    const m = (await meetings()).find((x) => x.year === 2023)!;
+    return m.elections.find((e) => e.title === DEMO_2023_TITLE)!;
+  };
+  const record2023 = async () => {
+    const res = await t.app.request(`/elections/${(await election2023()).id}/record.json`);
+    expect(res.status).toBe(200);
+    return JSON.parse(await res.text()) as ElectionRecord;
+  };
 
   it('holds the term, its 240 deputies (29 on the standing committee) and two meetings of 12 candidates', async () => {
     expect(await count('terms')).toBe(1);
@@ -59,26 +83,163 @@ describe.each(testEngines())('demo data on $name', (engine) => {
     expect(actions.filter((a) => a === 'meeting.create')).toHaveLength(2);
     expect(actions.filter((a) => a === 'user.create')).toHaveLength(DEMO_ACCOUNTS.length);
     expect(JSON.stringify(entries)).not.toContain(DEMO_PASSWORD);
+    // The 2023 vote went the whole way: two elections made, one opened and published.
+    expect(actions.filter((a) => a === 'election.create')).toHaveLength(2);
+    for (const a of ['election.open', 'election.close', 'paper.issue', 'paper.returned', 'paper.commit', 'election.seal', 'election.publish']) {
+      expect(actions.filter((x) => x === a), a).toHaveLength(1);
+    }
+    expect(actions.filter((a) => a === 'paper.key')).toHaveLength(6);
+    expect(actions.filter((a) => a === 'election.certify')).toHaveLength(2);
+    // 2023 first, then the 2024 meeting: the log reads in time order.
+    const times = entries.map((e) => e.at);
+    expect(times).toEqual([...times].sort());
+    expect(times[0]!.startsWith('2023-01-03T01:00:00')).toBe(true);
+    expect(times.at(-1)).toBe('2024-01-10T00:00:00.000Z');
+  });
+
+  it('has the 2023 vote published and the 2024 vote in draft, as /api/meetings lists them', async () => {
+    const list = await meetings();
+    expect(list.map((m) => [m.year, m.elections.map((e) => [e.title, e.state])])).toEqual([
+      [2024, [['2024年民生实事项目票决', 'draft']]],
+      [2023, [[DEMO_2023_TITLE, 'published']]],
+    ]);
+  });
+
+  it('serves the 2023 record, which verifies against the fingerprint at /.well-known', async () => {
+    const wellKnown = await t.app.request('/.well-known/minsheng-signing-key');
+    expect(wellKnown.status).toBe(200);
+    const fingerprint = expectedFingerprint(await wellKnown.text());
+    const record = await record2023();
+    const v = verifyRecord(record, { key: fingerprint });
+    expect(v.problems).toEqual([]);
+    expect(v.ok).toBe(true);
+    expect(v.fingerprint).toBe(fingerprint);
+    expect(keyFingerprint(Buffer.from(record.signature.publicKey, 'base64'))).toBe(fingerprint);
+    expect(verifyRecord(record, { key: 'f'.repeat(64) }).ok).toBe(false);
+  });
+
+  it('records the session at its 2023 times, certified by the two demo scrutineers', async () => {
+    const { election, certifications } = await record2023();
+    expect(election).toMatchObject({
+      title: DEMO_2023_TITLE, kind: 'selection', openedAt: '2023-01-11T09:30:00+08:00', closedAt: '2023-01-11T10:00:00+08:00',
+      meeting: { title: '龙游县第十四届人民代表大会第二次会议', year: 2023 },
+      rules: { marking: 'for-against-abstain', seats: 10, passBase: 'all-deputies', deputiesTotal: 240 },
+    });
+    expect(election.options).toHaveLength(12);
+    expect(certifications.map((c) => [c.name, c.at])).toEqual([
+      ['监票人甲(演示)', '2023-01-11T10:18:00+08:00'], ['监票人乙(演示)', '2023-01-11T10:19:00+08:00'],
+    ]);
+  });
+
+  it('holds one ballot per deputy marked on the roll: 231 of 240 present, 228 electronic, 3 on paper', async () => {
+    const record = await record2023();
+    const id = Number((await election2023()).id);
+    const voted = await database.db.selectFrom('roll').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('election_id', '=', id).where('channel', 'is not', null).executeTakeFirstOrThrow();
+    expect(record.ballots).toHaveLength(voted.n);
+    expect(record.roll).toEqual({ eligible: 240, present: 231, electronic: 228, paperIssued: 3, paperReturned: 3 });
+    expect(await database.db.selectFrom('sealed_ballots').select('tracker').where('election_id', '=', id).execute()).toHaveLength(231);
+    expect(await database.db.selectFrom('ballots').select('id').where('election_id', '=', id).execute()).toEqual([]);
+    // The 2024 meeting's attendance is its own: 228 of 240.
+    const present2024 = await database.db.selectFrom('attendance as a').innerJoin('meetings as m', 'm.id', 'a.meeting_id')
+      .select((eb) => eb.fn.countAll<number>().as('n')).where('m.year', '=', 2024).where('a.present', '=', true).executeTakeFirstOrThrow();
+    expect(present2024.n).toBe(228);
+  });
+
+  it('chooses ten of the twelve with distinct 赞成 counts, no tie and no shortfall', async () => {
+    const { result } = await record2023();
+    expect(result).toMatchObject({ valid: 230, invalid: 1, quorum: true });
+    expect(result.tie).toBeUndefined();
+    expect(result.shortfall).toBeUndefined();
+    const selected = result.options.filter((o) => o.selected);
+    expect(selected).toHaveLength(10);
+    expect(result.options.filter((o) => !o.passed)).toHaveLength(2);
+    const forCounts = selected.map((o) => o.counts.F!);
+    expect(new Set(forCounts).size).toBe(10);
+    // Comfortably above half of all 240 deputies, and the two not chosen well below it.
+    expect(Math.min(...forCounts)).toBeGreaterThan(150);
+    for (const o of result.options.filter((x) => !x.selected)) expect(o.counts.F!).toBeLessThan(100);
+    expect(selected.map((o) => o.rank).sort((a, b) => a! - b!)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // Deputies also voted against and abstained.
+    expect(result.options.reduce((n, o) => n + o.counts.A!, 0)).toBeGreaterThan(0);
+    expect(result.options.reduce((n, o) => n + o.counts.N!, 0)).toBeGreaterThan(0);
+  });
+
+  it('shows scrutineers the sealed 2023 count on its scrutiny page', async () => {
+    const id = (await election2023()).id;
+    const cookie = sessionCookieFrom(await signIn(t.app, 'jianpiao1', DEMO_PASSWORD))!;
+    const res = await t.app.request(`/admin/elections/${id}/scrutiny`, { headers: { Cookie: cookie } });
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('计票结果');
+    expect(page).toContain((await record2023()).digest);
+    expect(page).not.toContain(`action="/admin/elections/${id}/certify"`);
+  });
+
+  it('leaves the 2024 vote ready to open, with the quorum met', async () => {
+    const e = (await meetings()).find((m) => m.year === 2024)!.elections[0]!;
+    const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
+    const res = await postForm(t.app, `/admin/elections/${e.id}/open`, {}, { Cookie: mishu });
+    expect(res.headers.get('location')).toBe(`/admin/elections/${e.id}?done=opened`);
+    const opened = await database.db.selectFrom('elections').select(['state', 'deputies_total']).where('id', '=', Number(e.id)).executeTakeFirstOrThrow();
+    expect(opened).toEqual({ state: 'open', deputies_total: 240 });
   });
 
   it('does not seed twice, and rebuilds from scratch after a reset', async () => {
-    expect(await seedDemo(database.db, clock)).toBe(false);
+    expect(await seedDemo(database.db, clock, { signing: t.config })).toBe(false);
     expect(await count('meetings')).toBe(2);
     await truncateAll(database.db);
     expect(await hasData(database.db)).toBe(false);
     expect(await count('audit_log')).toBe(0);
-    expect(await seedDemo(database.db, clock)).toBe(true);
+    expect(await count('signing_keys')).toBe(0);
+    expect(await seedDemo(database.db, clock, { signing: t.config })).toBe(true);
     expect(await count('candidates')).toBe(24);
+    expect(await count('sealed_ballots')).toBe(231);
+  });
+
+  it('seeds once when two start-ups seed at the same time, with one signing key', async () => {
+    await truncateAll(database.db);
+    const results = await Promise.all([seedDemo(database.db, clock, { signing: t.config }), seedDemo(database.db, clock, { signing: t.config })]);
+    expect(results.sort()).toEqual([false, true]);
+    expect(await count('terms')).toBe(1);
+    expect(await count('meetings')).toBe(2);
+    expect(await count('elections')).toBe(2);
+    expect(await count('users')).toBe(DEMO_ACCOUNTS.length);
+    expect(await count('sealed_ballots')).toBe(231);
+    expect(await count('signing_keys')).toBe(1);
+    expect(verifyRecord(await record2023()).problems).toEqual([]);
+    const entries = [];
+    for await (const e of readAuditChain(database.db)) entries.push(e);
+    expect(checkChain(entries)).toBeUndefined();
+  });
+
+  it('can leave out the 2023 vote, and then needs no signing key', async () => {
+    await truncateAll(database.db);
+    expect(await seedDemo(database.db, clock, { history: false })).toBe(true);
+    expect(await count('elections')).toBe(1);
+    expect(await count('signing_keys')).toBe(0);
+    expect((await meetings()).find((m) => m.year === 2023)!.elections).toEqual([]);
+  });
+});
+
+describe('the demo\'s invented 2023 marks', () => {
+  it('never hold more 赞成 than seats, use only F, A and N, and are the same for the same seed', () => {
+    const popularity = [0.99, 0.98, 0.97, 0.96, 0.95, 0.94, 0.93, 0.92, 0.91, 0.9, 0.2, 0.1];
+    const marks = demoMarks(popularity, 500, 10, mulberry32(7));
+    expect(marks).toHaveLength(500);
+    for (const m of marks) {
+      expect(m).toMatch(/^[FAN]{12}$/);
+      expect([...m].filter((x) => x === 'F').length).toBeLessThanOrEqual(10);
+    }
+    expect(demoMarks(popularity, 500, 10, mulberry32(7))).toEqual(marks);
   });
 });
 
 describe.each(testEngines())('the audit log page on $name', (engine) => {
   it('shows entries newest first with the chain intact, filters by action, and reports a forged entry', async () => {
-    const { testApp } = await import('./support/app.ts');
-    const { sessionCookieFrom, signIn } = await import('./support/auth.ts');
     const database = await engine.open();
     try {
-      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
       const t = testApp(database);
       const cookie = sessionCookieFrom(await signIn(t.app, 'jianpiao1', DEMO_PASSWORD))!;
       const page = await (await t.app.request('/admin/audit?action=candidate.', { headers: { Cookie: cookie } })).text();

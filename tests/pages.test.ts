@@ -11,7 +11,7 @@ describe.each(testEngines())('public pages on $name', (engine) => {
   let meetings: { id: string; title: string; year: number; elections: unknown[] }[];
   beforeAll(async () => {
     database = await engine.open();
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
     t = testApp(database);
     meetings = await (await t.app.request('/api/meetings')).json();
   });
@@ -74,6 +74,20 @@ describe.each(testEngines())('public pages on $name', (engine) => {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('referrer-policy')).toBe('same-origin');
+    });
+
+    it('lets other sites read public data anonymously, and nothing else', async () => {
+      const page = await get('/');
+      expect(page.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      expect(page.headers.get('access-control-allow-origin')).toBeNull();
+      for (const path of ['/api/meetings', '/.well-known/minsheng-signing-key']) {
+        const res = await get(path);
+        expect(res.headers.get('cross-origin-resource-policy'), path).toBe('cross-origin');
+        expect(res.headers.get('access-control-allow-origin'), path).toBe('*');
+        expect(res.headers.get('access-control-allow-credentials'), path).toBeNull();
+        // The other protections stay.
+        expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      }
     });
 
     it('logs one structured line per request with status and duration', async () => {

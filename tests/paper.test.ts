@@ -21,7 +21,7 @@ describe.each(testEngines())('paper ballots on $name', (engine) => {
 
   beforeAll(async () => {
     database = await engine.open();
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
     meetingId = (await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow()).id;
     const a = await makeUser(database, clock, ['secretariat']);
     const b = await makeUser(database, clock, ['scrutineer']);
@@ -115,7 +115,7 @@ describe.each(testEngines())('paper ballot pages on $name', (engine) => {
     const { DEMO_PASSWORD } = await import('../src/demo/seed.ts');
     const database = await engine.open();
     try {
-      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
       const t = testApp(database);
       const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
       const scrutineer = sessionCookieFrom(await signIn(t.app, 'jianpiao1', DEMO_PASSWORD))!;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
 import { createDb, type Db, type DbHandle } from '../src/db/index.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 import { testEngines } from './support/databases.ts';
@@ -55,7 +56,8 @@ describe.each(testEngines().filter((e) => e.name === 'postgres'))('npm run verif
   let database: DbHandle & { url: string };
   beforeAll(async () => {
     database = await engine.open() as DbHandle & { url: string };
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'));
+    // The whole demo, its published 2023 vote included, as a server with DEMO=1 on PostgreSQL seeds it.
+    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { signing: loadConfig({ DATABASE_URL: database.url, DEMO: '1' }) });
   });
   afterAll(async () => { await database.close(); });
 

@@ -24,6 +24,9 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /api/trackers/:tracker': 'anyone',
   'GET /api/elections/:id': 'anyone',
   'GET /elections/:id/record.json': 'anyone',
+  'GET /elections/:id/result': 'anyone',
+  'GET /elections/:id/result.csv': 'anyone',
+  'GET /elections/:id/announcement': 'anyone',
   'GET /.well-known/minsheng-signing-key': 'anyone',
   'GET /login': 'anyone',
   'POST /login': 'anyone',
@@ -79,6 +82,8 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /admin/elections/:id/certify': ['scrutineer'],
   'POST /admin/elections/:id/publish': ['secretariat'],
   'POST /admin/elections/:id/void': ['secretariat'],
+  'POST /admin/elections/:id/runoff': ['secretariat'],
+  'POST /admin/elections/:id/rerun': ['secretariat'],
 
   // Secretariat: people, terms and rosters
   'GET /admin': ['secretariat'],

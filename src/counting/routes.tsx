@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ScrutinyListPage, ScrutinyPage } from '../../views/counting/scrutiny.tsx';
 import type { Acting } from '../audit/store.ts';
-import { getElection, turnout } from '../elections/queries.ts';
+import { getElection, electionLinks, turnout } from '../elections/queries.ts';
 import type { AppEnv } from '../http/env.ts';
 import { textField } from '../http/form-errors.ts';
 import { parseId } from '../http/params.ts';
@@ -10,7 +10,7 @@ import type { MessageKey } from '../i18n/index.ts';
 import { keyFingerprint } from '../record/digest.ts';
 import { publicKeyPem, publicSigningKey, SigningKeyUnavailable } from './signing.ts';
 import {
-  certifyElection, CERTIFICATIONS_REQUIRED, CountingError, invalidSealedBallots, publishedRecordJson, publishElection,
+  certifyElection, CERTIFICATIONS_REQUIRED, CountingError, createRunoff, rerunElection, TITLE_MAX, invalidSealedBallots, publishedRecordJson, publishElection,
   recordSummary, sealElection, VOID_REASON_MAX, voidElection, type CountingRefusal,
 } from './store.ts';
 
@@ -30,6 +30,10 @@ const ERRORS: Record<CountingRefusal | 'signing-key', MessageKey> = {
   'reason-required': 'counting.error.reason-required',
   'reason-too-long': 'counting.error.reason-too-long',
   'signing-key': 'counting.error.signing-key',
+  'no-tie': 'counting.error.no-tie',
+  'runoff-exists': 'counting.error.runoff-exists',
+  'title-invalid': 'counting.error.title-invalid',
+  'rerun-exists': 'counting.error.rerun-exists',
 };
 const NOTICES: Record<string, MessageKey> = {
   sealed: 'counting.done.sealed', certified: 'counting.done.certified', published: 'counting.done.published', voided: 'counting.done.voided',
@@ -87,21 +91,22 @@ export function countingRoutes() {
       c.header('Cache-Control', 'no-store');
       const e = await electionOr404(c);
       const { db } = c.var.deps.database;
-      const [record, invalid, t] = await Promise.all([
+      const [record, invalid, t, links] = await Promise.all([
         recordSummary(db, e.id),
         invalidSealedBallots(db, e.id),
         e.state === 'closed' ? turnout(db, e.id) : undefined,
+        electionLinks(db, e),
       ]);
       const user = c.var.user!;
       const errorParam = c.req.query('error') as keyof typeof ERRORS | undefined;
       const errorKey = errorParam ? ERRORS[errorParam] : undefined;
       const notice = NOTICES[c.req.query('done') ?? ''];
       const fingerprint = record?.signature ? keyFingerprint(Buffer.from(record.signature.publicKey, 'base64')) : undefined;
-      return c.render(<ScrutinyPage v={view(c)} election={e} turnout={t} record={record} invalidBallots={invalid}
+      return c.render(<ScrutinyPage v={view(c)} election={e} turnout={t} record={record} invalidBallots={invalid} links={links} titleMax={TITLE_MAX}
         roles={{ secretariat: user.roles.includes('secretariat'), scrutineer: user.roles.includes('scrutineer') }}
         certifiedByMe={record?.certifiedBy.includes(user.id) ?? false} required={CERTIFICATIONS_REQUIRED} voidReasonMax={VOID_REASON_MAX}
         fingerprint={fingerprint} notice={notice ? c.var.t(notice) : undefined}
-        error={errorKey ? c.var.t(errorKey, { required: CERTIFICATIONS_REQUIRED, max: VOID_REASON_MAX }) : undefined}
+        error={errorKey ? c.var.t(errorKey, { required: CERTIFICATIONS_REQUIRED, max: VOID_REASON_MAX, titleMax: TITLE_MAX }) : undefined}
         voidOpen={errorParam === 'reason-required' || errorParam === 'reason-too-long'} />, { title: `${c.var.t('counting.title')} · ${e.title}` });
     })
     .post('/admin/elections/:id/seal', async (c) => {
@@ -117,6 +122,27 @@ export function countingRoutes() {
     .post('/admin/elections/:id/publish', async (c) => {
       const e = await electionOr404(c);
       return step(c, e.id, 'published', () => publishElection(c.var.deps.database.db, acting(c), e.id, c.var.deps.config));
+    })
+    .post('/admin/elections/:id/runoff', async (c) => {
+      const e = await electionOr404(c);
+      const title = textField(await c.req.parseBody(), 'title');
+      try {
+        const runoff = await createRunoff(c.var.deps.database.db, acting(c), e.id, title);
+        return c.redirect(`/admin/elections/${runoff.id}?done=runoff`, 303);
+      } catch (err) {
+        if (!(err instanceof CountingError)) throw err;
+        return c.redirect(`${pageOf(e.id)}?error=${err.reason}`, 303);
+      }
+    })
+    .post('/admin/elections/:id/rerun', async (c) => {
+      const e = await electionOr404(c);
+      try {
+        const rerun = await rerunElection(c.var.deps.database.db, acting(c), e.id);
+        return c.redirect(`/admin/elections/${rerun.id}?done=rerun`, 303);
+      } catch (err) {
+        if (!(err instanceof CountingError)) throw err;
+        return c.redirect(`${pageOf(e.id)}?error=${err.reason}`, 303);
+      }
     })
     .post('/admin/elections/:id/void', async (c) => {
       const e = await electionOr404(c);

@@ -2,10 +2,11 @@ import canonicalize from 'canonicalize';
 import { sql, type Transaction } from 'kysely';
 import { appendAudit, type Acting } from '../audit/store.ts';
 import type { Database, Db } from '../db/index.ts';
-import { transactionDeadline } from '../elections/store.ts';
+import { insertElection, transactionDeadline } from '../elections/store.ts';
 import { publicKeyFromDer, recordDigest, signEd25519, signingPayload, verifyEd25519 } from '../record/digest.ts';
 import type { Certification, ElectionRecord, InvalidReason, RecordBody } from '../record/format.ts';
 import { beijingTime, buildRecordBody, checkRecordBody } from './record-builder.ts';
+import { planRunoff } from './runoff-plan.ts';
 import { loadSigningKey, type SigningConfig } from './signing.ts';
 
 /**
@@ -20,7 +21,8 @@ export const VOID_REASON_MAX = 500;
 
 export type CountingRefusal =
   | 'not-found' | 'wrong-state' | 'paper-uncommitted' | 'paper-exceeds' | 'inconsistent'
-  | 'stale-digest' | 'already-certified' | 'same-name' | 'too-few-certifications' | 'reason-required' | 'reason-too-long';
+  | 'stale-digest' | 'already-certified' | 'same-name' | 'too-few-certifications' | 'reason-required' | 'reason-too-long'
+  | 'no-tie' | 'runoff-exists' | 'title-invalid' | 'rerun-exists';
 
 export class CountingError extends Error {
   override name = 'CountingError';
@@ -194,6 +196,61 @@ export async function voidElection(db: Db, acting: Acting, electionId: number, r
     if (e.state !== 'closed' && e.state !== 'tallied') throw new CountingError('wrong-state', { state: e.state });
     await trx.updateTable('elections').set({ state: 'void', void_reason: text }).where('id', '=', electionId).execute();
     await appendAudit(trx, acting.clock, acting.actor, { action: 'election.void', subject: `election:${electionId}`, details: { reason: text, from: e.state } });
+  });
+}
+
+/** An election title, as the set-up form allows. */
+export const TITLE_MAX = 200;
+
+/**
+ * Creates the runoff (再次投票) of a count that ended in a tie across the cut-off: a draft election of
+ * kind `runoff` in the same meeting, among the tied options only, for the seats the tie left, with
+ * the same marking, pass base and electorate, and `runoff_of` naming the count it resolves (a runoff
+ * may itself tie and be re-run). Only once scrutineers have certified the count, and only one live
+ * runoff per count (a voided one may be replaced). Returns the new election's id.
+ */
+export async function createRunoff(db: Db, acting: Acting, electionId: number, title: string): Promise<{ id: number }> {
+  const name = title.trim();
+  if (!name || [...name].length > TITLE_MAX) throw new CountingError('title-invalid');
+  return db.transaction().execute(async (trx) => {
+    await transactionDeadline(trx, STEP_DEADLINE_MS);
+    const e = await lockElection(trx, electionId);
+    if (e.kind === 'satisfaction' || (e.state !== 'certified' && e.state !== 'published')) throw new CountingError('wrong-state', { state: e.state, kind: e.kind });
+    const existing = await trx.selectFrom('elections').select('id').where('runoff_of', '=', electionId).where('state', '!=', 'void').executeTakeFirst();
+    if (existing) throw new CountingError('runoff-exists', { id: existing.id });
+    const { rows: [rec] } = await sql<{ tie: { options: string[]; seats: number } | null }>`
+      select body::jsonb -> 'result' -> 'tie' as tie from election_records where election_id = ${electionId}`.execute(trx);
+    const options = await trx.selectFrom('election_options').select(['key', 'title', 'candidate_id as candidateId'])
+      .where('election_id', '=', electionId).orderBy('position').execute();
+    const plan = planRunoff({ ...(rec?.tie ? { tie: rec.tie } : {}) }, options);
+    if (!plan.ok) throw new CountingError('no-tie', { why: plan.reason });
+    const runoff = await insertElection(trx, acting, {
+      meetingId: e.meeting_id, kind: 'runoff', title: name, marking: e.marking, seats: plan.seats, passBase: e.pass_base,
+      electorate: e.electorate, runoffOf: electionId, options: plan.options,
+    });
+    return { id: runoff.id };
+  });
+}
+
+/**
+ * Holds a void election again: a new draft with the same kind, rules, electorate and options (and,
+ * for a runoff, the same count it resolves), naming the void one it replaces. One re-run per void
+ * election; a re-run that is itself voided can be re-run in turn.
+ */
+export async function rerunElection(db: Db, acting: Acting, electionId: number): Promise<{ id: number }> {
+  return db.transaction().execute(async (trx) => {
+    await transactionDeadline(trx, STEP_DEADLINE_MS);
+    const e = await lockElection(trx, electionId);
+    if (e.state !== 'void') throw new CountingError('wrong-state', { state: e.state });
+    const existing = await trx.selectFrom('elections').select('id').where('rerun_of', '=', electionId).executeTakeFirst();
+    if (existing) throw new CountingError('rerun-exists', { id: existing.id });
+    const options = await trx.selectFrom('election_options').select(['key', 'title', 'candidate_id as candidateId'])
+      .where('election_id', '=', electionId).orderBy('position').execute();
+    const rerun = await insertElection(trx, acting, {
+      meetingId: e.meeting_id, kind: e.kind, title: e.title, marking: e.marking, seats: e.seats, passBase: e.pass_base,
+      electorate: e.electorate, runoffOf: e.runoff_of, rerunOf: electionId, options,
+    });
+    return { id: rerun.id };
   });
 }
 

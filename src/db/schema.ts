@@ -147,6 +147,8 @@ export interface ElectionTable {
   pass_base: 'all-deputies' | 'present' | 'valid-ballots';
   electorate: Generated<'all-deputies' | 'standing-committee'>;
   runoff_of: number | null;
+  /** The void election this one holds again. */
+  rerun_of: Generated<number | null>;
   state: Generated<'draft' | 'open' | 'closed' | 'tallied' | 'certified' | 'published' | 'void'>;
   /** 应到, frozen when the election opens. */
   deputies_total: number | null;

@@ -10,8 +10,8 @@ export const DELEGATIONS = [
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊';
 const GIVEN = '伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华建国文辉鹏琳晨阳宇浩然欣怡佳慧志红海燕春梅兰波斌凯丹萍雪峰亮';
 
-/** A small deterministic PRNG (mulberry32), so the demo roster is the same on every machine. */
-function mulberry32(seed: number): () => number {
+/** A small deterministic PRNG (mulberry32), so the demo data is the same on every machine. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

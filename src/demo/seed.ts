@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { SYSTEM_ACTOR, type Acting } from '../audit/store.ts';
-import type { Clock } from '../clock.ts';
+import { fixedClock, type Clock } from '../clock.ts';
+import { loadSigningKey, type SigningConfig } from '../counting/signing.ts';
 import type { Db } from '../db/index.ts';
 import { optionKey } from '../elections/rules.ts';
 import { createElection, recordAttendance } from '../elections/store.ts';
@@ -10,6 +11,7 @@ import { createUser } from '../users/store.ts';
 import { ValidationError } from '../validation.ts';
 import { CANDIDATES_2023, CANDIDATES_2024 } from './candidates.ts';
 import { demoRoster } from './deputies.ts';
+import { DEMO_SETUP_AT, seedVote2023 } from './history.ts';
 
 /** The password of every demo account; printed at start-up, never used outside demo mode. */
 export const DEMO_PASSWORD = 'minsheng-demo';
@@ -40,27 +42,60 @@ export async function hasData(db: Db): Promise<boolean> {
 }
 
 /**
- * Builds the demo through the same service functions the app uses (every step audited): the term
- * and its 240 deputies, the 2023 and 2024 meetings with their candidates, and staff accounts.
- * Returns false when another process got there first.
+ * What the demo holds besides the 2024 meeting's draft vote:
+ * - `{ signing }` (the default, what the server and demo:reset do): also the 2023 vote, cast, sealed,
+ *   certified and published with the installation's signing key, so `signing` must be the
+ *   configuration the app will run with (the key is made in the database or under DATA_DIR).
+ * - `{ history: false }`: without the 2023 vote, for tests that need only the 2024 draft and the
+ *   accounts (it saves the ~230 casts and the key derivation).
  */
-export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
+export type DemoOptions =
+  | { signing: SigningConfig; history?: true }
+  | { history: false; signing?: SigningConfig };
+
+/**
+ * Builds the demo through the same service functions the app uses (every step audited): the term
+ * and its 240 deputies, the 2023 meeting with its candidates, staff accounts, the 2023 vote (unless
+ * left out), and the 2024 meeting with its candidates and a vote ready to open. With the 2023 vote,
+ * everything up to its publication carries 2023 times and the 2024 meeting `clock`'s, so that the
+ * audit log reads in time order. Returns false when another process got there first.
+ */
+export async function seedDemo(db: Db, clock: Clock, options: DemoOptions): Promise<boolean> {
+  // The 2023 vote is signed with this; undefined when it is left out.
+  const signing = options.history === false ? undefined : options.signing;
+  // Before anything is written: a key that cannot be made or opened would leave a half-built demo.
+  if (signing) await loadSigningKey(db, signing);
+  const past: Acting = { clock: signing ? fixedClock(DEMO_SETUP_AT) : clock, actor: SYSTEM_ACTOR };
   const acting: Acting = { clock, actor: SYSTEM_ACTOR };
   let termId: number;
   try {
-    termId = (await createTerm(db, acting, { name: DEMO_TERM_NAME, ordinal: 14, startsOn: '2022-01-01', endsOn: '2026-12-31' })).id;
+    termId = (await createTerm(db, past, { name: DEMO_TERM_NAME, ordinal: 14, startsOn: '2022-01-01', endsOn: '2026-12-31' })).id;
   } catch (e) {
     // Two instances starting at once against one PostgreSQL: the other one is seeding.
     if (e instanceof ValidationError) return false;
     throw e;
   }
-  await upsertDeputies(db, acting, termId, demoRoster());
+  await upsertDeputies(db, past, termId, demoRoster());
 
-  const m2023 = await createMeeting(db, acting, {
+  const m2023 = await createMeeting(db, past, {
     termId, title: '龙游县第十四届人民代表大会第二次会议', sessionOrdinal: 2, year: 2023,
     startsOn: '2023-01-09', endsOn: '2023-01-12',
   });
-  for (const c of CANDIDATES_2023) await addCandidate(db, acting, m2023.id, c);
+  for (const c of CANDIDATES_2023) await addCandidate(db, past, m2023.id, c);
+
+  const deputies = new Map((await db.selectFrom('deputies').select(['id', 'code']).where('term_id', '=', termId).execute())
+    .map((d) => [d.code, d.id]));
+  // Departments come from the candidates' lead departments.
+  const departments = new Map((await db.selectFrom('departments').select(['id', 'name']).execute()).map((d) => [d.name, d.id]));
+  for (const a of DEMO_ACCOUNTS) {
+    await createUser(db, past, {
+      username: a.username, displayName: a.displayName, password: DEMO_PASSWORD, roles: a.roles,
+      deputyId: a.deputyCode ? deputies.get(a.deputyCode)! : null,
+      departmentId: a.department ? departments.get(a.department)! : null,
+    });
+  }
+
+  if (signing) await seedVote2023(db, { termId, meetingId: m2023.id, signing });
 
   const m2024 = await createMeeting(db, acting, {
     termId, title: '龙游县第十四届人民代表大会第三次会议', sessionOrdinal: 3, year: 2024,
@@ -77,17 +112,6 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
   const roster = await db.selectFrom('deputies').select(['id', 'code']).where('term_id', '=', termId).orderBy('code').execute();
   // 228 of 240 present (every 20th absent): quorum met, and the demo deputies are all present.
   await recordAttendance(db, acting, m2024.id, roster.filter((_, i) => i % 20 !== 19).map((d) => d.id), true);
-
-  const deputies = new Map((await db.selectFrom('deputies').select(['id', 'code']).where('term_id', '=', termId).execute())
-    .map((d) => [d.code, d.id]));
-  const departments = new Map((await db.selectFrom('departments').select(['id', 'name']).execute()).map((d) => [d.name, d.id]));
-  for (const a of DEMO_ACCOUNTS) {
-    await createUser(db, acting, {
-      username: a.username, displayName: a.displayName, password: DEMO_PASSWORD, roles: a.roles,
-      deputyId: a.deputyCode ? deputies.get(a.deputyCode)! : null,
-      departmentId: a.department ? departments.get(a.department)! : null,
-    });
-  }
   return true;
 }
 

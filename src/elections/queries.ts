@@ -97,3 +97,27 @@ export async function turnout(db: Db, electionId: number): Promise<Turnout> {
     voted: electronic + paperReturned, waiting,
   };
 }
+
+export interface ElectionLinks {
+  /** The count this runoff resolves, when it is one. */
+  resolves: { id: number; title: string } | undefined;
+  /** Runoffs created from this count (void ones included, so the history stays visible). */
+  runoffs: { id: number; title: string; state: Election['state'] }[];
+  /** The void election this one holds again. */
+  rerunOf: { id: number; title: string; reason: string | null } | undefined;
+  /** The election holding this (void) one again. */
+  rerunBy: { id: number; title: string; state: Election['state'] } | undefined;
+}
+
+/** How an election relates to others: the count a runoff resolves, its runoffs, and void → re-run. */
+export async function electionLinks(db: Db, election: Pick<Election, 'id' | 'runoff_of' | 'rerun_of'>): Promise<ElectionLinks> {
+  const [resolves, runoffs, rerunOf, rerunBy] = await Promise.all([
+    election.runoff_of === null ? undefined
+      : db.selectFrom('elections').select(['id', 'title']).where('id', '=', election.runoff_of).executeTakeFirst(),
+    db.selectFrom('elections').select(['id', 'title', 'state']).where('runoff_of', '=', election.id).orderBy('id').execute(),
+    election.rerun_of === null ? undefined
+      : db.selectFrom('elections').select(['id', 'title', 'void_reason as reason']).where('id', '=', election.rerun_of).executeTakeFirst(),
+    db.selectFrom('elections').select(['id', 'title', 'state']).where('rerun_of', '=', election.id).executeTakeFirst(),
+  ]);
+  return { resolves, runoffs, rerunOf, rerunBy };
+}

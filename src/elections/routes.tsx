@@ -1,6 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { AttendancePage, CandidateEditPage, ElectionAdminPage, HallDisplay, HallNumbers, MeetingAdminPage, MeetingsAdminPage, TurnoutPanel } from '../../views/elections/admin.tsx';
+import { AttendancePage, CandidateEditPage, ElectionAdminPage, MeetingAdminPage, MeetingsAdminPage, TurnoutPanel } from '../../views/elections/admin.tsx';
+import { HallDisplay, HallLive } from '../../views/elections/hall.tsx';
+import { recordSummary } from '../counting/store.ts';
 import { streamSSE } from 'hono/streaming';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Acting, appendAudit } from '../audit/store.ts';
@@ -11,7 +13,8 @@ import type { MessageKey } from '../i18n/index.ts';
 import type { CandidateInput } from '../meetings/rules.ts';
 import { addCandidate, CandidateFrozenError, openedElectionListing, createMeeting, getCandidate, getMeeting, listCandidates, listMeetings, updateCandidate, type CandidateView } from '../meetings/store.ts';
 import { parseInput, ValidationError } from '../validation.ts';
-import { attendanceSummary, getElection, listElections, turnout } from './queries.ts';
+import { publishedApiResult } from '../results/api.ts';
+import { attendanceSummary, electionLinks, getElection, listElections, turnout, type ElectionView } from './queries.ts';
 import { electionInput, optionKey, ratingInput } from './rules.ts';
 import { closeElection, createElection, ElectionStateError, openElection, recordAttendance, updateMeetingSettings } from './store.ts';
 
@@ -21,7 +24,7 @@ const stringValues = (form: Record<string, unknown>) => Object.fromEntries(Objec
 
 const NOTICES: Record<string, MessageKey> = {
   meeting: 'meetingAdmin.created', candidate: 'candidateAdmin.added', candidateUpdated: 'candidateAdmin.updated', election: 'election.created',
-  settings: 'meetingAdmin.settingsSaved', opened: 'election.opened', closed: 'election.closedNotice', scheduled: 'election.scheduledNotice',
+  settings: 'meetingAdmin.settingsSaved', runoff: 'runoff.created', rerun: 'rerun.created', opened: 'election.opened', closed: 'election.closedNotice', scheduled: 'election.scheduledNotice',
 };
 const notice = (c: Context<AppEnv>) => {
   const key = NOTICES[c.req.query('done') ?? ''];
@@ -127,10 +130,10 @@ async function transition(c: Context<AppEnv>, id: number, move: () => Promise<vo
 const STREAM_INTERVAL_MS = 2_000;
 
 /**
- * Pushes a rendering of the turnout whenever it changes (checked every two seconds) until the client
- * goes away or the server shuts down; the shutdown signal ends the stream so shutdown is not held up.
+ * Pushes a rendering whenever it changes (checked every two seconds) until the client goes away or
+ * the server shuts down; the shutdown signal ends the stream so shutdown is not held up.
  */
-function turnoutStream(c: Context<AppEnv>, electionId: number, render: (t: Awaited<ReturnType<typeof turnout>>) => Promise<string>) {
+function liveStream(c: Context<AppEnv>, render: () => Promise<string>) {
   c.header('Cache-Control', 'no-store');
   const { signal } = c.var.deps.shutdown;
   return streamSSE(c, async (stream) => {
@@ -139,7 +142,7 @@ function turnoutStream(c: Context<AppEnv>, electionId: number, render: (t: Await
     const stop = AbortSignal.any([signal, closed.signal]);
     let last = '';
     while (!stop.aborted) {
-      const html = await render(await turnout(c.var.deps.database.db, electionId));
+      const html = await render();
       if (html !== last) {
         await stream.writeSSE({ data: html });
         last = html;
@@ -147,6 +150,13 @@ function turnoutStream(c: Context<AppEnv>, electionId: number, render: (t: Await
       await sleep(STREAM_INTERVAL_MS, undefined, { signal: stop }).catch(() => undefined);
     }
   });
+}
+
+/** The hall display's live part: turnout until the result is published, then the result. */
+async function hallLive(c: Context<AppEnv>, e: ElectionView) {
+  const { db } = c.var.deps.database;
+  const [t, record] = await Promise.all([turnout(db, e.id), e.state === 'published' ? recordSummary(db, e.id) : undefined]);
+  return { turnout: t, record };
 }
 
 /** The secretariat's meetings, candidates, attendance and elections; turnout for scrutineers too. */
@@ -309,10 +319,12 @@ export function electionAdminRoutes() {
       c.header('Cache-Control', 'no-store');
       const e = await electionOr404(c);
       const { db } = c.var.deps.database;
-      const [attendance, t] = await Promise.all([attendanceSummary(db, e.meeting_id, e.electorate), e.state === 'draft' ? undefined : turnout(db, e.id)]);
+      const [attendance, t, links] = await Promise.all([
+        attendanceSummary(db, e.meeting_id, e.electorate), e.state === 'draft' ? undefined : turnout(db, e.id), electionLinks(db, e),
+      ]);
       const error = c.req.query('error');
       const errorKey = error === 'quorum' ? 'election.noQuorum' : error === 'state' ? 'election.stateConflict' : error === 'time' ? 'election.scheduleInvalid' : undefined;
-      return c.render(<ElectionAdminPage v={view(c)} election={e} attendance={attendance} turnout={t} notice={notice(c)} error={errorKey ? c.var.t(errorKey) : undefined} />, { title: e.title });
+      return c.render(<ElectionAdminPage v={view(c)} election={e} attendance={attendance} turnout={t} links={links} notice={notice(c)} error={errorKey ? c.var.t(errorKey) : undefined} />, { title: e.title });
     })
     .post('/admin/elections/:id/open', async (c) => {
       const e = await electionOr404(c);
@@ -348,27 +360,32 @@ export function electionAdminRoutes() {
     })
     .get('/admin/elections/:id/turnout/stream', async (c) => {
       const e = await electionOr404(c);
-      return turnoutStream(c, e.id, async (t) => (<TurnoutPanel v={view(c)} electionId={e.id} turnout={t} live />).toString());
+      return liveStream(c, async () => (<TurnoutPanel v={view(c)} electionId={e.id} turnout={await turnout(c.var.deps.database.db, e.id)} live />).toString());
     })
     .get('/elections/:id/display/stream', async (c) => {
       const e = await electionOr404(c);
-      return turnoutStream(c, e.id, async (t) => (<HallNumbers v={view(c)} turnout={t} />).toString());
+      const { db } = c.var.deps.database;
+      return liveStream(c, async () => {
+        const now = (await getElection(db, e.id)) ?? e;
+        return (<HallLive v={view(c)} election={now} {...await hallLive(c, now)} />).toString();
+      });
     })
     .get('/api/elections/:id', async (c) => {
       const e = await electionOr404(c);
-      // Results join this once the election is published (counting and publication).
+      // The published record's result; null before publication (and for a void vote, never published).
+      const result = e.state === 'published' ? await publishedApiResult(c.var.deps.database.db, e.id) : null;
       return c.json({
         id: String(e.id), title: e.title, kind: e.kind, state: e.state,
         meeting: { id: String(e.meeting_id), title: e.meetingTitle, year: e.meetingYear },
         rules: { marking: e.marking, ...(e.seats !== null ? { seats: e.seats } : {}), passBase: e.pass_base, deputiesTotal: e.deputies_total },
         openedAt: e.opened_at?.toISOString() ?? null, closedAt: e.closed_at?.toISOString() ?? null,
         options: e.options.map((o) => ({ id: o.key, title: o.title, candidateId: o.candidateId === null ? null : String(o.candidateId) })),
+        result,
       });
     })
     .get('/elections/:id/display', async (c) => {
       c.header('Cache-Control', 'no-store');
       const e = await electionOr404(c);
-      const t = await turnout(c.var.deps.database.db, e.id);
-      return c.render(<HallDisplay v={view(c)} election={e} turnout={t} />, { title: `${c.var.t('display.title')} · ${e.title}` });
+      return c.render(<HallDisplay v={view(c)} election={e} {...await hallLive(c, e)} />, { title: `${c.var.t('display.title')} · ${e.title}` });
     });
 }

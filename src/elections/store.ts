@@ -13,27 +13,35 @@ export interface NewElection {
   passBase: PassBase;
   electorate?: 'all-deputies' | 'standing-committee';
   runoffOf?: number | null;
+  /** The void election this one holds again. */
+  rerunOf?: number | null;
   /** Options in ballot order; `key` is the id published in the record. */
   options: { key: string; title: string; candidateId?: number | null }[];
 }
 
 /** An election in draft, with its options in ballot order. */
 export async function createElection(db: Db, acting: Acting, input: NewElection): Promise<Election> {
-  return db.transaction().execute(async (trx) => {
-    const election = await trx.insertInto('elections').values({
-      meeting_id: input.meetingId, kind: input.kind, title: input.title, marking: input.marking, seats: input.seats,
-      pass_base: input.passBase, electorate: input.electorate ?? 'all-deputies', runoff_of: input.runoffOf ?? null,
-      deputies_total: null, opened_at: null, closed_at: null, close_scheduled_at: null, void_reason: null,
-    }).returningAll().executeTakeFirstOrThrow();
-    await trx.insertInto('election_options').values(input.options.map((o, i) => ({
-      election_id: election.id, position: i + 1, key: o.key, title: o.title, candidate_id: o.candidateId ?? null,
-    }))).execute();
-    await appendAudit(trx, acting.clock, acting.actor, {
-      action: 'election.create', subject: `election:${election.id}`,
-      details: { meetingId: input.meetingId, kind: input.kind, marking: input.marking, seats: input.seats, passBase: input.passBase, options: input.options.map((o) => o.key) },
-    });
-    return election;
+  return db.transaction().execute((trx) => insertElection(trx, acting, input));
+}
+
+/** createElection inside a caller's transaction (a runoff is created under its selection's lock). */
+export async function insertElection(trx: Transaction<Database>, acting: Acting, input: NewElection): Promise<Election> {
+  const election = await trx.insertInto('elections').values({
+    meeting_id: input.meetingId, kind: input.kind, title: input.title, marking: input.marking, seats: input.seats,
+    pass_base: input.passBase, electorate: input.electorate ?? 'all-deputies', runoff_of: input.runoffOf ?? null, rerun_of: input.rerunOf ?? null,
+    deputies_total: null, opened_at: null, closed_at: null, close_scheduled_at: null, void_reason: null,
+  }).returningAll().executeTakeFirstOrThrow();
+  await trx.insertInto('election_options').values(input.options.map((o, i) => ({
+    election_id: election.id, position: i + 1, key: o.key, title: o.title, candidate_id: o.candidateId ?? null,
+  }))).execute();
+  await appendAudit(trx, acting.clock, acting.actor, {
+    action: 'election.create', subject: `election:${election.id}`,
+    details: {
+      meetingId: input.meetingId, kind: input.kind, marking: input.marking, seats: input.seats, passBase: input.passBase, options: input.options.map((o) => o.key),
+      ...(input.runoffOf ? { runoffOf: input.runoffOf } : {}), ...(input.rerunOf ? { rerunOf: input.rerunOf } : {}),
+    },
   });
+  return election;
 }
 
 /** Marks deputies present (or absent) at a meeting: 签到. */

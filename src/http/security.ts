@@ -26,5 +26,20 @@ export function securityHeaders(opts: { https: boolean }): MiddlewareHandler {
     referrerPolicy: 'same-origin',
     crossOriginEmbedderPolicy: false,
     permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
+    // A route may loosen what is its own to loosen (openData below); everything else gets these.
+    overwrite: false,
   });
+}
+
+/**
+ * Public data (published records, the signing key, the JSON and CSV APIs) may be read by pages of
+ * other origins: a verifier or a newsroom's page fetching a record. Only anonymous reads: no
+ * credentials are allowed cross-origin, so nobody's session is ever used.
+ */
+export function openData(): MiddlewareHandler {
+  return async function openData(c, next) {
+    await next();
+    c.res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    c.res.headers.set('Access-Control-Allow-Origin', '*');
+  };
 }

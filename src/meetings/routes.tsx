@@ -4,7 +4,8 @@ import { HomePage } from '../../views/meetings/home.tsx';
 import { MeetingPage } from '../../views/meetings/meeting.tsx';
 import type { AppEnv } from '../http/env.ts';
 import { parseId } from '../http/params.ts';
-import { electionsByMeeting } from '../elections/queries.ts';
+import { electionsByMeeting, listElections } from '../elections/queries.ts';
+import { meetingChosenProjects } from '../results/chosen.ts';
 import { getCandidate, getMeeting, listCandidates, listMeetings } from './store.ts';
 
 /** Public pages about meetings and their candidates; no sign-in needed. */
@@ -24,7 +25,10 @@ export function meetingRoutes() {
       const meeting = id === undefined ? undefined : await getMeeting(db, id);
       if (!meeting) return c.notFound();
       const candidates = await listCandidates(db, meeting.id);
-      return c.render(<MeetingPage v={{ lang: c.var.lang, t: c.var.t }} meeting={meeting} candidates={candidates} />, { title: meeting.title });
+      const elections = await listElections(db, meeting.id);
+      const chosen = await meetingChosenProjects(db, meeting.id);
+      return c.render(<MeetingPage v={{ lang: c.var.lang, t: c.var.t }} meeting={meeting} candidates={candidates}
+        elections={elections.map((e) => ({ id: e.id, title: e.title, kind: e.kind, state: e.state }))} chosen={chosen} />, { title: meeting.title });
     })
     .get('/candidates/:id', async (c) => {
       const id = parseId(c.req.param('id'));

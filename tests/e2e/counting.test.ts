@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyRecord } from '../../src/record/verify.ts';
@@ -79,9 +80,27 @@ describe('counting, certification and publication in the browser', () => {
       await s.context.close();
     }
 
+    // The hall display, open on the projector before publication, switches to the result by itself.
+    const hall = await mishu.context.newPage();
+    const hallErrors = watchPageErrors(hall);
+    await hall.setViewportSize({ width: 1920, height: 1080 });
+    await hall.goto(`/elections/${id}/display`);
+    await expect.poll(() => hall.locator('.hall__state').textContent()).toBe('已确认');
+    await checkPage(hall, hallErrors, 'hall display (certified)');
+
     await mishu.page.goto(`/admin/elections/${id}/scrutiny`);
     await Promise.all([mishu.page.waitForURL('**/scrutiny?done=published'), mishu.page.getByRole('button', { name: '签名并公布' }).click()]);
     await checkPage(mishu.page, mishu.errors, 'scrutiny (published)');
+    await expect.poll(() => hall.locator('.hall__state').textContent(), { timeout: 10_000 }).toBe('已公布');
+    // Two ballots of 240 deputies: nothing passes (more than half of all deputies), all twelve are listed as not chosen.
+    expect(await hall.locator('.hall__numbers--small dd').allTextContents()).toEqual(['240', '228', '2']);
+    expect(await hall.locator('.hall__chosen li').count()).toBe(0);
+    expect(await hall.locator('.hall__note').first().textContent()).toBe('没有项目获得通过所需的赞成票。');
+    expect((await hall.locator('.hall__note').last().textContent())!.split('、')).toHaveLength(12);
+    await mkdir('/tmp/shots', { recursive: true });
+    await hall.screenshot({ path: '/tmp/shots/hall-result.png' });
+    await checkPage(hall, hallErrors, 'hall display (published)');
+    await hall.close();
     const record = await (await mishu.context.request.get(`/elections/${id}/record.json`)).json();
     const key = await (await mishu.context.request.get('/.well-known/minsheng-signing-key')).text();
     expect(verifyRecord(record, { key }).problems).toEqual([]);

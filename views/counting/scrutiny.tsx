@@ -1,11 +1,12 @@
 import type { RecordSummary } from '../../src/counting/store.ts';
-import type { ElectionView, Turnout } from '../../src/elections/queries.ts';
+import type { ElectionView, ElectionLinks, Turnout } from '../../src/elections/queries.ts';
 import type { MessageKey } from '../../src/i18n/index.ts';
-import { LETTERS, type InvalidReason, type Marking } from '../../src/record/format.ts';
+import type { InvalidReason } from '../../src/record/format.ts';
 import type { ViewContext } from '../context.ts';
 import { letterLabel } from '../ballot/ballot.tsx';
-import { Notice, PostButton } from '../components/form.tsx';
-import { stateLabel } from '../elections/admin.tsx';
+import { Field, Notice, PostButton } from '../components/form.tsx';
+import { ElectionRelations, stateLabel } from '../elections/admin.tsx';
+import { ResultTable, shownTime } from '../results/table.tsx';
 
 export interface ScrutinyPageProps {
   v: ViewContext;
@@ -24,51 +25,12 @@ export interface ScrutinyPageProps {
   error?: string;
   /** The void form was refused: show it open. */
   voidOpen?: boolean;
+  links: ElectionLinks;
+  titleMax: number;
 }
 
-/** Times on these pages are Beijing time, as the congress reads them. */
-export function shownTime(v: ViewContext, d: Date | string): string {
-  return new Intl.DateTimeFormat(v.lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Asia/Shanghai' }).format(new Date(d));
-}
-
-const yesNo = (v: ViewContext, b: boolean | undefined) => (b ? v.t('counting.yes') : v.t('counting.no'));
-
-/** Counts per option and letter, passed / rank / selected or the rating: the record's result as a table. */
-export function ResultTable({ v, record }: { v: ViewContext; record: RecordSummary['body'] }) {
-  const { t } = v;
-  const marking: Marking = record.election.rules.marking;
-  const letters = LETTERS[marking];
-  const satisfaction = record.election.kind === 'satisfaction';
-  return (
-    <div class="table-wrap">
-      <table class="table">
-        <caption class="visually-hidden">{t('counting.results')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('ballot.number')}</th>
-            <th scope="col">{t('ballot.option')}</th>
-            {letters.map((l) => <th scope="col" class="num">{letterLabel(v, marking, l)}</th>)}
-            {satisfaction
-              ? <th scope="col">{t('counting.rating')}</th>
-              : <><th scope="col">{t('counting.passed')}</th><th scope="col" class="num">{t('counting.rank')}</th><th scope="col">{t('counting.selected')}</th></>}
-          </tr>
-        </thead>
-        <tbody>
-          {record.result.options.map((o, i) => (
-            <tr>
-              <td>{i + 1}</td>
-              <th scope="row">{record.election.options[i]?.title ?? o.id}</th>
-              {letters.map((l) => <td class="num">{o.counts[l] ?? 0}</td>)}
-              {satisfaction
-                ? <td>{o.rating ? t(`counting.rating.${o.rating}` as MessageKey) : ''}</td>
-                : <><td>{yesNo(v, o.passed)}</td><td class="num">{o.rank ?? '—'}</td><td>{o.selected ? <span class="chip chip--ok">{t('counting.selected')}</span> : ''}</td></>}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
+// The result table and Beijing times are shared with the public result page (views/results).
+export { ResultTable, shownTime };
 
 function Roll({ v, roll, quorum }: { v: ViewContext; roll: { eligible: number; present: number; electronic: number; paperIssued: number; paperReturned: number }; quorum: boolean }) {
   const { t } = v;
@@ -106,7 +68,7 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
       <p class="muted">{e.meetingTitle}</p>
       {p.notice && <Notice kind="ok">{p.notice}</Notice>}
       {p.error && <Notice kind="error">{p.error}</Notice>}
-      {e.state === 'void' && <Notice kind="warn">{t('counting.voided', { reason: e.void_reason ?? '' })}</Notice>}
+      <ElectionRelations v={v} election={e} links={p.links} href={(id) => `/admin/elections/${id}/scrutiny`} canRerun={p.roles.secretariat} />
 
       {(e.state === 'draft' || e.state === 'open') && <p>{t('counting.notClosed')}</p>}
 
@@ -154,6 +116,7 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
             })}</Notice>
           )}
           {body.result.shortfall !== undefined && <Notice kind="warn">{t('counting.shortfall', { count: body.result.shortfall })}</Notice>}
+          {body.result.tie && <RunoffSection {...p} />}
 
           <h2>{t('counting.invalidBallots')}</h2>
           {p.invalidBallots.length === 0 ? <p class="muted">{t('counting.noInvalid')}</p> : (
@@ -228,6 +191,41 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
           </form>
         </details>
       )}
+    </section>
+  );
+}
+
+/**
+ * A tie across the cut-off is never broken by the software: once the count is certified the
+ * secretariat creates the runoff (再次投票) among the tied options; everyone here sees where it stands.
+ */
+function RunoffSection(p: ScrutinyPageProps) {
+  const { v, election: e } = p;
+  const { t } = v;
+  const live = p.links.runoffs.find((r) => r.state !== 'void');
+  const certified = e.state === 'certified' || e.state === 'published';
+  return (
+    <section aria-labelledby="runoff-title">
+      <h2 id="runoff-title">{t('runoff.title')}</h2>
+      {p.links.runoffs.length > 0 && (
+        <ul class="meeting-list">
+          {p.links.runoffs.map((r) => (
+            <li>
+              <a href={p.roles.secretariat ? `/admin/elections/${r.id}` : `/admin/elections/${r.id}/scrutiny`}>{r.title}</a>{' '}
+              <span class="chip">{stateLabel(v, r.state)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {!live && !certified && <p>{t('runoff.afterCertification')}</p>}
+      {!live && certified && p.roles.secretariat && (
+        <form method="post" action={`/admin/elections/${e.id}/runoff`} class="stack narrow">
+          <p>{t('runoff.intro', { seats: p.record?.body.result.tie?.seats ?? 0 })}</p>
+          <Field name="title" label={t('runoff.titleLabel')} value={t('runoff.defaultTitle', { title: e.title })} required maxlength={p.titleMax} />
+          <button type="submit" class="button button--primary">{t('runoff.create')}</button>
+        </form>
+      )}
+      {!live && certified && !p.roles.secretariat && <p>{t('runoff.pending')}</p>}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import type { Election } from '../../src/db/schema.ts';
-import type { Attendance, ElectionView, Turnout } from '../../src/elections/queries.ts';
+import type { Attendance, ElectionView, ElectionLinks, Turnout } from '../../src/elections/queries.ts';
 import { formatDateRange, type MessageKey } from '../../src/i18n/index.ts';
 import { CATEGORIES } from '../../src/meetings/rules.ts';
 import type { CandidateView, MeetingSummary } from '../../src/meetings/store.ts';
@@ -284,14 +284,20 @@ export function TurnoutPanel({ v, electionId, turnout, live }: { v: ViewContext;
   );
 }
 
-export function ElectionAdminPage({ v, election: e, attendance, turnout, notice, error }: {
-  v: ViewContext; election: ElectionView; attendance: Attendance; turnout: Turnout | undefined; notice?: string; error?: string;
+export function ElectionAdminPage({ v, election: e, attendance, turnout, links, notice, error }: {
+  v: ViewContext; election: ElectionView; attendance: Attendance; turnout: Turnout | undefined; links: ElectionLinks; notice?: string; error?: string;
 }) {
   const { t } = v;
   return (
     <section aria-labelledby="election-title">
       <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href={`/admin/meetings/${e.meeting_id}`}>{e.meetingTitle}</a></nav>
       <h1 id="election-title">{e.title} <span class="chip">{stateLabel(v, e.state)}</span></h1>
+      <ElectionRelations v={v} election={e} links={links} href={(id) => `/admin/elections/${id}`} canRerun />
+      {links.runoffs.length > 0 && (
+        <p>{t('runoff.title')}:{' '}
+          {links.runoffs.map((r, i) => <>{i > 0 && '、'}<a href={`/admin/elections/${r.id}`}>{r.title}</a> <span class="chip">{stateLabel(v, r.state)}</span></>)}
+        </p>
+      )}
       {notice && <Notice kind="ok">{notice}</Notice>}
       {error && <Notice kind="error">{error}</Notice>}
       <dl class="facts facts--wide">
@@ -327,28 +333,27 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, notice,
   );
 }
 
-export function HallDisplay({ v, election: e, turnout }: { v: ViewContext; election: ElectionView; turnout: Turnout }) {
+/**
+ * Where an election stands among others: the count a runoff resolves, the void vote a re-run holds
+ * again, and for a void vote its reason and its re-run (or, for the secretariat, the button to hold it).
+ */
+export function ElectionRelations({ v, election: e, links, href, canRerun }: {
+  v: ViewContext; election: ElectionView; links: ElectionLinks; href: (id: number) => string; canRerun: boolean;
+}) {
   const { t } = v;
   return (
-    <section class="hall" aria-labelledby="hall-title">
-      <p class="hall__meeting">{e.meetingTitle}</p>
-      <h1 id="hall-title" class="hall__title">{e.title}</h1>
-      <p class="hall__state">{stateLabel(v, e.state)}</p>
-      <div id="hall-live" data-hx-sse:connect={`/elections/${e.id}/display/stream`}>
-        <HallNumbers v={v} turnout={turnout} />
-      </div>
-    </section>
-  );
-}
-
-export function HallNumbers({ v, turnout }: { v: ViewContext; turnout: Turnout }) {
-  const { t } = v;
-  return (
-    <dl class="hall__numbers">
-      <div><dt>{t('turnout.eligible')}</dt><dd>{turnout.eligible}</dd></div>
-      <div><dt>{t('attendance.present')}</dt><dd>{turnout.present}</dd></div>
-      <div><dt>{t('turnout.voted')}</dt><dd>{turnout.voted}</dd></div>
-    </dl>
+    <>
+      {links.resolves && <p>{t('runoff.resolves')} <a href={href(links.resolves.id)}>{links.resolves.title}</a></p>}
+      {links.rerunOf && <p>{t('rerun.of')} <a href={href(links.rerunOf.id)}>{links.rerunOf.title}</a>{links.rerunOf.reason && <> ({links.rerunOf.reason})</>}</p>}
+      {e.state === 'void' && (
+        <Notice kind="warn">
+          <p>{t('counting.voided', { reason: e.void_reason ?? '' })}</p>
+          {links.rerunBy
+            ? <p>{t('rerun.by')} <a href={href(links.rerunBy.id)}>{links.rerunBy.title}</a> <span class="chip">{stateLabel(v, links.rerunBy.state)}</span></p>
+            : canRerun && <PostButton action={`/admin/elections/${e.id}/rerun`} label={t('rerun.button')} kind="primary" />}
+        </Notice>
+      )}
+    </>
   );
 }
 

@@ -1,9 +1,53 @@
 import { formatDateRange } from '../../src/i18n/index.ts';
 import type { CandidateView, MeetingSummary } from '../../src/meetings/store.ts';
+import type { MeetingChosenList } from '../../src/results/chosen.ts';
 import { CandidateList } from '../components/candidates.tsx';
 import type { ViewContext } from '../context.ts';
+import { stateLabel } from '../elections/admin.tsx';
+import { FinalList } from '../results/result.tsx';
 
-export function MeetingPage({ v, meeting, candidates }: { v: ViewContext; meeting: MeetingSummary; candidates: CandidateView[] }) {
+export interface MeetingVote {
+  id: number;
+  title: string;
+  kind: string;
+  state: string;
+}
+
+/** The meeting's votes with their state; a published one links to its result. */
+function MeetingVotes({ v, elections }: { v: ViewContext; elections: MeetingVote[] }) {
+  const { t } = v;
+  return (
+    <section aria-labelledby="votes-title">
+      <h2 id="votes-title">{t('result.meetingVotes')}</h2>
+      {elections.length === 0 ? <p class="muted">{t('result.noVotes')}</p> : (
+        <ul class="meeting-list vote-list">
+          {elections.map((e) => (
+            <li>
+              {e.state === 'published' ? <a href={`/elections/${e.id}/result`}>{e.title}</a> : <span class="vote-list__title">{e.title}</span>}{' '}
+              <span class={e.state === 'published' ? 'chip chip--ok' : 'chip'}>{stateLabel(v, e.state)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The final chosen list of each published selection (with its runoffs), or a word that it comes later. */
+function MeetingChosen({ v, chosen, elections }: { v: ViewContext; chosen: MeetingChosenList[]; elections: MeetingVote[] }) {
+  const { t } = v;
+  if (!elections.some((e) => e.kind === 'selection')) return null;
+  return (
+    <section aria-labelledby="meeting-chosen-title">
+      <h2 id="meeting-chosen-title">{t('result.meetingChosen')}</h2>
+      {chosen.length === 0
+        ? <p class="muted">{t('result.noChosenYet')}</p>
+        : chosen.map((list) => <FinalList v={v} list={list} headingId={`final-${list.selection.id}`} level={3} />)}
+    </section>
+  );
+}
+
+export function MeetingPage({ v, meeting, candidates, elections = [], chosen = [] }: { v: ViewContext; meeting: MeetingSummary; candidates: CandidateView[]; elections?: MeetingVote[]; chosen?: MeetingChosenList[] }) {
   const { t, lang } = v;
   return (
     <>
@@ -14,6 +58,8 @@ export function MeetingPage({ v, meeting, candidates }: { v: ViewContext; meetin
         <div><dt>{t('meeting.year')}</dt><dd>{meeting.year}</dd></div>
         <div><dt>{t('meeting.dates')}</dt><dd>{formatDateRange(lang, meeting.startsOn, meeting.endsOn)}</dd></div>
       </dl>
+      <MeetingChosen v={v} chosen={chosen} elections={elections} />
+      <MeetingVotes v={v} elections={elections} />
       <section aria-labelledby="candidates-title">
         <h2 id="candidates-title">{t('meeting.candidates')} <span class="muted">({candidates.length})</span></h2>
         <CandidateList v={v} candidates={candidates} />

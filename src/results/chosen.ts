@@ -1,0 +1,123 @@
+import { recordSummary } from '../counting/store.ts';
+import type { Db } from '../db/index.ts';
+import type { ElectionKind } from '../record/format.ts';
+import { chosenRows, type ResultBody } from './present.ts';
+
+/** A published vote of a meeting, as the combination needs it. */
+export interface PublishedVote {
+  id: number;
+  title: string;
+  kind: ElectionKind;
+  /** The vote whose tie this runoff resolves (runoffs only). */
+  runoffOf: number | null;
+  body: ResultBody;
+}
+
+export interface ChosenProject {
+  optionId: string;
+  title: string;
+  /** 赞成 in the vote that chose it. */
+  forVotes: number;
+  /** The vote that chose it: the selection itself or one of its runoffs. */
+  electionId: number;
+  viaRunoff: boolean;
+}
+
+/** Seats still open because a tie has no published runoff yet. */
+export interface PendingSeats {
+  /** The vote that tied (the selection, or a runoff that tied again). */
+  electionId: number;
+  seats: number;
+  options: { id: string; title: string }[];
+}
+
+/** A selection's final outcome: its own chosen projects, then those its runoffs chose. */
+export interface MeetingChosenList {
+  selection: { id: number; title: string; seats: number };
+  /** Final order: the selection's chosen in rank order, then each runoff's chosen in its rank order. */
+  chosen: ChosenProject[];
+  /** A tie no published runoff has resolved yet. */
+  pending?: PendingSeats;
+  /** Seats left empty because too few passed (in the selection and its runoffs). */
+  shortfall: number;
+  /** The published runoffs that decided part of the list, in the order they counted. */
+  runoffs: { id: number; title: string }[];
+}
+
+function tieOf(vote: PublishedVote): PendingSeats | undefined {
+  const tie = vote.body.result.tie;
+  if (!tie) return undefined;
+  const titles = new Map(vote.body.election.options.map((o) => [o.id, o.title]));
+  return { electionId: vote.id, seats: tie.seats, options: tie.options.map((id) => ({ id, title: titles.get(id) ?? id })) };
+}
+
+/**
+ * The final chosen list of each published selection of a meeting (pure). A tie across the cut-off is
+ * decided by published runoffs whose `runoffOf` names the vote that tied: the earliest such runoff
+ * counts first; if it ties again, its own runoffs, or the next runoff of the same vote, decide the
+ * rest. Runoffs published after a tie is resolved, runoffs of votes without a tie and runoffs whose
+ * selection is not among the published votes (void, not yet published) are left out. Satisfaction
+ * votes have no chosen list.
+ */
+export function combineChosen(votes: readonly PublishedVote[]): MeetingChosenList[] {
+  const runoffsOf = new Map<number, PublishedVote[]>();
+  for (const v of votes) {
+    if (v.kind !== 'runoff' || v.runoffOf === null) continue;
+    const list = runoffsOf.get(v.runoffOf) ?? [];
+    list.push(v);
+    runoffsOf.set(v.runoffOf, list);
+  }
+  for (const list of runoffsOf.values()) list.sort((a, b) => a.id - b.id);
+
+  return votes.filter((v) => v.kind === 'selection').sort((a, b) => a.id - b.id).map((selection) => {
+    const chosen: ChosenProject[] = [];
+    const runoffs: { id: number; title: string }[] = [];
+    let shortfall = 0;
+    const take = (vote: PublishedVote) => {
+      for (const r of chosenRows(vote.body)) {
+        chosen.push({ optionId: r.id, title: r.title, forVotes: r.forVotes, electionId: vote.id, viaRunoff: vote.kind === 'runoff' });
+      }
+      shortfall += vote.body.result.shortfall ?? 0;
+    };
+    // What stays open after a vote and the runoffs that resolve its tie.
+    const resolve = (vote: PublishedVote, seen: Set<number>): PendingSeats | undefined => {
+      seen.add(vote.id);
+      let pending = tieOf(vote);
+      for (const runoff of runoffsOf.get(vote.id) ?? []) {
+        if (!pending) break;
+        if (seen.has(runoff.id)) continue;
+        runoffs.push({ id: runoff.id, title: runoff.title });
+        take(runoff);
+        pending = resolve(runoff, seen);
+      }
+      return pending;
+    };
+    take(selection);
+    const pending = resolve(selection, new Set());
+    return {
+      selection: { id: selection.id, title: selection.title, seats: selection.body.election.rules.seats ?? 0 },
+      chosen, ...(pending ? { pending } : {}), shortfall, runoffs,
+    };
+  });
+}
+
+/** The list (if any) that a selection or runoff is part of. */
+export function listContaining(lists: readonly MeetingChosenList[], electionId: number): MeetingChosenList | undefined {
+  return lists.find((l) => l.selection.id === electionId || l.runoffs.some((r) => r.id === electionId) || l.pending?.electionId === electionId);
+}
+
+/**
+ * The meeting's final chosen projects: its published selections combined with their published
+ * runoffs. Void and unpublished votes are not read.
+ */
+export async function meetingChosenProjects(db: Db, meetingId: number): Promise<MeetingChosenList[]> {
+  const elections = await db.selectFrom('elections').select(['id', 'title', 'kind', 'runoff_of'])
+    .where('meeting_id', '=', meetingId).where('state', '=', 'published').where('kind', 'in', ['selection', 'runoff'])
+    .orderBy('id').execute();
+  const votes: PublishedVote[] = [];
+  for (const e of elections) {
+    const record = await recordSummary(db, e.id);
+    if (record) votes.push({ id: e.id, title: e.title, kind: e.kind, runoffOf: e.runoff_of, body: record.body });
+  }
+  return combineChosen(votes);
+}

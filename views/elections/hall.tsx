@@ -1,0 +1,79 @@
+import type { RecordSummary } from '../../src/counting/store.ts';
+import type { ElectionView, Turnout } from '../../src/elections/queries.ts';
+import type { MessageKey } from '../../src/i18n/index.ts';
+import { chosenRows, isSelecting, notChosenRows, resultRows, tiedRows } from '../../src/results/present.ts';
+import type { ViewContext } from '../context.ts';
+import { stateLabel } from './admin.tsx';
+
+/**
+ * The hall display (大屏), for the projector: turnout while the vote runs, the result once it is
+ * published. Its live part is replaced over SSE, so the screen switches to the result by itself.
+ */
+export function HallDisplay({ v, election: e, turnout, record }: { v: ViewContext; election: ElectionView; turnout: Turnout; record: RecordSummary | undefined }) {
+  return (
+    <section class="hall" aria-labelledby="hall-title">
+      <p class="hall__meeting">{e.meetingTitle}</p>
+      <h1 id="hall-title" class="hall__title">{e.title}</h1>
+      <div id="hall-live" data-hx-sse:connect={`/elections/${e.id}/display/stream`}>
+        <HallLive v={v} election={e} turnout={turnout} record={record} />
+      </div>
+    </section>
+  );
+}
+
+/** What the SSE stream replaces: the state, and the numbers or the result. */
+export function HallLive({ v, election: e, turnout, record }: { v: ViewContext; election: Pick<ElectionView, 'state'>; turnout: Turnout; record: RecordSummary | undefined }) {
+  return (
+    <>
+      <p class="hall__state">{stateLabel(v, e.state)}</p>
+      {e.state === 'published' && record ? <HallResult v={v} record={record} /> : <HallNumbers v={v} turnout={turnout} />}
+    </>
+  );
+}
+
+function HallNumbers({ v, turnout }: { v: ViewContext; turnout: Turnout }) {
+  const { t } = v;
+  return (
+    <dl class="hall__numbers">
+      <div><dt>{t('turnout.eligible')}</dt><dd>{turnout.eligible}</dd></div>
+      <div><dt>{t('attendance.present')}</dt><dd>{turnout.present}</dd></div>
+      <div><dt>{t('turnout.voted')}</dt><dd>{turnout.voted}</dd></div>
+    </dl>
+  );
+}
+
+/** The published result as the hall reads it from afar: the chosen projects with their votes. */
+function HallResult({ v, record }: { v: ViewContext; record: RecordSummary }) {
+  const { t } = v;
+  const body = record.body;
+  const selecting = isSelecting(body.election.kind);
+  return (
+    <>
+      <dl class="hall__numbers hall__numbers--small">
+        <div><dt>{t('turnout.eligible')}</dt><dd>{body.roll.eligible}</dd></div>
+        <div><dt>{t('counting.presentAtClose')}</dt><dd>{body.roll.present}</dd></div>
+        <div><dt>{t('counting.valid')}</dt><dd>{body.result.valid}</dd></div>
+      </dl>
+      {selecting ? (
+        <>
+          <h2 class="hall__heading">{t('result.chosenTitle')}</h2>
+          {chosenRows(body).length === 0 ? <p class="hall__note">{t('display.noneChosen')}</p> : (
+            <ol class="hall__chosen">
+              {chosenRows(body).map((r) => <li><span>{r.title}</span> <span class="hall__votes">{t('result.forVotes', { count: r.forVotes })}</span></li>)}
+            </ol>
+          )}
+          {body.result.tie && (
+            <p class="hall__note">{t('display.tie', { seats: body.result.tie.seats, options: tiedRows(body).map((r) => `${r.title}(${r.forVotes})`).join('、') })}</p>
+          )}
+          {notChosenRows(body).length > 0 && (
+            <p class="hall__note">{t('display.notChosen')}:{notChosenRows(body).map((r) => `${r.title}(${r.forVotes})`).join('、')}</p>
+          )}
+        </>
+      ) : (
+        <ol class="hall__chosen">
+          {resultRows(body).map((r) => <li><span>{r.title}</span> <span class="hall__votes">{r.rating ? t(`counting.rating.${r.rating}` as MessageKey) : ''}</span></li>)}
+        </ol>
+      )}
+    </>
+  );
+}
