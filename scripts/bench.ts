@@ -2,7 +2,9 @@
 //  1. cold start of the server (spawn → /healthz 200) on an empty and on an existing data directory;
 //  2. the public home page through the whole app (routing, middleware, SQL, rendering) against the
 //     ceiling of the same SQL queries alone, on PGlite and (with TEST_DATABASE_URL) PostgreSQL;
-//  3. the same page over a real port with concurrent clients.
+//  3. casting a ballot through the page against the casting transaction alone;
+//  4. the public result page and record.json of the demo's published 2023 vote against their SQL alone;
+//  5. the home page over a real port with concurrent clients.
 // Results print as a Markdown table; BENCHMARKS.md keeps the latest.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,8 @@ import { castBallot } from '../src/ballots/cast.ts';
 import { optionKey } from '../src/elections/rules.ts';
 import { createElection, openElection, recordAttendance } from '../src/elections/store.ts';
 import { listCandidates, listMeetings } from '../src/meetings/store.ts';
+import { publishedRecordJson, recordSummary } from '../src/counting/store.ts';
+import { meetingChosenProjects } from '../src/results/chosen.ts';
 import { openPostgresClone } from '../tests/support/postgres.ts';
 import { startServer } from '../tests/support/server-process.ts';
 
@@ -115,6 +119,34 @@ async function casting(name: string, database: DbHandle, n: number) {
   rows.push(`| cast a ballot through POST /elections/:id/ballot, ${name} (${count} deputies) | ${fmt(full, 2)} ms | ceiling: castBallot alone ${fmt(ceiling, 2)} ms | app / ceiling = ${fmt(full / ceiling, 2)} |`);
 }
 
+/**
+ * The published result of the demo's 2023 vote (231 ballots): the public page (record summary read
+ * in the database, the meeting's final list, chart and table rendered) and record.json (the stored
+ * canonical text), each against the same SQL alone.
+ */
+async function results(name: string, database: DbHandle, n: number) {
+  const config = loadConfig({ DATA_DIR: '/nonexistent', DEMO: '1' });
+  const app = createApp({ database, config, clock: fixedClock('2024-01-15T00:00:00Z'), logger: silentLogger, shutdown: createShutdown() });
+  const e = await database.db.selectFrom('elections').select(['id', 'meeting_id']).where('state', '=', 'published').orderBy('id').executeTakeFirstOrThrow();
+  const pageCeiling = await timeLoop(n, async () => {
+    await database.db.selectFrom('elections').select(['id', 'state', 'meeting_id', 'runoff_of']).where('id', '=', e.id).executeTakeFirst();
+    await recordSummary(database.db, e.id);
+    await meetingChosenProjects(database.db, e.meeting_id);
+  });
+  const page = await timeLoop(n, async () => {
+    const res = await app.request(`/elections/${e.id}/result`);
+    if (res.status !== 200) throw new Error(`result page answered ${res.status}`);
+    await res.text();
+  });
+  rows.push(`| GET /elections/:id/result in-process, ${name} (231 ballots) | ${fmt(page, 2)} ms | ceiling (same SQL, no HTTP) ${fmt(pageCeiling, 2)} ms | app / ceiling = ${fmt(page / pageCeiling, 2)} |`);
+  const recordCeiling = await timeLoop(n, () => publishedRecordJson(database.db, e.id));
+  const record = await timeLoop(n, async () => {
+    const res = await app.request(`/elections/${e.id}/record.json`);
+    await res.text();
+  });
+  rows.push(`| GET /elections/:id/record.json in-process, ${name} | ${fmt(record, 2)} ms | ceiling (same SQL, no HTTP) ${fmt(recordCeiling, 2)} ms | app / ceiling = ${fmt(record / recordCeiling, 2)} |`);
+}
+
 async function overPort(concurrency: number, seconds: number) {
   const s = await startServer({ DEMO: '1', LOG_LEVEL: 'warn' });
   try {
@@ -152,6 +184,7 @@ await coldStart(quick ? 1 : 3);
   const pglite = wrapPglite(await createMemoryPglite());
   await migrateToLatest(pglite.db);
   await homePage('PGlite', pglite, quick ? 100 : 500);
+  await results('PGlite', pglite, quick ? 50 : 200);
   await casting('PGlite', pglite, quick ? 50 : 200);
   await pglite.close();
 }
@@ -160,6 +193,7 @@ if (process.env.TEST_DATABASE_URL) {
   const pg = await openPostgresClone(process.env.TEST_DATABASE_URL, null, process.pid);
   await migrateToLatest(pg.db);
   await homePage('PostgreSQL', pg, quick ? 100 : 500);
+  await results('PostgreSQL', pg, quick ? 50 : 200);
   await casting('PostgreSQL', pg, quick ? 50 : 200);
   await pg.close();
 }

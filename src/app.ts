@@ -38,6 +38,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.use(requestLog(deps.logger));
+  for (const path of OPEN_DATA) app.use(path, openData());
   app.use(securityHeaders({ https }));
   app.use(compress());
   app.use(language());
@@ -48,7 +49,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(formsOnly());
   app.use(loadSession());
   app.use(authorize());
-  for (const path of OPEN_DATA) app.use(path, openData());
 
   app.route('/', healthRoutes());
   app.route('/', assetRoutes());

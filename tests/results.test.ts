@@ -196,6 +196,18 @@ describe.each(testEngines())('published results on $name', (engine) => {
       expect(rows.slice(1, 5).map((row) => row[2])).toEqual(candidates.slice(0, 4).map((c) => c.name));
       expect(rows[5]![2]).toBe(`'${EVIL}`);
 
+      // Open data: other sites may fetch the CSV and the record (anonymously), not the pages.
+      for (const path of [`/elections/${mainId}/result.csv`, `/elections/${mainId}/record.json`, `/api/elections/${mainId}`]) {
+        const open = await get(path);
+        expect(open.headers.get('access-control-allow-origin'), path).toBe('*');
+        expect(open.headers.get('cross-origin-resource-policy'), path).toBe('cross-origin');
+      }
+      for (const path of [`/elections/${mainId}/result`, `/elections/${mainId}/announcement`]) {
+        const page = await get(path);
+        expect(page.headers.get('access-control-allow-origin'), path).toBeNull();
+        expect(page.headers.get('cross-origin-resource-policy'), path).toBe('same-origin');
+      }
+
       const english = parse((await (await get(`/elections/${mainId}/result.csv`, en)).text()), { bom: true }) as string[][];
       expect(english[0]).toEqual(['No.', 'Option id', 'Project', 'For', 'Against', 'Abstain', 'Passed', 'Rank', 'Selected', 'Note']);
       expect(english[1]!.slice(6, 9)).toEqual(['Yes', '1', 'Yes']);

@@ -69,19 +69,21 @@ describe.each(testEngines())('runoffs and re-runs on $name', (engine) => {
   };
 
   describe('POST /admin/elections/:id/runoff', () => {
-    it('is refused while the tied count is not yet certified', async () => {
+    it('is refused until the tied count is published (the presidium announces the tie first)', async () => {
       await runVote(selectionId, TIED);
       const summary = await recordSummary(database.db, selectionId);
       expect(summary!.body.result.tie).toEqual({ options: ['c02', 'c03'], seats: 1 });
-      const res = await post(mishu, selectionId, '/runoff', { title: '测试票决(再次投票)' });
-      expect(location(res)).toBe(`/admin/elections/${selectionId}/scrutiny?error=wrong-state`);
+      expect(location(await post(mishu, selectionId, '/runoff', { title: '测试票决(再次投票)' }))).toBe(`/admin/elections/${selectionId}/scrutiny?error=wrong-state`);
+      await certifyByBoth(selectionId);
+      expect(location(await post(mishu, selectionId, '/runoff', { title: '测试票决(再次投票)' }))).toBe(`/admin/elections/${selectionId}/scrutiny?error=wrong-state`);
       const page = await (await get(`/admin/elections/${selectionId}/scrutiny`, mishu)).text();
-      expect(page).toContain('监票人确认计票结果后');
+      expect(page).toContain('计票结果公布(同票随之公布)后');
       expect(page).not.toContain(`action="/admin/elections/${selectionId}/runoff"`);
+      expect(await database.db.selectFrom('elections').select('id').where('runoff_of', '=', selectionId).execute()).toEqual([]);
     });
 
-    it('offers the runoff form with a default name once the count is certified', async () => {
-      await certifyByBoth(selectionId);
+    it('offers the runoff form with a default name once the count is published', async () => {
+      expect(location(await post(mishu, selectionId, '/publish'))).toContain('done=published');
       const page = await (await get(`/admin/elections/${selectionId}/scrutiny`, mishu)).text();
       expect(page).toContain(`action="/admin/elections/${selectionId}/runoff"`);
       expect(page).toContain('value="测试票决(再次投票)"');
@@ -132,8 +134,33 @@ describe.each(testEngines())('runoffs and re-runs on $name', (engine) => {
       expect(await database.db.selectFrom('elections').select('id').where('runoff_of', '=', selectionId).execute()).toHaveLength(1);
     });
 
+    it('keeps one live runoff per count: a void runoff is held again, or replaced by a new one, never both', async () => {
+      const live = async () => database.db.selectFrom('elections').select(['id', 'state']).where('runoff_of', '=', selectionId).where('state', '!=', 'void').execute();
+      const voidIt = async (id: number) => {
+        await openElection(database.db, acting, id);
+        await closeElection(database.db, acting, id);
+        expect(location(await post(mishu, id, '/void', { reason: '表决器故障' }))).toContain('done=voided');
+      };
+      // A new runoff after the first was voided; the void one can then no longer be held again.
+      const [first] = await live();
+      await voidIt(first!.id);
+      expect(location(await post(mishu, selectionId, '/runoff', { title: '第二次' }))).toMatch(/^\/admin\/elections\/\d+\?done=runoff$/);
+      expect(location(await post(mishu, first!.id, '/rerun'))).toBe(`/admin/elections/${first!.id}/scrutiny?error=runoff-exists`);
+      // The other way round: the void runoff held again; then no new runoff.
+      const [second] = await live();
+      await voidIt(second!.id);
+      expect(location(await post(mishu, second!.id, '/rerun'))).toMatch(/^\/admin\/elections\/\d+\?done=rerun$/);
+      expect(location(await post(mishu, selectionId, '/runoff', { title: '第四次' }))).toBe(`/admin/elections/${selectionId}/scrutiny?error=runoff-exists`);
+      const now = await live();
+      expect(now).toHaveLength(1);
+      const held = await database.db.selectFrom('elections').select(['kind', 'runoff_of', 'rerun_of', 'seats']).where('id', '=', now[0]!.id).executeTakeFirstOrThrow();
+      expect(held).toEqual({ kind: 'runoff', runoff_of: selectionId, rerun_of: second!.id, seats: 1 });
+      // The database refuses a second live runoff even if the code did not.
+      await expect(database.db.updateTable('elections').set({ state: 'draft' }).where('id', '=', second!.id).execute()).rejects.toThrow(/elections_one_live_runoff|unique/);
+    });
+
     it('runs like any vote: the deputies decide the tie, and its record names the count it resolves', async () => {
-      const runoff = await database.db.selectFrom('elections').select('id').where('runoff_of', '=', selectionId).executeTakeFirstOrThrow();
+      const runoff = await database.db.selectFrom('elections').select('id').where('runoff_of', '=', selectionId).where('state', '!=', 'void').executeTakeFirstOrThrow();
       // A ballot with F on both tied options exceeds the one seat: an electronic ballot refuses it.
       await openElection(database.db, acting, runoff.id);
       expect((await castBallot(database.db, t.clock, { electionId: runoff.id, deputyId: deputies[0]!, marks: 'FF' })).status).toBe('refused');

@@ -199,6 +199,12 @@ export async function voidElection(db: Db, acting: Acting, electionId: number, r
   });
 }
 
+/** One live (not void) runoff per count; the database's partial unique index backs this up. */
+async function refuseSecondRunoff(trx: Transaction<Database>, countId: number) {
+  const existing = await trx.selectFrom('elections').select('id').where('runoff_of', '=', countId).where('state', '!=', 'void').executeTakeFirst();
+  if (existing) throw new CountingError('runoff-exists', { id: existing.id });
+}
+
 /** An election title, as the set-up form allows. */
 export const TITLE_MAX = 200;
 
@@ -206,8 +212,9 @@ export const TITLE_MAX = 200;
  * Creates the runoff (再次投票) of a count that ended in a tie across the cut-off: a draft election of
  * kind `runoff` in the same meeting, among the tied options only, for the seats the tie left, with
  * the same marking, pass base and electorate, and `runoff_of` naming the count it resolves (a runoff
- * may itself tie and be re-run). Only once scrutineers have certified the count, and only one live
- * runoff per count (a voided one may be replaced). Returns the new election's id.
+ * may itself tie and have its own runoff). Only once the count is published (the tie is then
+ * public), and only one live runoff per count (a void one is held again with rerunElection).
+ * Returns the new election's id.
  */
 export async function createRunoff(db: Db, acting: Acting, electionId: number, title: string): Promise<{ id: number }> {
   const name = title.trim();
@@ -215,9 +222,9 @@ export async function createRunoff(db: Db, acting: Acting, electionId: number, t
   return db.transaction().execute(async (trx) => {
     await transactionDeadline(trx, STEP_DEADLINE_MS);
     const e = await lockElection(trx, electionId);
-    if (e.kind === 'satisfaction' || (e.state !== 'certified' && e.state !== 'published')) throw new CountingError('wrong-state', { state: e.state, kind: e.kind });
-    const existing = await trx.selectFrom('elections').select('id').where('runoff_of', '=', electionId).where('state', '!=', 'void').executeTakeFirst();
-    if (existing) throw new CountingError('runoff-exists', { id: existing.id });
+    // The presidium announces the tie (the count is published) before the deputies vote again.
+    if (e.kind === 'satisfaction' || e.state !== 'published') throw new CountingError('wrong-state', { state: e.state, kind: e.kind });
+    await refuseSecondRunoff(trx, electionId);
     const { rows: [rec] } = await sql<{ tie: { options: string[]; seats: number } | null }>`
       select body::jsonb -> 'result' -> 'tie' as tie from election_records where election_id = ${electionId}`.execute(trx);
     const options = await trx.selectFrom('election_options').select(['key', 'title', 'candidate_id as candidateId'])
@@ -240,10 +247,15 @@ export async function createRunoff(db: Db, acting: Acting, electionId: number, t
 export async function rerunElection(db: Db, acting: Acting, electionId: number): Promise<{ id: number }> {
   return db.transaction().execute(async (trx) => {
     await transactionDeadline(trx, STEP_DEADLINE_MS);
+    // A runoff held again is a runoff of the same count: lock that count first, as createRunoff does,
+    // so that a new runoff and a re-run of a void one cannot both become live.
+    const parent = (await trx.selectFrom('elections').select('runoff_of').where('id', '=', electionId).executeTakeFirst())?.runoff_of;
+    if (parent) await lockElection(trx, parent);
     const e = await lockElection(trx, electionId);
     if (e.state !== 'void') throw new CountingError('wrong-state', { state: e.state });
     const existing = await trx.selectFrom('elections').select('id').where('rerun_of', '=', electionId).executeTakeFirst();
     if (existing) throw new CountingError('rerun-exists', { id: existing.id });
+    if (e.runoff_of !== null) await refuseSecondRunoff(trx, e.runoff_of);
     const options = await trx.selectFrom('election_options').select(['key', 'title', 'candidate_id as candidateId'])
       .where('election_id', '=', electionId).orderBy('position').execute();
     const rerun = await insertElection(trx, acting, {
@@ -276,6 +288,8 @@ export interface RecordSummary extends StoredRecord {
  * election is tens of megabytes; results pages need only its small part). Undefined before the seal.
  */
 export async function recordSummary(db: Db, electionId: number): Promise<RecordSummary | undefined> {
+  const cached = publishedSummaries.get(db)?.get(electionId);
+  if (cached) return cached;
   // The body is parsed once (OFFSET 0 keeps the planner from copying the cast into both expressions).
   const { rows: [row] } = await sql<{
     election_id: number; digest: string; certifications: Certification[]; certified_by: number[];
@@ -287,10 +301,27 @@ export async function recordSummary(db: Db, electionId: number): Promise<RecordS
     from election_records r, lateral (select r.body::jsonb as j offset 0) p
     where r.election_id = ${electionId}`.execute(db);
   if (!row) return undefined;
-  return {
+  const summary: RecordSummary = {
     electionId: row.election_id, digest: row.digest, certifications: row.certifications, certifiedBy: row.certified_by,
     signature: row.signature, sealedAt: row.sealed_at, publishedAt: row.published_at, body: row.summary, ballotCount: row.ballot_count,
   };
+  if (summary.publishedAt) {
+    const cache = publishedSummaries.get(db) ?? new Map<number, RecordSummary>();
+    publishedSummaries.set(db, cache.set(electionId, summary));
+  }
+  return summary;
+}
+
+/**
+ * Published records never change (a trigger refuses it), so their summaries are kept once read:
+ * public pages and the hall display would otherwise re-parse a whole record, ballots included, on
+ * every view. Per database handle; each instance keeps its own.
+ */
+const publishedSummaries = new WeakMap<Db, Map<number, RecordSummary>>();
+
+/** Forgets the kept summaries, for when a whole database is emptied (demo:reset, tests). */
+export function forgetPublishedSummaries(db: Db): void {
+  publishedSummaries.delete(db);
 }
 
 /**

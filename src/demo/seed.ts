@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { SYSTEM_ACTOR, type Acting } from '../audit/store.ts';
 import { fixedClock, type Clock } from '../clock.ts';
 import { loadSigningKey, type SigningConfig } from '../counting/signing.ts';
+import { forgetPublishedSummaries } from '../counting/store.ts';
 import type { Db } from '../db/index.ts';
 import { optionKey } from '../elections/rules.ts';
 import { createElection, recordAttendance } from '../elections/store.ts';
@@ -121,4 +122,5 @@ export async function truncateAll(db: Db): Promise<void> {
     select tablename from pg_tables where schemaname = current_schema() and tablename not like 'kysely_%'`.execute(db);
   if (tables.rows.length === 0) return;
   await sql`truncate table ${sql.join(tables.rows.map((t) => sql.table(t.tablename)))} restart identity cascade`.execute(db);
+  forgetPublishedSummaries(db);
 }

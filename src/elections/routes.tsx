@@ -133,7 +133,7 @@ const STREAM_INTERVAL_MS = 2_000;
  * Pushes a rendering whenever it changes (checked every two seconds) until the client goes away or
  * the server shuts down; the shutdown signal ends the stream so shutdown is not held up.
  */
-function liveStream(c: Context<AppEnv>, render: () => Promise<string>) {
+function liveStream(c: Context<AppEnv>, render: () => Promise<{ html: string; final?: boolean }>) {
   c.header('Cache-Control', 'no-store');
   const { signal } = c.var.deps.shutdown;
   return streamSSE(c, async (stream) => {
@@ -142,12 +142,17 @@ function liveStream(c: Context<AppEnv>, render: () => Promise<string>) {
     const stop = AbortSignal.any([signal, closed.signal]);
     let last = '';
     while (!stop.aborted) {
-      const html = await render();
+      const { html, final } = await render();
       if (html !== last) {
         await stream.writeSSE({ data: html });
         last = html;
       }
-      await sleep(STREAM_INTERVAL_MS, undefined, { signal: stop }).catch(() => undefined);
+      // Nothing changes any more (a published result): hold the connection open without asking again,
+      // so that the client does not reconnect, until it goes away or the server stops.
+      if (final) {
+        if (!stop.aborted) await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
+      }
+      else await sleep(STREAM_INTERVAL_MS, undefined, { signal: stop }).catch(() => undefined);
     }
   });
 }
@@ -360,14 +365,15 @@ export function electionAdminRoutes() {
     })
     .get('/admin/elections/:id/turnout/stream', async (c) => {
       const e = await electionOr404(c);
-      return liveStream(c, async () => (<TurnoutPanel v={view(c)} electionId={e.id} turnout={await turnout(c.var.deps.database.db, e.id)} live />).toString());
+      return liveStream(c, async () => ({ html: (<TurnoutPanel v={view(c)} electionId={e.id} turnout={await turnout(c.var.deps.database.db, e.id)} live />).toString() }));
     })
     .get('/elections/:id/display/stream', async (c) => {
       const e = await electionOr404(c);
       const { db } = c.var.deps.database;
       return liveStream(c, async () => {
         const now = (await getElection(db, e.id)) ?? e;
-        return (<HallLive v={view(c)} election={now} {...await hallLive(c, now)} />).toString();
+        const html = (<HallLive v={view(c)} election={now} {...await hallLive(c, now)} />).toString();
+        return { html, final: now.state === 'published' || now.state === 'void' };
       });
     })
     .get('/api/elections/:id', async (c) => {

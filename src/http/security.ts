@@ -26,8 +26,6 @@ export function securityHeaders(opts: { https: boolean }): MiddlewareHandler {
     referrerPolicy: 'same-origin',
     crossOriginEmbedderPolicy: false,
     permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
-    // A route may loosen what is its own to loosen (openData below); everything else gets these.
-    overwrite: false,
   });
 }
 
@@ -37,6 +35,7 @@ export function securityHeaders(opts: { https: boolean }): MiddlewareHandler {
  * credentials are allowed cross-origin, so nobody's session is ever used.
  */
 export function openData(): MiddlewareHandler {
+  // Registered before securityHeaders, so that it runs after it on the way out and has the last word.
   return async function openData(c, next) {
     await next();
     c.res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');

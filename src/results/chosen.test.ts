@@ -14,7 +14,7 @@ const TIED_SELECTION = { id: 5, options: ['甲', '乙', '丙', '丁'], seats: 2,
 // 20 ballots, 3 seats: 甲 18, 乙 丙 丁 14 each → 甲 chosen, 乙/丙/丁 tied for two seats.
 const THREE_WAY = { id: 5, options: ['甲', '乙', '丙', '丁'], seats: 3, ballots: [...times(6, 'FFFN'), ...times(6, 'FFNF'), ...times(6, 'FNFF'), ...times(2, 'NFFF')] };
 // The runoff among 乙 丙 丁 for two seats ties again: 乙 14, 丙 13, 丁 13 → 乙 chosen, 丙/丁 tied for one seat.
-const RETIED = { id: 9, kind: 'runoff' as const, runoffOf: 5, options: ['乙', '丙', '丁'], seats: 2, ballots: [...times(7, 'FFN'), ...times(7, 'FNF'), ...times(6, 'NFF')] };
+const RETIED = { id: 9, kind: 'runoff' as const, runoffOf: 5, options: ['乙', '丙', '丁'], optionIds: ['c02', 'c03', 'c04'], seats: 2, ballots: [...times(7, 'FFN'), ...times(7, 'FNF'), ...times(6, 'NFF')] };
 
 describe('combineChosen', () => {
   it('lists a selection without a tie as its chosen options in rank order', () => {
@@ -40,11 +40,11 @@ describe('combineChosen', () => {
   });
 
   it('adds what the published runoff chose after the selection\'s own chosen', () => {
-    const runoff = vote({ id: 9, kind: 'runoff', runoffOf: 5, title: '再次投票', options: ['乙', '丙'], seats: 1, ballots: [...times(13, 'NF'), ...times(7, 'FN')] });
+    const runoff = vote({ id: 9, kind: 'runoff', runoffOf: 5, title: '再次投票', options: ['乙', '丙'], optionIds: ['c02', 'c03'], seats: 1, ballots: [...times(13, 'NF'), ...times(7, 'FN')] });
     const [list] = combineChosen([runoff, vote(TIED_SELECTION)]);
     expect(list!.chosen).toEqual([
       { optionId: 'c01', title: '甲', forVotes: 16, electionId: 5, viaRunoff: false },
-      { optionId: 'c02', title: '丙', forVotes: 13, electionId: 9, viaRunoff: true },
+      { optionId: 'c03', title: '丙', forVotes: 13, electionId: 9, viaRunoff: true },
     ]);
     expect(list!.pending).toBeUndefined();
     expect(list!.runoffs).toEqual([{ id: 9, title: '再次投票' }]);
@@ -57,7 +57,7 @@ describe('combineChosen', () => {
     const [list] = combineChosen([vote(THREE_WAY), vote(RETIED)]);
     expect(vote(THREE_WAY).body.result.tie).toEqual({ options: ['c02', 'c03', 'c04'], seats: 2 });
     expect(titles(list!)).toEqual(['甲', '乙']);
-    expect(list!.pending).toEqual({ electionId: 9, seats: 1, options: [{ id: 'c02', title: '丙' }, { id: 'c03', title: '丁' }] });
+    expect(list!.pending).toEqual({ electionId: 9, seats: 1, options: [{ id: 'c03', title: '丙' }, { id: 'c04', title: '丁' }] });
     expect(listContaining([list!], 9)).toBe(list);
   });
 
@@ -65,7 +65,7 @@ describe('combineChosen', () => {
     ['a runoff of the runoff', 9],
     ['a second runoff of the selection', 5],
   ])('resolves a runoff that tied again by %s', (_, parent) => {
-    const second = vote({ id: 12, kind: 'runoff', runoffOf: parent, options: ['丙', '丁'], seats: 1, ballots: [...times(14, 'FN'), ...times(6, 'NF')] });
+    const second = vote({ id: 12, kind: 'runoff', runoffOf: parent, options: ['丙', '丁'], optionIds: ['c03', 'c04'], seats: 1, ballots: [...times(14, 'FN'), ...times(6, 'NF')] });
     const [list] = combineChosen([vote(THREE_WAY), vote(RETIED), second]);
     expect(titles(list!)).toEqual(['甲', '乙', '丙']);
     expect(list!.chosen.map((c) => [c.electionId, c.forVotes, c.viaRunoff])).toEqual([[5, 18, false], [9, 14, true], [12, 14, true]]);
@@ -74,8 +74,8 @@ describe('combineChosen', () => {
   });
 
   it('ignores a runoff published after the tie was resolved, and runoffs of votes without a tie or not published', () => {
-    const decisive = vote({ id: 9, kind: 'runoff', runoffOf: 5, options: ['乙', '丙'], seats: 1, ballots: [...times(13, 'NF'), ...times(7, 'FN')] });
-    const late = vote({ id: 10, kind: 'runoff', runoffOf: 5, options: ['乙', '丙'], seats: 1, ballots: times(20, 'FN') });
+    const decisive = vote({ id: 9, kind: 'runoff', runoffOf: 5, options: ['乙', '丙'], optionIds: ['c02', 'c03'], seats: 1, ballots: [...times(13, 'NF'), ...times(7, 'FN')] });
+    const late = vote({ id: 10, kind: 'runoff', runoffOf: 5, options: ['乙', '丙'], optionIds: ['c02', 'c03'], seats: 1, ballots: times(20, 'FN') });
     const clear = vote({ id: 20, options: ['戊', '己'], seats: 1, ballots: times(20, 'FN') });
     const stray = vote({ id: 21, kind: 'runoff', runoffOf: 20, options: ['己'], seats: 1, ballots: times(20, 'F') });
     const orphan = vote({ id: 22, kind: 'runoff', runoffOf: 4, options: ['庚'], seats: 1, ballots: times(20, 'F') });
@@ -88,9 +88,18 @@ describe('combineChosen', () => {
     expect(lists[1]!.runoffs).toEqual([]);
   });
 
+  it('ignores a runoff that does not decide the open tie: other options, or other seats', () => {
+    const others = vote({ id: 9, kind: 'runoff', runoffOf: 5, options: ['甲', '乙'], optionIds: ['c01', 'c02'], seats: 1, ballots: times(20, 'NF') });
+    const moreSeats = vote({ id: 10, kind: 'runoff', runoffOf: 5, options: ['乙', '丙'], optionIds: ['c02', 'c03'], seats: 2, ballots: times(20, 'FF') });
+    const [list] = combineChosen([vote(TIED_SELECTION), others, moreSeats]);
+    expect(titles(list!)).toEqual(['甲']);
+    expect(list!.runoffs).toEqual([]);
+    expect(list!.pending).toEqual({ electionId: 5, seats: 1, options: [{ id: 'c02', title: '乙' }, { id: 'c03', title: '丙' }] });
+  });
+
   it('adds up the seats left empty by the selection and its runoff', () => {
     // In the runoff for two seats only 乙 passes (11 of 20): one seat stays empty.
-    const runoff = vote({ id: 9, kind: 'runoff', runoffOf: 5, options: ['乙', '丙', '丁'], seats: 2, ballots: [...times(11, 'FNN'), ...times(9, 'NFF')] });
+    const runoff = vote({ id: 9, kind: 'runoff', runoffOf: 5, options: ['乙', '丙', '丁'], optionIds: ['c02', 'c03', 'c04'], seats: 2, ballots: [...times(11, 'FNN'), ...times(9, 'NFF')] });
     expect(runoff.body.result.shortfall).toBe(1);
     const [list] = combineChosen([vote(THREE_WAY), runoff]);
     expect(titles(list!)).toEqual(['甲', '乙']);

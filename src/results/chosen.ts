@@ -51,12 +51,20 @@ function tieOf(vote: PublishedVote): PendingSeats | undefined {
   return { electionId: vote.id, seats: tie.seats, options: tie.options.map((id) => ({ id, title: titles.get(id) ?? id })) };
 }
 
+/** Whether a runoff is the vote the open tie calls for: exactly the tied options, for the seats left. */
+function decides(runoff: PublishedVote, pending: PendingSeats): boolean {
+  const ids = runoff.body.election.options.map((o) => o.id).sort();
+  const tied = pending.options.map((o) => o.id).sort();
+  return runoff.body.election.rules.seats === pending.seats && ids.length === tied.length && ids.every((id, i) => id === tied[i]);
+}
+
 /**
  * The final chosen list of each published selection of a meeting (pure). A tie across the cut-off is
  * decided by published runoffs whose `runoffOf` names the vote that tied: the earliest such runoff
  * counts first; if it ties again, its own runoffs, or the next runoff of the same vote, decide the
- * rest. Runoffs published after a tie is resolved, runoffs of votes without a tie and runoffs whose
- * selection is not among the published votes (void, not yet published) are left out. Satisfaction
+ * rest. Runoffs published after a tie is resolved, runoffs of votes without a tie, runoffs that are
+ * not among exactly the tied options for the seats left, and runoffs whose selection is not among
+ * the published votes (void, not yet published) are left out. Satisfaction
  * votes have no chosen list.
  */
 export function combineChosen(votes: readonly PublishedVote[]): MeetingChosenList[] {
@@ -85,7 +93,7 @@ export function combineChosen(votes: readonly PublishedVote[]): MeetingChosenLis
       let pending = tieOf(vote);
       for (const runoff of runoffsOf.get(vote.id) ?? []) {
         if (!pending) break;
-        if (seen.has(runoff.id)) continue;
+        if (seen.has(runoff.id) || !decides(runoff, pending)) continue;
         runoffs.push({ id: runoff.id, title: runoff.title });
         take(runoff);
         pending = resolve(runoff, seen);

@@ -6,8 +6,10 @@ export interface BodyInput {
   id?: number;
   kind?: ElectionKind;
   title?: string;
-  /** Option titles, in ballot order; ids are c01, c02, … */
+  /** Option titles, in ballot order; ids are c01, c02, … unless given. */
   options: string[];
+  /** Option ids, e.g. a runoff's (it keeps the ids of the vote that tied). */
+  optionIds?: string[];
   /** One marks string per ballot. */
   ballots: string[];
   seats?: number;
@@ -25,7 +27,7 @@ export function resultBody(input: BodyInput): ResultBody {
   const marking = input.marking ?? (kind === 'satisfaction' ? 'satisfaction' : 'approval');
   const eligible = input.eligible ?? 20;
   const present = input.present ?? eligible;
-  const optionIds = input.options.map((_, i) => `c${String(i + 1).padStart(2, '0')}`);
+  const optionIds = input.optionIds ?? input.options.map((_, i) => `c${String(i + 1).padStart(2, '0')}`);
   const rules = { marking, ...(kind === 'satisfaction' ? {} : { seats: input.seats ?? 1 }), passBase: input.passBase ?? 'valid-ballots', deputiesTotal: eligible };
   const ballots = [
     ...input.ballots.map((marks) => ({ marks })),

@@ -196,14 +196,15 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
 }
 
 /**
- * A tie across the cut-off is never broken by the software: once the count is certified the
- * secretariat creates the runoff (再次投票) among the tied options; everyone here sees where it stands.
+ * A tie across the cut-off is never broken by the software: once the count (and so the tie) is
+ * published the secretariat creates the runoff (再次投票) among the tied options; everyone here sees
+ * where it stands.
  */
 function RunoffSection(p: ScrutinyPageProps) {
   const { v, election: e } = p;
   const { t } = v;
   const live = p.links.runoffs.find((r) => r.state !== 'void');
-  const certified = e.state === 'certified' || e.state === 'published';
+  const published = e.state === 'published';
   return (
     <section aria-labelledby="runoff-title">
       <h2 id="runoff-title">{t('runoff.title')}</h2>
@@ -217,15 +218,15 @@ function RunoffSection(p: ScrutinyPageProps) {
           ))}
         </ul>
       )}
-      {!live && !certified && <p>{t('runoff.afterCertification')}</p>}
-      {!live && certified && p.roles.secretariat && (
+      {!live && !published && <p>{t('runoff.afterPublication')}</p>}
+      {!live && published && p.roles.secretariat && (
         <form method="post" action={`/admin/elections/${e.id}/runoff`} class="stack narrow">
           <p>{t('runoff.intro', { seats: p.record?.body.result.tie?.seats ?? 0 })}</p>
           <Field name="title" label={t('runoff.titleLabel')} value={t('runoff.defaultTitle', { title: e.title })} required maxlength={p.titleMax} />
           <button type="submit" class="button button--primary">{t('runoff.create')}</button>
         </form>
       )}
-      {!live && certified && !p.roles.secretariat && <p>{t('runoff.pending')}</p>}
+      {!live && published && !p.roles.secretariat && <p>{t('runoff.pending')}</p>}
     </section>
   );
 }

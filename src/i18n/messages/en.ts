@@ -604,7 +604,7 @@ export const en: Record<MessageKey, string> = {
   'counting.error.title-invalid': 'Give the runoff a name (at most {titleMax} characters).',
   'runoff.title': 'Runoff',
   'runoff.resolves': 'This is a runoff resolving the tie of:',
-  'runoff.afterCertification': 'Once the scrutineers have certified the count, the secretariat can create the runoff here.',
+  'runoff.afterPublication': 'Once the count is published (and with it the tie), the secretariat can create the runoff here.',
   'runoff.pending': 'No runoff yet; the secretariat creates it.',
   'runoff.intro': 'A new vote among the tied options only, for the {seats} remaining seat(s). The passing rule is the same as in the original vote.',
   'runoff.titleLabel': 'Name of the runoff',

@@ -603,7 +603,7 @@ export const zhCN = {
   'counting.error.title-invalid': '请填写再次投票的名称(最多 {titleMax} 字)。',
   'runoff.title': '再次投票',
   'runoff.resolves': '本次为再次投票,解决同票:',
-  'runoff.afterCertification': '监票人确认计票结果后,大会秘书处可在此创建再次投票。',
+  'runoff.afterPublication': '计票结果公布(同票随之公布)后,大会秘书处可在此创建再次投票。',
   'runoff.pending': '尚未创建再次投票,由大会秘书处创建。',
   'runoff.intro': '在同票项目之间再次投票,决定剩余的 {seats} 个名额。通过条件与原票决相同。',
   'runoff.titleLabel': '再次投票名称',
