@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Acting, Actor } from '../audit/store.ts';
 import { castBallot } from '../ballots/cast.ts';
 import { fixedClock } from '../clock.ts';
@@ -15,7 +16,9 @@ import { mulberry32 } from './deputies.ts';
  * two demo scrutineers and published, signed with the installation's key. Every step goes through
  * the functions the app's routes call, at the times of a plausible session (Beijing time), so the
  * record, the roll and the audit log read like the real thing. The marks are invented: drawn from a
- * seeded PRNG and a per-candidate popularity, the same on every machine (the trackers are random).
+ * seeded PRNG and a per-candidate popularity, so the counts are the same on every machine; but which
+ * deputy casts which of those ballots, and in what order, is drawn with crypto randomness at seeding
+ * time, so that not even the source code links a demo deputy to a ballot (the trackers are random too).
  */
 
 export const DEMO_2023_TITLE = '2023年民生实事项目票决';
@@ -43,7 +46,7 @@ const SEATS = 10;
 /** Deputies on leave that morning (请假): 9 of 240, so 231 present (2024: 228). */
 const isAbsent = (rosterIndex: number) => rosterIndex % 26 === 13;
 
-/** Deputies who asked for a paper ballot; the last one marked more 赞成 than seats (作废). */
+/** Deputies who asked for a paper ballot; one of the three paper ballots marks more 赞成 than seats (作废). */
 const PAPER_DEPUTIES = ['D057', 'D163', 'D208'] as const;
 
 /**
@@ -93,10 +96,11 @@ export function demoMarks(popularity: readonly number[], count: number, seats: n
   return ballots;
 }
 
-function shuffle<T>(xs: readonly T[], rnd: () => number): T[] {
+/** A uniformly random order (Fisher–Yates with the operating system's randomness). */
+function secretShuffle<T>(xs: readonly T[]): T[] {
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
+    const j = randomInt(i + 1);
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
@@ -140,16 +144,17 @@ export async function seedVote2023(db: Db, input: HistoryInput): Promise<number>
   clock.set(AT.opened);
   await openElection(db, secretariat, election.id);
 
-  const rnd = mulberry32(20230111);
+  const rnd = mulberry32(230111);
   const popularity = candidates.map((c) => {
     const p = POPULARITY[c.name];
     if (p === undefined) throw new Error(`no demo popularity for candidate ${c.name}`);
     return p;
   });
   const paperCodes = new Set<string>(PAPER_DEPUTIES);
-  const electronic = shuffle(present.filter((d) => !paperCodes.has(d.code)), rnd);
+  // The deputies come to the tablets in a secret random order, each casting the next of the ballots.
+  const electronic = secretShuffle(present.filter((d) => !paperCodes.has(d.code)));
   const marks = demoMarks(popularity, electronic.length + PAPER_DEPUTIES.length - 1, SEATS, rnd);
-  const paperMarks = [...marks.slice(electronic.length), 'F'.repeat(SEATS + 1).padEnd(candidates.length, 'N')];
+  const paperMarks = secretShuffle([...marks.slice(electronic.length), 'F'.repeat(SEATS + 1).padEnd(candidates.length, 'N')]);
 
   // Deputies vote from the tablets over about twenty minutes, in no particular order.
   clock.set(AT.opened);
