@@ -65,6 +65,17 @@ async function step(c: Context<AppEnv>, id: number, done: string, run: () => Pro
   }
 }
 
+/** Creates a vote from another (a runoff, a re-run): on to the new vote's page, or back with the refusal. */
+async function createFrom(c: Context<AppEnv>, fromId: number, done: string, create: () => Promise<{ id: number }>) {
+  try {
+    const created = await create();
+    return c.redirect(`/admin/elections/${created.id}?done=${done}`, 303);
+  } catch (err) {
+    if (!(err instanceof CountingError)) throw err;
+    return c.redirect(`${pageOf(fromId)}?error=${err.reason}`, 303);
+  }
+}
+
 /**
  * Counting and proof: seal (closed → tallied), scrutineers' certification, signed publication, void;
  * the public record and the public signing key.
@@ -126,23 +137,11 @@ export function countingRoutes() {
     .post('/admin/elections/:id/runoff', async (c) => {
       const e = await electionOr404(c);
       const title = textField(await c.req.parseBody(), 'title');
-      try {
-        const runoff = await createRunoff(c.var.deps.database.db, acting(c), e.id, title);
-        return c.redirect(`/admin/elections/${runoff.id}?done=runoff`, 303);
-      } catch (err) {
-        if (!(err instanceof CountingError)) throw err;
-        return c.redirect(`${pageOf(e.id)}?error=${err.reason}`, 303);
-      }
+      return createFrom(c, e.id, 'runoff', () => createRunoff(c.var.deps.database.db, acting(c), e.id, title));
     })
     .post('/admin/elections/:id/rerun', async (c) => {
       const e = await electionOr404(c);
-      try {
-        const rerun = await rerunElection(c.var.deps.database.db, acting(c), e.id);
-        return c.redirect(`/admin/elections/${rerun.id}?done=rerun`, 303);
-      } catch (err) {
-        if (!(err instanceof CountingError)) throw err;
-        return c.redirect(`${pageOf(e.id)}?error=${err.reason}`, 303);
-      }
+      return createFrom(c, e.id, 'rerun', () => rerunElection(c.var.deps.database.db, acting(c), e.id));
     })
     .post('/admin/elections/:id/void', async (c) => {
       const e = await electionOr404(c);

@@ -112,11 +112,20 @@ function SelectionChart({ v, body }: { v: ViewContext; body: ResultBody }) {
           </g>
         );
       })}
+      <Axis xHalf={xHalf} bottom={bottom} scale={scale} />
+    </Frame>
+  );
+}
+
+/** The dashed line at half the base, the baseline, and the scale's ends. */
+function Axis({ xHalf, bottom, scale }: { xHalf: number; bottom: number; scale: number }) {
+  return (
+    <>
       <line x1={xHalf} y1="56" x2={xHalf} y2={bottom} stroke="#1a56db" stroke-width="3" stroke-dasharray="6 4" />
       <line x1={X0} y1={bottom + 4} x2={X1} y2={bottom + 4} stroke="#55565b" stroke-width="1" />
       <text x={X0} y={bottom + 26} class="chart__axis">0</text>
       <text x={X1} y={bottom + 26} text-anchor="end" class="chart__axis">{scale}</text>
-    </Frame>
+    </>
   );
 }
 
@@ -163,10 +172,7 @@ function SatisfactionChart({ v, body }: { v: ViewContext; body: ResultBody }) {
           </g>
         );
       })}
-      <line x1={xHalf} y1="56" x2={xHalf} y2={bottom} stroke="#1a56db" stroke-width="3" stroke-dasharray="6 4" />
-      <line x1={X0} y1={bottom + 4} x2={X1} y2={bottom + 4} stroke="#55565b" stroke-width="1" />
-      <text x={X0} y={bottom + 26} class="chart__axis">0</text>
-      <text x={X1} y={bottom + 26} text-anchor="end" class="chart__axis">{scale}</text>
+      <Axis xHalf={xHalf} bottom={bottom} scale={scale} />
     </Frame>
   );
 }
