@@ -9,7 +9,8 @@ import { runTs } from './support/server-process.ts';
 const SCRIPT = 'scripts/admin-create.ts';
 const PASSWORD = 'a long enough password';
 
-describe('npm run admin:create', () => {
+// Child processes (tsx start-up, a fresh PGlite) are slow on a loaded 2-core machine.
+describe('npm run admin:create', { timeout: 120_000 }, () => {
   let dir: string;
   /** A fresh embedded database: nothing migrated, no accounts. */
   const env = () => ({ DATA_DIR: dir, DATABASE_URL: undefined, PUBLIC_URL: 'https://vote.example.gov.cn' });

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockPath } from '../src/db/lock.ts';
 import { runTs } from './support/server-process.ts';
 
-describe('start-up and CLIs', () => {
+// Child processes (tsx start-up, a fresh PGlite) are slow on a loaded 2-core machine.
+describe('start-up and CLIs', { timeout: 120_000 }, () => {
   let dir: string;
   beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'minsheng-cli-')); });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -77,7 +77,7 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
 
     const refused = await post(mishu, '/seal');
     expect(location(refused)).toBe(`/admin/elections/${electionId}/scrutiny?error=paper-uncommitted`);
-    expect(await (await get(location(refused)!, mishu)).text()).toContain('纸质选票尚未全部录入并放入票箱,不能封存。');
+    expect(await (await get(location(refused)!, mishu)).text()).toContain('纸质选票尚未全部录入并放入票箱，不能封存。');
     expect(await state()).toBe('closed');
 
     const clerks = [await userId('mishu'), await userId('jianpiao1')];
@@ -170,7 +170,7 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
     expect(await state()).toBe('certified');
     const summary = (await recordSummary(database.db, electionId))!;
     expect(summary.certifications.map((c) => [c.role, c.name, c.digest])).toEqual([
-      ['scrutineer', '监票人甲(演示)', digest], ['scrutineer', '监票人乙(演示)', digest],
+      ['scrutineer', '监票人甲（演示）', digest], ['scrutineer', '监票人乙（演示）', digest],
     ]);
     expect(summary.certifications[0]!.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
     const actions = await database.db.selectFrom('audit_log').select('action').where('subject', '=', `election:${electionId}`).where('action', '=', 'election.certify').execute();
@@ -247,7 +247,7 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
     expect(page).toContain(`href="/elections/${electionId}/record.json"`);
     const invalid = (await database.db.selectFrom('sealed_ballots').select('tracker').where('election_id', '=', electionId).where('invalid', '=', 'too-many-for').executeTakeFirstOrThrow()).tracker;
     expect(await (await get(`/api/trackers/${invalid}`)).json()).toMatchObject({ invalid: 'too-many-for', marks: 'FFFFFFFFFFFA' });
-    expect(await (await get(`/verify?tracker=${invalid}`)).text()).toContain('这张选票被计为无效票:“赞成”超过应选数');
+    expect(await (await get(`/verify?tracker=${invalid}`)).text()).toContain('这张选票被计为无效票：“赞成”超过应选数');
   });
 
   it('records 实到 as it was at the close, also for a scheduled close, whatever attendance says later', async () => {
@@ -327,13 +327,13 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
     it('needs a reason, then voids a closed vote and audits it', async () => {
       const id = await closedElection();
       expect(location(await postTo(mishu, id, '/void', { reason: '  ' }))).toBe(`/admin/elections/${id}/scrutiny?error=reason-required`);
-      expect(location(await postTo(mishu, id, '/void', { reason: '会场秩序混乱,重新表决' }))).toBe(`/admin/elections/${id}/scrutiny?done=voided`);
+      expect(location(await postTo(mishu, id, '/void', { reason: '会场秩序混乱，重新表决' }))).toBe(`/admin/elections/${id}/scrutiny?done=voided`);
       const e = await database.db.selectFrom('elections').select(['state', 'void_reason']).where('id', '=', id).executeTakeFirstOrThrow();
-      expect(e).toEqual({ state: 'void', void_reason: '会场秩序混乱,重新表决' });
+      expect(e).toEqual({ state: 'void', void_reason: '会场秩序混乱，重新表决' });
       const audit = await database.db.selectFrom('audit_log').select(['action', 'details']).where('subject', '=', `election:${id}`).where('action', '=', 'election.void').executeTakeFirstOrThrow();
-      expect(audit.details).toEqual({ reason: '会场秩序混乱,重新表决', from: 'closed' });
+      expect(audit.details).toEqual({ reason: '会场秩序混乱，重新表决', from: 'closed' });
       expect(location(await postTo(mishu, id, '/seal'))).toBe(`/admin/elections/${id}/scrutiny?error=wrong-state`);
-      expect(await (await get(`/admin/elections/${id}/scrutiny`, mishu)).text()).toContain('本次票决已宣布无效。原因:会场秩序混乱,重新表决');
+      expect(await (await get(`/admin/elections/${id}/scrutiny`, mishu)).text()).toContain('本次票决已宣布无效。原因：会场秩序混乱，重新表决');
     });
 
     it('voids a tallied vote, keeping its sealed ballots and record unpublished', async () => {

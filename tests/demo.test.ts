@@ -127,7 +127,7 @@ describe.each(testEngines())('demo data on $name', (engine) => {
     });
     expect(election.options).toHaveLength(12);
     expect(certifications.map((c) => [c.name, c.at])).toEqual([
-      ['监票人甲(演示)', '2023-01-11T10:18:00+08:00'], ['监票人乙(演示)', '2023-01-11T10:19:00+08:00'],
+      ['监票人甲（演示）', '2023-01-11T10:18:00+08:00'], ['监票人乙（演示）', '2023-01-11T10:19:00+08:00'],
     ]);
   });
 

@@ -126,7 +126,7 @@ describe.each(testEngines())('paper ballot pages on $name', (engine) => {
       await post(mishu, '/open');
       const refused = (await post(mishu, '/paper/issue', { codes: 'D001, D002 D020' })).headers.get('location')!;
       expect(refused).toBe(`/admin/elections/${id}/paper?error=unknown-deputies&codes=D020`);
-      expect(await (await t.app.request(refused, { headers: { Cookie: mishu } })).text()).toContain('无法领取纸质选票(未签到、已投票或编号不存在):D020');
+      expect(await (await t.app.request(refused, { headers: { Cookie: mishu } })).text()).toContain('无法领取纸质选票（未签到、已投票或编号不存在）：D020');
       expect((await post(mishu, '/paper/issue', { codes: 'D001, D002' })).headers.get('location')).toBe(`/admin/elections/${id}/paper?done=issued`);
       expect((await t.app.request(`/admin/elections/${id}/paper/ballot`, { headers: { Cookie: mishu } })).status).toBe(200);
       await post(mishu, '/close');

@@ -87,7 +87,7 @@ describe.each(testEngines())('published results on $name', (engine) => {
   describe('a selection, from casting to publication', () => {
     it('shows nothing public, and no result in the API, while the vote is open, closed, sealed and certified', async () => {
       mainId = await create({
-        title: '2024年民生实事项目票决(测试)', marking: 'for-against-abstain', seats: 3,
+        title: '2024年民生实事项目票决（测试）', marking: 'for-against-abstain', seats: 3,
         options: [...candidates.slice(0, 4).map((c, i) => ({ key: `c0${i + 1}`, title: c.name, candidateId: c.id })), { key: 'c05', title: EVIL }],
       });
       await expectNothingPublic(mainId);
@@ -134,7 +134,7 @@ describe.each(testEngines())('published results on $name', (engine) => {
       const html = await res.text();
       const r = await record(mainId);
       const fingerprint = keyFingerprint(Buffer.from(r.signature.publicKey, 'base64'));
-      expect(html).toContain('<h1 id="result-title">2024年民生实事项目票决(测试)</h1>');
+      expect(html).toContain('<h1 id="result-title">2024年民生实事项目票决（测试）</h1>');
       expect(html).toContain(`href="/meetings/${meetingId}">${MEETING}</a>`);
       for (const [label, value] of [['应到', 240], ['实到', 228], ['法定人数', '符合法定人数'], ['有效票', 12], ['无效票', 1]]) {
         expect(html).toContain(`<dt>${label}</dt><dd>${value}</dd>`);
@@ -264,7 +264,7 @@ describe.each(testEngines())('published results on $name', (engine) => {
     });
 
     it('completes the final list with what the published runoff chose', async () => {
-      runoffId = await create({ kind: 'runoff', runoffOf: selectionId, title: '同票测试(再次投票)', options: [{ key: 'c02', title: '乙' }, { key: 'c03', title: '丙' }] });
+      runoffId = await create({ kind: 'runoff', runoffOf: selectionId, title: '同票测试（再次投票）', options: [{ key: 'c02', title: '乙' }, { key: 'c03', title: '丙' }] });
       await openAndCast(runoffId, ['NF', 'NF', 'NF', 'NF', 'FN', 'FN', 'NN']);
       await closeElection(database.db, acting, runoffId);
       await expectNothingPublic(runoffId);
@@ -287,7 +287,7 @@ describe.each(testEngines())('published results on $name', (engine) => {
       const selectionPage = await (await get(`/elections/${selectionId}/result`)).text();
       expect(selectionPage).toContain('应选 2 项，已确定 2 项（含再次投票的结果）。');
       const announcement = await (await get(`/elections/${runoffId}/announcement`)).text();
-      expect(announcement).toContain('对得票相同的2个候选项目进行了再次投票（同票测试(再次投票)）');
+      expect(announcement).toContain('对得票相同的2个候选项目进行了再次投票（同票测试（再次投票））');
     });
 
     it('lists every vote of the meeting with its state, linking only the published ones', async () => {
@@ -296,7 +296,7 @@ describe.each(testEngines())('published results on $name', (engine) => {
       expect(html).toMatch(/<span class="vote-list__title">2024年民生实事项目票决<\/span> <span class="chip">未开启<\/span>/);
       for (const id of [mainId, selectionId, runoffId]) expect(html).toContain(`href="/elections/${id}/result"`);
       // The main selection's chosen list, in rank order.
-      expect(html).toContain('最终入选名单：2024年民生实事项目票决(测试)');
+      expect(html).toContain('最终入选名单：2024年民生实事项目票决（测试）');
       const english = await (await get(`/meetings/${meetingId}`, en)).text();
       expect(english).toContain('Votes of this meeting');
       expect(english).toContain('Final list: 同票测试');
@@ -307,7 +307,7 @@ describe.each(testEngines())('published results on $name', (engine) => {
     it('shows the ratings, 满意率 and 总体满意率, with a stacked chart', async () => {
       // 10 ballots, base valid ballots: 甲 8 满意 1 基本 1 不满意 → 满意, 90.0%; 乙 3 / 5 / 0 / 2 弃权 → 基本满意, 80.0%.
       const ballots = ['SS', 'SS', 'SS', 'SB', 'SB', 'SB', 'SB', 'SB', 'BN', 'UN'];
-      const id = await publishVote({ kind: 'satisfaction', marking: 'satisfaction', seats: null, title: '2023年民生实事项目满意度测评(测试)', options: [{ key: 'p1', title: '甲' }, { key: 'p2', title: '乙' }] }, ballots);
+      const id = await publishVote({ kind: 'satisfaction', marking: 'satisfaction', seats: null, title: '2023年民生实事项目满意度测评（测试）', options: [{ key: 'p1', title: '甲' }, { key: 'p2', title: '乙' }] }, ballots);
       const html = await (await get(`/elections/${id}/result`)).text();
       expect(html).toContain('<dt>总体满意率</dt><dd>85.0%</dd>');
       expect(html).toContain('<td>满意</td><td class="num">90.0%</td>');

@@ -127,7 +127,7 @@ describe.each(testEngines())('terms and rosters on $name', (engine) => {
       const html = await res.text();
       expect(html).toContain('<p id="f-ordinal-error" class="field__error">此项必填。</p>');
       expect(html).toContain('<p id="f-startsOn-error" class="field__error">此项必填。</p>');
-      expect(html).toContain('<p id="f-endsOn-error" class="field__error">请输入有效日期(年-月-日)。</p>');
+      expect(html).toContain('<p id="f-endsOn-error" class="field__error">请输入有效日期（年-月-日）。</p>');
       const dup = await postForm('/admin/terms', { name: '龙游县第十四届人民代表大会', ordinal: '14', startsOn: '2022-01-01', endsOn: '2026-12-31' });
       expect(dup.status).toBe(422);
       expect(await dup.text()).toContain('<p id="f-name-error" class="field__error">已存在同名记录。</p>');
@@ -159,7 +159,7 @@ describe.each(testEngines())('terms and rosters on $name', (engine) => {
       expect(page.status).toBe(200);
       expect(page.headers.get('cache-control')).toBe('no-store');
       const html = await page.text();
-      expect(html).toContain('共 3 名代表:新增 3 名,更新 0 名,无变化 0 名。');
+      expect(html).toContain('共 3 名代表：新增 3 名，更新 0 名，无变化 0 名。');
       for (const s of ['王伟', '李娜', '张强', '龙洲街道代表团', '138****5678', 'roster.csv', '确认导入 3 名代表']) expect(html).toContain(s);
       expect(html).not.toContain('13812345678');
       expect(await deputies()).toEqual([]);
@@ -183,7 +183,7 @@ describe.each(testEngines())('terms and rosters on $name', (engine) => {
       expect(JSON.stringify(stored.rows)).not.toContain('13812345678');
 
       const roster = await (await get(applied.headers.get('location')!)).text();
-      expect(roster).toContain('名单已导入:新增 3 名代表,更新 0 名。');
+      expect(roster).toContain('名单已导入：新增 3 名代表，更新 0 名。');
       expect(roster).toContain('共 3 名代表');
       expect(roster).toContain('<th scope="row" class="code">D001</th>');
       expect(roster).toContain('138****5678');
@@ -203,9 +203,9 @@ describe.each(testEngines())('terms and rosters on $name', (engine) => {
       const file = bom(`${ROSTER_HEADER}\r\nD001,王玮,龙洲街道代表团,是,13812345678\r\nD002,李娜,湖镇镇代表团,否,\r\nD004,陈静,东华街道代表团,是,13900001111\r\n`);
       const location = await preview(file);
       const html = await (await get(location)).text();
-      expect(html).toContain('共 3 名代表:新增 1 名,更新 1 名,无变化 1 名。');
+      expect(html).toContain('共 3 名代表：新增 1 名，更新 1 名，无变化 1 名。');
       expect(html).toContain('名单上另有 1 名代表不在此文件中');
-      expect(html).toContain('原为:王伟');
+      expect(html).toContain('原为：王伟');
       const applied = await apply(location);
       expect(applied.headers.get('location')).toBe(`/admin/terms/${termId}/roster?done=imported&created=1&updated=1`);
       const audit = await database.db.selectFrom('audit_log').select('details').where('action', '=', 'roster.import').orderBy('id', 'desc').executeTakeFirstOrThrow();
@@ -237,9 +237,9 @@ describe.each(testEngines())('terms and rosters on $name', (engine) => {
     const gbkNoise = new Uint8Array([...utf8('代表编号,姓名,代表团\nD9,'), 0xff, 0xfe, 0x80, ...utf8(',团\n')]);
     it.each([
       ['bytes that are neither UTF-8 nor GB18030', gbkNoise, ['整个文件', '它不是 UTF-8 文本', 'CSV UTF-8']],
-      ['a missing required column', bom('代表编号,姓名\r\nD9,王五\r\n'), ['<th scope="row" class="num">1</th>', '缺少必填列:代表团 / delegation']],
+      ['a missing required column', bom('代表编号,姓名\r\nD9,王五\r\n'), ['<th scope="row" class="num">1</th>', '缺少必填列：代表团 / delegation']],
       ['a duplicate code', bom(`${ROSTER_HEADER}\r\nD9,王五,团,,\r\nD8,赵六,团,,\r\nD9,孙七,团,,\r\n`), ['<th scope="row" class="num">4</th>', '代表编号与第 2 行重复', '<code>D9</code>']],
-      ['an unknown column', bom('代表编号,姓名,代表团,手机号\r\nD9,王五,团,13800000000\r\n'), ['<th scope="row" class="num">1</th>', '无法识别的列:「手机号」']],
+      ['an unknown column', bom('代表编号,姓名,代表团,手机号\r\nD9,王五,团,13800000000\r\n'), ['<th scope="row" class="num">1</th>', '无法识别的列：「手机号」']],
       ['an unclosed quotation mark', bom(`${ROSTER_HEADER}\r\nD9,王五,团,,\r\nD8,"赵六,团,,\r\nD7,孙七,团,,\r\n`), ['<th scope="row" class="num">3</th>', '引号没有闭合', '第 4 行']],
       ['nothing at all', new Uint8Array(), ['整个文件', '文件是空的']],
       ['an invalid phone number', bom(`${ROSTER_HEADER}\r\nD9,王五,团,,1381234567x\r\n`), ['<th scope="row" class="num">2</th>', '电话号码格式不正确', '138****567x']],
@@ -250,7 +250,7 @@ describe.each(testEngines())('terms and rosters on $name', (engine) => {
       expect(res.status).toBe(422);
       expect(res.headers.get('cache-control')).toBe('no-store');
       const html = await res.text();
-      expect(html).toContain('名单有误,未导入');
+      expect(html).toContain('名单有误，未导入');
       expect(html).toContain('文件「bad.csv」中发现');
       for (const s of expected) expect(html).toContain(s);
       expect(html).toContain('改正后重新上传');
@@ -339,7 +339,7 @@ describe.each(testEngines())('terms and rosters on $name', (engine) => {
       const page = await get(location);
       const html = await page.text();
       const pageMs = performance.now() - started;
-      expect(html).toContain('共 10000 名代表:新增 10000 名');
+      expect(html).toContain('共 10000 名代表：新增 10000 名');
       started = performance.now();
       const applied = await apply(location);
       const applyMs = performance.now() - started;

@@ -73,11 +73,11 @@ describe.each(testEngines())('runoffs and re-runs on $name', (engine) => {
       await runVote(selectionId, TIED);
       const summary = await recordSummary(database.db, selectionId);
       expect(summary!.body.result.tie).toEqual({ options: ['c02', 'c03'], seats: 1 });
-      expect(location(await post(mishu, selectionId, '/runoff', { title: '测试票决(再次投票)' }))).toBe(`/admin/elections/${selectionId}/scrutiny?error=wrong-state`);
+      expect(location(await post(mishu, selectionId, '/runoff', { title: '测试票决（再次投票）' }))).toBe(`/admin/elections/${selectionId}/scrutiny?error=wrong-state`);
       await certifyByBoth(selectionId);
-      expect(location(await post(mishu, selectionId, '/runoff', { title: '测试票决(再次投票)' }))).toBe(`/admin/elections/${selectionId}/scrutiny?error=wrong-state`);
+      expect(location(await post(mishu, selectionId, '/runoff', { title: '测试票决（再次投票）' }))).toBe(`/admin/elections/${selectionId}/scrutiny?error=wrong-state`);
       const page = await (await get(`/admin/elections/${selectionId}/scrutiny`, mishu)).text();
-      expect(page).toContain('计票结果公布(同票随之公布)后');
+      expect(page).toContain('计票结果公布（同票随之公布）后');
       expect(page).not.toContain(`action="/admin/elections/${selectionId}/runoff"`);
       expect(await database.db.selectFrom('elections').select('id').where('runoff_of', '=', selectionId).execute()).toEqual([]);
     });
@@ -86,7 +86,7 @@ describe.each(testEngines())('runoffs and re-runs on $name', (engine) => {
       expect(location(await post(mishu, selectionId, '/publish'))).toContain('done=published');
       const page = await (await get(`/admin/elections/${selectionId}/scrutiny`, mishu)).text();
       expect(page).toContain(`action="/admin/elections/${selectionId}/runoff"`);
-      expect(page).toContain('value="测试票决(再次投票)"');
+      expect(page).toContain('value="测试票决（再次投票）"');
       expect(page).toContain('剩余的 1 个名额');
       // Scrutineers see where it stands but cannot create it.
       const theirs = await (await get(`/admin/elections/${selectionId}/scrutiny`, jianpiao1)).text();
@@ -102,16 +102,16 @@ describe.each(testEngines())('runoffs and re-runs on $name', (engine) => {
       expect(location(await post(mishu, selectionId, '/runoff', { title: '  ' }))).toBe(`/admin/elections/${selectionId}/scrutiny?error=title-invalid`);
       expect(location(await post(mishu, selectionId, '/runoff', { title: '长'.repeat(201) }))).toBe(`/admin/elections/${selectionId}/scrutiny?error=title-invalid`);
       const page = await (await get(`/admin/elections/${selectionId}/scrutiny?error=title-invalid`, mishu)).text();
-      expect(page).toContain('请填写再次投票的名称(最多 200 字)');
+      expect(page).toContain('请填写再次投票的名称（最多 200 字）');
       expect(await database.db.selectFrom('elections').select('id').where('runoff_of', '=', selectionId).execute()).toEqual([]);
     });
 
     it('creates a draft runoff among the tied options only, for the seats left, with the same rules, and audits it', async () => {
-      const res = await post(mishu, selectionId, '/runoff', { title: '测试票决(再次投票)' });
+      const res = await post(mishu, selectionId, '/runoff', { title: '测试票决（再次投票）' });
       expect(res.status).toBe(303);
       const runoff = await database.db.selectFrom('elections').selectAll().where('runoff_of', '=', selectionId).executeTakeFirstOrThrow();
       expect(location(res)).toBe(`/admin/elections/${runoff.id}?done=runoff`);
-      expect(runoff).toMatchObject({ kind: 'runoff', state: 'draft', title: '测试票决(再次投票)', seats: 1, marking: 'for-against-abstain', pass_base: 'valid-ballots', meeting_id: meetingId });
+      expect(runoff).toMatchObject({ kind: 'runoff', state: 'draft', title: '测试票决（再次投票）', seats: 1, marking: 'for-against-abstain', pass_base: 'valid-ballots', meeting_id: meetingId });
       const [options, original] = await Promise.all([
         database.db.selectFrom('election_options').select(['key', 'title', 'candidate_id']).where('election_id', '=', runoff.id).orderBy('position').execute(),
         database.db.selectFrom('election_options').select(['key', 'title', 'candidate_id']).where('election_id', '=', selectionId).orderBy('position').execute(),
@@ -195,7 +195,7 @@ describe.each(testEngines())('runoffs and re-runs on $name', (engine) => {
       // No tie in the runoff: nothing more to re-run.
       expect(location(await post(mishu, runoff.id, '/runoff', { title: '再一次' }))).toBe(`/admin/elections/${runoff.id}/scrutiny?error=no-tie`);
       const page = await (await get(`/admin/elections/${runoff.id}/scrutiny`, jianpiao1)).text();
-      expect(page).toContain('本次为再次投票,解决同票');
+      expect(page).toContain('本次为再次投票，解决同票');
     });
 
     it('is refused for a satisfaction rating', async () => {
@@ -246,7 +246,7 @@ describe.each(testEngines())('runoffs and re-runs on $name', (engine) => {
       const page = await (await get(location(res)!, mishu)).text();
       expect(page).toContain('重新票决已创建');
       expect(page).toContain(`href="/admin/elections/${voidId}"`);
-      expect(page).toContain('(表决器故障)');
+      expect(page).toContain('（表决器故障）');
       const after = await (await get(`/admin/elections/${voidId}/scrutiny`, jianpiao1)).text();
       expect(after).toContain('已重新票决');
       expect(after).toContain(`href="/admin/elections/${rerun.id}/scrutiny"`);

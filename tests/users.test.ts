@@ -61,7 +61,7 @@ describe.each(testEngines())('accounts, roles and credential slips on $name', (e
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
       const html = await res.text();
-      for (const s of ['mishu', '大会秘书处(演示)', 'jianpiao1', 'D011', '教育局', 'd001', '正常', '<th scope="col">用户名</th>', '<th scope="row">']) {
+      for (const s of ['mishu', '大会秘书处（演示）', 'jianpiao1', 'D011', '教育局', 'd001', '正常', '<th scope="col">用户名</th>', '<th scope="row">']) {
         expect(html).toContain(s);
       }
       expect(html).toContain('<legend>身份</legend>');
@@ -184,7 +184,7 @@ describe.each(testEngines())('accounts, roles and credential slips on $name', (e
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
       const html = await res.text();
-      expect(html).toContain('代表 D001(演示)');
+      expect(html).toContain('代表 D001（演示）');
       expect(html).toContain(`action="/admin/users/${d001.id}/roles"`);
       expect(html).toContain(`action="/admin/users/${d001.id}/reset"`);
       expect(html).toContain(`action="/admin/users/${d001.id}/disable"`);

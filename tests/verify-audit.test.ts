@@ -22,7 +22,8 @@ async function forgeEntry(db: Db): Promise<number> {
 
 const entries = async (db: Db) => (await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
 
-describe('npm run verify:audit on the embedded database', () => {
+// Child processes (tsx start-up, a fresh PGlite, the full demo) are slow on a loaded 2-core machine.
+describe('npm run verify:audit on the embedded database', { timeout: 150_000 }, () => {
   let dataDir: string;
   beforeAll(() => { dataDir = mkdtempSync(join(tmpdir(), 'minsheng-audit-')); });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -52,7 +53,7 @@ describe('npm run verify:audit on the embedded database', () => {
   });
 });
 
-describe.each(testEngines().filter((e) => e.name === 'postgres'))('npm run verify:audit on $name', (engine) => {
+describe.each(testEngines().filter((e) => e.name === 'postgres'))('npm run verify:audit on $name', { timeout: 150_000 }, (engine) => {
   let database: DbHandle & { url: string };
   beforeAll(async () => {
     database = await engine.open() as DbHandle & { url: string };

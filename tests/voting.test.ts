@@ -66,7 +66,7 @@ describe.each(testEngines())('voting through the pages on $name', (engine) => {
     const tooMany = { ...CHOICES_OK, 'choice.c11': 'F' };
     const res = await postForm(t.app, `/elections/${electionId}/ballot/review`, tooMany, { Cookie: cookie });
     expect(res.status).toBe(422);
-    expect(await res.text()).toContain('您选了 11 项“赞成”,最多只能选 10 项');
+    expect(await res.text()).toContain('您选了 11 项“赞成”，最多只能选 10 项');
     const cast = await postForm(t.app, `/elections/${electionId}/ballot`, tooMany, { Cookie: cookie });
     expect(cast.status).toBe(422);
     expect(await counts()).toEqual({ ballots: 0, marked: 0 });
@@ -148,7 +148,7 @@ describe.each(testEngines())('voting through the pages on $name', (engine) => {
     const present = (await database.db.selectFrom('attendance').select((eb) => eb.fn.countAll<number>().as('n')).where('present', '=', true).executeTakeFirstOrThrow()).n;
     expect(present).toBeGreaterThan(160);
     expect(html).toContain(`实到</dt><dd>${present}</dd>`);
-    expect(html).toContain(`已签到尚未投票:${present - 1} 人`);
+    expect(html).toContain(`已签到尚未投票：${present - 1} 人`);
     const scrutineer = sessionCookieFrom(await signIn(t.app, 'jianpiao1', DEMO_PASSWORD))!;
     expect((await get(`/elections/${electionId}/display`, scrutineer)).status).toBe(200);
   });

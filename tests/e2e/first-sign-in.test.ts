@@ -60,12 +60,12 @@ describe('first sign-in with a credential slip', () => {
 
     const form = page.locator('form[action="/admin/users"][method="post"]');
     await form.getByLabel('用户名', { exact: true }).fill('Daibiao.E2E');
-    await form.getByLabel('姓名或名称').fill('代表 D100(浏览器测试)');
+    await form.getByLabel('姓名或名称').fill('代表 D100（浏览器测试）');
     await form.getByRole('group', { name: '身份' }).getByLabel('代表', { exact: true }).check();
     await form.getByLabel('关联代表编号').fill('D100');
     await form.getByRole('button', { name: '建立账户并显示登录凭条' }).click();
     // The response to the post is the slip page, at the same URL: wait for its heading.
-    await page.getByRole('heading', { level: 1, name: '登录凭条:daibiao.e2e' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: '登录凭条：daibiao.e2e' }).waitFor();
     const slip = page.locator('.slip');
     expect(await slip.count()).toBe(1);
     const username = (await slip.locator('.slip__username').textContent())!;

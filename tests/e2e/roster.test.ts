@@ -61,7 +61,7 @@ describe('the secretariat imports a roster in the browser', () => {
     expect(await page.locator('h2#roster-list-title').textContent()).toContain('共 240 名代表');
     await checkPage(page, 'roster');
 
-    const bad = join(files, '代表名单(有误).csv');
+    const bad = join(files, '代表名单（有误）.csv');
     writeFileSync(bad, `\ufeff${HEADER},邮箱\r\nD001,王伟,龙洲街道代表团,是,13812345678,\r\nD002,,湖镇镇代表团,也许,1381234,\r\nD001,李娜,湖镇镇代表团,否,,\r\nD004,"张强,县直机关代表团,,,\r\n`);
     await page.setInputFiles('input[type=file]', bad);
     const refused = page.waitForResponse((r) => r.url().endsWith('/roster/preview'));
@@ -69,7 +69,7 @@ describe('the secretariat imports a roster in the browser', () => {
     const refusal = await refused;
     expect(refusal.status()).toBe(422);
     await page.waitForLoadState('load');
-    expect(await page.locator('h1').textContent()).toBe('名单有误,未导入');
+    expect(await page.locator('h1').textContent()).toBe('名单有误，未导入');
     await checkPage(page, 'preview-errors', await refusal.text());
 
     const bad2 = join(files, 'roster-errors.csv');
@@ -88,12 +88,12 @@ describe('the secretariat imports a roster in the browser', () => {
     await page.setInputFiles('input[type=file]', good);
     await page.getByRole('button', { name: '上传并预览' }).click();
     await page.waitForURL('**/admin/roster-imports/*');
-    expect(await page.locator('.import-summary').textContent()).toContain('新增 1 名,更新 1 名');
+    expect(await page.locator('.import-summary').textContent()).toContain('新增 1 名，更新 1 名');
     await checkPage(page, 'import');
 
     await page.getByRole('button', { name: '确认导入 2 名代表' }).click();
     await page.waitForURL('**/admin/terms/*/roster?done=imported*');
-    expect(await page.locator('.notice--ok').textContent()).toContain('新增 1 名代表,更新 1 名');
+    expect(await page.locator('.notice--ok').textContent()).toContain('新增 1 名代表，更新 1 名');
     expect(await page.locator('h2#roster-list-title').textContent()).toContain('共 241 名代表');
     await checkPage(page, 'roster-after');
     // A refused upload is answered 422 on purpose; Chromium logs every 4xx document as an error.

@@ -276,7 +276,7 @@ describe('voting in the browser', () => {
     expect(receipt).toContain('您的选票已投出');
     expect(receipt).toContain('本设备已自动退出您的登录');
     expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
-    expect.soft(await signedInHeader(page, '代表 D001(演示)'), 'receipt after an htmx cast: the signed-out deputy is still shown as signed in').toEqual([]);
+    expect.soft(await signedInHeader(page, '代表 D001（演示）'), 'receipt after an htmx cast: the signed-out deputy is still shown as signed in').toEqual([]);
     await checkPage(page, errors, 'd001 receipt (htmx swap)');
     await screenshots(page, 'receipt', TABLET);
 
@@ -368,7 +368,7 @@ describe('voting in the browser', () => {
     expect(shown).toBe(tracker);
     expect(await page.locator('main').textContent()).toContain('本设备已自动退出您的登录');
     expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
-    expect.soft(await signedInHeader(page, '代表 D002(演示)'), 'receipt page (no JS): the signed-out deputy is still shown as signed in').toEqual([]);
+    expect.soft(await signedInHeader(page, '代表 D002（演示）'), 'receipt page (no JS): the signed-out deputy is still shown as signed in').toEqual([]);
     await checkPage(page, errors, 'd002 (no JS) receipt');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'voting-nojs-receipt-phone.png'), fullPage: true });
 

@@ -344,7 +344,7 @@ export function ElectionRelations({ v, election: e, links, href, canRerun }: {
   return (
     <>
       {links.resolves && <p>{t('runoff.resolves')} <a href={href(links.resolves.id)}>{links.resolves.title}</a></p>}
-      {links.rerunOf && <p>{t('rerun.of')} <a href={href(links.rerunOf.id)}>{links.rerunOf.title}</a>{links.rerunOf.reason && <> ({links.rerunOf.reason})</>}</p>}
+      {links.rerunOf && <p>{t('rerun.of')} <a href={href(links.rerunOf.id)}>{links.rerunOf.title}</a>{links.rerunOf.reason && t('rerun.reason', { reason: links.rerunOf.reason })}</p>}
       {e.state === 'void' && (
         <Notice kind="warn">
           <p>{t('counting.voided', { reason: e.void_reason ?? '' })}</p>

@@ -597,6 +597,7 @@ export const en: Record<MessageKey, string> = {
   'counting.error.rerun-exists': 'This vote has already been held again.',
   'rerun.of': 'This vote holds again the vote declared void:',
   'rerun.by': 'Held again as:',
+  'rerun.reason': ' ({reason})',
   'rerun.button': 'Hold the vote again (a new vote with the same options and rules)',
   'rerun.created': 'The new vote has been set up with the same options and rules as the void one; it is not open yet.',
   'counting.error.no-tie': 'This count has no tie across the cut-off: there is nothing to re-run.',
