@@ -1,7 +1,7 @@
 import type { RecordSummary } from '../../src/counting/store.ts';
 import type { ElectionView, Turnout } from '../../src/elections/queries.ts';
 import type { MessageKey } from '../../src/i18n/index.ts';
-import { chosenRows, isSelecting, notChosenRows, resultRows, tiedRows } from '../../src/results/present.ts';
+import { chosenRows, isSelecting, notChosenRows, resultRows, tiedRows, type ResultRow } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
 import { stateLabel } from './admin.tsx';
 
@@ -47,6 +47,7 @@ function HallResult({ v, record }: { v: ViewContext; record: RecordSummary }) {
   const { t } = v;
   const body = record.body;
   const selecting = isSelecting(body.election.kind);
+  const withVotes = (rows: ResultRow[]) => rows.map((r) => t('display.withVotes', { title: r.title, votes: r.forVotes })).join(t('result.listSeparator'));
   return (
     <>
       <dl class="hall__numbers hall__numbers--small">
@@ -63,10 +64,10 @@ function HallResult({ v, record }: { v: ViewContext; record: RecordSummary }) {
             </ol>
           )}
           {body.result.tie && (
-            <p class="hall__note">{t('display.tie', { seats: body.result.tie.seats, options: tiedRows(body).map((r) => `${r.title}(${r.forVotes})`).join('、') })}</p>
+            <p class="hall__note">{t('display.tie', { seats: body.result.tie.seats, options: withVotes(tiedRows(body)) })}</p>
           )}
           {notChosenRows(body).length > 0 && (
-            <p class="hall__note">{t('display.notChosen')}:{notChosenRows(body).map((r) => `${r.title}(${r.forVotes})`).join('、')}</p>
+            <p class="hall__note">{t('display.notChosen', { options: withVotes(notChosenRows(body)) })}</p>
           )}
         </>
       ) : (

@@ -437,7 +437,8 @@ export const en: Record<MessageKey, string> = {
   'display.open': 'Hall display',
   'display.title': 'Hall display',
   'display.tie': 'Tied: {options}, for {seats} seat(s); a runoff decides.',
-  'display.notChosen': 'Not chosen',
+  'display.notChosen': 'Not chosen: {options}',
+  'display.withVotes': '{title} ({votes})',
   'display.noneChosen': 'No project received the votes needed to pass.',
 
   'paper.title': 'Paper ballots',

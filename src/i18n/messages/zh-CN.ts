@@ -436,7 +436,8 @@ export const zhCN = {
   'display.open': '大屏显示',
   'display.title': '大屏',
   'display.tie': '{options} 得票相同，争 {seats} 个名额，须再次投票。',
-  'display.notChosen': '未入选',
+  'display.notChosen': '未入选：{options}',
+  'display.withVotes': '{title}（{votes}）',
   'display.noneChosen': '没有项目获得通过所需的赞成票。',
 
   'paper.title': '纸质选票',
