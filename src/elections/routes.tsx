@@ -1,8 +1,10 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AttendancePage, CandidateEditPage, ElectionAdminPage, MeetingAdminPage, MeetingsAdminPage, TurnoutPanel } from '../../views/elections/admin.tsx';
-import { HallDisplay, HallLive } from '../../views/elections/hall.tsx';
+import { HallDisplay, HallLive, type HallShown } from '../../views/elections/hall.tsx';
 import { recordSummary } from '../counting/store.ts';
+import type { Db } from '../db/index.ts';
+import type { Election } from '../db/schema.ts';
 import { streamSSE } from 'hono/streaming';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Acting, appendAudit } from '../audit/store.ts';
@@ -14,7 +16,7 @@ import type { CandidateInput } from '../meetings/rules.ts';
 import { addCandidate, CandidateFrozenError, openedElectionListing, createMeeting, getCandidate, getMeeting, listCandidates, listMeetings, updateCandidate, type CandidateView } from '../meetings/store.ts';
 import { parseInput, ValidationError } from '../validation.ts';
 import { publishedApiResult } from '../results/api.ts';
-import { attendanceSummary, electionLinks, getElection, listElections, turnout, type ElectionView } from './queries.ts';
+import { attendanceSummary, electionLinks, getElection, listElections, turnout } from './queries.ts';
 import { electionInput, optionKey, ratingInput } from './rules.ts';
 import { closeElection, createElection, ElectionStateError, openElection, recordAttendance, updateMeetingSettings } from './store.ts';
 
@@ -158,10 +160,9 @@ function liveStream(c: Context<AppEnv>, render: () => Promise<{ html: string; fi
 }
 
 /** The hall display's live part: turnout until the result is published, then the result. */
-async function hallLive(c: Context<AppEnv>, e: ElectionView) {
-  const { db } = c.var.deps.database;
-  const [t, record] = await Promise.all([turnout(db, e.id), e.state === 'published' ? recordSummary(db, e.id) : undefined]);
-  return { turnout: t, record };
+async function hallShown(db: Db, electionId: number, state: Election['state']): Promise<HallShown> {
+  const record = state === 'published' ? await recordSummary(db, electionId) : undefined;
+  return record ? { record } : { turnout: await turnout(db, electionId) };
 }
 
 /** The secretariat's meetings, candidates, attendance and elections; turnout for scrutineers too. */
@@ -371,9 +372,9 @@ export function electionAdminRoutes() {
       const e = await electionOr404(c);
       const { db } = c.var.deps.database;
       return liveStream(c, async () => {
-        const now = (await getElection(db, e.id)) ?? e;
-        const html = (<HallLive v={view(c)} election={now} {...await hallLive(c, now)} />).toString();
-        return { html, final: now.state === 'published' || now.state === 'void' };
+        const { state } = (await db.selectFrom('elections').select('state').where('id', '=', e.id).executeTakeFirst()) ?? e;
+        const html = (<HallLive v={view(c)} state={state} shown={await hallShown(db, e.id, state)} />).toString();
+        return { html, final: state === 'published' || state === 'void' };
       });
     })
     .get('/api/elections/:id', async (c) => {
@@ -392,6 +393,6 @@ export function electionAdminRoutes() {
     .get('/elections/:id/display', async (c) => {
       c.header('Cache-Control', 'no-store');
       const e = await electionOr404(c);
-      return c.render(<HallDisplay v={view(c)} election={e} {...await hallLive(c, e)} />, { title: `${c.var.t('display.title')} · ${e.title}` });
+      return c.render(<HallDisplay v={view(c)} election={e} shown={await hallShown(c.var.deps.database.db, e.id, e.state)} />, { title: `${c.var.t('display.title')} · ${e.title}` });
     });
 }

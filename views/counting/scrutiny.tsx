@@ -29,9 +29,6 @@ export interface ScrutinyPageProps {
   titleMax: number;
 }
 
-// The result table and Beijing times are shared with the public result page (views/results).
-export { ResultTable, shownTime };
-
 function Roll({ v, roll, quorum }: { v: ViewContext; roll: { eligible: number; present: number; electronic: number; paperIssued: number; paperReturned: number }; quorum: boolean }) {
   const { t } = v;
   return (

@@ -9,24 +9,27 @@ import { stateLabel } from './admin.tsx';
  * The hall display (大屏), for the projector: turnout while the vote runs, the result once it is
  * published. Its live part is replaced over SSE, so the screen switches to the result by itself.
  */
-export function HallDisplay({ v, election: e, turnout, record }: { v: ViewContext; election: ElectionView; turnout: Turnout; record: RecordSummary | undefined }) {
+/** What the display shows below the title: the published result, or else the live turnout. */
+export type HallShown = { record: RecordSummary } | { turnout: Turnout };
+
+export function HallDisplay({ v, election: e, shown }: { v: ViewContext; election: ElectionView; shown: HallShown }) {
   return (
     <section class="hall" aria-labelledby="hall-title">
       <p class="hall__meeting">{e.meetingTitle}</p>
       <h1 id="hall-title" class="hall__title">{e.title}</h1>
       <div id="hall-live" data-hx-sse:connect={`/elections/${e.id}/display/stream`}>
-        <HallLive v={v} election={e} turnout={turnout} record={record} />
+        <HallLive v={v} state={e.state} shown={shown} />
       </div>
     </section>
   );
 }
 
 /** What the SSE stream replaces: the state, and the numbers or the result. */
-export function HallLive({ v, election: e, turnout, record }: { v: ViewContext; election: Pick<ElectionView, 'state'>; turnout: Turnout; record: RecordSummary | undefined }) {
+export function HallLive({ v, state, shown }: { v: ViewContext; state: ElectionView['state']; shown: HallShown }) {
   return (
     <>
-      <p class="hall__state">{stateLabel(v, e.state)}</p>
-      {e.state === 'published' && record ? <HallResult v={v} record={record} /> : <HallNumbers v={v} turnout={turnout} />}
+      <p class="hall__state">{stateLabel(v, state)}</p>
+      {'record' in shown ? <HallResult v={v} record={shown.record} /> : <HallNumbers v={v} turnout={shown.turnout} />}
     </>
   );
 }
