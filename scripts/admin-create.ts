@@ -5,9 +5,9 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { checkNewPassword, MIN_PASSWORD_LENGTH } from '../src/auth/password-rules.ts';
-import { systemClock } from '../src/clock.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import { translator } from '../src/i18n/index.ts';
+import { systemClock } from '../src/platform/time.ts';
+import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { translator } from '../src/platform/i18n/index.ts';
 import { normalizeUsername, USERNAME_PATTERN } from '../src/users/rules.ts';
 import { createUser } from '../src/users/store.ts';
 import { exitWith, openForCli, runCli } from './cli.ts';

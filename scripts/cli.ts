@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
-import { createDb, type DbHandle } from '../src/db/index.ts';
-import { DataDirLockedError } from '../src/db/lock.ts';
-import { createLogger } from '../src/log.ts';
+import { createDb, type DbHandle } from '../src/platform/db/index.ts';
+import { DataDirLockedError } from '../src/platform/db/lock.ts';
+import { createLogger } from '../src/platform/log.ts';
 
 /**
  * Shared start of every CLI: validated configuration and the database. On the embedded engine the

@@ -1,6 +1,6 @@
 // npm run demo:reset: empties every table and builds the demo data again.
-import { systemClock } from '../src/clock.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
+import { systemClock } from '../src/platform/time.ts';
+import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { seedDemo, truncateAll } from '../src/demo/seed.ts';
 import { exitWith, openForCli, runCli } from './cli.ts';
 

@@ -1,5 +1,5 @@
 // npm run migrate [-- --down]: applies pending migrations (or reverts the latest one).
-import { createMigrator, migrateToLatest } from '../src/db/migrate.ts';
+import { createMigrator, migrateToLatest } from '../src/platform/db/migrate.ts';
 import { exitWith, openForCli, runCli } from './cli.ts';
 
 runCli(async () => {

@@ -3,8 +3,8 @@
 // without trusting the server that published it. Exit 0: verified; 1: it does not verify; 2: usage or I/O.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ElectionRecord } from '../src/record/format.ts';
-import { verifyRecord } from '../src/record/verify.ts';
+import type { ElectionRecord } from '../src/domain/record/format.ts';
+import { verifyRecord } from '../src/domain/record/verify.ts';
 
 function usage(message: string): never {
   process.stderr.write(`minsheng verify: ${message}\nusage: npm run verify -- <record.json | URL> [--key <fingerprint | PEM file | base64 DER key>]\n`);

@@ -1,30 +1,30 @@
 import { Hono } from 'hono';
 import { csrf } from 'hono/csrf';
-import { adminRoutes } from './admin/routes.tsx';
+import { adminRoutes } from './meetings/dashboard-routes.tsx';
 import { auditRoutes } from './audit/routes.tsx';
 import { ballotRoutes } from './ballots/routes.tsx';
 import { countingRoutes } from './counting/routes.tsx';
 import { electionAdminRoutes } from './elections/routes.tsx';
 import { paperRoutes } from './paper/routes.tsx';
-import { verifyRoutes } from './ballots/verify-routes.tsx';
+import { verifyRoutes } from './ballots/tracker-routes.tsx';
 import { authorize, formsOnly, loadSession } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.tsx';
-import { bodyLimits } from './http/body-limits.ts';
+import { bodyLimits } from './platform/http/body-limits.ts';
 import { compress } from 'hono/compress';
-import { healthRoutes } from './health/routes.ts';
-import { assetRoutes, assetUrl } from './http/assets.ts';
-import type { AppDeps, AppEnv } from './http/env.ts';
-import { notFound, onError } from './http/errors.tsx';
-import { language, languageRoutes } from './http/language.ts';
-import { renderer } from './http/render.tsx';
-import { requestLog } from './http/request-log.ts';
-import { openData, securityHeaders } from './http/security.ts';
+import { healthRoutes } from './platform/http/health.ts';
+import { assetRoutes, assetUrl } from './platform/http/assets.ts';
+import type { AppDeps, AppEnv } from './platform/http/env.ts';
+import { notFound, onError } from './platform/http/errors.tsx';
+import { language, languageRoutes } from './platform/http/language.ts';
+import { renderer } from './platform/http/render.tsx';
+import { requestLog } from './platform/http/request-log.ts';
+import { openData, securityHeaders } from './platform/http/security.ts';
 import { meetingRoutes } from './meetings/routes.tsx';
 import { resultRoutes } from './results/routes.tsx';
-import { rosterRoutes } from './roster/routes.tsx';
+import { rosterRoutes } from './terms/routes.tsx';
 import { userRoutes } from './users/routes.tsx';
 
-export type { AppDeps, AppEnv } from './http/env.ts';
+export type { AppDeps, AppEnv } from './platform/http/env.ts';
 
 /** Public data other sites may read (anonymously): see openData. */
 export const OPEN_DATA = ['/api/*', '/elections/:id/record.json', '/elections/:id/result.csv', '/.well-known/minsheng-signing-key'];

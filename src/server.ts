@@ -1,17 +1,17 @@
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
-import { systemClock } from './clock.ts';
+import { systemClock } from './platform/time.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { SigningKeyUnavailable } from './counting/signing.ts';
-import { createDb } from './db/index.ts';
-import { DataDirLockedError } from './db/lock.ts';
-import { migrateToLatest } from './db/migrate.ts';
+import { createDb } from './platform/db/index.ts';
+import { DataDirLockedError } from './platform/db/lock.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasData, seedDemo } from './demo/seed.ts';
-import { isDatabaseUnavailable } from './http/errors.tsx';
-import { createShutdown } from './http/shutdown.ts';
+import { isDatabaseUnavailable } from './platform/http/errors.tsx';
+import { createShutdown } from './platform/http/shutdown.ts';
 import { startScheduler } from './elections/scheduler.ts';
-import { createLogger } from './log.ts';
+import { createLogger } from './platform/log.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../src/db/index.ts';
+import { createDb } from '../src/platform/db/index.ts';
 import { verifyPassword } from '../src/users/password.ts';
 import { runTs } from './support/server-process.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_ABSOLUTE_MS, SESSION_COOKIE, SESSION_IDLE_MS } from '../src/auth/sessions.ts';
 import { hashSecret, parseSessionToken } from '../src/auth/tokens.ts';
-import type { DbHandle } from '../src/db/index.ts';
+import type { DbHandle } from '../src/platform/db/index.ts';
 import { testApp } from './support/app.ts';
 import { makeUser, postForm, sessionCookieFrom, signIn } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLICY } from '../src/auth/policy.ts';
-import type { DbHandle } from '../src/db/index.ts';
-import type { Role } from '../src/users/roles.ts';
+import type { DbHandle } from '../src/platform/db/index.ts';
+import type { Role } from '../src/domain/vocabulary.ts';
 import { testApp, sameOrigin } from './support/app.ts';
 import { makeUser } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';

@@ -2,11 +2,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/audit/store.ts';
 import { castBallot } from '../src/ballots/cast.ts';
-import { fixedClock } from '../src/clock.ts';
-import type { DbHandle } from '../src/db/index.ts';
+import { fixedClock } from '../src/platform/time.ts';
+import type { DbHandle } from '../src/platform/db/index.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 import { closeElection, createElection, openElection, recordAttendance } from '../src/elections/store.ts';
-import { TRACKER_PATTERN } from '../src/record/format.ts';
+import { TRACKER_PATTERN } from '../src/domain/record/format.ts';
 import { testEngines } from './support/databases.ts';
 
 /** DESIGN.md's invariants, checked after every test: the roll and the box agree in number. */

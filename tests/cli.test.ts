@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lockPath } from '../src/db/lock.ts';
+import { lockPath } from '../src/platform/db/lock.ts';
 import { runTs } from './support/server-process.ts';
 
 // Child processes (tsx start-up, a fresh PGlite) are slow on a loaded 2-core machine.

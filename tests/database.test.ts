@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR, appendAudit, readAuditChain } from '../src/audit/store.ts';
 import { checkChain } from '../src/audit/chain.ts';
-import { fixedClock } from '../src/clock.ts';
-import { createPostgresDb, type DbHandle } from '../src/db/index.ts';
-import { createMigrator, migrateToLatest } from '../src/db/migrate.ts';
+import { fixedClock } from '../src/platform/time.ts';
+import { createPostgresDb, type DbHandle } from '../src/platform/db/index.ts';
+import { createMigrator, migrateToLatest } from '../src/platform/db/migrate.ts';
 import { emptyPostgres, testEngines } from './support/databases.ts';
 
 describe.each(testEngines())('database on $name', (engine) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../src/clock.ts';
-import type { DbHandle } from '../src/db/index.ts';
+import { fixedClock } from '../src/platform/time.ts';
+import type { DbHandle } from '../src/platform/db/index.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
 import { testApp } from './support/app.ts';
 import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';

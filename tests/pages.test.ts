@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../src/db/index.ts';
+import type { DbHandle } from '../src/platform/db/index.ts';
 import { seedDemo } from '../src/demo/seed.ts';
-import { fixedClock } from '../src/clock.ts';
+import { fixedClock } from '../src/platform/time.ts';
 import { testApp } from './support/app.ts';
 import { testEngines } from './support/databases.ts';
 
@@ -258,7 +258,7 @@ describe.each(testEngines())('GET /healthz on $name', (engine) => {
 
 describe('GET /healthz with PostgreSQL unreachable', () => {
   it('answers 503 without waiting for the connection timeout', async () => {
-    const { createPostgresDb } = await import('../src/db/index.ts');
+    const { createPostgresDb } = await import('../src/platform/db/index.ts');
     const database = createPostgresDb('postgres://postgres@127.0.0.1:1/nothing');
     const { app } = testApp(database);
     const started = Date.now();

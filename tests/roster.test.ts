@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../src/db/index.ts';
-import { MAX_ROSTER_ROWS } from '../src/roster/csv.ts';
+import type { DbHandle } from '../src/platform/db/index.ts';
+import { MAX_ROSTER_ROWS } from '../src/terms/csv.ts';
 import { createUser } from '../src/users/store.ts';
 import { sameOrigin, testApp } from './support/app.ts';
 import { testEngines } from './support/databases.ts';

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR, type Acting } from '../src/audit/store.ts';
 import { castBallot } from '../src/ballots/cast.ts';
-import { fixedClock } from '../src/clock.ts';
+import { fixedClock } from '../src/platform/time.ts';
 import { publishedRecord, recordSummary, sealElection } from '../src/counting/store.ts';
-import type { DbHandle } from '../src/db/index.ts';
+import type { DbHandle } from '../src/platform/db/index.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
 import { closeElection, createElection, openElection } from '../src/elections/store.ts';
-import { verifyRecord } from '../src/record/verify.ts';
+import { verifyRecord } from '../src/domain/record/verify.ts';
 import { testApp } from './support/app.ts';
 import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';

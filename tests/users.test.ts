@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkChain } from '../src/audit/chain.ts';
 import { readAuditChain } from '../src/audit/store.ts';
-import type { DbHandle } from '../src/db/index.ts';
+import type { DbHandle } from '../src/platform/db/index.ts';
 import { DEMO_PASSWORD, DEMO_TERM_NAME, seedDemo } from '../src/demo/seed.ts';
 import { createTerm, upsertDeputies } from '../src/meetings/store.ts';
 import { verifyPassword } from '../src/users/password.ts';

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../src/db/index.ts';
+import type { DbHandle } from '../src/platform/db/index.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
-import { fixedClock } from '../src/clock.ts';
-import { TRACKER_PATTERN } from '../src/record/format.ts';
+import { fixedClock } from '../src/platform/time.ts';
+import { TRACKER_PATTERN } from '../src/domain/record/format.ts';
 import { testApp } from './support/app.ts';
 import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';

@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import { assetUrl } from '../src/http/assets.ts';
+import { assetUrl } from '../src/platform/http/assets.ts';
 import type { ViewContext } from './context.ts';
 
 export interface LayoutProps {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { AuditPage } from '../../views/audit/log.tsx';
-import type { AppEnv } from '../http/env.ts';
-import { parseId } from '../http/params.ts';
+import type { AppEnv } from '../platform/http/env.ts';
+import { parseId } from '../platform/http/params.ts';
 import { checkChain } from './chain.ts';
 import { readAuditChain } from './store.ts';
 

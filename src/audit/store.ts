@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
-import type { Clock } from '../clock.ts';
-import type { Database, Db } from '../db/index.ts';
+import type { Clock } from '../platform/time.ts';
+import type { Database, Db } from '../platform/db/index.ts';
 import { GENESIS_HASH, hashAuditEntry, type ChainLink } from './chain.ts';
 
 /** Who did it: a signed-in user, or the system itself (start-up, demo seeding, scheduled jobs). */

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { matchedRoutes } from 'hono/route';
-import type { AppEnv } from '../http/env.ts';
+import type { AppEnv } from '../platform/http/env.ts';
 import { clientAddress } from './client-address.ts';
 import { decide, PASSWORD_CHANGE_ROUTES, POLICY } from './policy.ts';
 import { SESSION_COOKIE, validateSession } from './sessions.ts';

@@ -1,4 +1,4 @@
-import type { MessageKey } from '../i18n/index.ts';
+import type { MessageKey } from '../platform/i18n/index.ts';
 
 export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 256;

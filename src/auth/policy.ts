@@ -1,4 +1,4 @@
-import type { Role } from '../users/roles.ts';
+import type { Role } from '../domain/vocabulary.ts';
 
 /**
  * Who may reach a route: everyone (citizens need no account), anyone signed in, or holders of one

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Clock } from '../clock.ts';
-import type { Db } from '../db/index.ts';
-import type { Role } from '../users/roles.ts';
+import type { Clock } from '../platform/time.ts';
+import type { Db } from '../platform/db/index.ts';
+import type { Role } from '../domain/vocabulary.ts';
 import { newSessionToken, parseSessionToken, secretMatches } from './tokens.ts';
 
 /**

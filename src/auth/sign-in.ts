@@ -1,6 +1,6 @@
 import { appendAudit, type Actor } from '../audit/store.ts';
-import type { Clock } from '../clock.ts';
-import type { Db } from '../db/index.ts';
+import type { Clock } from '../platform/time.ts';
+import type { Db } from '../platform/db/index.ts';
 import { hashPassword, verifyPassword } from '../users/password.ts';
 import { createSession, deleteExpiredSessions, revokeUserSessions } from './sessions.ts';
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from './password-rules.ts';

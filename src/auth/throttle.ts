@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Clock } from '../clock.ts';
-import type { Db } from '../db/index.ts';
+import type { Clock } from '../platform/time.ts';
+import type { Db } from '../platform/db/index.ts';
 import { lockAfter, type ThrottleRule } from './throttle-rules.ts';
 
 export const accountKey = (username: string) => `account:${username}`;

@@ -1,6 +1,6 @@
-import type { Clock } from '../clock.ts';
-import type { Db } from '../db/index.ts';
-import { isUniqueViolation } from '../db/errors.ts';
+import type { Clock } from '../platform/time.ts';
+import type { Db } from '../platform/db/index.ts';
+import { isUniqueViolation } from '../platform/db/errors.ts';
 import { transactionDeadline } from '../elections/store.ts';
 import { marksFromChoices } from './rules.ts';
 import { newTracker, normaliseTracker } from './tracker.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LETTERS } from '../record/format.ts';
-import { ballotValidity } from '../tally/tally.ts';
+import { LETTERS } from '../domain/record/format.ts';
+import { ballotValidity } from '../domain/tally.ts';
 import { marksFromChoices, type BallotSpec } from './rules.ts';
 
 const faa: BallotSpec = { kind: 'selection', marking: 'for-against-abstain', seats: 2, optionKeys: ['c1', 'c2', 'c3', 'c4'] };

@@ -1,4 +1,4 @@
-import { LETTERS, type ElectionKind, type Marking } from '../record/format.ts';
+import { LETTERS, type ElectionKind, type Marking } from '../domain/record/format.ts';
 
 /** What a ballot must satisfy: the election's kind, marking, seats and options in ballot order. */
 export interface BallotSpec {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TRACKER_PATTERN } from '../record/format.ts';
+import { TRACKER_PATTERN } from '../domain/record/format.ts';
 import { newTracker, normaliseTracker } from './tracker.ts';
 
 describe('trackers', () => {

@@ -2,9 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { recordDigest, signEd25519, signingPayload } from '../record/digest.ts';
-import { LETTERS, TRACKER_PATTERN, type Certification, type InvalidReason } from '../record/format.ts';
-import { verifyRecord } from '../record/verify.ts';
+import { recordDigest, signEd25519, signingPayload } from '../domain/record/digest.ts';
+import { LETTERS, TRACKER_PATTERN, type Certification, type InvalidReason } from '../domain/record/format.ts';
+import { verifyRecord } from '../domain/record/verify.ts';
 import { beijingTime, buildRecordBody, checkRecordBody, type SealedElection } from './record-builder.ts';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

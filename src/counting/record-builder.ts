@@ -1,9 +1,9 @@
-import { recordDigest } from '../record/digest.ts';
+import { recordDigest } from '../domain/record/digest.ts';
 import {
   RECORD_FORMAT, type ElectionKind, type InvalidReason, type Marking, type PassBase, type RecordBallot, type RecordBody,
-} from '../record/format.ts';
-import { verifyRecord, type Problem } from '../record/verify.ts';
-import { ballotValidity, tally } from '../tally/tally.ts';
+} from '../domain/record/format.ts';
+import { verifyRecord, type Problem } from '../domain/record/verify.ts';
+import { ballotValidity, tally } from '../domain/tally.ts';
 
 /** What the seal reads from the database, as plain values: everything the record is built from. */
 export interface SealedElection {

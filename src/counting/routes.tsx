@@ -3,11 +3,11 @@ import { HTTPException } from 'hono/http-exception';
 import { ScrutinyListPage, ScrutinyPage } from '../../views/counting/scrutiny.tsx';
 import type { Acting } from '../audit/store.ts';
 import { getElection, electionLinks, turnout } from '../elections/queries.ts';
-import type { AppEnv } from '../http/env.ts';
-import { textField } from '../http/form-errors.ts';
-import { parseId } from '../http/params.ts';
-import type { MessageKey } from '../i18n/index.ts';
-import { keyFingerprint } from '../record/digest.ts';
+import type { AppEnv } from '../platform/http/env.ts';
+import { textField } from '../platform/http/forms.ts';
+import { parseId } from '../platform/http/params.ts';
+import type { MessageKey } from '../platform/i18n/index.ts';
+import { keyFingerprint } from '../domain/record/digest.ts';
 import { publicKeyPem, publicSigningKey, SigningKeyUnavailable } from './signing.ts';
 import {
   certifyElection, CERTIFICATIONS_REQUIRED, CountingError, createRunoff, rerunElection, TITLE_MAX, invalidSealedBallots, publishedRecordJson, publishElection,

@@ -1,4 +1,4 @@
-import type { RecordResult } from '../record/format.ts';
+import type { RecordResult } from '../domain/record/format.ts';
 
 export interface PlannedOption {
   key: string;

@@ -5,9 +5,9 @@ import {
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/index.ts';
-import type { SigningKeyTable } from '../db/schema.ts';
-import { keyFingerprint } from '../record/digest.ts';
+import type { Db } from '../platform/db/index.ts';
+import type { SigningKeyTable } from '../domain/tables.ts';
+import { keyFingerprint } from '../domain/record/digest.ts';
 
 /**
  * The Ed25519 key that signs published election records, shared by every app instance.

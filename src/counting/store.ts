@@ -1,10 +1,10 @@
 import canonicalize from 'canonicalize';
 import { sql, type Transaction } from 'kysely';
 import { appendAudit, type Acting } from '../audit/store.ts';
-import type { Database, Db } from '../db/index.ts';
+import type { Database, Db } from '../platform/db/index.ts';
 import { insertElection, transactionDeadline } from '../elections/store.ts';
-import { publicKeyFromDer, recordDigest, signEd25519, signingPayload, verifyEd25519 } from '../record/digest.ts';
-import type { Certification, ElectionRecord, InvalidReason, RecordBody } from '../record/format.ts';
+import { publicKeyFromDer, recordDigest, signEd25519, signingPayload, verifyEd25519 } from '../domain/record/digest.ts';
+import type { Certification, ElectionRecord, InvalidReason, RecordBody } from '../domain/record/format.ts';
 import { beijingTime, buildRecordBody, checkRecordBody } from './record-builder.ts';
 import { planRunoff } from './runoff-plan.ts';
 import { loadSigningKey, type SigningConfig } from './signing.ts';

@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import type { Acting, Actor } from '../audit/store.ts';
 import { castBallot } from '../ballots/cast.ts';
-import { fixedClock } from '../clock.ts';
+import { fixedClock } from '../platform/time.ts';
 import type { SigningConfig } from '../counting/signing.ts';
 import { certifyElection, publishElection, sealElection } from '../counting/store.ts';
-import type { Db } from '../db/index.ts';
+import type { Db } from '../platform/db/index.ts';
 import { optionKey } from '../elections/rules.ts';
 import { closeElection, createElection, openElection, recordAttendance } from '../elections/store.ts';
 import { commitPaper, issuePaper, keyPaperBallot, recordReturned } from '../paper/store.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/index.ts';
-import type { Election } from '../db/schema.ts';
+import type { Db } from '../platform/db/index.ts';
+import type { Election } from '../domain/tables.ts';
 
 export interface ElectionView extends Election {
   meetingTitle: string;

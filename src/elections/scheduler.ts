@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { appendAudit, SYSTEM_ACTOR } from '../audit/store.ts';
-import type { Clock } from '../clock.ts';
-import type { Db } from '../db/index.ts';
-import type { Logger } from '../log.ts';
+import type { Clock } from '../platform/time.ts';
+import type { Db } from '../platform/db/index.ts';
+import type { Logger } from '../platform/log.ts';
 
 /**
  * Closes every open election whose scheduled close time has passed. The state change is guarded by

@@ -1,8 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import { appendAudit, type Acting } from '../audit/store.ts';
-import type { Database, Db } from '../db/index.ts';
-import type { Election } from '../db/schema.ts';
-import type { ElectionKind, Marking, PassBase } from '../record/format.ts';
+import type { Database, Db } from '../platform/db/index.ts';
+import type { Election } from '../domain/tables.ts';
+import type { ElectionKind, Marking, PassBase } from '../domain/record/format.ts';
 
 export interface NewElection {
   meetingId: number;

@@ -1,9 +1,9 @@
 import { sql, type Transaction } from 'kysely';
 import { type Acting, appendAudit } from '../audit/store.ts';
-import type { Database, Db } from '../db/index.ts';
-import { isUniqueViolation } from '../db/errors.ts';
-import type { Candidate, Meeting, Term } from '../db/schema.ts';
-import { parseInput, ValidationError } from '../validation.ts';
+import type { Database, Db } from '../platform/db/index.ts';
+import { isUniqueViolation } from '../platform/db/errors.ts';
+import type { Candidate, Meeting, Term } from '../domain/tables.ts';
+import { parseInput, ValidationError } from '../platform/validation.ts';
 import {
   candidateInput, type CandidateInput, deputyInput, type DeputyInput, meetingInput, type MeetingInput,
   termInput, type TermInput,

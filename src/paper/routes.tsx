@@ -4,10 +4,10 @@ import { PaperBallot, PaperPage } from '../../views/paper/paper.tsx';
 import type { Acting } from '../audit/store.ts';
 import { parseBallotForm } from '../ballots/form.ts';
 import { getElection } from '../elections/queries.ts';
-import type { AppEnv } from '../http/env.ts';
-import { intField, textField } from '../http/form-errors.ts';
-import { parseId } from '../http/params.ts';
-import type { MessageKey } from '../i18n/index.ts';
+import type { AppEnv } from '../platform/http/env.ts';
+import { intField, textField } from '../platform/http/forms.ts';
+import { parseId } from '../platform/http/params.ts';
+import type { MessageKey } from '../platform/i18n/index.ts';
 import { isComplete } from './rules.ts';
 import { commitPaper, issuePaper, keyPaperBallot, PaperError, paperReconciliation, recordReturned, type PaperRefusal } from './store.ts';
 

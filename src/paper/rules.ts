@@ -1,6 +1,6 @@
-import type { InvalidReason } from '../record/format.ts';
-import { ballotValidity } from '../tally/tally.ts';
-import type { ElectionKind } from '../record/format.ts';
+import type { InvalidReason } from '../domain/record/format.ts';
+import { ballotValidity } from '../domain/tally.ts';
+import type { ElectionKind } from '../domain/record/format.ts';
 
 export interface PaperEntry {
   clerkUserId: number;

@@ -2,8 +2,8 @@ import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { appendAudit, type Acting } from '../audit/store.ts';
 import { newTracker } from '../ballots/tracker.ts';
-import type { Db } from '../db/index.ts';
-import { LETTERS } from '../record/format.ts';
+import type { Db } from '../platform/db/index.ts';
+import { LETTERS } from '../domain/record/format.ts';
 import { isComplete, reconcilePaper, type PaperEntry, type PaperReconciliation } from './rules.ts';
 
 export type PaperRefusal = 'not-found' | 'wrong-state' | 'beyond-issued' | 'beyond-returned' | 'bad-marks' | 'incomplete' | 'unknown-deputies';

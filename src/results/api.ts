@@ -1,6 +1,6 @@
 import { recordSummary } from '../counting/store.ts';
-import type { Db } from '../db/index.ts';
-import type { OptionResult, RecordResult } from '../record/format.ts';
+import type { Db } from '../platform/db/index.ts';
+import type { OptionResult, RecordResult } from '../domain/record/format.ts';
 import { chosenRows, type ResultBody } from './present.ts';
 
 /** The `result` member of GET /api/elections/:id once the vote is published. */

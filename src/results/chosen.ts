@@ -1,6 +1,6 @@
 import { recordSummary } from '../counting/store.ts';
-import type { Db } from '../db/index.ts';
-import type { ElectionKind } from '../record/format.ts';
+import type { Db } from '../platform/db/index.ts';
+import type { ElectionKind } from '../domain/record/format.ts';
 import { chosenRows, type ResultBody } from './present.ts';
 
 /** A published vote of a meeting, as the combination needs it. */

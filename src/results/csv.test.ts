@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { translator } from '../i18n/index.ts';
+import { translator } from '../platform/i18n/index.ts';
 import { guardFormula, resultCsv } from './csv.ts';
 import { resultBody, times } from './test-fixtures.ts';
 

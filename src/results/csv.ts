@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
-import type { MessageKey, Translate } from '../i18n/index.ts';
-import { LETTERS } from '../record/format.ts';
+import type { MessageKey, Translate } from '../platform/i18n/index.ts';
+import { LETTERS } from '../domain/record/format.ts';
 import { isSelecting, percent, resultRows, type ResultBody } from './present.ts';
 
 /**

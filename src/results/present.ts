@@ -1,5 +1,5 @@
-import type { ElectionKind, OptionResult, RecordBody } from '../record/format.ts';
-import { passBaseValue, satisfactionRate } from '../tally/tally.ts';
+import type { ElectionKind, OptionResult, RecordBody } from '../domain/record/format.ts';
+import { passBaseValue, satisfactionRate } from '../domain/tally.ts';
 
 /** A published record without its ballots: everything a results page, the CSV or the 公告 shows. */
 export type ResultBody = Omit<RecordBody, 'ballots'>;

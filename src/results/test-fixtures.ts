@@ -1,5 +1,5 @@
-import { RECORD_FORMAT, type ElectionKind, type Marking, type PassBase } from '../record/format.ts';
-import { tally } from '../tally/tally.ts';
+import { RECORD_FORMAT, type ElectionKind, type Marking, type PassBase } from '../domain/record/format.ts';
+import { tally } from '../domain/tally.ts';
 import type { ResultBody } from './present.ts';
 
 export interface BodyInput {

@@ -5,12 +5,12 @@ import type { FieldErrors, LinkValues } from '../../views/users/fields.tsx';
 import { SlipsPage } from '../../views/users/slips.tsx';
 import type { Acting } from '../audit/store.ts';
 import type { CurrentUser } from '../auth/sessions.ts';
-import type { AppEnv } from '../http/env.ts';
-import { listField } from '../http/form-errors.ts';
-import { parseId } from '../http/params.ts';
-import type { MessageKey } from '../i18n/index.ts';
-import { ValidationError } from '../validation.ts';
-import { ROLES, type Role } from './roles.ts';
+import type { AppEnv } from '../platform/http/env.ts';
+import { listField } from '../platform/http/forms.ts';
+import { parseId } from '../platform/http/params.ts';
+import type { MessageKey } from '../platform/i18n/index.ts';
+import { ValidationError } from '../platform/validation.ts';
+import { ROLES, type Role } from '../domain/vocabulary.ts';
 import {
   type AccountChange, type CredentialSlip, changeAccountRoles, countActiveSessions, createStaffAccount, getAccount,
   issueDeputyCredentials, listAccounts, listDepartments, listTermAccounts, resetAccountPassword, setAccountDisabled,

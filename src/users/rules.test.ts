@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseInput, ValidationError } from '../validation.ts';
+import { parseInput, ValidationError } from '../platform/validation.ts';
 import { hashPasswords, verifyPassword } from './password.ts';
-import { ROLES, type Role } from './roles.ts';
+import { ROLES, type Role } from '../domain/vocabulary.ts';
 import {
   accountLinksInput, accountStatus, checkAccountLinks, checkDisable, checkRoleChange, deputyUsername, normalizeUsername,
   staffAccountInput, USERNAME_PATTERN,

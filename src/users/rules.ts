@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { MessageKey } from '../i18n/index.ts';
-import type { FieldIssue } from '../validation.ts';
-import { ROLES, type Role } from './roles.ts';
+import type { MessageKey } from '../platform/i18n/index.ts';
+import type { FieldIssue } from '../platform/validation.ts';
+import { ROLES, type Role } from '../domain/vocabulary.ts';
 
 /**
  * Usernames are what people type on a tablet: lower-case letters, digits and `.`, `_`, `-`, starting

@@ -2,14 +2,14 @@ import { sql, type Transaction } from 'kysely';
 import { type Acting, appendAudit } from '../audit/store.ts';
 import { accountKey, clearThrottle } from '../auth/throttle.ts';
 import { newInitialPassword } from '../auth/tokens.ts';
-import type { Clock } from '../clock.ts';
-import type { Database, Db } from '../db/index.ts';
-import { isUniqueViolation } from '../db/errors.ts';
-import type { User } from '../db/schema.ts';
-import type { MessageKey } from '../i18n/index.ts';
-import { type FieldIssue, parseInput, ValidationError } from '../validation.ts';
+import type { Clock } from '../platform/time.ts';
+import type { Database, Db } from '../platform/db/index.ts';
+import { isUniqueViolation } from '../platform/db/errors.ts';
+import type { User } from '../domain/tables.ts';
+import type { MessageKey } from '../platform/i18n/index.ts';
+import { type FieldIssue, parseInput, ValidationError } from '../platform/validation.ts';
 import { hashPassword, hashPasswords } from './password.ts';
-import { ROLES, type Role } from './roles.ts';
+import { ROLES, type Role } from '../domain/vocabulary.ts';
 import {
   type AccountLinks, accountLinksInput, checkAccountLinks, checkDisable, checkRoleChange, deputyUsername, staffAccountInput,
   type TargetAccount,

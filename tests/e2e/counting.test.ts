@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyRecord } from '../../src/record/verify.ts';
+import { verifyRecord } from '../../src/domain/record/verify.ts';
 import {
   expectCleanPage, formatNuMessages, launchBrowser, startServer, validateHtmlBatch, watchPageErrors,
   type HtmlDocument, type PageErrors, type RunningServer,

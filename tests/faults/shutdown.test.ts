@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lockPath } from '../../src/db/lock.ts';
+import { lockPath } from '../../src/platform/db/lock.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
 
 interface LoadResult { ok: number; refused: number; broken: string[] }
@@ -73,7 +73,7 @@ describe('graceful shutdown on the embedded database', () => {
 
 describe.runIf(process.env.TEST_DATABASE_URL)('graceful shutdown on PostgreSQL', () => {
   it('SIGTERM during requests exits 0 within 10 s, and the next start finds the data', async () => {
-    const { createPostgresDb } = await import('../../src/db/index.ts');
+    const { createPostgresDb } = await import('../../src/platform/db/index.ts');
     const { adminUrl, withDatabase } = await import('../support/postgres.ts');
     const { sql } = await import('kysely');
     const url = process.env.TEST_DATABASE_URL!;

@@ -1,9 +1,9 @@
 import { createApp } from '../../src/app.ts';
-import { fixedClock } from '../../src/clock.ts';
+import { fixedClock } from '../../src/platform/time.ts';
 import { loadConfig } from '../../src/config.ts';
-import type { DbHandle } from '../../src/db/index.ts';
-import { createShutdown } from '../../src/http/shutdown.ts';
-import { createLogger } from '../../src/log.ts';
+import type { DbHandle } from '../../src/platform/db/index.ts';
+import { createShutdown } from '../../src/platform/http/shutdown.ts';
+import { createLogger } from '../../src/platform/log.ts';
 
 /** An app over a test database, with a fixed clock and a logger whose lines the test can read. */
 export function testApp(database: DbHandle, env: Record<string, string> = {}) {

@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
 import { createSession, SESSION_COOKIE } from '../../src/auth/sessions.ts';
-import type { Clock } from '../../src/clock.ts';
-import type { DbHandle } from '../../src/db/index.ts';
-import type { Role } from '../../src/users/roles.ts';
+import type { Clock } from '../../src/platform/time.ts';
+import type { DbHandle } from '../../src/platform/db/index.ts';
+import type { Role } from '../../src/domain/vocabulary.ts';
 import { createUser } from '../../src/users/store.ts';
 import { sameOrigin } from './app.ts';
 

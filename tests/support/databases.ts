@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
-import { createMemoryPglite, type DbHandle, type Engine, wrapPglite } from '../../src/db/index.ts';
+import { createMemoryPglite, type DbHandle, type Engine, wrapPglite } from '../../src/platform/db/index.ts';
 import { openPostgresClone } from './postgres.ts';
 
 export interface TestEngine {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { TestProject } from 'vitest/node';
-import { createMemoryPglite, createPostgresDb, wrapPglite } from '../../src/db/index.ts';
-import { migrateToLatest } from '../../src/db/migrate.ts';
+import { createMemoryPglite, createPostgresDb, wrapPglite } from '../../src/platform/db/index.ts';
+import { migrateToLatest } from '../../src/platform/db/migrate.ts';
 import { adminUrl, dropTestDatabases, TEMPLATE_PREFIX, withDatabase } from './postgres.ts';
 
 declare module 'vitest' {

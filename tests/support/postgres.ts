@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { createPostgresDb, type DbHandle } from '../../src/db/index.ts';
-import { isProcessAlive } from '../../src/db/lock.ts';
+import { createPostgresDb, type DbHandle } from '../../src/platform/db/index.ts';
+import { isProcessAlive } from '../../src/platform/db/lock.ts';
 
 /** Test databases are named minsheng_t<kind>_<pid>_…, so a later run can drop a dead run's leftovers. */
 export const TEMPLATE_PREFIX = 'minsheng_ttpl_';

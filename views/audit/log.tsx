@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../../src/db/schema.ts';
+import type { AuditEntry } from '../../src/domain/tables.ts';
 import type { ViewContext } from '../context.ts';
 import { Notice } from '../components/form.tsx';
 

@@ -1,6 +1,6 @@
 import type { CurrentUser, SessionInfo } from '../../src/auth/sessions.ts';
 import { describeUserAgent } from '../../src/auth/user-agent.ts';
-import type { MessageKey } from '../../src/i18n/index.ts';
+import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
 import { Field, Notice, PostButton } from '../components/form.tsx';
 

@@ -1,4 +1,4 @@
-import { formatDate, formatMoney, type MessageKey } from '../../src/i18n/index.ts';
+import { formatDate, formatMoney, type MessageKey } from '../../src/platform/i18n/index.ts';
 import type { CandidateView } from '../../src/meetings/store.ts';
 import type { ViewContext } from '../context.ts';
 

@@ -1,9 +1,9 @@
 import type { RecordSummary } from '../../src/counting/store.ts';
 import type { ElectionView, ElectionLinks, Turnout } from '../../src/elections/queries.ts';
-import type { MessageKey } from '../../src/i18n/index.ts';
-import type { InvalidReason } from '../../src/record/format.ts';
+import type { MessageKey } from '../../src/platform/i18n/index.ts';
+import type { InvalidReason } from '../../src/domain/record/format.ts';
 import type { ViewContext } from '../context.ts';
-import { letterLabel } from '../ballot/ballot.tsx';
+import { letterLabel } from '../ballots/ballot.tsx';
 import { Field, Notice, PostButton } from '../components/form.tsx';
 import { ElectionRelations, stateLabel } from '../elections/admin.tsx';
 import { ResultTable, shownTime } from '../results/table.tsx';

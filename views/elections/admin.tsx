@@ -1,6 +1,6 @@
-import type { Election } from '../../src/db/schema.ts';
+import type { Election } from '../../src/domain/tables.ts';
 import type { Attendance, ElectionView, ElectionLinks, Turnout } from '../../src/elections/queries.ts';
-import { formatDateRange, type MessageKey } from '../../src/i18n/index.ts';
+import { formatDateRange, type MessageKey } from '../../src/platform/i18n/index.ts';
 import { CATEGORIES } from '../../src/meetings/rules.ts';
 import type { CandidateView, MeetingSummary } from '../../src/meetings/store.ts';
 import type { ViewContext } from '../context.ts';

@@ -1,6 +1,6 @@
 import type { RecordSummary } from '../../src/counting/store.ts';
 import type { ElectionView, Turnout } from '../../src/elections/queries.ts';
-import type { MessageKey } from '../../src/i18n/index.ts';
+import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import { chosenRows, isSelecting, notChosenRows, resultRows, tiedRows, type ResultRow } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
 import { stateLabel } from './admin.tsx';

@@ -1,4 +1,4 @@
-import { formatDate } from '../../src/i18n/index.ts';
+import { formatDate } from '../../src/platform/i18n/index.ts';
 import type { CandidateView } from '../../src/meetings/store.ts';
 import { categoryLabel, Money } from '../components/candidates.tsx';
 import type { ViewContext } from '../context.ts';

@@ -1,4 +1,4 @@
-import { formatDateRange } from '../../src/i18n/index.ts';
+import { formatDateRange } from '../../src/platform/i18n/index.ts';
 import type { CandidateView, MeetingSummary } from '../../src/meetings/store.ts';
 import type { MeetingChosenList } from '../../src/results/chosen.ts';
 import { CandidateList } from '../components/candidates.tsx';

@@ -1,8 +1,8 @@
 import type { ElectionView } from '../../src/elections/queries.ts';
 import type { PaperEntry, PaperReconciliation } from '../../src/paper/rules.ts';
-import { LETTERS } from '../../src/record/format.ts';
+import { LETTERS } from '../../src/domain/record/format.ts';
 import type { ViewContext } from '../context.ts';
-import { letterLabel } from '../ballot/ballot.tsx';
+import { letterLabel } from '../ballots/ballot.tsx';
 import { Field, Notice, PostButton } from '../components/form.tsx';
 
 export interface PaperPageProps {

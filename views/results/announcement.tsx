@@ -1,4 +1,4 @@
-import { formatDate, type MessageKey } from '../../src/i18n/index.ts';
+import { formatDate, type MessageKey } from '../../src/platform/i18n/index.ts';
 import { beijingDate, chosenRows, notChosenRows, overallSatisfaction, percent, resultRows, tiedRows, type ResultBody, type ResultRow } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
 

@@ -1,4 +1,4 @@
-import type { MessageKey } from '../../src/i18n/index.ts';
+import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import { isSelecting, passLine, percent, resultRows, type ResultBody, type ResultRow } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
 

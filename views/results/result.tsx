@@ -1,5 +1,5 @@
 import type { RecordSummary } from '../../src/counting/store.ts';
-import type { MessageKey } from '../../src/i18n/index.ts';
+import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { MeetingChosenList } from '../../src/results/chosen.ts';
 import { chosenRows, isSelecting, overallSatisfaction, percent, tiedRows, type ResultBody } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';

@@ -1,8 +1,8 @@
-import type { MessageKey } from '../../src/i18n/index.ts';
-import { LETTERS, type Marking } from '../../src/record/format.ts';
+import type { MessageKey } from '../../src/platform/i18n/index.ts';
+import { LETTERS, type Marking } from '../../src/domain/record/format.ts';
 import { percent, resultRows, type ResultBody } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
-import { letterLabel } from '../ballot/ballot.tsx';
+import { letterLabel } from '../ballots/ballot.tsx';
 
 /** Times on these pages are Beijing time, as the congress reads them. */
 export function shownTime(v: ViewContext, d: Date | string): string {

@@ -1,6 +1,6 @@
 import type { AccountSummary, TermAccounts } from '../../src/users/store.ts';
 import { accountStatus } from '../../src/users/rules.ts';
-import { ROLES, type Role } from '../../src/users/roles.ts';
+import { ROLES, type Role } from '../../src/domain/vocabulary.ts';
 import type { ViewContext } from '../context.ts';
 import { Field, Notice } from '../components/form.tsx';
 import { roleLabel } from '../auth/account.tsx';

@@ -1,6 +1,6 @@
 import type { AccountStatus } from '../../src/users/rules.ts';
-import { ROLES } from '../../src/users/roles.ts';
-import type { MessageKey } from '../../src/i18n/index.ts';
+import { ROLES } from '../../src/domain/vocabulary.ts';
+import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
 import { Field } from '../components/form.tsx';
 import { roleLabel } from '../auth/account.tsx';

@@ -1,0 +1,31 @@
+import type { Context } from 'hono';
+import { jsxRenderer } from 'hono/jsx-renderer';
+import { Layout } from '../../../views/layout.tsx';
+import type { AppEnv } from './env.ts';
+
+declare module 'hono' {
+  interface ContextRenderer {
+    (content: string | Promise<string>, props: { title: string }): Response | Promise<Response>;
+  }
+}
+
+/**
+ * An htmx request that targets part of a page gets only the fragment; a normal request (or an htmx
+ * request for the whole page) gets the full document. One URL serves both, hence Vary: HX-Request.
+ */
+export function wantsFragment(c: Context): boolean {
+  return c.req.header('HX-Request') === 'true' && c.req.header('HX-Request-Type') !== 'full'
+    && c.req.header('HX-History-Restore-Request') !== 'true';
+}
+
+export function renderer() {
+  return jsxRenderer<AppEnv>(({ children, title }, c) => {
+    c.header('Vary', 'HX-Request', { append: true });
+    if (wantsFragment(c)) return <>{children}</>;
+    return (
+      <Layout v={{ lang: c.var.lang, t: c.var.t }} user={c.var.user ?? null} title={title} path={c.req.path} demo={c.var.deps.config.demo}>
+        {children}
+      </Layout>
+    );
+  }, (c) => ({ docType: !wantsFragment(c) }));
+}

@@ -1,0 +1,150 @@
+import { Hono, type Context } from 'hono';
+import { formatTime, ImportPage } from '../../views/terms/import.tsx';
+import { PreviewErrorsPage } from '../../views/terms/preview.tsx';
+import { RosterPage } from '../../views/terms/roster.tsx';
+import { type TermFormValues, TermsPage } from '../../views/terms/terms.tsx';
+import type { Acting } from '../audit/store.ts';
+import type { CurrentUser } from '../auth/sessions.ts';
+import type { AppEnv } from '../platform/http/env.ts';
+import { parseId } from '../platform/http/params.ts';
+import type { MessageKey } from '../platform/i18n/index.ts';
+import { createTerm } from '../meetings/store.ts';
+import { ValidationError } from '../platform/validation.ts';
+import { parseRosterCsv } from './csv.ts';
+import {
+  applyRosterImport, createRosterImport, getRosterImport, getTerm, listRoster, listTerms, planRosterImport,
+  type RosterImport, type TermSummary,
+} from './imports.ts';
+
+const view = (c: Context<AppEnv>) => ({ lang: c.var.lang, t: c.var.t });
+/** The signed-in user; the policy admits only the secretariat to these routes. */
+const me = (c: Context<AppEnv>): CurrentUser => c.var.user!;
+const acting = (c: Context<AppEnv>): Acting => ({ clock: c.var.deps.clock, actor: { userId: me(c).id, name: me(c).username } });
+const field = (form: Record<string, unknown>, name: string) => (typeof form[name] === 'string' ? form[name] : '');
+
+/** Upload ids are newOpaqueId()s; anything else cannot exist. */
+const IMPORT_ID = /^[a-z2-7]{24}$/;
+
+/** What the person's own computer called the file, without any folder (old browsers send paths). */
+function fileNameOf(file: File): string {
+  const base = file.name.split(/[\\/]/).pop()?.trim() ?? '';
+  return [...base].slice(0, 200).join('') || 'roster.csv';
+}
+
+const count = (raw: string | undefined) => (raw && /^\d{1,6}$/.test(raw) ? Number(raw) : 0);
+
+/** The secretariat's terms, rosters and roster imports (CSV upload → preview → apply). */
+export function rosterRoutes() {
+  async function termPage(c: Context<AppEnv>, status: 200 | 422, form?: TermFormValues, errors?: Partial<Record<keyof TermFormValues, string>>) {
+    const terms = await listTerms(c.var.deps.database.db);
+    c.status(status);
+    return c.render(<TermsPage v={view(c)} terms={terms} form={form} errors={errors} />, { title: c.var.t('term.title') });
+  }
+
+  async function rosterPage(c: Context<AppEnv>, term: TermSummary, status: 200 | 422, opts: { notice?: string; uploadError?: string } = {}) {
+    const deputies = await listRoster(c.var.deps.database.db, term.id);
+    c.status(status);
+    return c.render(<RosterPage v={view(c)} term={term} deputies={deputies} {...opts} />, { title: `${term.name} · ${c.var.t('roster.title')}` });
+  }
+
+  async function importPage(c: Context<AppEnv>, pending: RosterImport, status: 200 | 409 | 410, refusal?: string) {
+    const { db } = c.var.deps.database;
+    const term = (await getTerm(db, pending.termId))!;
+    const plan = await planRosterImport(db, term.id, pending.rows);
+    c.status(status);
+    return c.render(
+      <ImportPage v={view(c)} term={term} pending={pending} plan={plan} gb18030={c.req.query('read') === 'gb18030'} refusal={refusal} />,
+      { title: c.var.t('roster.import.title') },
+    );
+  }
+
+  return new Hono<AppEnv>()
+    .get('/admin/terms', (c) => {
+      noStore(c);
+      return termPage(c, 200);
+    })
+    .post('/admin/terms', async (c) => {
+      noStore(c);
+      const body = await c.req.parseBody();
+      const form: TermFormValues = {
+        name: field(body, 'name'), ordinal: field(body, 'ordinal').trim(), startsOn: field(body, 'startsOn').trim(), endsOn: field(body, 'endsOn').trim(),
+      };
+      try {
+        const term = await createTerm(c.var.deps.database.db, acting(c), {
+          name: form.name, ordinal: form.ordinal === '' ? Number.NaN : Number(form.ordinal), startsOn: form.startsOn, endsOn: form.endsOn,
+        });
+        return c.redirect(`/admin/terms/${term.id}/roster?done=term`, 303);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        const errors: Partial<Record<keyof TermFormValues, string>> = {};
+        for (const issue of e.issues) {
+          const name = issue.field as keyof TermFormValues;
+          if (!(name in form) || errors[name]) continue;
+          // An empty field breaks its type or format rule too; "required" says what to do about it.
+          errors[name] = c.var.t(form[name].trim() === '' ? 'validation.required' : issue.key);
+        }
+        return termPage(c, 422, form, errors);
+      }
+    })
+    .get('/admin/terms/:id/roster', async (c) => {
+      noStore(c);
+      const id = parseId(c.req.param('id'));
+      const term = id === undefined ? undefined : await getTerm(c.var.deps.database.db, id);
+      if (!term) return c.notFound();
+      const t = c.var.t;
+      const done = c.req.query('done');
+      const notice = done === 'term' ? t('term.created')
+        : done === 'imported' ? t('roster.imported', { created: count(c.req.query('created')), updated: count(c.req.query('updated')) })
+        : undefined;
+      return rosterPage(c, term, 200, { notice });
+    })
+    .post('/admin/terms/:id/roster/preview', async (c) => {
+      noStore(c);
+      const id = parseId(c.req.param('id'));
+      const { db } = c.var.deps.database;
+      const term = id === undefined ? undefined : await getTerm(db, id);
+      if (!term) return c.notFound();
+      const body = await c.req.parseBody();
+      const file = body.file;
+      // A form sent without choosing a file carries an empty part with an empty name.
+      if (!(file instanceof File) || (file.size === 0 && file.name === '')) {
+        return rosterPage(c, term, 422, { uploadError: c.var.t('roster.chooseFile') });
+      }
+      const fileName = fileNameOf(file);
+      const parsed = parseRosterCsv(new Uint8Array(await file.arrayBuffer()));
+      if (parsed.errors.length > 0) {
+        c.status(422);
+        return c.render(
+          <PreviewErrorsPage v={view(c)} term={term} fileName={fileName} encoding={parsed.encoding} errors={parsed.errors} />,
+          { title: c.var.t('roster.errors.title') },
+        );
+      }
+      const importId = await createRosterImport(db, c.var.deps.clock, { termId: term.id, userId: me(c).id, fileName, rows: parsed.rows });
+      return c.redirect(`/admin/roster-imports/${importId}${parsed.encoding === 'gb18030' ? '?read=gb18030' : ''}`, 303);
+    })
+    .get('/admin/roster-imports/:id', async (c) => {
+      noStore(c);
+      const id = c.req.param('id');
+      const pending = IMPORT_ID.test(id) ? await getRosterImport(c.var.deps.database.db, c.var.deps.clock, id) : undefined;
+      if (!pending) return c.notFound();
+      return importPage(c, pending, 200);
+    })
+    .post('/admin/roster-imports/:id/apply', async (c) => {
+      noStore(c);
+      const id = c.req.param('id');
+      const { db } = c.var.deps.database;
+      const result = IMPORT_ID.test(id) ? await applyRosterImport(db, acting(c), id) : undefined;
+      if (!result) return c.notFound();
+      if (result.ok) return c.redirect(`/admin/terms/${result.termId}/roster?done=imported&created=${result.created}&updated=${result.updated}`, 303);
+      const pending = (await getRosterImport(db, c.var.deps.clock, id))!;
+      const t = c.var.t;
+      const key: MessageKey = result.reason === 'applied' ? 'roster.import.alreadyApplied' : 'roster.import.expired';
+      const at = result.reason === 'applied' ? formatTime(view(c), result.appliedAt) : '';
+      return importPage(c, pending, result.reason === 'applied' ? 409 : 410, t(key, { at }));
+    });
+}
+
+/** Rosters hold personal data: no page of this feature may be kept by a browser or a proxy. */
+function noStore(c: Context<AppEnv>): void {
+  c.header('Cache-Control', 'no-store');
+}
