@@ -18,12 +18,13 @@ import { seedDemo } from '../src/demo/seed.ts';
 import { createShutdown } from '../src/platform/http/shutdown.ts';
 import { silentLogger } from '../src/platform/log.ts';
 import { createSession, SESSION_COOKIE } from '../src/auth/sessions.ts';
-import { castBallot } from '../src/ballots/cast.ts';
+import { castBallot } from '../src/ballots/store.ts';
 import { optionKey } from '../src/elections/rules.ts';
-import { createElection, openElection, recordAttendance } from '../src/elections/store.ts';
+import { createElection, openElection } from '../src/elections/store.ts';
+import { recordAttendance } from '../src/meetings/store.ts';
 import { listCandidates, listMeetings } from '../src/meetings/store.ts';
 import { publishedRecordJson, recordSummary } from '../src/counting/store.ts';
-import { meetingChosenProjects } from '../src/results/chosen.ts';
+import { meetingChosenProjects } from '../src/results/store.ts';
 import { openPostgresClone } from '../tests/support/postgres.ts';
 import { startServer } from '../tests/support/server-process.ts';
 

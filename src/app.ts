@@ -1,12 +1,10 @@
 import { Hono } from 'hono';
 import { csrf } from 'hono/csrf';
-import { adminRoutes } from './meetings/dashboard-routes.tsx';
 import { auditRoutes } from './audit/routes.tsx';
 import { ballotRoutes } from './ballots/routes.tsx';
 import { countingRoutes } from './counting/routes.tsx';
-import { electionAdminRoutes } from './elections/routes.tsx';
+import { electionRoutes } from './elections/routes.tsx';
 import { paperRoutes } from './paper/routes.tsx';
-import { verifyRoutes } from './ballots/tracker-routes.tsx';
 import { authorize, formsOnly, loadSession } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.tsx';
 import { bodyLimits } from './platform/http/body-limits.ts';
@@ -14,14 +12,18 @@ import { compress } from 'hono/compress';
 import { healthRoutes } from './platform/http/health.ts';
 import { assetRoutes, assetUrl } from './platform/http/assets.ts';
 import type { AppDeps, AppEnv } from './platform/http/env.ts';
-import { notFound, onError } from './platform/http/errors.tsx';
+import { errorHandlers } from './platform/http/errors.tsx';
+import { noStore } from './platform/http/cache.ts';
 import { language, languageRoutes } from './platform/http/language.ts';
 import { renderer } from './platform/http/render.tsx';
+import { ErrorPage } from '../views/errors/error-page.tsx';
+import { Layout } from '../views/layout.tsx';
+import { POLICY } from './auth/policy.ts';
 import { requestLog } from './platform/http/request-log.ts';
 import { openData, securityHeaders } from './platform/http/security.ts';
 import { meetingRoutes } from './meetings/routes.tsx';
 import { resultRoutes } from './results/routes.tsx';
-import { rosterRoutes } from './terms/routes.tsx';
+import { termRoutes } from './terms/routes.tsx';
 import { userRoutes } from './users/routes.tsx';
 
 export type { AppDeps, AppEnv } from './platform/http/env.ts';
@@ -42,33 +44,34 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(securityHeaders({ https }));
   app.use(compress());
   app.use(language());
-  app.use(renderer());
+  app.use(renderer(Layout));
   app.use(bodyLimits());
   // Origin / Sec-Fetch-Site must match on every form post; other content types are refused outright.
   app.use(csrf({ origin: deps.config.publicUrl.origin }));
   app.use(formsOnly());
   app.use(loadSession());
   app.use(authorize());
+  // Never stored: every response of a route that needs sign-in, and any page rendered for a signed-in person.
+  app.use(noStore((key) => POLICY[key] === 'anyone'));
 
   app.route('/', healthRoutes());
   app.route('/', assetRoutes());
   app.route('/', languageRoutes(https));
   app.route('/', meetingRoutes());
   app.route('/', authRoutes());
-  app.route('/', adminRoutes());
-  app.route('/', rosterRoutes());
+  app.route('/', termRoutes());
   app.route('/', userRoutes());
   app.route('/', ballotRoutes());
-  app.route('/', electionAdminRoutes());
+  app.route('/', electionRoutes());
   app.route('/', paperRoutes());
-  app.route('/', verifyRoutes());
   app.route('/', auditRoutes());
   app.route('/', countingRoutes());
   app.route('/', resultRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 
-  app.onError(onError);
-  app.notFound(notFound);
+  const errors = errorHandlers(Layout, ErrorPage);
+  app.onError(errors.onError);
+  app.notFound(errors.notFound);
   return app;
 }

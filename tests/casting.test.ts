@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../src/audit/store.ts';
-import { castBallot } from '../src/ballots/cast.ts';
+import { SYSTEM_ACTOR } from '../src/platform/acting.ts';
+import { castBallot } from '../src/ballots/store.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
 import { seedDemo } from '../src/demo/seed.ts';
-import { closeElection, createElection, openElection, recordAttendance } from '../src/elections/store.ts';
+import { closeElection, createElection, openElection } from '../src/elections/store.ts';
+import { recordAttendance } from '../src/meetings/store.ts';
 import { TRACKER_PATTERN } from '../src/domain/record/format.ts';
 import { testEngines } from './support/databases.ts';
 

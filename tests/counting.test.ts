@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR, type Acting } from '../src/audit/store.ts';
-import { castBallot } from '../src/ballots/cast.ts';
+import { SYSTEM_ACTOR, type Acting } from '../src/platform/acting.ts';
+import { castBallot } from '../src/ballots/store.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import { publishedRecord, recordSummary, sealElection } from '../src/counting/store.ts';
 import { createPostgresDb, type DbHandle } from '../src/platform/db/index.ts';
@@ -252,7 +252,7 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
 
   it('records 实到 as it was at the close, also for a scheduled close, whatever attendance says later', async () => {
     const { closeDueElections } = await import('../src/elections/scheduler.ts');
-    const { recordAttendance } = await import('../src/elections/store.ts');
+    const { recordAttendance } = await import('../src/meetings/store.ts');
     const meetingId = (await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow()).id;
     const acting = { clock: t.clock, actor: SYSTEM_ACTOR };
     const e = await createElection(database.db, acting, {

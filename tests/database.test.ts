@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR, appendAudit, readAuditChain } from '../src/audit/store.ts';
+import { appendAudit, readAuditChain } from '../src/audit/store.ts';
+import { SYSTEM_ACTOR } from '../src/platform/acting.ts';
 import { checkChain } from '../src/audit/chain.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import { createPostgresDb, type DbHandle } from '../src/platform/db/index.ts';

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../src/audit/store.ts';
-import { castBallot } from '../src/ballots/cast.ts';
+import { SYSTEM_ACTOR } from '../src/platform/acting.ts';
+import { castBallot } from '../src/ballots/store.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 import { closeElection, createElection, openElection } from '../src/elections/store.ts';
-import { commitPaper, issuePaper, keyPaperBallot, paperReconciliation, PaperError, recordReturned } from '../src/paper/store.ts';
+import { commitPaper, issuePaper, keyPaperBallot, paperReconciliation, recordReturned } from '../src/paper/store.ts';
+import { Refused } from '../src/platform/refusal.ts';
 import { testEngines } from './support/databases.ts';
 import { makeUser } from './support/auth.ts';
 
@@ -46,7 +47,7 @@ describe.each(testEngines())('paper ballots on $name', (engine) => {
     expect(await issuePaper(database.db, acting, id, ['D001', 'D002'])).toBe(2);
     expect(await castBallot(database.db, clock, { electionId: id, deputyId: deputyIds.get('D001')!, marks: 'FNN' })).toEqual({ status: 'refused', reason: 'voted-on-paper' });
     expect((await castBallot(database.db, clock, { electionId: id, deputyId: deputyIds.get('D003')!, marks: 'FNN' })).status).toBe('cast');
-    await expect(issuePaper(database.db, acting, id, ['D003'])).rejects.toThrow(PaperError);
+    await expect(issuePaper(database.db, acting, id, ['D003'])).rejects.toThrow(Refused);
     await expect(issuePaper(database.db, acting, id, ['D020'])).rejects.toMatchObject({ reason: 'unknown-deputies', detail: { codes: ['D020'] } });
     const e = await database.db.selectFrom('elections').select('paper_issued').where('id', '=', id).executeTakeFirstOrThrow();
     expect(e.paper_issued).toBe(2);

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR, type Acting } from '../src/audit/store.ts';
-import { castBallot } from '../src/ballots/cast.ts';
+import { SYSTEM_ACTOR, type Acting } from '../src/platform/acting.ts';
+import { castBallot } from '../src/ballots/store.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import { certifyElection, publishElection, sealElection, voidElection } from '../src/counting/store.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
@@ -10,7 +10,7 @@ import { closeElection, createElection, openElection, type NewElection } from '.
 import { commitPaper, issuePaper, keyPaperBallot, recordReturned } from '../src/paper/store.ts';
 import { keyFingerprint } from '../src/domain/record/digest.ts';
 import type { ElectionRecord } from '../src/domain/record/format.ts';
-import { meetingChosenProjects } from '../src/results/chosen.ts';
+import { meetingChosenProjects } from '../src/results/store.ts';
 import { testApp } from './support/app.ts';
 import { testEngines } from './support/databases.ts';
 

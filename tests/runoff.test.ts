@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR, type Acting } from '../src/audit/store.ts';
-import { castBallot } from '../src/ballots/cast.ts';
+import { SYSTEM_ACTOR, type Acting } from '../src/platform/acting.ts';
+import { castBallot } from '../src/ballots/store.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import { publishedRecord, recordSummary, sealElection } from '../src/counting/store.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';

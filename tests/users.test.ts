@@ -4,7 +4,7 @@ import { checkChain } from '../src/audit/chain.ts';
 import { readAuditChain } from '../src/audit/store.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
 import { DEMO_PASSWORD, DEMO_TERM_NAME, seedDemo } from '../src/demo/seed.ts';
-import { createTerm, upsertDeputies } from '../src/meetings/store.ts';
+import { createTerm, upsertDeputies } from '../src/terms/store.ts';
 import { verifyPassword } from '../src/users/password.ts';
 import { changeAccountRoles, setAccountDisabled } from '../src/users/store.ts';
 import { sameOrigin, testApp } from './support/app.ts';

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { dictionary } from '../src/platform/i18n/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../src/platform/db/index.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
@@ -45,7 +46,9 @@ describe.each(testEngines())('voting through the pages on $name', (engine) => {
     const e = await database.db.selectFrom('elections').select(['state', 'deputies_total']).where('id', '=', electionId).executeTakeFirstOrThrow();
     expect(e).toEqual({ state: 'open', deputies_total: 240 });
     const again = await postForm(t.app, `/admin/elections/${electionId}/open`, {}, { Cookie: secretariat });
-    expect(again.headers.get('location')).toBe(`/admin/elections/${electionId}?error=state`);
+    expect(again.headers.get('location')).toBe(`/admin/elections/${electionId}?error=wrong-state`);
+    const page = await (await t.app.request(again.headers.get('location')!, { headers: { Cookie: secretariat } })).text();
+    expect(page).toContain(dictionary('zh-CN')['election.stateConflict']);
   });
 
   it('shows a deputy the open vote and a ballot that is never cached', async () => {

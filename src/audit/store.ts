@@ -1,21 +1,9 @@
 import { sql, type Transaction } from 'kysely';
+import type { AuditEntry } from '../domain/tables.ts';
+import type { Actor } from '../platform/acting.ts';
 import type { Clock } from '../platform/time.ts';
 import type { Database, Db } from '../platform/db/index.ts';
 import { GENESIS_HASH, hashAuditEntry, type ChainLink } from './chain.ts';
-
-/** Who did it: a signed-in user, or the system itself (start-up, demo seeding, scheduled jobs). */
-export interface Actor {
-  userId: number | null;
-  name: string;
-}
-
-/** Who acts, and when: every service function that changes data takes one and audits with it. */
-export interface Acting {
-  clock: Clock;
-  actor: Actor;
-}
-
-export const SYSTEM_ACTOR: Actor = Object.freeze({ userId: null, name: 'system' });
 
 export interface AuditEvent {
   action: string;
@@ -69,4 +57,13 @@ export async function* readAuditChain(db: Db, pageSize = 1000): AsyncGenerator<C
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.id;
   }
+}
+
+/** A page of the log, newest first: entries whose action starts with `action`, before the entry `before`; `more` when older ones exist. */
+export async function auditPage(db: Db, filter: { action: string; before: number | undefined }, size = 100): Promise<{ entries: AuditEntry[]; more: boolean }> {
+  let q = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(size + 1);
+  if (filter.action) q = q.where('action', 'like', `${filter.action.replace(/[%_\\]/g, '\\$&')}%`);
+  if (filter.before !== undefined) q = q.where('id', '<', filter.before);
+  const rows = await q.execute();
+  return { entries: rows.slice(0, size), more: rows.length > size };
 }

@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
-import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../platform/http/env.ts';
+import { routeKey } from '../platform/http/route-key.ts';
 import { clientAddress } from './client-address.ts';
 import { decide, PASSWORD_CHANGE_ROUTES, POLICY } from './policy.ts';
 import { SESSION_COOKIE, validateSession } from './sessions.ts';
@@ -34,13 +34,6 @@ export function loadSession(): MiddlewareHandler<AppEnv> {
     c.set('user', user ?? null);
     await next();
   };
-}
-
-/** "METHOD /path/:param" of the handler that will answer, or undefined when none matched (404). */
-export function routeKey(c: Context): string | undefined {
-  const last = matchedRoutes(c).at(-1);
-  if (!last || last.method === 'ALL') return undefined;
-  return `${last.method} ${last.path}`;
 }
 
 function wantsPage(c: Context): boolean {

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { Clock } from '../platform/time.ts';
 import type { Db } from '../platform/db/index.ts';
-import type { Role } from '../domain/vocabulary.ts';
+import { appendAudit } from '../audit/store.ts';
+import type { Acting } from '../platform/acting.ts';
+import type { CurrentUser, SessionInfo } from './model.ts';
 import { newSessionToken, parseSessionToken, secretMatches } from './tokens.ts';
 
 /**
@@ -16,17 +18,6 @@ const TOUCH_INTERVAL_MS = 60 * 1000;
 export const SESSION_COOKIE = 'minsheng_session';
 
 /** The signed-in person, as every route sees them. */
-export interface CurrentUser {
-  id: number;
-  username: string;
-  displayName: string;
-  roles: Role[];
-  deputyId: number | null;
-  departmentId: number | null;
-  mustChangePassword: boolean;
-  sessionId: string;
-}
-
 export async function createSession(db: Db, clock: Clock, userId: number, userAgent: string): Promise<{ token: string; id: string }> {
   const now = clock.now();
   const t = newSessionToken();
@@ -74,12 +65,33 @@ export async function validateSession(db: Db, clock: Clock, token: string | unde
     id: row.user_id,
     username: row.username,
     displayName: row.display_name,
-    roles: row.roles as Role[],
+    roles: row.roles as CurrentUser['roles'],
     deputyId: row.deputy_id,
     departmentId: row.department_id,
     mustChangePassword: row.must_change_password,
     sessionId: row.id,
   };
+}
+
+/** Signs a person out of this session, with the audit entry in the same transaction. */
+export async function signOut(db: Db, acting: Acting, userId: number, sessionId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sessions').where('id', '=', sessionId).where('user_id', '=', userId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'auth.signout', subject: `user:${userId}` });
+  });
+}
+
+/** Ends a person's own sessions, all or all but `except` (the one asking), audited; returns how many ended. */
+export async function endOwnSessions(db: Db, acting: Acting, userId: number, except?: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    let q = trx.deleteFrom('sessions').where('user_id', '=', userId);
+    if (except) q = q.where('id', '!=', except);
+    const n = Number((await q.executeTakeFirst()).numDeletedRows);
+    await appendAudit(trx, acting.clock, acting.actor, {
+      action: except ? 'auth.sessions.revoke-others' : 'auth.sessions.revoke-all', subject: `user:${userId}`, details: { sessions: n },
+    });
+    return n;
+  });
 }
 
 export async function revokeSession(db: Db, userId: number, sessionId: string): Promise<boolean> {
@@ -92,14 +104,6 @@ export async function revokeUserSessions(db: Db, userId: number, except?: string
   let q = db.deleteFrom('sessions').where('user_id', '=', userId);
   if (except) q = q.where('id', '!=', except);
   return Number((await q.executeTakeFirst()).numDeletedRows);
-}
-
-export interface SessionInfo {
-  id: string;
-  createdAt: Date;
-  lastSeenAt: Date;
-  expiresAt: Date;
-  userAgent: string;
 }
 
 export async function listUserSessions(db: Db, clock: Clock, userId: number): Promise<SessionInfo[]> {

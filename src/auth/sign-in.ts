@@ -1,4 +1,6 @@
-import { appendAudit, type Actor } from '../audit/store.ts';
+import type { MessageKey } from '../platform/i18n/index.ts';
+import { appendAudit } from '../audit/store.ts';
+import { type Actor } from '../platform/acting.ts';
 import type { Clock } from '../platform/time.ts';
 import type { Db } from '../platform/db/index.ts';
 import { hashPassword, verifyPassword } from '../users/password.ts';
@@ -60,7 +62,7 @@ export async function signIn(db: Db, clock: Clock, input: { username: string; pa
 
 export type ChangePasswordResult =
   | { ok: true; token: string }
-  | { ok: false; errors: Partial<Record<'current' | 'password' | 'confirm', string>> };
+  | { ok: false; errors: Partial<Record<'current' | 'password' | 'confirm', MessageKey>> };
 
 /**
  * Replaces a user's password. The current password is required unless the user signed in with a
@@ -72,7 +74,7 @@ export async function changePassword(
   input: { current: string; password: string; confirm: string; userAgent: string },
 ): Promise<ChangePasswordResult> {
   const row = await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
-  const errors: Partial<Record<'current' | 'password' | 'confirm', string>> = { ...checkNewPassword(input.password, input.confirm, user.username) };
+  const errors: Partial<Record<'current' | 'password' | 'confirm', MessageKey>> = { ...checkNewPassword(input.password, input.confirm, user.username) };
   if (!user.mustChangePassword && !(await verifyPassword(row.password_hash, input.current.slice(0, MAX_PASSWORD_LENGTH)))) {
     errors.current = 'password.currentWrong';
   }

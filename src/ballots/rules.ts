@@ -1,4 +1,5 @@
-import { LETTERS, type ElectionKind, type Marking } from '../domain/record/format.ts';
+import { acceptsBallots } from '../domain/lifecycle.ts';
+import { type Channel, type ElectionKind, type ElectionState, LETTERS, type Marking } from '../domain/vocabulary.ts';
 
 /** What a ballot must satisfy: the election's kind, marking, seats and options in ballot order. */
 export interface BallotSpec {
@@ -52,4 +53,29 @@ export function marksFromChoices(spec: BallotSpec, choices: Readonly<Record<stri
     problems.push({ code: 'too-many-for', count: forCount, max: spec.seats });
   }
   return problems.length ? { ok: false, problems } : { ok: true, marks };
+}
+
+/** Why a deputy cannot cast a ballot (or why a cast was refused). */
+export type CastRefusal = 'not-found' | 'not-open' | 'not-eligible' | 'not-present' | 'already-voted' | 'voted-on-paper' | 'invalid-marks';
+
+/** Where a deputy stands in an election: on its roll or not, how they voted (if they did), present or not. */
+export interface Standing {
+  state: ElectionState;
+  onRoll: boolean;
+  channel: Channel | null;
+  present: boolean;
+}
+
+/**
+ * Why this deputy cannot cast an electronic ballot now, or undefined when they can: the one rule
+ * behind both the ballot page (which says so before the deputy marks anything) and castBallot
+ * (which decides, under the election's lock).
+ */
+export function castRefusal(s: Standing): Exclude<CastRefusal, 'not-found' | 'invalid-marks'> | undefined {
+  if (!acceptsBallots(s.state)) return 'not-open';
+  if (!s.onRoll) return 'not-eligible';
+  if (s.channel === 'paper') return 'voted-on-paper';
+  if (s.channel === 'electronic') return 'already-voted';
+  if (!s.present) return 'not-present';
+  return undefined;
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { recordDigest, signEd25519, signingPayload } from '../domain/record/digest.ts';
 import { LETTERS, TRACKER_PATTERN, type Certification, type InvalidReason } from '../domain/record/format.ts';
 import { verifyRecord } from '../domain/record/verify.ts';
-import { beijingTime, buildRecordBody, checkRecordBody, type SealedElection } from './record-builder.ts';
+import { beijingTime } from '../platform/time.ts';
+import { buildRecordBody, checkRecordBody, type SealedElection } from './record-builder.ts';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const trackerArb = fc.array(fc.constantFrom(...CROCKFORD), { minLength: 16, maxLength: 16 })

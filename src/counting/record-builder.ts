@@ -1,3 +1,4 @@
+import { beijingTime } from '../platform/time.ts';
 import { recordDigest } from '../domain/record/digest.ts';
 import {
   RECORD_FORMAT, type ElectionKind, type InvalidReason, type Marking, type PassBase, type RecordBallot, type RecordBody,
@@ -25,18 +26,6 @@ export interface SealedElection {
   options: readonly { key: string; title: string }[];
   roll: { eligible: number; present: number; electronic: number; paperIssued: number; paperReturned: number };
   ballots: Iterable<{ tracker: string; marks: string; invalid: InvalidReason | null }>;
-}
-
-const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/**
- * An instant as RFC 3339 in Beijing time, to the second: 2024-01-16T09:30:00+08:00. China has one
- * time zone and no daylight saving, so the offset is always +08:00.
- */
-export function beijingTime(d: Date): string {
-  const t = new Date(Math.floor(d.getTime() / 1000) * 1000 + BEIJING_OFFSET_MS);
-  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}T${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}+08:00`;
 }
 
 /** Byte order of ASCII strings (trackers are ASCII), which RECORD.md sorts ballots by. */

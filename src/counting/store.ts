@@ -1,17 +1,24 @@
 import canonicalize from 'canonicalize';
-import { sql, type Transaction } from 'kysely';
-import { appendAudit, type Acting } from '../audit/store.ts';
-import type { Database, Db } from '../platform/db/index.ts';
-import { insertElection, transactionDeadline } from '../elections/store.ts';
+import { sql } from 'kysely';
+import { canStart, SCRUTINY_STATES } from '../domain/lifecycle.ts';
+import type { ElectionState } from '../domain/vocabulary.ts';
 import { publicKeyFromDer, recordDigest, signEd25519, signingPayload, verifyEd25519 } from '../domain/record/digest.ts';
 import type { Certification, ElectionRecord, InvalidReason, RecordBody } from '../domain/record/format.ts';
-import { beijingTime, buildRecordBody, checkRecordBody } from './record-builder.ts';
+import { insertElection } from '../elections/store.ts';
+import { lockElection, type LifecycleRefusal, transition } from '../elections/transition.ts';
+import type { Acting } from '../platform/acting.ts';
+import type { Db, Trx } from '../platform/db/index.ts';
+import { transactionDeadline } from '../platform/db/transactions.ts';
+import { Refused } from '../platform/refusal.ts';
+import { beijingTime } from '../platform/time.ts';
+import type { RecordSummary, StoredRecord } from './model.ts';
+import { buildRecordBody, checkRecordBody } from './record-builder.ts';
 import { planRunoff } from './runoff-plan.ts';
 import { loadSigningKey, type SigningConfig } from './signing.ts';
 
 /**
  * How many distinct scrutineers (监票人) must confirm a record's digest before it is certified and
- * may be published. DESIGN.md: at least two. A constant, not a setting: lowering it per deployment
+ * may be published: at least two. A constant, not a setting: lowering it per deployment
  * would weaken every published result.
  */
 export const CERTIFICATIONS_REQUIRED = 2;
@@ -20,24 +27,21 @@ export const CERTIFICATIONS_REQUIRED = 2;
 export const VOID_REASON_MAX = 500;
 
 export type CountingRefusal =
-  | 'not-found' | 'wrong-state' | 'paper-uncommitted' | 'paper-exceeds' | 'inconsistent'
+  | LifecycleRefusal | 'paper-uncommitted' | 'paper-exceeds' | 'inconsistent'
   | 'stale-digest' | 'already-certified' | 'same-name' | 'too-few-certifications' | 'reason-required' | 'reason-too-long'
   | 'no-tie' | 'runoff-exists' | 'title-invalid' | 'rerun-exists';
 
-export class CountingError extends Error {
-  override name = 'CountingError';
-  constructor(readonly reason: CountingRefusal, readonly detail: Record<string, unknown> = {}) {
-    super(`counting: ${reason}${Object.keys(detail).length ? ` ${JSON.stringify(detail)}` : ''}`);
-  }
-}
+/** A counting step the rules refuse; nothing was written. */
+const refuse = (reason: CountingRefusal, detail?: Record<string, unknown>) => new Refused<CountingRefusal>(reason, detail);
 
 // Sealing a million ballots moves ~50 MB in one transaction: generous, but never forever.
 const SEAL_DEADLINE_MS = 120_000;
 const STEP_DEADLINE_MS = 10_000;
 
-async function lockElection(trx: Transaction<Database>, electionId: number) {
-  const e = await trx.selectFrom('elections').selectAll().where('id', '=', electionId).forUpdate().executeTakeFirst();
-  if (!e) throw new CountingError('not-found');
+/** The election's row, locked, or a not-found refusal. */
+async function lockedElection(trx: Trx, electionId: number) {
+  const e = await lockElection(trx, electionId);
+  if (!e) throw refuse('not-found');
   return e;
 }
 
@@ -53,66 +57,64 @@ async function lockElection(trx: Transaction<Database>, electionId: number) {
 export async function sealElection(db: Db, acting: Acting, electionId: number): Promise<{ digest: string; ballots: number }> {
   return db.transaction().execute(async (trx) => {
     await transactionDeadline(trx, SEAL_DEADLINE_MS);
-    const e = await lockElection(trx, electionId);
-    if (e.state !== 'closed') throw new CountingError('wrong-state', { state: e.state });
-    if (e.paper_issued > 0 && !e.paper_committed_at) throw new CountingError('paper-uncommitted');
-    const paperReturned = e.paper_returned ?? 0;
-    if (paperReturned > e.paper_issued) throw new CountingError('paper-exceeds', { returned: paperReturned, issued: e.paper_issued });
+    return transition(trx, acting, electionId, 'seal', async (e) => {
+      if (e.paper_issued > 0 && !e.paper_committed_at) throw refuse('paper-uncommitted');
+      const paperReturned = e.paper_returned ?? 0;
+      if (paperReturned > e.paper_issued) throw refuse('paper-exceeds', { returned: paperReturned, issued: e.paper_issued });
 
-    const { rows: [n] } = await sql<{ roll: number; electronic: number; paper: number; boxElectronic: number; boxPaper: number; present: number }>`
-      select count(*) as roll,
-             count(*) filter (where r.channel = 'electronic') as electronic,
-             count(*) filter (where r.channel = 'paper') as paper,
-             (select count(*) from ballots where election_id = ${electionId} and channel = 'electronic') as "boxElectronic",
-             (select count(*) from ballots where election_id = ${electionId} and channel = 'paper') as "boxPaper",
-             count(*) filter (where coalesce(a.present, false) or r.channel is not null) as present
-      from roll r
-      left join attendance a on a.meeting_id = ${e.meeting_id} and a.deputy_id = r.deputy_id
-      where r.election_id = ${electionId}`.execute(trx);
-    const counts = n!;
-    // The invariants of DESIGN.md, checked once more before anything is fixed for ever.
-    if (counts.boxElectronic !== counts.electronic || counts.paper !== e.paper_issued || counts.boxPaper !== paperReturned
-      || e.deputies_total === null || counts.roll !== e.deputies_total || !e.opened_at || !e.closed_at) {
-      throw new CountingError('inconsistent', { ...counts, paperIssued: e.paper_issued, paperReturned, deputiesTotal: e.deputies_total });
-    }
+      const { rows: [n] } = await sql<{ roll: number; electronic: number; paper: number; boxElectronic: number; boxPaper: number; present: number }>`
+        select count(*) as roll,
+               count(*) filter (where r.channel = 'electronic') as electronic,
+               count(*) filter (where r.channel = 'paper') as paper,
+               (select count(*) from ballots where election_id = ${electionId} and channel = 'electronic') as "boxElectronic",
+               (select count(*) from ballots where election_id = ${electionId} and channel = 'paper') as "boxPaper",
+               count(*) filter (where coalesce(a.present, false) or r.channel is not null) as present
+        from roll r
+        left join attendance a on a.meeting_id = ${e.meeting_id} and a.deputy_id = r.deputy_id
+        where r.election_id = ${electionId}`.execute(trx);
+      const counts = n!;
+      // The invariants of DESIGN.md, checked once more before anything is fixed for ever.
+      if (counts.boxElectronic !== counts.electronic || counts.paper !== e.paper_issued || counts.boxPaper !== paperReturned
+        || e.deputies_total === null || counts.roll !== e.deputies_total || !e.opened_at || !e.closed_at) {
+        throw refuse('inconsistent', { ...counts, paperIssued: e.paper_issued, paperReturned, deputiesTotal: e.deputies_total });
+      }
 
-    await sql`select set_config('minsheng.sealing', 'on', true)`.execute(trx);
-    await sql`
-      insert into sealed_ballots (election_id, tracker, marks, invalid)
-      select election_id, tracker, marks, invalid from ballots where election_id = ${electionId} order by tracker collate "C"`.execute(trx);
-    await trx.deleteFrom('ballots').where('election_id', '=', electionId).execute();
-    // Nothing else in this transaction may touch the box.
-    await sql`select set_config('minsheng.sealing', 'off', true)`.execute(trx);
+      await sql`select set_config('minsheng.sealing', 'on', true)`.execute(trx);
+      await sql`
+        insert into sealed_ballots (election_id, tracker, marks, invalid)
+        select election_id, tracker, marks, invalid from ballots where election_id = ${electionId} order by tracker collate "C"`.execute(trx);
+      await trx.deleteFrom('ballots').where('election_id', '=', electionId).execute();
+      // Nothing else in this transaction may touch the box.
+      await sql`select set_config('minsheng.sealing', 'off', true)`.execute(trx);
 
-    const ballots = await trx.selectFrom('sealed_ballots').select(['tracker', 'marks', 'invalid'])
-      .where('election_id', '=', electionId).orderBy(sql`tracker collate "C"`).execute();
-    const meeting = await trx.selectFrom('meetings').select(['id', 'title', 'year']).where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
-    const options = await trx.selectFrom('election_options').select(['key', 'title']).where('election_id', '=', electionId).orderBy('position').execute();
-    // 实到 as the database saw it at the close; whoever voted or took a paper ballot was present.
-    const present = Math.min(e.deputies_total, Math.max(e.present_at_close ?? counts.present, counts.electronic + counts.paper));
+      const ballots = await trx.selectFrom('sealed_ballots').select(['tracker', 'marks', 'invalid'])
+        .where('election_id', '=', electionId).orderBy(sql`tracker collate "C"`).execute();
+      const meeting = await trx.selectFrom('meetings').select(['id', 'title', 'year']).where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
+      const options = await trx.selectFrom('election_options').select(['key', 'title']).where('election_id', '=', electionId).orderBy('position').execute();
+      // 实到 as the database saw it at the close; whoever voted or took a paper ballot was present.
+      const present = Math.min(e.deputies_total, Math.max(e.present_at_close ?? counts.present, counts.electronic + counts.paper));
 
-    const body = buildRecordBody({
-      election: {
-        id: e.id, title: e.title, kind: e.kind, runoffOf: e.runoff_of, openedAt: e.opened_at, closedAt: e.closed_at,
-        marking: e.marking, seats: e.seats, passBase: e.pass_base, deputiesTotal: e.deputies_total, meeting,
-      },
-      options,
-      roll: { eligible: e.deputies_total, present, electronic: counts.electronic, paperIssued: e.paper_issued, paperReturned },
-      ballots,
+      const body = buildRecordBody({
+        election: {
+          id: e.id, title: e.title, kind: e.kind, runoffOf: e.runoff_of, openedAt: e.opened_at, closedAt: e.closed_at,
+          marking: e.marking, seats: e.seats, passBase: e.pass_base, deputiesTotal: e.deputies_total, meeting,
+        },
+        options,
+        roll: { eligible: e.deputies_total, present, electronic: counts.electronic, paperIssued: e.paper_issued, paperReturned },
+        ballots,
     });
     const problems = checkRecordBody(body);
-    if (problems.length) throw new CountingError('inconsistent', { problems: problems.map((p) => `[${p.code}] ${p.message}`) });
+    if (problems.length) throw refuse('inconsistent', { problems: problems.map((p) => `[${p.code}] ${p.message}`) });
     const text = canonicalize(body)!;
     const digest = recordDigest(body);
 
     const now = acting.clock.now();
     await trx.insertInto('election_records').values({ election_id: electionId, body: text, digest, sealed_at: now, published_at: null }).execute();
-    await trx.updateTable('elections').set({ state: 'tallied' }).where('id', '=', electionId).execute();
-    await appendAudit(trx, acting.clock, acting.actor, {
-      action: 'election.seal', subject: `election:${electionId}`,
+    return {
       details: { digest, ballots: body.ballots.length, valid: body.result.valid, invalid: body.result.invalid },
+      result: { digest, ballots: body.ballots.length },
+    };
     });
-    return { digest, ballots: body.ballots.length };
   });
 }
 
@@ -126,26 +128,24 @@ export async function sealElection(db: Db, acting: Acting, electionId: number): 
 export async function certifyElection(db: Db, acting: Acting, electionId: number, certifier: { userId: number; name: string }, digest: string): Promise<{ state: 'tallied' | 'certified'; certifications: number }> {
   return db.transaction().execute(async (trx) => {
     await transactionDeadline(trx, STEP_DEADLINE_MS);
-    const e = await lockElection(trx, electionId);
-    if (e.state !== 'tallied' && e.state !== 'certified') throw new CountingError('wrong-state', { state: e.state });
-    const rec = await trx.selectFrom('election_records').select(['digest', 'certifications', 'certified_by'])
-      .where('election_id', '=', electionId).executeTakeFirstOrThrow();
-    if (digest.trim() !== rec.digest) throw new CountingError('stale-digest');
-    if (rec.certified_by.includes(certifier.userId)) throw new CountingError('already-certified');
-    const name = certifier.name.trim();
-    if (rec.certifications.some((c) => c.name === name)) throw new CountingError('same-name');
-    const certification: Certification = { role: 'scrutineer', name, at: beijingTime(acting.clock.now()), digest: rec.digest };
-    const certifications = [...rec.certifications, certification];
-    await trx.updateTable('election_records')
-      .set({ certifications: JSON.stringify(certifications), certified_by: sql<number[]>`array_append(certified_by, ${certifier.userId}::integer)` })
-      .where('election_id', '=', electionId).execute();
-    const state = certifications.length >= CERTIFICATIONS_REQUIRED ? 'certified' : 'tallied';
-    if (state !== e.state) await trx.updateTable('elections').set({ state }).where('id', '=', electionId).execute();
-    await appendAudit(trx, acting.clock, acting.actor, {
-      action: 'election.certify', subject: `election:${electionId}`,
-      details: { digest: rec.digest, name, certifications: certifications.length, state },
+    return transition(trx, acting, electionId, 'certify', async () => {
+      const rec = await trx.selectFrom('election_records').select(['digest', 'certifications', 'certified_by'])
+        .where('election_id', '=', electionId).executeTakeFirstOrThrow();
+      if (digest.trim() !== rec.digest) throw refuse('stale-digest');
+      if (rec.certified_by.includes(certifier.userId)) throw refuse('already-certified');
+      const name = certifier.name.trim();
+      if (rec.certifications.some((c) => c.name === name)) throw refuse('same-name');
+      const certification: Certification = { role: 'scrutineer', name, at: beijingTime(acting.clock.now()), digest: rec.digest };
+      const certifications = [...rec.certifications, certification];
+      await trx.updateTable('election_records')
+        .set({ certifications: JSON.stringify(certifications), certified_by: sql<number[]>`array_append(certified_by, ${certifier.userId}::integer)` })
+        .where('election_id', '=', electionId).execute();
+      const state = certifications.length >= CERTIFICATIONS_REQUIRED ? 'certified' : 'tallied';
+      return {
+        to: state, details: { digest: rec.digest, name, certifications: certifications.length, state },
+        result: { state, certifications: certifications.length },
+      };
     });
-    return { state, certifications: certifications.length };
   });
 }
 
@@ -157,28 +157,26 @@ export async function certifyElection(db: Db, acting: Acting, electionId: number
  */
 export async function publishElection(db: Db, acting: Acting, electionId: number, config: SigningConfig): Promise<{ digest: string; fingerprint: string }> {
   const before = await db.selectFrom('elections').select('state').where('id', '=', electionId).executeTakeFirst();
-  if (!before) throw new CountingError('not-found');
-  if (before.state !== 'certified') throw new CountingError('wrong-state', { state: before.state });
+  if (!before) throw refuse('not-found');
+  if (!canStart('publish', before.state)) throw refuse('wrong-state', { state: before.state });
   const key = await loadSigningKey(db, config);
   return db.transaction().execute(async (trx) => {
     await transactionDeadline(trx, STEP_DEADLINE_MS);
-    const e = await lockElection(trx, electionId);
-    if (e.state !== 'certified') throw new CountingError('wrong-state', { state: e.state });
-    const rec = await trx.selectFrom('election_records').select(['digest', 'certifications']).where('election_id', '=', electionId).executeTakeFirstOrThrow();
-    const distinct = new Set(rec.certifications.filter((c) => c.digest === rec.digest).map((c) => c.name)).size;
-    if (distinct < CERTIFICATIONS_REQUIRED) throw new CountingError('too-few-certifications', { distinct });
-    const payload = signingPayload(rec.certifications, rec.digest);
-    const value = signEd25519(key.privateKey, payload);
-    if (!verifyEd25519(publicKeyFromDer(key.publicKeyDer), payload, value)) throw new Error('the signing key does not verify its own signature');
-    const signature = { alg: 'ed25519' as const, publicKey: key.publicKeyDer.toString('base64'), value: value.toString('base64') };
-    const now = acting.clock.now();
-    await trx.updateTable('election_records').set({ signature: JSON.stringify(signature), published_at: now }).where('election_id', '=', electionId).execute();
-    await trx.updateTable('elections').set({ state: 'published' }).where('id', '=', electionId).execute();
-    await appendAudit(trx, acting.clock, acting.actor, {
-      action: 'election.publish', subject: `election:${electionId}`,
-      details: { digest: rec.digest, keyFingerprint: key.fingerprint, certifications: rec.certifications.length },
+    return transition(trx, acting, electionId, 'publish', async () => {
+      const rec = await trx.selectFrom('election_records').select(['digest', 'certifications']).where('election_id', '=', electionId).executeTakeFirstOrThrow();
+      const distinct = new Set(rec.certifications.filter((c) => c.digest === rec.digest).map((c) => c.name)).size;
+      if (distinct < CERTIFICATIONS_REQUIRED) throw refuse('too-few-certifications', { distinct });
+      const payload = signingPayload(rec.certifications, rec.digest);
+      const value = signEd25519(key.privateKey, payload);
+      if (!verifyEd25519(publicKeyFromDer(key.publicKeyDer), payload, value)) throw new Error('the signing key does not verify its own signature');
+      const signature = { alg: 'ed25519' as const, publicKey: key.publicKeyDer.toString('base64'), value: value.toString('base64') };
+      const now = acting.clock.now();
+      await trx.updateTable('election_records').set({ signature: JSON.stringify(signature), published_at: now }).where('election_id', '=', electionId).execute();
+      return {
+        details: { digest: rec.digest, keyFingerprint: key.fingerprint, certifications: rec.certifications.length },
+        result: { digest: rec.digest, fingerprint: key.fingerprint },
+      };
     });
-    return { digest: rec.digest, fingerprint: key.fingerprint };
   });
 }
 
@@ -188,21 +186,18 @@ export async function publishElection(db: Db, acting: Acting, electionId: number
  */
 export async function voidElection(db: Db, acting: Acting, electionId: number, reason: string): Promise<void> {
   const text = reason.trim();
-  if (!text) throw new CountingError('reason-required');
-  if ([...text].length > VOID_REASON_MAX) throw new CountingError('reason-too-long');
+  if (!text) throw refuse('reason-required');
+  if ([...text].length > VOID_REASON_MAX) throw refuse('reason-too-long');
   await db.transaction().execute(async (trx) => {
     await transactionDeadline(trx, STEP_DEADLINE_MS);
-    const e = await lockElection(trx, electionId);
-    if (e.state !== 'closed' && e.state !== 'tallied') throw new CountingError('wrong-state', { state: e.state });
-    await trx.updateTable('elections').set({ state: 'void', void_reason: text }).where('id', '=', electionId).execute();
-    await appendAudit(trx, acting.clock, acting.actor, { action: 'election.void', subject: `election:${electionId}`, details: { reason: text, from: e.state } });
+    await transition(trx, acting, electionId, 'void', (e) => ({ set: { void_reason: text }, details: { reason: text, from: e.state }, result: undefined }));
   });
 }
 
 /** One live (not void) runoff per count; the database's partial unique index backs this up. */
-async function refuseSecondRunoff(trx: Transaction<Database>, countId: number) {
+async function refuseSecondRunoff(trx: Trx, countId: number) {
   const existing = await trx.selectFrom('elections').select('id').where('runoff_of', '=', countId).where('state', '!=', 'void').executeTakeFirst();
-  if (existing) throw new CountingError('runoff-exists', { id: existing.id });
+  if (existing) throw refuse('runoff-exists', { id: existing.id });
 }
 
 /** An election title, as the set-up form allows. */
@@ -218,19 +213,19 @@ export const TITLE_MAX = 200;
  */
 export async function createRunoff(db: Db, acting: Acting, electionId: number, title: string): Promise<{ id: number }> {
   const name = title.trim();
-  if (!name || [...name].length > TITLE_MAX) throw new CountingError('title-invalid');
+  if (!name || [...name].length > TITLE_MAX) throw refuse('title-invalid');
   return db.transaction().execute(async (trx) => {
     await transactionDeadline(trx, STEP_DEADLINE_MS);
-    const e = await lockElection(trx, electionId);
+    const e = await lockedElection(trx, electionId);
     // The presidium announces the tie (the count is published) before the deputies vote again.
-    if (e.kind === 'satisfaction' || e.state !== 'published') throw new CountingError('wrong-state', { state: e.state, kind: e.kind });
+    if (e.kind === 'satisfaction' || e.state !== 'published') throw refuse('wrong-state', { state: e.state, kind: e.kind });
     await refuseSecondRunoff(trx, electionId);
     const { rows: [rec] } = await sql<{ tie: { options: string[]; seats: number } | null }>`
       select body::jsonb -> 'result' -> 'tie' as tie from election_records where election_id = ${electionId}`.execute(trx);
     const options = await trx.selectFrom('election_options').select(['key', 'title', 'candidate_id as candidateId'])
       .where('election_id', '=', electionId).orderBy('position').execute();
     const plan = planRunoff({ ...(rec?.tie ? { tie: rec.tie } : {}) }, options);
-    if (!plan.ok) throw new CountingError('no-tie', { why: plan.reason });
+    if (!plan.ok) throw refuse('no-tie', { why: plan.reason });
     const runoff = await insertElection(trx, acting, {
       meetingId: e.meeting_id, kind: 'runoff', title: name, marking: e.marking, seats: plan.seats, passBase: e.pass_base,
       electorate: e.electorate, runoffOf: electionId, options: plan.options,
@@ -250,11 +245,11 @@ export async function rerunElection(db: Db, acting: Acting, electionId: number):
     // A runoff held again is a runoff of the same count: lock that count first, as createRunoff does,
     // so that a new runoff and a re-run of a void one cannot both become live.
     const parent = (await trx.selectFrom('elections').select('runoff_of').where('id', '=', electionId).executeTakeFirst())?.runoff_of;
-    if (parent) await lockElection(trx, parent);
-    const e = await lockElection(trx, electionId);
-    if (e.state !== 'void') throw new CountingError('wrong-state', { state: e.state });
+    if (parent) await lockedElection(trx, parent);
+    const e = await lockedElection(trx, electionId);
+    if (e.state !== 'void') throw refuse('wrong-state', { state: e.state });
     const existing = await trx.selectFrom('elections').select('id').where('rerun_of', '=', electionId).executeTakeFirst();
-    if (existing) throw new CountingError('rerun-exists', { id: existing.id });
+    if (existing) throw refuse('rerun-exists', { id: existing.id });
     if (e.runoff_of !== null) await refuseSecondRunoff(trx, e.runoff_of);
     const options = await trx.selectFrom('election_options').select(['key', 'title', 'candidate_id as candidateId'])
       .where('election_id', '=', electionId).orderBy('position').execute();
@@ -264,23 +259,6 @@ export async function rerunElection(db: Db, acting: Acting, electionId: number):
     });
     return { id: rerun.id };
   });
-}
-
-export interface StoredRecord {
-  electionId: number;
-  digest: string;
-  certifications: Certification[];
-  /** Users who certified (not published). */
-  certifiedBy: number[];
-  signature: ElectionRecord['signature'] | null;
-  sealedAt: Date;
-  publishedAt: Date | null;
-}
-
-/** Everything of a sealed record but its ballots, for pages: results, roll, rules, options. */
-export interface RecordSummary extends StoredRecord {
-  body: Omit<RecordBody, 'ballots'>;
-  ballotCount: number;
 }
 
 /**
@@ -348,4 +326,14 @@ export async function invalidSealedBallots(db: Db, electionId: number): Promise<
   const rows = await db.selectFrom('sealed_ballots').select(['tracker', 'marks', 'invalid'])
     .where('election_id', '=', electionId).where('invalid', 'is not', null).orderBy(sql`tracker collate "C"`).execute();
   return rows.map((r) => ({ tracker: r.tracker, marks: r.marks, invalid: r.invalid! }));
+}
+
+/** Votes past their close (newest first, at most 200), with who has certified each, for the scrutiny list. */
+export async function scrutinyList(db: Db): Promise<{ id: number; title: string; state: ElectionState; meetingTitle: string; certifiedBy: number[] }[]> {
+  const rows = await db.selectFrom('elections as e').innerJoin('meetings as m', 'm.id', 'e.meeting_id')
+    .leftJoin('election_records as r', 'r.election_id', 'e.id')
+    .select(['e.id', 'e.title', 'e.state', 'm.title as meetingTitle', 'r.certified_by'])
+    .where('e.state', 'in', SCRUTINY_STATES)
+    .orderBy('e.id', 'desc').limit(200).execute();
+  return rows.map((r) => ({ id: r.id, title: r.title, state: r.state, meetingTitle: r.meetingTitle, certifiedBy: r.certified_by ?? [] }));
 }

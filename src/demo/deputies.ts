@@ -1,4 +1,4 @@
-import type { DeputyInput } from '../meetings/rules.ts';
+import type { DeputyInput } from '../terms/rules.ts';
 
 /** Longyou's towns and sub-districts, plus the organs' delegation: the demo's 代表团. */
 export const DELEGATIONS = [

@@ -1,12 +1,14 @@
+import { sql } from 'kysely';
 import { randomInt } from 'node:crypto';
-import type { Acting, Actor } from '../audit/store.ts';
-import { castBallot } from '../ballots/cast.ts';
+import type { Acting, Actor } from '../platform/acting.ts';
+import { castBallot } from '../ballots/store.ts';
 import { fixedClock } from '../platform/time.ts';
 import type { SigningConfig } from '../counting/signing.ts';
 import { certifyElection, publishElection, sealElection } from '../counting/store.ts';
 import type { Db } from '../platform/db/index.ts';
 import { optionKey } from '../elections/rules.ts';
-import { closeElection, createElection, openElection, recordAttendance } from '../elections/store.ts';
+import { closeElection, createElection, openElection } from '../elections/store.ts';
+import { recordAttendance } from '../meetings/store.ts';
 import { commitPaper, issuePaper, keyPaperBallot, recordReturned } from '../paper/store.ts';
 import { mulberry32 } from './deputies.ts';
 
@@ -119,14 +121,15 @@ export interface HistoryInput {
 export async function seedVote2023(db: Db, input: HistoryInput): Promise<number> {
   const clock = fixedClock(AT.created);
   const staff = new Map((await db.selectFrom('users').select(['id', 'username', 'display_name'])
+    .select((eb) => eb.selectFrom('user_roles').whereRef('user_roles.user_id', '=', 'users.id').select(sql<string[]>`array_agg(role)`.as('r')).as('roles'))
     .where('username', 'in', ['mishu', 'jianpiao1', 'jianpiao2']).execute()).map((u) => [u.username, u]));
   const user = (username: string) => {
     const u = staff.get(username);
     if (!u) throw new Error(`the demo's 2023 vote needs the ${username} account`);
     return u;
   };
-  // As the routes do: the actor is the signed-in user, named by username.
-  const as = (username: string): Acting => ({ clock, actor: { userId: user(username).id, name: username } satisfies Actor });
+  // As the routes do: the actor is the signed-in user, named by username, acting in their roles.
+  const as = (username: string): Acting => ({ clock, actor: { userId: user(username).id, name: username, roles: user(username).roles ?? [] } satisfies Actor });
   const secretariat = as('mishu');
 
   const candidates = await db.selectFrom('candidates').select(['id', 'name', 'ballot_order'])

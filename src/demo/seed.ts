@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
-import { SYSTEM_ACTOR, type Acting } from '../audit/store.ts';
+import { SYSTEM_ACTOR, type Acting } from '../platform/acting.ts';
 import { fixedClock, type Clock } from '../platform/time.ts';
 import { loadSigningKey, type SigningConfig } from '../counting/signing.ts';
 import { forgetPublishedSummaries } from '../counting/store.ts';
 import type { Db } from '../platform/db/index.ts';
 import { optionKey } from '../elections/rules.ts';
-import { createElection, recordAttendance } from '../elections/store.ts';
-import { addCandidate, createMeeting, createTerm, upsertDeputies } from '../meetings/store.ts';
+import { createElection } from '../elections/store.ts';
+import { recordAttendance } from '../meetings/store.ts';
+import { addCandidate, createMeeting } from '../meetings/store.ts';
+import { createTerm, upsertDeputies } from '../terms/store.ts';
 import type { Role } from '../domain/vocabulary.ts';
 import { createUser } from '../users/store.ts';
 import { ValidationError } from '../platform/validation.ts';

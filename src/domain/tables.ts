@@ -1,4 +1,16 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Category, Channel, ElectionKind, ElectionState, Electorate, InvalidReason, KeyedInvalidReason, Marking, PassBase, Role } from './vocabulary.ts';
+
+/**
+ * The stored tables, as Kysely sees them (the migrations in migrations/ create them). Every
+ * closed set of words comes from vocabulary.ts. Registered with the platform so that its `Db`
+ * is typed without the platform importing the domain.
+ */
+declare module '../platform/registry.ts' {
+  interface Registry {
+    database: Database;
+  }
+}
 
 /** Columns set by the database on insert and never written by the app afterwards. */
 type CreatedAt = ColumnType<Date, never, never>;
@@ -62,7 +74,7 @@ export interface CandidateTable {
   /** Order on the ballot, from 1. */
   ballot_order: number;
   name: string;
-  category: string;
+  category: Category;
   description: string;
   targets: JsonStrings;
   /** 总投资, in yuan. */
@@ -93,7 +105,7 @@ export interface UserTable {
 
 export interface UserRoleTable {
   user_id: number;
-  role: string;
+  role: Role;
 }
 
 export interface AuditLogTable {
@@ -140,16 +152,16 @@ export interface RosterImportTable {
 export interface ElectionTable {
   id: Generated<number>;
   meeting_id: number;
-  kind: 'selection' | 'runoff' | 'satisfaction';
+  kind: ElectionKind;
   title: string;
-  marking: 'for-against-abstain' | 'approval' | 'satisfaction';
+  marking: Marking;
   seats: number | null;
-  pass_base: 'all-deputies' | 'present' | 'valid-ballots';
-  electorate: Generated<'all-deputies' | 'standing-committee'>;
+  pass_base: PassBase;
+  electorate: Generated<Electorate>;
   runoff_of: number | null;
   /** The void election this one holds again. */
   rerun_of: Generated<number | null>;
-  state: Generated<'draft' | 'open' | 'closed' | 'tallied' | 'certified' | 'published' | 'void'>;
+  state: Generated<ElectionState>;
   /** 应到, frozen when the election opens. */
   deputies_total: number | null;
   opened_at: Date | null;
@@ -187,7 +199,7 @@ export interface AttendanceTable {
 export interface RollTable {
   election_id: number;
   deputy_id: number;
-  channel: 'electronic' | 'paper' | null;
+  channel: Channel | null;
   voted_at: Date | null;
   issued_at: Date | null;
 }
@@ -198,8 +210,8 @@ export interface BallotTable {
   election_id: number;
   tracker: string;
   marks: string;
-  channel: 'electronic' | 'paper';
-  invalid: 'too-many-for' | 'unreadable' | 'other' | null;
+  channel: Channel;
+  invalid: InvalidReason | null;
 }
 
 /** One clerk's keying of one returned paper ballot (seq = position in the stack). */
@@ -208,7 +220,7 @@ export interface PaperEntryTable {
   clerk_user_id: number;
   seq: number;
   marks: string;
-  invalid: 'unreadable' | 'other' | null;
+  invalid: KeyedInvalidReason | null;
   entered_at: Date;
 }
 
@@ -217,7 +229,7 @@ export interface SealedBallotTable {
   election_id: number;
   tracker: string;
   marks: string;
-  invalid: 'too-many-for' | 'unreadable' | 'other' | null;
+  invalid: InvalidReason | null;
 }
 
 /** The election record (RECORD.md) fixed at the seal: canonical body text, digest, certifications, signature. */

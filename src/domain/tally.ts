@@ -81,7 +81,7 @@ export function tally(input: TallyInput): RecordResult {
       c[letter]!++;
     }
   }
-  const quorum = input.present * 3 >= input.eligible * 2;
+  const quorum = hasQuorum(input.present, input.eligible);
   const base = passBaseValue(rules.passBase, rules.deputiesTotal, input.present, valid);
 
   switch (kind) {
@@ -126,4 +126,9 @@ function select(optionIds: readonly string[], counts: Record<string, number>[], 
 /** 总体满意率: (满意 + 基本满意) / valid ballots, for display only (not part of the record). */
 export function satisfactionRate(counts: Record<string, number>, valid: number): number | undefined {
   return valid > 0 ? ((counts.S ?? 0) + (counts.B ?? 0)) / valid : undefined;
+}
+
+/** A meeting is valid only if at least two thirds of all deputies are present (地方组织法 art. 14): 实到 × 3 ≥ 应到 × 2. */
+export function hasQuorum(present: number, expected: number): boolean {
+  return present * 3 >= expected * 2;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { appendAudit, SYSTEM_ACTOR } from '../audit/store.ts';
+import { appendAudit } from '../audit/store.ts';
+import { SYSTEM_ACTOR } from '../platform/acting.ts';
 import type { Clock } from '../platform/time.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';

@@ -1,9 +1,84 @@
-import { sql, type Transaction } from 'kysely';
-import { appendAudit, type Acting } from '../audit/store.ts';
-import type { Database, Db } from '../platform/db/index.ts';
+import { sql } from 'kysely';
+import { appendAudit } from '../audit/store.ts';
+import { attendanceSummary } from '../meetings/store.ts';
+import { acceptsBallots } from '../domain/lifecycle.ts';
 import type { Election } from '../domain/tables.ts';
-import type { ElectionKind, Marking, PassBase } from '../domain/record/format.ts';
+import type { ElectionKind, Electorate, Marking, PassBase } from '../domain/vocabulary.ts';
+import { type Acting, SYSTEM_ACTOR } from '../platform/acting.ts';
+import type { Db, Trx } from '../platform/db/index.ts';
+import { Refused } from '../platform/refusal.ts';
+import type { Clock } from '../platform/time.ts';
+import type { ElectionLinks, ElectionListItem, ElectionView, Turnout } from './model.ts';
+import { type LifecycleRefusal, transition } from './transition.ts';
 
+/** Why an election cannot open, close or be scheduled, beyond the lifecycle's own refusals. */
+export type ElectionRefusal = LifecycleRefusal | 'quorum' | 'time';
+
+export async function getElection(db: Db, id: number): Promise<ElectionView | undefined> {
+  const e = await db.selectFrom('elections as e').innerJoin('meetings as m', 'm.id', 'e.meeting_id')
+    .selectAll('e').select(['m.title as meetingTitle', 'm.year as meetingYear', 'm.shared_tablets as sharedTablets'])
+    .where('e.id', '=', id).executeTakeFirst();
+  if (!e) return undefined;
+  const options = await db.selectFrom('election_options').select(['position', 'key', 'title', 'candidate_id as candidateId'])
+    .where('election_id', '=', id).orderBy('position').execute();
+  return { ...e, options };
+}
+
+export async function listElections(db: Db, meetingId: number): Promise<Election[]> {
+  return db.selectFrom('elections').selectAll().where('meeting_id', '=', meetingId).orderBy('id').execute();
+}
+
+/** Every meeting's elections, for /api/meetings. */
+export async function electionsByMeeting(db: Db): Promise<Map<number, ElectionListItem[]>> {
+  const rows = await db.selectFrom('elections').select(['id', 'meeting_id', 'kind', 'title', 'state']).orderBy('id').execute();
+  const map = new Map<number, ElectionListItem[]>();
+  for (const r of rows) {
+    const list = map.get(r.meeting_id) ?? [];
+    list.push({ id: r.id, kind: r.kind, title: r.title, state: r.state });
+    map.set(r.meeting_id, list);
+  }
+  return map;
+}
+
+/** Live turnout of an election: counts from the roll only, never from the ballot box. */
+export async function turnout(db: Db, electionId: number): Promise<Turnout> {
+  const { rows: [c] } = await sql<{ eligible: number; present: number; electronic: number; paper: number }>`
+    select count(*) as eligible,
+           count(*) filter (where a.present) as present,
+           count(*) filter (where r.channel = 'electronic') as electronic,
+           count(*) filter (where r.channel = 'paper') as paper
+    from roll r
+    join elections e on e.id = r.election_id
+    left join attendance a on a.meeting_id = e.meeting_id and a.deputy_id = r.deputy_id
+    where r.election_id = ${electionId}`.execute(db);
+  const waiting = await db.selectFrom('roll as r')
+    .innerJoin('elections as e', 'e.id', 'r.election_id')
+    .innerJoin('deputies as d', 'd.id', 'r.deputy_id')
+    .innerJoin('attendance as a', (j) => j.onRef('a.meeting_id', '=', 'e.meeting_id').onRef('a.deputy_id', '=', 'r.deputy_id'))
+    .select(['d.name', 'd.delegation'])
+    .where('r.election_id', '=', electionId).where('r.channel', 'is', null).where('a.present', '=', true)
+    .orderBy('d.delegation').orderBy('d.code').execute();
+  const paperReturned = (await db.selectFrom('ballots').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('election_id', '=', electionId).where('channel', '=', 'paper').executeTakeFirstOrThrow()).n;
+  const electronic = c?.electronic ?? 0;
+  return {
+    eligible: c?.eligible ?? 0, present: c?.present ?? 0, electronic, paperIssued: c?.paper ?? 0, paperReturned,
+    voted: electronic + paperReturned, waiting,
+  };
+}
+
+/** How an election relates to others: the count a runoff resolves, its runoffs, and void → re-run. */
+export async function electionLinks(db: Db, election: Pick<Election, 'id' | 'runoff_of' | 'rerun_of'>): Promise<ElectionLinks> {
+  const [resolves, runoffs, rerunOf, rerunBy] = await Promise.all([
+    election.runoff_of === null ? undefined
+      : db.selectFrom('elections').select(['id', 'title']).where('id', '=', election.runoff_of).executeTakeFirst(),
+    db.selectFrom('elections').select(['id', 'title', 'state']).where('runoff_of', '=', election.id).orderBy('id').execute(),
+    election.rerun_of === null ? undefined
+      : db.selectFrom('elections').select(['id', 'title', 'void_reason as reason']).where('id', '=', election.rerun_of).executeTakeFirst(),
+    db.selectFrom('elections').select(['id', 'title', 'state']).where('rerun_of', '=', election.id).executeTakeFirst(),
+  ]);
+  return { resolves, runoffs, rerunOf, rerunBy };
+}
 export interface NewElection {
   meetingId: number;
   kind: ElectionKind;
@@ -11,7 +86,7 @@ export interface NewElection {
   marking: Marking;
   seats: number | null;
   passBase: PassBase;
-  electorate?: 'all-deputies' | 'standing-committee';
+  electorate?: Electorate;
   runoffOf?: number | null;
   /** The void election this one holds again. */
   rerunOf?: number | null;
@@ -25,7 +100,7 @@ export async function createElection(db: Db, acting: Acting, input: NewElection)
 }
 
 /** createElection inside a caller's transaction (a runoff is created under its selection's lock). */
-export async function insertElection(trx: Transaction<Database>, acting: Acting, input: NewElection): Promise<Election> {
+export async function insertElection(trx: Trx, acting: Acting, input: NewElection): Promise<Election> {
   const election = await trx.insertInto('elections').values({
     meeting_id: input.meetingId, kind: input.kind, title: input.title, marking: input.marking, seats: input.seats,
     pass_base: input.passBase, electorate: input.electorate ?? 'all-deputies', runoff_of: input.runoffOf ?? null, rerun_of: input.rerunOf ?? null,
@@ -44,37 +119,17 @@ export async function insertElection(trx: Transaction<Database>, acting: Acting,
   return election;
 }
 
-/** Marks deputies present (or absent) at a meeting: 签到. */
-export async function recordAttendance(db: Db, acting: Acting, meetingId: number, deputyIds: readonly number[], present: boolean): Promise<void> {
-  if (deputyIds.length === 0) return;
-  await db.transaction().execute(async (trx) => {
-    const now = acting.clock.now();
-    await trx.insertInto('attendance')
-      .values(deputyIds.map((deputy_id) => ({ meeting_id: meetingId, deputy_id, present, changed_at: now, source: 'secretariat' as const })))
-      .onConflict((oc) => oc.columns(['meeting_id', 'deputy_id']).doUpdateSet({ present, changed_at: now, source: 'secretariat' }))
-      .execute();
-    await appendAudit(trx, acting.clock, acting.actor, {
-      action: present ? 'attendance.present' : 'attendance.absent', subject: `meeting:${meetingId}`, details: { deputies: deputyIds.length },
-    });
-  });
-}
-
-async function lockElection(trx: Transaction<Database>, electionId: number) {
-  return trx.selectFrom('elections as e').innerJoin('meetings as m', 'm.id', 'e.meeting_id')
-    .select(['e.id', 'e.state', 'e.meeting_id', 'e.electorate', 'm.term_id'])
-    .where('e.id', '=', electionId).forUpdate('e').executeTakeFirst();
-}
-
 /**
- * Opens a draft election: writes the roll (every deputy of the term, or the standing committee) and
- * freezes 应到 (deputies_total). Casting is possible from now on.
+ * Opens a draft election: checks the quorum (实到 × 3 ≥ 应到 × 2) in the same transaction, writes the
+ * roll (every deputy of the term, or the standing committee) and freezes 应到 (deputies_total).
+ * Casting is possible from now on.
  */
 export async function openElection(db: Db, acting: Acting, electionId: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const e = await lockElection(trx, electionId);
-    if (!e) throw new ElectionStateError('not-found');
-    if (e.state !== 'draft') throw new ElectionStateError('not-draft');
-    let deputies = trx.selectFrom('deputies').select('id').where('term_id', '=', e.term_id);
+  await db.transaction().execute((trx) => transition(trx, acting, electionId, 'open', async (e) => {
+    const attendance = await attendanceSummary(trx, e.meeting_id, e.electorate);
+    if (!attendance.quorum) throw new Refused<ElectionRefusal>('quorum', { present: attendance.present, expected: attendance.expected });
+    const { term_id: termId } = await trx.selectFrom('meetings').select('term_id').where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
+    let deputies = trx.selectFrom('deputies').select('id').where('term_id', '=', termId);
     if (e.electorate === 'standing-committee') deputies = deputies.where('standing_committee', '=', true);
     const ids = (await deputies.execute()).map((d) => d.id);
     for (let i = 0; i < ids.length; i += 1000) {
@@ -82,57 +137,55 @@ export async function openElection(db: Db, acting: Acting, electionId: number): 
         election_id: electionId, deputy_id, channel: null, voted_at: null, issued_at: null,
       }))).execute();
     }
-    const now = acting.clock.now();
-    await trx.updateTable('elections').set({ state: 'open', opened_at: now, deputies_total: ids.length }).where('id', '=', electionId).execute();
-    await appendAudit(trx, acting.clock, acting.actor, { action: 'election.open', subject: `election:${electionId}`, details: { deputiesTotal: ids.length } });
-  });
+    return { set: { opened_at: acting.clock.now(), deputies_total: ids.length }, details: { deputiesTotal: ids.length }, result: undefined };
+  }));
 }
 
+/** Closes an open election by hand: no more casting; paper ballots are then counted back and keyed. */
 export async function closeElection(db: Db, acting: Acting, electionId: number): Promise<void> {
+  await db.transaction().execute((trx) => transition(trx, acting, electionId, 'close', () => ({ set: { closed_at: acting.clock.now() }, result: undefined })));
+}
+
+/**
+ * Sets the time an open election closes by itself (the scheduler closes it then). Refused unless
+ * the time is a time in the future (`undefined` stands for what could not be read as one).
+ */
+export async function scheduleClose(db: Db, acting: Acting, electionId: number, at: Date | undefined): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const e = await lockElection(trx, electionId);
-    if (!e) throw new ElectionStateError('not-found');
-    if (e.state !== 'open') throw new ElectionStateError('not-open');
-    await trx.updateTable('elections').set({ state: 'closed', closed_at: acting.clock.now() }).where('id', '=', electionId).execute();
-    await appendAudit(trx, acting.clock, acting.actor, { action: 'election.close', subject: `election:${electionId}` });
+    const e = await trx.selectFrom('elections').select('state').where('id', '=', electionId).forUpdate().executeTakeFirst();
+    if (!e) throw new Refused<ElectionRefusal>('not-found');
+    if (!at || !(at > acting.clock.now())) throw new Refused<ElectionRefusal>('time');
+    if (!acceptsBallots(e.state)) throw new Refused<ElectionRefusal>('wrong-state');
+    await trx.updateTable('elections').set({ close_scheduled_at: at }).where('id', '=', electionId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'election.schedule-close', subject: `election:${electionId}`, details: { at: at.toISOString() } });
   });
 }
 
-export class ElectionStateError extends Error {
-  override name = 'ElectionStateError';
-  constructor(readonly reason: 'not-found' | 'not-draft' | 'not-open') {
-    super(`election ${reason}`);
+/**
+ * Closes every open election whose scheduled close time has passed, each through the lifecycle in
+ * its own transaction under the election's row lock: however many instances run this at once, and
+ * however often after a restart, each election closes exactly once (with its scheduled time as
+ * closed_at); an instance that finds it already closed is refused and moves on.
+ */
+export async function closeDueElections(db: Db, clock: Clock): Promise<number[]> {
+  const due = await db.selectFrom('elections').select('id')
+    .where('state', '=', 'open').where('close_scheduled_at', '<=', clock.now()).orderBy('id').execute();
+  const closed: number[] = [];
+  for (const { id } of due) {
+    try {
+      await db.transaction().execute((trx) => transition(trx, { clock, actor: SYSTEM_ACTOR }, id, 'close', (e) => ({
+        set: { closed_at: e.close_scheduled_at }, details: { scheduled: e.close_scheduled_at?.toISOString() }, result: undefined,
+      })));
+      closed.push(id);
+    } catch (e) {
+      if (!(e instanceof Refused)) throw e;
+    }
   }
+  return closed;
 }
 
-/** Sets the transaction's statement and lock timeouts, so that no request waits forever. */
-export async function transactionDeadline(trx: Transaction<Database>, ms: number): Promise<void> {
-  await sql`select set_config('statement_timeout', ${String(ms)}, true), set_config('lock_timeout', ${String(ms)}, true)`.execute(trx);
+/** The state of an election now (for live pages that follow it), or undefined. */
+export async function electionState(db: Db, electionId: number): Promise<Election['state'] | undefined> {
+  return (await db.selectFrom('elections').select('state').where('id', '=', electionId).executeTakeFirst())?.state;
 }
 
-export type CheckInResult = 'checked-in' | 'already' | 'not-allowed' | 'not-a-deputy-of-term';
-
-/** A deputy checks in by themselves (签到), where the meeting allows it. */
-export async function selfCheckIn(db: Db, acting: Acting, meetingId: number, deputyId: number): Promise<CheckInResult> {
-  return db.transaction().execute(async (trx) => {
-    const m = await trx.selectFrom('meetings').select(['term_id', 'self_check_in']).where('id', '=', meetingId).executeTakeFirst();
-    if (!m?.self_check_in) return 'not-allowed';
-    const d = await trx.selectFrom('deputies').select('id').where('id', '=', deputyId).where('term_id', '=', m.term_id).executeTakeFirst();
-    if (!d) return 'not-a-deputy-of-term';
-    const now = acting.clock.now();
-    const written = await trx.insertInto('attendance').values({ meeting_id: meetingId, deputy_id: deputyId, present: true, changed_at: now, source: 'self' })
-      .onConflict((oc) => oc.columns(['meeting_id', 'deputy_id']).doUpdateSet({ present: true, changed_at: now, source: 'self' }).where('attendance.present', '=', false))
-      .executeTakeFirst();
-    if (written.numInsertedOrUpdatedRows === 0n) return 'already';
-    await appendAudit(trx, acting.clock, acting.actor, { action: 'attendance.self', subject: `meeting:${meetingId}`, details: { deputyId } });
-    return 'checked-in';
-  });
-}
-
-/** The meeting settings the secretariat may change: shared tablets and self check-in. */
-export async function updateMeetingSettings(db: Db, acting: Acting, meetingId: number, settings: { sharedTablets: boolean; selfCheckIn: boolean }): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('meetings').set({ shared_tablets: settings.sharedTablets, self_check_in: settings.selfCheckIn }).where('id', '=', meetingId).execute();
-    await appendAudit(trx, acting.clock, acting.actor, { action: 'meeting.settings', subject: `meeting:${meetingId}`, details: settings });
-  });
-}

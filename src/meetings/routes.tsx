@@ -1,48 +1,216 @@
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { BallotMessage } from '../../views/ballots/ballot.tsx';
+import { AttendancePage, CandidateEditPage, MeetingAdminPage, MeetingsAdminPage } from '../../views/meetings/admin.tsx';
 import { CandidatePage } from '../../views/meetings/candidate.tsx';
+import { AdminDashboard } from '../../views/meetings/dashboard.tsx';
 import { HomePage } from '../../views/meetings/home.tsx';
 import { MeetingPage } from '../../views/meetings/meeting.tsx';
+import { isFrozen } from '../domain/lifecycle.ts';
+import { electionsByMeeting, listElections } from '../elections/store.ts';
 import type { AppEnv } from '../platform/http/env.ts';
+import { fieldErrors, intField, listField, textField } from '../platform/http/forms.ts';
+import { acting, type Ctx, currentUser, db, flash, found, idParam, view } from '../platform/http/kit.ts';
 import { parseId } from '../platform/http/params.ts';
-import { electionsByMeeting, listElections } from '../elections/queries.ts';
-import { meetingChosenProjects } from '../results/chosen.ts';
-import { getCandidate, getMeeting, listCandidates, listMeetings } from './store.ts';
+import type { MessageKey } from '../platform/i18n/index.ts';
+import { Refused } from '../platform/refusal.ts';
+import { ValidationError } from '../platform/validation.ts';
+import { meetingChosenProjects } from '../results/store.ts';
+import { listTerms } from '../terms/store.ts';
+import type { CandidateView } from './model.ts';
+import type { CandidateInput } from './rules.ts';
+import {
+  addCandidate, attendanceSheet, attendanceSummary, createMeeting, getCandidate, getMeeting, listCandidates, listMeetings,
+  meetingSettings, openedElectionListing, ratableProjects, recordAttendance, selfCheckIn, updateCandidate, updateMeetingSettings,
+} from './store.ts';
 
-/** Public pages about meetings and their candidates; no sign-in needed. */
+type FormState = Record<string, string>;
+const stringValues = (form: Record<string, unknown>) => Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as FormState;
+
+const NOTICES: Record<string, MessageKey> = {
+  meeting: 'meetingAdmin.created', candidate: 'candidateAdmin.added', candidateUpdated: 'candidateAdmin.updated',
+  settings: 'meetingAdmin.settingsSaved',
+};
+
+const meetingOr404 = async (c: Ctx) => found(await getMeeting(db(c), idParam(c)));
+const candidateOr404 = async (c: Ctx) => found(await getCandidate(db(c), idParam(c)));
+
+/** The forms of the meeting page that may come back with errors: candidate, election and rating set-up. */
+export interface MeetingFormState {
+  candidateErrors?: FormState; candidateValues?: FormState;
+  electionErrors?: FormState; electionValues?: FormState;
+  ratingErrors?: FormState; ratingValues?: FormState;
+}
+
+/** The secretariat's page of one meeting: candidates, settings, attendance and its votes, with any form's errors. */
+export async function meetingAdminPage(c: Ctx, meetingId: number, extra: MeetingFormState = {}) {
+  const meeting = found(await getMeeting(db(c), meetingId));
+  const [candidates, elections, attendance, settings, ratable] = await Promise.all([
+    listCandidates(db(c), meetingId), listElections(db(c), meetingId), attendanceSummary(db(c), meetingId),
+    meetingSettings(db(c), meetingId), ratableProjects(db(c), meetingId),
+  ]);
+  return c.render(<MeetingAdminPage v={view(c)} meeting={meeting} settings={settings}
+    candidates={candidates} elections={elections} attendance={attendance} ratable={ratable}
+    frozen={elections.some((e) => isFrozen(e.state))} notice={flash(c, NOTICES)} {...extra} />, { title: meeting.title });
+}
+
+async function meetingsPage(c: Ctx, extra: { errors?: FormState; values?: FormState } = {}) {
+  const [meetings, terms] = await Promise.all([listMeetings(db(c)), listTerms(db(c))]);
+  return c.render(<MeetingsAdminPage v={view(c)} meetings={meetings} terms={terms} {...extra} />, { title: c.var.t('meetingAdmin.title') });
+}
+
+/** 万元 as typed ("3820.5") → yuan; empty → null; anything else → NaN for validation to name. */
+function wanToYuan(s: string): number | null {
+  const x = s.trim();
+  if (x === '') return null;
+  return /^\d+(\.\d{1,4})?$/.test(x) ? Math.round(Number(x) * 10_000) : Number.NaN;
+}
+
+const splitList = (s: string) => s.split(/[,,、;;\n]/).map((x) => x.trim()).filter(Boolean);
+
+/** A candidate as the form posts it: targets one per line, 总投资 in 万元, departments separated by commas. */
+function candidateFromForm(form: Record<string, unknown>): CandidateInput {
+  return {
+    name: textField(form, 'name'), category: textField(form, 'category') as CandidateInput['category'], description: textField(form, 'description'),
+    targets: textField(form, 'targets').split('\n').map((x) => x.trim()).filter(Boolean),
+    totalInvestmentYuan: wanToYuan(textField(form, 'investmentWan')), deadline: textField(form, 'deadline'),
+    leadDepartment: textField(form, 'leadDepartment'), coDepartments: splitList(textField(form, 'coDepartments')), leadOfficial: textField(form, 'leadOfficial'),
+  };
+}
+
+/** A stored candidate as form values, for the correction form. */
+function candidateValues(c: CandidateView): FormState {
+  return {
+    name: c.name, category: c.category, description: c.description, targets: c.targets.join('\n'),
+    investmentWan: c.totalInvestmentYuan === null ? '' : String(c.totalInvestmentYuan / 10_000), deadline: c.deadline,
+    leadDepartment: c.leadDepartment, coDepartments: c.coDepartments.join('、'), leadOfficial: c.leadOfficial,
+  };
+}
+
+/**
+ * Meetings and their candidates: the public pages (no sign-in), and for the secretariat the
+ * meetings, candidates, settings and attendance (签到); deputies check themselves in where allowed.
+ */
 export function meetingRoutes() {
   return new Hono<AppEnv>()
     .get('/', async (c) => {
-      const { db } = c.var.deps.database;
-      const meetings = await listMeetings(db);
+      const meetings = await listMeetings(db(c));
       const [current, ...past] = meetings;
-      const candidates = current ? await listCandidates(db, current.id) : [];
-      const v = { lang: c.var.lang, t: c.var.t };
-      return c.render(<HomePage v={v} current={current} candidates={candidates} past={past} />, { title: c.var.t('home.title') });
+      const candidates = current ? await listCandidates(db(c), current.id) : [];
+      return c.render(<HomePage v={view(c)} current={current} candidates={candidates} past={past} />, { title: c.var.t('home.title') });
     })
     .get('/meetings/:id', async (c) => {
-      const id = parseId(c.req.param('id'));
-      const { db } = c.var.deps.database;
-      const meeting = id === undefined ? undefined : await getMeeting(db, id);
-      if (!meeting) return c.notFound();
-      const candidates = await listCandidates(db, meeting.id);
-      const elections = await listElections(db, meeting.id);
-      const chosen = await meetingChosenProjects(db, meeting.id);
-      return c.render(<MeetingPage v={{ lang: c.var.lang, t: c.var.t }} meeting={meeting} candidates={candidates}
+      const meeting = await meetingOr404(c);
+      const [candidates, elections, chosen] = await Promise.all([
+        listCandidates(db(c), meeting.id), listElections(db(c), meeting.id), meetingChosenProjects(db(c), meeting.id),
+      ]);
+      return c.render(<MeetingPage v={view(c)} meeting={meeting} candidates={candidates}
         elections={elections.map((e) => ({ id: e.id, title: e.title, kind: e.kind, state: e.state }))} chosen={chosen} />, { title: meeting.title });
     })
     .get('/candidates/:id', async (c) => {
-      const id = parseId(c.req.param('id'));
-      const candidate = id === undefined ? undefined : await getCandidate(c.var.deps.database.db, id);
-      if (!candidate) return c.notFound();
-      return c.render(<CandidatePage v={{ lang: c.var.lang, t: c.var.t }} candidate={candidate} />, { title: candidate.name });
+      const candidate = await candidateOr404(c);
+      return c.render(<CandidatePage v={view(c)} candidate={candidate} />, { title: candidate.name });
     })
     .get('/api/meetings', async (c) => {
-      const { db } = c.var.deps.database;
-      const [meetings, elections] = await Promise.all([listMeetings(db), electionsByMeeting(db)]);
-      // Ids are strings, as in RECORD.md.
+      const [meetings, elections] = await Promise.all([listMeetings(db(c)), electionsByMeeting(db(c))]);
+      // Ids are strings, as in the record format.
       return c.json(meetings.map((m) => ({
         id: String(m.id), title: m.title, year: m.year, startsOn: m.startsOn, endsOn: m.endsOn,
         elections: (elections.get(m.id) ?? []).map((e) => ({ id: String(e.id), kind: e.kind, title: e.title, state: e.state })),
       })));
+    })
+    // The secretariat's start page; its sections live with their features (terms, users, …).
+    .get('/admin', (c) => c.render(<AdminDashboard v={view(c)} />, { title: c.var.t('admin.title') }))
+    .get('/admin/meetings', (c) => meetingsPage(c))
+    .post('/admin/meetings', async (c) => {
+      const form = await c.req.parseBody();
+      try {
+        const m = await createMeeting(db(c), acting(c), {
+          termId: intField(form, 'termId'), title: textField(form, 'title'), sessionOrdinal: intField(form, 'sessionOrdinal'),
+          year: intField(form, 'year'), startsOn: textField(form, 'startsOn'), endsOn: textField(form, 'endsOn'),
+          sharedTablets: textField(form, 'sharedTablets') === '1',
+        });
+        return c.redirect(`/admin/meetings/${m.id}?done=meeting`, 303);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        c.status(422);
+        return meetingsPage(c, { errors: fieldErrors(c.var.t, e), values: { ...stringValues(form), sharedTablets: textField(form, 'sharedTablets') || '0' } });
+      }
+    })
+    .get('/admin/meetings/:id', async (c) => meetingAdminPage(c, idParam(c)))
+    .post('/admin/meetings/:id/candidates', async (c) => {
+      const meeting = await meetingOr404(c);
+      const form = await c.req.parseBody();
+      try {
+        await addCandidate(db(c), acting(c), meeting.id, candidateFromForm(form));
+        return c.redirect(`/admin/meetings/${meeting.id}?done=candidate`, 303);
+      } catch (e) {
+        if (e instanceof Refused && e.reason === 'frozen') throw new HTTPException(409);
+        if (!(e instanceof ValidationError)) throw e;
+        c.status(422);
+        return meetingAdminPage(c, meeting.id, { candidateErrors: fieldErrors(c.var.t, e), candidateValues: stringValues(form) });
+      }
+    })
+    .get('/admin/candidates/:id', async (c) => {
+      const candidate = await candidateOr404(c);
+      const frozen = (await openedElectionListing(db(c), candidate.id)) !== undefined;
+      return c.render(<CandidateEditPage v={view(c)} candidate={candidate} values={candidateValues(candidate)} frozen={frozen} />, { title: candidate.name });
+    })
+    .post('/admin/candidates/:id', async (c) => {
+      const candidate = await candidateOr404(c);
+      const form = await c.req.parseBody();
+      try {
+        await updateCandidate(db(c), acting(c), candidate.id, candidateFromForm(form));
+        return c.redirect(`/admin/meetings/${candidate.meetingId}?done=candidateUpdated`, 303);
+      } catch (e) {
+        if (e instanceof Refused && e.reason === 'frozen') throw new HTTPException(409);
+        if (!(e instanceof ValidationError)) throw e;
+        c.status(422);
+        return c.render(<CandidateEditPage v={view(c)} candidate={candidate} values={stringValues(form)} errors={fieldErrors(c.var.t, e)} frozen={false} />, { title: candidate.name });
+      }
+    })
+    .post('/admin/meetings/:id/settings', async (c) => {
+      const meeting = await meetingOr404(c);
+      const form = await c.req.parseBody();
+      await updateMeetingSettings(db(c), acting(c), meeting.id, {
+        sharedTablets: textField(form, 'sharedTablets') === '1', selfCheckIn: textField(form, 'selfCheckIn') === '1',
+      });
+      return c.redirect(`/admin/meetings/${meeting.id}?done=settings`, 303);
+    })
+    .get('/admin/meetings/:id/attendance', async (c) => {
+      const meeting = await meetingOr404(c);
+      const q = (c.req.query('q') ?? '').trim().slice(0, 50);
+      const delegation = (c.req.query('delegation') ?? '').slice(0, 50);
+      const [sheet, summary] = await Promise.all([attendanceSheet(db(c), meeting.id, { q, delegation }), attendanceSummary(db(c), meeting.id)]);
+      const updated = c.req.query('updated');
+      return c.render(<AttendancePage v={view(c)} meeting={meeting} summary={summary} q={q} delegation={delegation}
+        delegations={sheet.delegations} rows={sheet.rows}
+        notice={updated ? c.var.t('attendance.updated', { count: Number(updated) || 0 }) : undefined} />, { title: c.var.t('attendance.title') });
+    })
+    .post('/admin/meetings/:id/attendance', async (c) => {
+      const meeting = await meetingOr404(c);
+      const form = await c.req.parseBody({ all: true });
+      const ids = listField(form, 'deputy').map((x) => parseId(typeof x === 'string' ? x : undefined));
+      if (ids.some((x) => x === undefined)) throw new HTTPException(400);
+      try {
+        await recordAttendance(db(c), acting(c), meeting.id, ids as number[], textField(form, 'present') === '1');
+      } catch (e) {
+        // Only deputies of the meeting's term can be marked.
+        if (e instanceof ValidationError) throw new HTTPException(400);
+        throw e;
+      }
+      const query = new URLSearchParams(textField(form, 'back'));
+      query.set('updated', String(ids.length));
+      return c.redirect(`/admin/meetings/${meeting.id}/attendance?${query.toString()}`, 303);
+    })
+    .post('/meetings/:id/check-in', async (c) => {
+      const user = currentUser(c);
+      if (user.deputyId === null) {
+        c.status(409);
+        const t = c.var.t;
+        return c.render(<BallotMessage v={view(c)} title={t('vote.title')} message={t('ballot.refused.noDeputy')} />, { title: t('vote.title') });
+      }
+      const result = await selfCheckIn(db(c), acting(c), idParam(c), user.deputyId);
+      return c.redirect(`/vote?done=${result === 'checked-in' || result === 'already' ? 'checkin' : 'checkin-refused'}`, 303);
     });
 }

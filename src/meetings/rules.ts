@@ -1,28 +1,6 @@
 import { z } from 'zod';
-
-
-/** Project categories (DOMAIN.md); the migration's check constraint holds the same list. */
-export const CATEGORIES = [
-  'rural-revitalisation', 'social-security', 'employment', 'science-education', 'culture-sports',
-  'health', 'municipal-construction', 'urban-management', 'environment', 'housing',
-  'social-governance', 'public-safety', 'public-transport',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date').refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-}, 'validation.date');
-
-const text = (max: number) => z.string().trim().min(1, 'validation.required').max(max, 'validation.tooLong');
-
-export const termInput = z.object({
-  name: text(100),
-  ordinal: z.number({ error: 'validation.integer' }).int('validation.integer').min(1, 'validation.positive'),
-  startsOn: isoDate,
-  endsOn: isoDate,
-}).refine((t) => t.startsOn <= t.endsOn, { message: 'validation.dateOrder', path: ['endsOn'] });
-export type TermInput = z.input<typeof termInput>;
+import { CATEGORIES } from '../domain/vocabulary.ts';
+import { isoDate, requiredText as text } from '../platform/validation.ts';
 
 export const meetingInput = z.object({
   termId: z.number().int().positive(),
@@ -51,12 +29,3 @@ export const candidateInput = z.object({
 });
 export type CandidateInput = z.input<typeof candidateInput>;
 
-export const deputyInput = z.object({
-  code: z.string().trim().min(1, 'validation.required').max(32, 'validation.tooLong')
-    .regex(/^[A-Za-z0-9_-]+$/, 'validation.code'),
-  name: text(50),
-  delegation: text(50),
-  standingCommittee: z.boolean().default(false),
-  phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'validation.phone').nullable().default(null),
-});
-export type DeputyInput = z.input<typeof deputyInput>;

@@ -1,25 +1,18 @@
-import { sql, type Transaction } from 'kysely';
-import { type Acting, appendAudit } from '../audit/store.ts';
-import type { Database, Db } from '../platform/db/index.ts';
-import { isUniqueViolation } from '../platform/db/errors.ts';
-import type { Candidate, Meeting, Term } from '../domain/tables.ts';
+import { sql } from 'kysely';
+import { appendAudit } from '../audit/store.ts';
+import { type Acting } from '../platform/acting.ts';
+import type { Db, Trx } from '../platform/db/index.ts';
+import { duplicateAs } from '../platform/db/errors.ts';
+import type { Candidate, Meeting } from '../domain/tables.ts';
+import { hasQuorum } from '../domain/tally.ts';
+import type { Electorate } from '../domain/vocabulary.ts';
+import type { Attendance, AttendanceRow, CandidateView, MeetingSettings, MeetingSummary, RatableProject } from './model.ts';
+import { Refused } from '../platform/refusal.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
-import {
-  candidateInput, type CandidateInput, deputyInput, type DeputyInput, meetingInput, type MeetingInput,
-  termInput, type TermInput,
-} from './rules.ts';
+import { candidateInput, type CandidateInput, meetingInput, type MeetingInput } from './rules.ts';
 
-export async function createTerm(db: Db, acting: Acting, input: TermInput): Promise<Term> {
-  const t = parseInput(termInput, input);
-  return db.transaction().execute(async (trx) => {
-    const term = await trx.insertInto('terms')
-      .values({ name: t.name, ordinal: t.ordinal, starts_on: t.startsOn, ends_on: t.endsOn })
-      .returningAll().executeTakeFirstOrThrow()
-      .catch(duplicateAs('name'));
-    await appendAudit(trx, acting.clock, acting.actor, { action: 'term.create', subject: `term:${term.id}`, details: { name: t.name } });
-    return term;
-  });
-}
+/** Why a change to a meeting's candidates is refused: a vote listing them has opened. */
+export type MeetingRefusal = 'frozen';
 
 export async function createMeeting(db: Db, acting: Acting, input: MeetingInput): Promise<Meeting> {
   const m = parseInput(meetingInput, input);
@@ -37,7 +30,7 @@ export async function createMeeting(db: Db, acting: Acting, input: MeetingInput)
 }
 
 /** Returns the ids of the named departments, creating those that do not exist yet. */
-async function ensureDepartments(trx: Transaction<Database>, names: readonly string[]): Promise<Map<string, number>> {
+async function ensureDepartments(trx: Trx, names: readonly string[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   if (names.length === 0) return ids;
   await trx.insertInto('departments').values(names.map((name) => ({ name })))
@@ -54,6 +47,9 @@ export async function addCandidate(db: Db, acting: Acting, meetingId: number, in
     // Lock the meeting row so that concurrent additions get distinct ballot positions.
     const meeting = await trx.selectFrom('meetings').select('id').where('id', '=', meetingId).forUpdate().executeTakeFirst();
     if (!meeting) throw new ValidationError([{ field: 'meetingId', key: 'validation.invalid' }]);
+    // Candidates are frozen once any vote of the meeting has left draft.
+    const opened = await trx.selectFrom('elections').select('id').where('meeting_id', '=', meetingId).where('state', '!=', 'draft').executeTakeFirst();
+    if (opened) throw new Refused<MeetingRefusal>('frozen', { electionId: opened.id });
     const { max } = await trx.selectFrom('candidates').select((eb) => eb.fn.max<number | null>('ballot_order').as('max'))
       .where('meeting_id', '=', meetingId).executeTakeFirstOrThrow();
     const departments = await ensureDepartments(trx, [c.leadDepartment, ...c.coDepartments]);
@@ -82,20 +78,8 @@ export async function addCandidate(db: Db, acting: Acting, meetingId: number, in
   });
 }
 
-/** What writing a roster did: deputies added, changed, and already exactly as given. */
-export interface DeputyCounts {
-  created: number;
-  updated: number;
-  unchanged: number;
-}
-
-/** Thrown when a candidate is on the ballot of an election that has opened: it can no longer change. */
-export class CandidateFrozenError extends Error {
-  override name = 'CandidateFrozenError';
-}
-
 /** An election that lists the candidate and has left draft (so the candidate is frozen), if any. */
-export async function openedElectionListing(db: Db | Transaction<Database>, candidateId: number): Promise<number | undefined> {
+export async function openedElectionListing(db: Db | Trx, candidateId: number): Promise<number | undefined> {
   const row = await db.selectFrom('election_options as o').innerJoin('elections as e', 'e.id', 'o.election_id')
     .select('e.id').where('o.candidate_id', '=', candidateId).where('e.state', '!=', 'draft').executeTakeFirst();
   return row?.id;
@@ -111,7 +95,7 @@ export async function updateCandidate(db: Db, acting: Acting, candidateId: numbe
     const current = await trx.selectFrom('candidates').selectAll().where('id', '=', candidateId).forUpdate().executeTakeFirst();
     if (!current) throw new ValidationError([{ field: 'id', key: 'validation.invalid' }]);
     const opened = await openedElectionListing(trx, candidateId);
-    if (opened !== undefined) throw new CandidateFrozenError(`candidate ${candidateId} is on the ballot of election ${opened}`);
+    if (opened !== undefined) throw new Refused<MeetingRefusal>('frozen', { electionId: opened });
     const departments = await ensureDepartments(trx, [c.leadDepartment, ...c.coDepartments]);
     await trx.updateTable('candidates').set({
       name: c.name, category: c.category, description: c.description, targets: JSON.stringify(c.targets),
@@ -129,81 +113,6 @@ export async function updateCandidate(db: Db, acting: Acting, candidateId: numbe
       action: 'candidate.update', subject: `candidate:${candidateId}`, details: { meetingId: current.meeting_id, changed, name: c.name },
     });
   });
-}
-
-/**
- * Adds or updates a term's deputies, matched by their stable code, all in one transaction: either
- * every row is written or none is.
- */
-export async function upsertDeputies(db: Db, acting: Acting, termId: number, rows: readonly DeputyInput[]): Promise<DeputyCounts> {
-  return db.transaction().execute((trx) => upsertDeputiesIn(trx, acting, termId, rows));
-}
-
-/**
- * `upsertDeputies` inside the caller's transaction, for callers that change more in the same one
- * (a roster import marks itself applied). `auditDetails` are added to the audit entry; never put
- * personal data such as phone numbers in them.
- */
-export async function upsertDeputiesIn(
-  trx: Transaction<Database>, acting: Acting, termId: number, rows: readonly DeputyInput[], auditDetails: Record<string, unknown> = {},
-): Promise<DeputyCounts> {
-  const parsed = rows.map((r, i) => {
-    try {
-      return parseInput(deputyInput, r);
-    } catch (e) {
-      if (e instanceof ValidationError) throw new ValidationError(e.issues.map((x) => ({ ...x, field: `${i}.${x.field}` })));
-      throw e;
-    }
-  });
-  const seen = new Map<string, number>();
-  parsed.forEach((d, i) => {
-    if (seen.has(d.code)) throw new ValidationError([{ field: `${i}.code`, key: 'validation.duplicateCode' }]);
-    seen.set(d.code, i);
-  });
-  let created = 0;
-  let updated = 0;
-  // Chunks keep each statement well under PostgreSQL's 65,535 bind parameters.
-  for (let i = 0; i < parsed.length; i += 1000) {
-    const chunk = parsed.slice(i, i + 1000);
-    const written = await trx.insertInto('deputies').values(chunk.map((d) => ({
-      term_id: termId, code: d.code, name: d.name, delegation: d.delegation,
-      standing_committee: d.standingCommittee, phone: d.phone,
-    }))).onConflict((oc) => oc.columns(['term_id', 'code']).doUpdateSet((eb) => ({
-      name: eb.ref('excluded.name'),
-      delegation: eb.ref('excluded.delegation'),
-      standing_committee: eb.ref('excluded.standing_committee'),
-      phone: eb.ref('excluded.phone'),
-    }))
-      // A deputy whose details are the same is left alone (no new row version) and not returned.
-      .where(sql<boolean>`(deputies.name, deputies.delegation, deputies.standing_committee, deputies.phone)
-        is distinct from (excluded.name, excluded.delegation, excluded.standing_committee, excluded.phone)`))
-      // xmax is 0 exactly for rows this statement inserted rather than updated.
-      .returning(sql<boolean>`(xmax = 0)`.as('inserted')).execute();
-    created += written.filter((w) => w.inserted).length;
-    updated += written.filter((w) => !w.inserted).length;
-  }
-  const unchanged = parsed.length - created - updated;
-  await appendAudit(trx, acting.clock, acting.actor, {
-    action: 'roster.import', subject: `term:${termId}`, details: { ...auditDetails, rows: parsed.length, created, updated, unchanged },
-  });
-  return { created, updated, unchanged };
-}
-
-function duplicateAs(field: string) {
-  return (e: unknown): never => {
-    if (isUniqueViolation(e)) throw new ValidationError([{ field, key: 'validation.duplicate' }]);
-    throw e;
-  };
-}
-
-export interface MeetingSummary {
-  id: number;
-  title: string;
-  year: number;
-  startsOn: string;
-  endsOn: string;
-  termName: string;
-  candidateCount: number;
 }
 
 function meetingQuery(db: Db) {
@@ -234,22 +143,6 @@ export async function listMeetings(db: Db): Promise<MeetingSummary[]> {
 export async function getMeeting(db: Db, id: number): Promise<MeetingSummary | undefined> {
   const row = await meetingQuery(db).where('m.id', '=', id).executeTakeFirst();
   return row && toMeetingSummary(row);
-}
-
-export interface CandidateView {
-  id: number;
-  meetingId: number;
-  meetingTitle: string;
-  ballotOrder: number;
-  name: string;
-  category: string;
-  description: string;
-  targets: string[];
-  totalInvestmentYuan: number | null;
-  deadline: string;
-  leadDepartment: string;
-  coDepartments: string[];
-  leadOfficial: string;
 }
 
 function candidateQuery(db: Db) {
@@ -288,4 +181,105 @@ export async function listCandidates(db: Db, meetingId: number): Promise<Candida
 export async function getCandidate(db: Db, id: number): Promise<CandidateView | undefined> {
   const r = await candidateQuery(db).where('c.id', '=', id).executeTakeFirst();
   return r && toCandidateView(r);
+}
+
+/** 应到 / 实到 for a meeting, over all deputies of its term or only the standing committee. */
+export async function attendanceSummary(db: Db, meetingId: number, electorate: Electorate = 'all-deputies'): Promise<Attendance> {
+  const { rows: [r] } = await sql<{ expected: number; present: number }>`
+    select count(*) as expected, count(a.deputy_id) filter (where a.present) as present
+    from meetings m
+    join deputies d on d.term_id = m.term_id
+    left join attendance a on a.meeting_id = m.id and a.deputy_id = d.id
+    where m.id = ${meetingId} and (${electorate} = 'all-deputies' or d.standing_committee)`.execute(db);
+  const expected = r?.expected ?? 0;
+  const present = r?.present ?? 0;
+  return { expected, present, quorum: hasQuorum(present, expected) };
+}
+
+/** Marks deputies present (or absent) at a meeting: 签到. */
+export async function recordAttendance(db: Db, acting: Acting, meetingId: number, deputyIds: readonly number[], present: boolean): Promise<void> {
+  if (deputyIds.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    // Only deputies of the meeting's term.
+    const ofTerm = await trx.selectFrom('deputies as d').innerJoin('meetings as m', 'm.term_id', 'd.term_id')
+      .select('d.id').where('m.id', '=', meetingId).where('d.id', 'in', [...deputyIds]).execute();
+    if (ofTerm.length !== new Set(deputyIds).size) throw new ValidationError([{ field: 'deputy', key: 'validation.invalid' }]);
+    const now = acting.clock.now();
+    await trx.insertInto('attendance')
+      .values(deputyIds.map((deputy_id) => ({ meeting_id: meetingId, deputy_id, present, changed_at: now, source: 'secretariat' as const })))
+      .onConflict((oc) => oc.columns(['meeting_id', 'deputy_id']).doUpdateSet({ present, changed_at: now, source: 'secretariat' }))
+      .execute();
+    await appendAudit(trx, acting.clock, acting.actor, {
+      action: present ? 'attendance.present' : 'attendance.absent', subject: `meeting:${meetingId}`, details: { deputies: deputyIds.length },
+    });
+  });
+}
+
+export type CheckInResult = 'checked-in' | 'already' | 'not-allowed' | 'not-a-deputy-of-term';
+
+/** A deputy checks in by themselves (签到), where the meeting allows it. */
+export async function selfCheckIn(db: Db, acting: Acting, meetingId: number, deputyId: number): Promise<CheckInResult> {
+  return db.transaction().execute(async (trx) => {
+    const m = await trx.selectFrom('meetings').select(['term_id', 'self_check_in']).where('id', '=', meetingId).executeTakeFirst();
+    if (!m?.self_check_in) return 'not-allowed';
+    const d = await trx.selectFrom('deputies').select('id').where('id', '=', deputyId).where('term_id', '=', m.term_id).executeTakeFirst();
+    if (!d) return 'not-a-deputy-of-term';
+    const now = acting.clock.now();
+    const written = await trx.insertInto('attendance').values({ meeting_id: meetingId, deputy_id: deputyId, present: true, changed_at: now, source: 'self' })
+      .onConflict((oc) => oc.columns(['meeting_id', 'deputy_id']).doUpdateSet({ present: true, changed_at: now, source: 'self' }).where('attendance.present', '=', false))
+      .executeTakeFirst();
+    if (written.numInsertedOrUpdatedRows === 0n) return 'already';
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'attendance.self', subject: `meeting:${meetingId}`, details: { deputyId } });
+    return 'checked-in';
+  });
+}
+
+/** The meeting settings the secretariat may change: shared tablets and self check-in. */
+export async function updateMeetingSettings(db: Db, acting: Acting, meetingId: number, settings: { sharedTablets: boolean; selfCheckIn: boolean }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('meetings').set({ shared_tablets: settings.sharedTablets, self_check_in: settings.selfCheckIn }).where('id', '=', meetingId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'meeting.settings', subject: `meeting:${meetingId}`, details: settings });
+  });
+}
+
+/** The meeting's settings (shared tablets, self check-in). */
+export async function meetingSettings(db: Db, meetingId: number): Promise<MeetingSettings> {
+  const m = await db.selectFrom('meetings').select(['shared_tablets', 'self_check_in']).where('id', '=', meetingId).executeTakeFirstOrThrow();
+  return { sharedTablets: m.shared_tablets, selfCheckIn: m.self_check_in };
+}
+
+/**
+ * Projects a meeting may rate: the candidates of the term's earlier meetings. Those a published
+ * selection chose come first once results exist; until then the secretariat ticks them.
+ */
+export async function ratableProjects(db: Db, meetingId: number): Promise<RatableProject[]> {
+  const m = await db.selectFrom('meetings').select(['term_id', 'starts_on']).where('id', '=', meetingId).executeTakeFirstOrThrow();
+  return db.selectFrom('candidates as c').innerJoin('meetings as m', 'm.id', 'c.meeting_id')
+    .select(['c.id', 'c.name', 'm.title as meetingTitle', 'm.year'])
+    .where('m.term_id', '=', m.term_id).where('m.starts_on', '<', m.starts_on)
+    .orderBy('m.starts_on', 'desc').orderBy('c.ballot_order').execute();
+}
+
+/** The attendance sheet of a meeting: its term's deputies, found by name or code and by delegation. */
+export async function attendanceSheet(db: Db, meetingId: number, filter: { q: string; delegation: string }): Promise<{ rows: AttendanceRow[]; delegations: string[] }> {
+  const { term_id: termId } = await db.selectFrom('meetings').select('term_id').where('id', '=', meetingId).executeTakeFirstOrThrow();
+  let rows = db.selectFrom('deputies as d')
+    .leftJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'd.id').on('a.meeting_id', '=', meetingId))
+    .select(['d.id', 'd.code', 'd.name', 'd.delegation', 'a.present'])
+    .where('d.term_id', '=', termId);
+  if (filter.q) rows = rows.where((eb) => eb.or([eb('d.name', 'like', `%${filter.q.replace(/[%_\\]/g, '\\$&')}%`), eb('d.code', '=', filter.q)]));
+  if (filter.delegation) rows = rows.where('d.delegation', '=', filter.delegation);
+  const [list, delegations] = await Promise.all([
+    rows.orderBy('d.delegation').orderBy('d.code').execute(),
+    db.selectFrom('deputies').select('delegation').distinct().where('term_id', '=', termId).orderBy('delegation').execute(),
+  ]);
+  return { rows: list.map((r) => ({ ...r, present: r.present === true })), delegations: delegations.map((d) => d.delegation) };
+}
+
+/** Meetings of the deputy's term that let deputies check themselves in, where this one has not yet. */
+export async function selfCheckInOffers(db: Db, deputyId: number): Promise<{ id: number; title: string }[]> {
+  return db.selectFrom('meetings as m').innerJoin('deputies as d', 'd.term_id', 'm.term_id')
+    .leftJoin('attendance as a', (j) => j.onRef('a.meeting_id', '=', 'm.id').onRef('a.deputy_id', '=', 'd.id'))
+    .select(['m.id', 'm.title']).where('d.id', '=', deputyId).where('m.self_check_in', '=', true)
+    .where((eb) => eb.or([eb('a.present', 'is', null), eb('a.present', '=', false)])).orderBy('m.starts_on', 'desc').execute();
 }

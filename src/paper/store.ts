@@ -1,19 +1,19 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
-import { appendAudit, type Acting } from '../audit/store.ts';
+import { appendAudit } from '../audit/store.ts';
+import { type Acting } from '../platform/acting.ts';
 import { newTracker } from '../ballots/tracker.ts';
 import type { Db } from '../platform/db/index.ts';
-import { LETTERS } from '../domain/record/format.ts';
+import { acceptsBallots, acceptsPaperEntry } from '../domain/lifecycle.ts';
+import { LETTERS, type KeyedInvalidReason } from '../domain/vocabulary.ts';
+import { type LifecycleRefusal, lockElection, transition } from '../elections/transition.ts';
+import { Refused } from '../platform/refusal.ts';
 import { isComplete, reconcilePaper, type PaperEntry, type PaperReconciliation } from './rules.ts';
 
-export type PaperRefusal = 'not-found' | 'wrong-state' | 'beyond-issued' | 'beyond-returned' | 'bad-marks' | 'incomplete' | 'unknown-deputies';
+export type PaperRefusal = LifecycleRefusal | 'beyond-issued' | 'beyond-returned' | 'bad-marks' | 'incomplete' | 'unknown-deputies';
 
-export class PaperError extends Error {
-  override name = 'PaperError';
-  constructor(readonly reason: PaperRefusal, readonly detail: Record<string, unknown> = {}) {
-    super(`paper ballots: ${reason}`);
-  }
-}
+/** A paper-ballot step the rules refuse; nothing was written. */
+const refuse = (reason: PaperRefusal, detail?: Record<string, unknown>) => new Refused<PaperRefusal>(reason, detail);
 
 /**
  * Records that the named deputies received paper ballots (during the vote): their roll rows are
@@ -22,9 +22,9 @@ export class PaperError extends Error {
  */
 export async function issuePaper(db: Db, acting: Acting, electionId: number, deputyCodes: readonly string[]): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const e = await trx.selectFrom('elections').select(['state', 'meeting_id']).where('id', '=', electionId).forUpdate().executeTakeFirst();
-    if (!e) throw new PaperError('not-found');
-    if (e.state !== 'open') throw new PaperError('wrong-state');
+    const e = await lockElection(trx, electionId);
+    if (!e) throw refuse('not-found');
+    if (!acceptsBallots(e.state)) throw refuse('wrong-state');
     const codes = [...new Set(deputyCodes)];
     if (codes.length === 0) return 0;
     const eligible = await trx.selectFrom('roll as r').innerJoin('deputies as d', 'd.id', 'r.deputy_id')
@@ -33,7 +33,7 @@ export async function issuePaper(db: Db, acting: Acting, electionId: number, dep
       .where('d.code', 'in', codes).execute();
     if (eligible.length !== codes.length) {
       const ok = new Set(eligible.map((x) => x.code));
-      throw new PaperError('unknown-deputies', { codes: codes.filter((c) => !ok.has(c)) });
+      throw refuse('unknown-deputies', { codes: codes.filter((c) => !ok.has(c)) });
     }
     const now = acting.clock.now();
     await trx.updateTable('roll').set({ channel: 'paper', issued_at: now })
@@ -47,21 +47,23 @@ export async function issuePaper(db: Db, acting: Acting, electionId: number, dep
 }
 
 /**
- * Records how many paper ballots came back. More returned than issued voids the vote (DOMAIN.md),
- * with the reason, in the same transaction.
+ * Records how many paper ballots came back. More returned than issued voids the vote, with the
+ * reason, in the same transaction (through the lifecycle's void step).
  */
 export async function recordReturned(db: Db, acting: Acting, electionId: number, returned: number): Promise<{ voided: boolean }> {
   return db.transaction().execute(async (trx) => {
-    const e = await trx.selectFrom('elections').select(['state', 'paper_issued', 'paper_committed_at']).where('id', '=', electionId).forUpdate().executeTakeFirst();
-    if (!e) throw new PaperError('not-found');
-    if (e.state !== 'closed' || e.paper_committed_at) throw new PaperError('wrong-state');
+    const e = await lockElection(trx, electionId);
+    if (!e) throw refuse('not-found');
+    if (!acceptsPaperEntry(e.state) || e.paper_committed_at) throw refuse('wrong-state');
     const voided = returned > e.paper_issued;
-    await trx.updateTable('elections').set({
-      paper_returned: returned,
-      ...(voided ? { state: 'void' as const, void_reason: `paper ballots returned (${returned}) exceed those issued (${e.paper_issued})` } : {}),
-    }).where('id', '=', electionId).execute();
+    await trx.updateTable('elections').set({ paper_returned: returned }).where('id', '=', electionId).execute();
     await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.returned', subject: `election:${electionId}`, details: { returned, issued: e.paper_issued } });
-    if (voided) await appendAudit(trx, acting.clock, acting.actor, { action: 'election.void', subject: `election:${electionId}`, details: { reason: 'paper-returned-exceeds-issued', returned, issued: e.paper_issued } });
+    if (voided) {
+      await transition(trx, acting, electionId, 'void', () => ({
+        set: { void_reason: `paper ballots returned (${returned}) exceed those issued (${e.paper_issued})` },
+        details: { reason: 'paper-returned-exceeds-issued', returned, issued: e.paper_issued }, result: undefined,
+      }));
+    }
     return { voided };
   });
 }
@@ -70,19 +72,19 @@ export async function recordReturned(db: Db, acting: Acting, electionId: number,
  * One clerk's keying of the paper ballot at position `seq` of the returned stack (unmarked = N).
  * Keying again replaces the clerk's own entry, which is how a mismatch is corrected.
  */
-export async function keyPaperBallot(db: Db, acting: Acting, electionId: number, entry: { seq: number; marks: string; invalid: 'unreadable' | 'other' | null }): Promise<void> {
+export async function keyPaperBallot(db: Db, acting: Acting, electionId: number, entry: { seq: number; marks: string; invalid: KeyedInvalidReason | null }): Promise<void> {
   const clerk = acting.actor.userId;
-  if (clerk === null) throw new PaperError('wrong-state');
+  if (clerk === null) throw refuse('wrong-state');
   await db.transaction().execute(async (trx) => {
     const e = await trx.selectFrom('elections').select(['state', 'marking', 'paper_issued', 'paper_returned', 'paper_committed_at'])
       .where('id', '=', electionId).forShare().executeTakeFirst();
-    if (!e) throw new PaperError('not-found');
-    if (e.state !== 'closed' || e.paper_committed_at) throw new PaperError('wrong-state');
-    if (!Number.isInteger(entry.seq) || entry.seq < 1 || entry.seq > e.paper_issued) throw new PaperError('beyond-issued', { issued: e.paper_issued });
-    if (e.paper_returned !== null && entry.seq > e.paper_returned) throw new PaperError('beyond-returned', { returned: e.paper_returned });
+    if (!e) throw refuse('not-found');
+    if (!acceptsPaperEntry(e.state) || e.paper_committed_at) throw refuse('wrong-state');
+    if (!Number.isInteger(entry.seq) || entry.seq < 1 || entry.seq > e.paper_issued) throw refuse('beyond-issued', { issued: e.paper_issued });
+    if (e.paper_returned !== null && entry.seq > e.paper_returned) throw refuse('beyond-returned', { returned: e.paper_returned });
     const options = await trx.selectFrom('election_options').select((eb) => eb.fn.countAll<number>().as('n')).where('election_id', '=', electionId).executeTakeFirstOrThrow();
     const letters = LETTERS[e.marking];
-    if (entry.marks.length !== options.n || [...entry.marks].some((l) => !letters.includes(l))) throw new PaperError('bad-marks');
+    if (entry.marks.length !== options.n || [...entry.marks].some((l) => !letters.includes(l))) throw refuse('bad-marks');
     const now = acting.clock.now();
     await trx.insertInto('paper_entries').values({ election_id: electionId, clerk_user_id: clerk, seq: entry.seq, marks: entry.marks, invalid: entry.invalid, entered_at: now })
       .onConflict((oc) => oc.columns(['election_id', 'clerk_user_id', 'seq']).doUpdateSet({ marks: entry.marks, invalid: entry.invalid, entered_at: now }))
@@ -106,12 +108,12 @@ export async function paperReconciliation(db: Db, electionId: number): Promise<{
  */
 export async function commitPaper(db: Db, acting: Acting, electionId: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const e = await trx.selectFrom('elections').select(['state', 'kind', 'seats', 'paper_returned', 'paper_committed_at']).where('id', '=', electionId).forUpdate().executeTakeFirst();
-    if (!e) throw new PaperError('not-found');
-    if (e.state !== 'closed' || e.paper_committed_at || e.paper_returned === null) throw new PaperError('wrong-state');
+    const e = await lockElection(trx, electionId);
+    if (!e) throw refuse('not-found');
+    if (!acceptsPaperEntry(e.state) || e.paper_committed_at || e.paper_returned === null) throw refuse('wrong-state');
     const entries = await trx.selectFrom('paper_entries').select(['clerk_user_id as clerkUserId', 'seq', 'marks', 'invalid']).where('election_id', '=', electionId).execute();
     const r = reconcilePaper(entries, e.paper_returned, e.kind, e.seats);
-    if (!isComplete(r, e.paper_returned)) throw new PaperError('incomplete', { mismatched: r.mismatched.length, incomplete: r.incomplete.length });
+    if (!isComplete(r, e.paper_returned)) throw refuse('incomplete', { mismatched: r.mismatched.length, incomplete: r.incomplete.length });
     // Stack order must not survive into the box: ballots are inserted in random order with random ids.
     const shuffled = [...r.agreed];
     for (let i = shuffled.length - 1; i > 0; i--) {

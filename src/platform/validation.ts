@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { isMessageKey, type MessageKey } from './i18n/index.ts';
 
 /** One problem with submitted input: the field and a dictionary key for the message. */
@@ -24,3 +24,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
     key: isMessageKey(i.message) ? i.message : 'validation.invalid',
   })));
 }
+
+/** A calendar date typed as YYYY-MM-DD that exists (no 2023-02-30). */
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date').refine((s) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}, 'validation.date');
+
+/** Required text, trimmed, of at most `max` characters. */
+export const requiredText = (max: number) => z.string().trim().min(1, 'validation.required').max(max, 'validation.tooLong');

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { letterLabel, RATING_LABEL } from '../domain/vocabulary.ts';
 import type { MessageKey, Translate } from '../platform/i18n/index.ts';
 import { LETTERS } from '../domain/record/format.ts';
 import { isSelecting, percent, resultRows, type ResultBody } from './present.ts';
@@ -25,7 +26,7 @@ export function resultCsv(body: ResultBody, t: Translate): string {
   const yesNo = (b: boolean | undefined) => t(b ? 'counting.yes' : 'counting.no');
   const header = [
     t('ballot.number'), t('result.csv.optionId'), t('ballot.option'),
-    ...letters.map((l) => t(`ballot.letter.${marking}.${l}` as MessageKey)),
+    ...letters.map((l) => t(letterLabel(marking, l)!)),
     ...(selecting ? [t('counting.passed'), t('counting.rank'), t('counting.selected'), t('result.csv.note')] : [t('counting.rating'), t('result.satisfactionRate')]),
   ];
   const rows = resultRows(body).map((r) => [
@@ -33,7 +34,7 @@ export function resultCsv(body: ResultBody, t: Translate): string {
     ...letters.map((l) => r.counts[l] ?? 0),
     ...(selecting
       ? [yesNo(r.passed), r.rank ?? '', yesNo(r.selected), tied.has(r.id) ? t('result.csv.tied') : '']
-      : [r.rating ? t(`counting.rating.${r.rating}` as MessageKey) : '', percent(r.satisfaction)]),
+      : [r.rating ? t(RATING_LABEL[r.rating]) : '', percent(r.satisfaction)]),
   ]);
   return stringify([header, ...rows], { bom: true, record_delimiter: 'windows' });
 }

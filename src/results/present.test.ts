@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { apiResult } from './api.ts';
-import { beijingDate, chosenRows, notChosenRows, overallSatisfaction, passLine, percent, tiedRows } from './present.ts';
+import { apiResult } from './rules.ts';
+import { beijingDate } from '../platform/time.ts';
+import { chosenRows, notChosenRows, overallSatisfaction, passLine, percent, tiedRows } from './present.ts';
 import { resultBody, times } from './test-fixtures.ts';
 
 describe('result presentation', () => {

@@ -77,9 +77,3 @@ export function percent(rate: number | undefined): string {
   return rate === undefined ? '—' : `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
 }
 
-/** The calendar date (YYYY-MM-DD) of an RFC 3339 time in Beijing time, or of an instant. */
-export function beijingDate(at: string | Date): string {
-  if (typeof at === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/.test(at)) return at.slice(0, 10);
-  const t = new Date(new Date(at).getTime() + 8 * 60 * 60 * 1000);
-  return t.toISOString().slice(0, 10);
-}

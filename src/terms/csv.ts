@@ -1,6 +1,6 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import type { MessageKey } from '../platform/i18n/index.ts';
-import { deputyInput } from '../meetings/rules.ts';
+import { deputyInput } from '../terms/rules.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
 
 /** More rows than any county roster has (a few hundred deputies); the limit keeps a preview page bounded. */

@@ -1,26 +1,17 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { formatTime, ImportPage } from '../../views/terms/import.tsx';
 import { PreviewErrorsPage } from '../../views/terms/preview.tsx';
 import { RosterPage } from '../../views/terms/roster.tsx';
 import { type TermFormValues, TermsPage } from '../../views/terms/terms.tsx';
-import type { Acting } from '../audit/store.ts';
-import type { CurrentUser } from '../auth/sessions.ts';
 import type { AppEnv } from '../platform/http/env.ts';
-import { parseId } from '../platform/http/params.ts';
+import { textField as field } from '../platform/http/forms.ts';
+import { acting, type Ctx, currentUser as me, db, found, idParam, view } from '../platform/http/kit.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
-import { createTerm } from '../meetings/store.ts';
 import { ValidationError } from '../platform/validation.ts';
 import { parseRosterCsv } from './csv.ts';
-import {
-  applyRosterImport, createRosterImport, getRosterImport, getTerm, listRoster, listTerms, planRosterImport,
-  type RosterImport, type TermSummary,
-} from './imports.ts';
+import { applyRosterImport, createRosterImport, createTerm, getRosterImport, getTerm, listRoster, listTerms, planRosterImport } from './store.ts';
+import type { RosterImport, TermSummary } from './model.ts';
 
-const view = (c: Context<AppEnv>) => ({ lang: c.var.lang, t: c.var.t });
-/** The signed-in user; the policy admits only the secretariat to these routes. */
-const me = (c: Context<AppEnv>): CurrentUser => c.var.user!;
-const acting = (c: Context<AppEnv>): Acting => ({ clock: c.var.deps.clock, actor: { userId: me(c).id, name: me(c).username } });
-const field = (form: Record<string, unknown>, name: string) => (typeof form[name] === 'string' ? form[name] : '');
 
 /** Upload ids are newOpaqueId()s; anything else cannot exist. */
 const IMPORT_ID = /^[a-z2-7]{24}$/;
@@ -34,23 +25,22 @@ function fileNameOf(file: File): string {
 const count = (raw: string | undefined) => (raw && /^\d{1,6}$/.test(raw) ? Number(raw) : 0);
 
 /** The secretariat's terms, rosters and roster imports (CSV upload → preview → apply). */
-export function rosterRoutes() {
-  async function termPage(c: Context<AppEnv>, status: 200 | 422, form?: TermFormValues, errors?: Partial<Record<keyof TermFormValues, string>>) {
-    const terms = await listTerms(c.var.deps.database.db);
+export function termRoutes() {
+  async function termPage(c: Ctx, status: 200 | 422, form?: TermFormValues, errors?: Partial<Record<keyof TermFormValues, string>>) {
+    const terms = await listTerms(db(c));
     c.status(status);
     return c.render(<TermsPage v={view(c)} terms={terms} form={form} errors={errors} />, { title: c.var.t('term.title') });
   }
 
-  async function rosterPage(c: Context<AppEnv>, term: TermSummary, status: 200 | 422, opts: { notice?: string; uploadError?: string } = {}) {
-    const deputies = await listRoster(c.var.deps.database.db, term.id);
+  async function rosterPage(c: Ctx, term: TermSummary, status: 200 | 422, opts: { notice?: string; uploadError?: string } = {}) {
+    const deputies = await listRoster(db(c), term.id);
     c.status(status);
     return c.render(<RosterPage v={view(c)} term={term} deputies={deputies} {...opts} />, { title: `${term.name} · ${c.var.t('roster.title')}` });
   }
 
-  async function importPage(c: Context<AppEnv>, pending: RosterImport, status: 200 | 409 | 410, refusal?: string) {
-    const { db } = c.var.deps.database;
-    const term = (await getTerm(db, pending.termId))!;
-    const plan = await planRosterImport(db, term.id, pending.rows);
+  async function importPage(c: Ctx, pending: RosterImport, status: 200 | 409 | 410, refusal?: string) {
+    const term = found(await getTerm(db(c), pending.termId));
+    const plan = await planRosterImport(db(c), term.id, pending.rows);
     c.status(status);
     return c.render(
       <ImportPage v={view(c)} term={term} pending={pending} plan={plan} gb18030={c.req.query('read') === 'gb18030'} refusal={refusal} />,
@@ -60,17 +50,15 @@ export function rosterRoutes() {
 
   return new Hono<AppEnv>()
     .get('/admin/terms', (c) => {
-      noStore(c);
       return termPage(c, 200);
     })
     .post('/admin/terms', async (c) => {
-      noStore(c);
       const body = await c.req.parseBody();
       const form: TermFormValues = {
         name: field(body, 'name'), ordinal: field(body, 'ordinal').trim(), startsOn: field(body, 'startsOn').trim(), endsOn: field(body, 'endsOn').trim(),
       };
       try {
-        const term = await createTerm(c.var.deps.database.db, acting(c), {
+        const term = await createTerm(db(c), acting(c), {
           name: form.name, ordinal: form.ordinal === '' ? Number.NaN : Number(form.ordinal), startsOn: form.startsOn, endsOn: form.endsOn,
         });
         return c.redirect(`/admin/terms/${term.id}/roster?done=term`, 303);
@@ -87,10 +75,7 @@ export function rosterRoutes() {
       }
     })
     .get('/admin/terms/:id/roster', async (c) => {
-      noStore(c);
-      const id = parseId(c.req.param('id'));
-      const term = id === undefined ? undefined : await getTerm(c.var.deps.database.db, id);
-      if (!term) return c.notFound();
+      const term = found(await getTerm(db(c), idParam(c)));
       const t = c.var.t;
       const done = c.req.query('done');
       const notice = done === 'term' ? t('term.created')
@@ -99,11 +84,7 @@ export function rosterRoutes() {
       return rosterPage(c, term, 200, { notice });
     })
     .post('/admin/terms/:id/roster/preview', async (c) => {
-      noStore(c);
-      const id = parseId(c.req.param('id'));
-      const { db } = c.var.deps.database;
-      const term = id === undefined ? undefined : await getTerm(db, id);
-      if (!term) return c.notFound();
+      const term = found(await getTerm(db(c), idParam(c)));
       const body = await c.req.parseBody();
       const file = body.file;
       // A form sent without choosing a file carries an empty part with an empty name.
@@ -119,32 +100,22 @@ export function rosterRoutes() {
           { title: c.var.t('roster.errors.title') },
         );
       }
-      const importId = await createRosterImport(db, c.var.deps.clock, { termId: term.id, userId: me(c).id, fileName, rows: parsed.rows });
+      const importId = await createRosterImport(db(c), c.var.deps.clock, { termId: term.id, userId: me(c).id, fileName, rows: parsed.rows });
       return c.redirect(`/admin/roster-imports/${importId}${parsed.encoding === 'gb18030' ? '?read=gb18030' : ''}`, 303);
     })
     .get('/admin/roster-imports/:id', async (c) => {
-      noStore(c);
       const id = c.req.param('id');
-      const pending = IMPORT_ID.test(id) ? await getRosterImport(c.var.deps.database.db, c.var.deps.clock, id) : undefined;
-      if (!pending) return c.notFound();
+      const pending = found(IMPORT_ID.test(id) ? await getRosterImport(db(c), c.var.deps.clock, id) : undefined);
       return importPage(c, pending, 200);
     })
     .post('/admin/roster-imports/:id/apply', async (c) => {
-      noStore(c);
       const id = c.req.param('id');
-      const { db } = c.var.deps.database;
-      const result = IMPORT_ID.test(id) ? await applyRosterImport(db, acting(c), id) : undefined;
-      if (!result) return c.notFound();
+      const result = found(IMPORT_ID.test(id) ? await applyRosterImport(db(c), acting(c), id) : undefined);
       if (result.ok) return c.redirect(`/admin/terms/${result.termId}/roster?done=imported&created=${result.created}&updated=${result.updated}`, 303);
-      const pending = (await getRosterImport(db, c.var.deps.clock, id))!;
+      const pending = found(await getRosterImport(db(c), c.var.deps.clock, id));
       const t = c.var.t;
       const key: MessageKey = result.reason === 'applied' ? 'roster.import.alreadyApplied' : 'roster.import.expired';
       const at = result.reason === 'applied' ? formatTime(view(c), result.appliedAt) : '';
       return importPage(c, pending, result.reason === 'applied' ? 409 : 410, t(key, { at }));
     });
-}
-
-/** Rosters hold personal data: no page of this feature may be kept by a browser or a proxy. */
-function noStore(c: Context<AppEnv>): void {
-  c.header('Cache-Control', 'no-store');
 }

@@ -1,5 +1,7 @@
 import { sql, type Transaction } from 'kysely';
-import { type Acting, appendAudit } from '../audit/store.ts';
+import type { AccountSummary, CredentialSlip, TermAccounts } from './model.ts';
+import { appendAudit } from '../audit/store.ts';
+import { type Acting } from '../platform/acting.ts';
 import { accountKey, clearThrottle } from '../auth/throttle.ts';
 import { newInitialPassword } from '../auth/tokens.ts';
 import type { Clock } from '../platform/time.ts';
@@ -66,20 +68,6 @@ const ACCOUNTS_LOCK_KEY = 0x6d73_7573; // "msus"
 
 async function lockAccounts(trx: Transaction<Database>): Promise<void> {
   await sql`select pg_advisory_xact_lock(${ACCOUNTS_LOCK_KEY})`.execute(trx);
-}
-
-/** An account as the secretariat sees it: roles, links and status, never the password hash. */
-export interface AccountSummary {
-  id: number;
-  username: string;
-  displayName: string;
-  roles: Role[];
-  deputy: { id: number; code: string; name: string; delegation: string; termId: number; termName: string } | null;
-  department: { id: number; name: string } | null;
-  disabledAt: Date | null;
-  mustChangePassword: boolean;
-  createdAt: Date;
-  passwordChangedAt: Date | null;
 }
 
 function accountQuery(db: Db | Transaction<Database>) {
@@ -189,19 +177,6 @@ async function termContext(db: Db | Transaction<Database>, termId: number): Prom
     .orderBy('session_ordinal', 'desc').limit(1).executeTakeFirst();
   if (meeting) return meeting.title;
   return (await db.selectFrom('terms').select('name').where('id', '=', termId).executeTakeFirstOrThrow()).name;
-}
-
-/** What one printed credential slip carries. The password exists only here and on paper. */
-export interface CredentialSlip {
-  userId: number;
-  username: string;
-  password: string;
-  /** The person's name (the deputy's, or the staff account's display name). */
-  name: string;
-  /** Delegation of a deputy, or department of staff; null when there is none. */
-  affiliation: string | null;
-  /** The meeting or term the account is for; null for a staff account. */
-  context: string | null;
 }
 
 async function slipFor(db: Db | Transaction<Database>, account: AccountSummary, password: string): Promise<CredentialSlip> {
@@ -321,14 +296,6 @@ export async function setAccountDisabled(db: Db, acting: Acting, userId: number,
 
 // ---------------------------------------------------------------------------------------------
 // Deputies' credentials, a whole roster at a time
-
-export interface TermAccounts {
-  id: number;
-  name: string;
-  ordinal: number;
-  deputies: number;
-  withAccount: number;
-}
 
 /** Each term with how many of its deputies already have an account. */
 export async function listTermAccounts(db: Db): Promise<TermAccounts[]> {

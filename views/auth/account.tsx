@@ -1,11 +1,12 @@
-import type { CurrentUser, SessionInfo } from '../../src/auth/sessions.ts';
+import type { CurrentUser, SessionInfo } from '../../src/auth/model.ts';
+import { ROLE_LABEL, type Role } from '../../src/domain/vocabulary.ts';
 import { describeUserAgent } from '../../src/auth/user-agent.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
 import { Field, Notice, PostButton } from '../components/form.tsx';
 
-export function roleLabel(v: ViewContext, role: string): string {
-  return v.t(`role.${role}` as MessageKey);
+export function roleLabel(v: ViewContext, role: Role): string {
+  return v.t(ROLE_LABEL[role]);
 }
 
 export function AccountPage({ v, user, notice }: { v: ViewContext; user: CurrentUser; notice?: string }) {

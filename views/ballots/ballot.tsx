@@ -1,5 +1,6 @@
 import { formatMoney, type MessageKey } from '../../src/platform/i18n/index.ts';
-import type { CandidateView } from '../../src/meetings/store.ts';
+import { letterLabel } from '../components/labels.ts';
+import type { CandidateView } from '../../src/meetings/model.ts';
 import { LETTERS, type Marking } from '../../src/domain/record/format.ts';
 import type { ViewContext } from '../context.ts';
 import { Notice } from '../components/form.tsx';
@@ -17,11 +18,6 @@ export interface BallotElection {
   meetingTitle: string;
   marking: Marking;
   seats: number | null;
-}
-
-/** The label of a mark letter in a marking: 赞成 / 反对 / 弃权, 满意 / …, or a tick. */
-export function letterLabel(v: ViewContext, marking: Marking, letter: string): string {
-  return v.t(`ballot.letter.${marking}.${letter}` as MessageKey);
 }
 
 function Instructions({ v, e }: { v: ViewContext; e: BallotElection }) {

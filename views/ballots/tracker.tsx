@@ -1,10 +1,11 @@
-import type { TrackerLookup } from '../../src/ballots/tracker-routes.tsx';
+import type { TrackerLookup } from '../../src/ballots/model.ts';
+import { INVALID_REASON_LABEL } from '../../src/domain/vocabulary.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
-import { letterLabel } from './ballot.tsx';
+import { letterLabel } from '../components/labels.ts';
 import { Field, Notice } from '../components/form.tsx';
 
-export function VerifyPage({ v, query, found }: { v: ViewContext; query: string; found: TrackerLookup | undefined }) {
+export function TrackerPage({ v, query, found }: { v: ViewContext; query: string; found: TrackerLookup | undefined }) {
   const { t } = v;
   return (
     <section class="narrow" aria-labelledby="verify-title">
@@ -32,7 +33,7 @@ function PublishedMarks({ v, found }: { v: ViewContext; found: TrackerLookup & R
   const { t } = v;
   return (
     <>
-      {found.invalid && <Notice kind="warn">{t('verify.countedInvalid', { reason: t(`counting.reason.${found.invalid}` as MessageKey) })}</Notice>}
+      {found.invalid && <Notice kind="warn">{t('verify.countedInvalid', { reason: t(INVALID_REASON_LABEL[found.invalid]) })}</Notice>}
       <div class="table-wrap">
         <table class="table">
           <caption>{t('verify.marksCaption')}</caption>

@@ -1,10 +1,7 @@
 import { formatDate, formatMoney, type MessageKey } from '../../src/platform/i18n/index.ts';
-import type { CandidateView } from '../../src/meetings/store.ts';
+import type { CandidateView } from '../../src/meetings/model.ts';
+import { categoryLabel } from './labels.ts';
 import type { ViewContext } from '../context.ts';
-
-export function categoryLabel(v: ViewContext, category: string): string {
-  return v.t(`category.${category}` as MessageKey);
-}
 
 export function Money({ v, yuan }: { v: ViewContext; yuan: number | null }) {
   return <>{yuan === null ? v.t('candidate.notGiven') : formatMoney(v.lang, yuan)}</>;

@@ -52,3 +52,28 @@ export function PostButton({ action, label, kind = 'secondary', hidden }: { acti
     </form>
   );
 }
+
+export function SelectField({ name, label, options, value, error, id = `f-${name}` }: { name: string; label: string; options: [string, string][]; value?: string; error?: string; id?: string }) {
+  return (
+    <div class={`field${error ? ' field--error' : ''}`}>
+      <label for={id}>{label}</label>
+      {error && <p id={`${id}-error`} class="field__error">{error}</p>}
+      <select id={id} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+        {options.map(([val, text]) => <option value={val} selected={val === value}>{text}</option>)}
+      </select>
+    </div>
+  );
+}
+
+export function TextArea({ name, label, value, error, hint, rows = 4 }: { name: string; label: string; value?: string; error?: string; hint?: string; rows?: number }) {
+  const id = `f-${name}`;
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' field--error' : ''}`}>
+      <label for={id}>{label}</label>
+      {hint && <p id={`${id}-hint`} class="field__hint">{hint}</p>}
+      {error && <p id={`${id}-error`} class="field__error">{error}</p>}
+      <textarea id={id} name={name} rows={rows} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>{value ?? ''}</textarea>
+    </div>
+  );
+}

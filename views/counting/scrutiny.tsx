@@ -1,11 +1,13 @@
-import type { RecordSummary } from '../../src/counting/store.ts';
-import type { ElectionView, ElectionLinks, Turnout } from '../../src/elections/queries.ts';
+import type { RecordSummary } from '../../src/counting/model.ts';
+import { type ElectionState, INVALID_REASON_LABEL } from '../../src/domain/vocabulary.ts';
+import type { ElectionView, ElectionLinks, Turnout } from '../../src/elections/model.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { InvalidReason } from '../../src/domain/record/format.ts';
 import type { ViewContext } from '../context.ts';
-import { letterLabel } from '../ballots/ballot.tsx';
+import { letterLabel } from '../components/labels.ts';
 import { Field, Notice, PostButton } from '../components/form.tsx';
-import { ElectionRelations, stateLabel } from '../elections/admin.tsx';
+import { ElectionRelations } from '../elections/admin.tsx';
+import { stateLabel } from '../components/labels.ts';
 import { ResultTable, shownTime } from '../results/table.tsx';
 
 export interface ScrutinyPageProps {
@@ -126,7 +128,7 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
                     <tr>
                       <td class="code">{b.tracker}</td>
                       <td>{[...b.marks].map((l, i) => `${i + 1}:${letterLabel(v, marking, l)}`).join(' ')}</td>
-                      <td>{t(`counting.reason.${b.invalid}` as MessageKey)}</td>
+                      <td>{t(INVALID_REASON_LABEL[b.invalid])}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -232,7 +234,7 @@ export interface ScrutinyListItem {
   id: number;
   title: string;
   meetingTitle: string;
-  state: string;
+  state: ElectionState;
   awaitingMe: boolean;
 }
 

@@ -1,254 +1,10 @@
-import type { Election } from '../../src/domain/tables.ts';
-import type { Attendance, ElectionView, ElectionLinks, Turnout } from '../../src/elections/queries.ts';
-import { formatDateRange, type MessageKey } from '../../src/platform/i18n/index.ts';
-import { CATEGORIES } from '../../src/meetings/rules.ts';
-import type { CandidateView, MeetingSummary } from '../../src/meetings/store.ts';
-import type { ViewContext } from '../context.ts';
-import { categoryLabel, Money } from '../components/candidates.tsx';
+import { canStart } from '../../src/domain/lifecycle.ts';
+import { MARKING_LABEL, PASS_BASE_LABEL } from '../../src/domain/vocabulary.ts';
+import type { ElectionLinks, ElectionView, Turnout } from '../../src/elections/model.ts';
+import type { Attendance } from '../../src/meetings/model.ts';
 import { Field, Notice, PostButton } from '../components/form.tsx';
-
-type Errors = Record<string, string | undefined>;
-type Values = Record<string, string>;
-
-export function stateLabel(v: ViewContext, state: string): string {
-  return v.t(`election.state.${state}` as MessageKey);
-}
-
-function SelectField({ name, label, options, value, error, id = `f-${name}` }: { name: string; label: string; options: [string, string][]; value?: string; error?: string; id?: string }) {
-  return (
-    <div class={`field${error ? ' field--error' : ''}`}>
-      <label for={id}>{label}</label>
-      {error && <p id={`${id}-error`} class="field__error">{error}</p>}
-      <select id={id} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
-        {options.map(([val, text]) => <option value={val} selected={val === value}>{text}</option>)}
-      </select>
-    </div>
-  );
-}
-
-function TextArea({ name, label, value, error, hint, rows = 4 }: { name: string; label: string; value?: string; error?: string; hint?: string; rows?: number }) {
-  const id = `f-${name}`;
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={`field${error ? ' field--error' : ''}`}>
-      <label for={id}>{label}</label>
-      {hint && <p id={`${id}-hint`} class="field__hint">{hint}</p>}
-      {error && <p id={`${id}-error`} class="field__error">{error}</p>}
-      <textarea id={id} name={name} rows={rows} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>{value ?? ''}</textarea>
-    </div>
-  );
-}
-
-export function MeetingsAdminPage({ v, meetings, terms, errors = {}, values = {} }: { v: ViewContext; meetings: MeetingSummary[]; terms: { id: number; name: string }[]; errors?: Errors; values?: Values }) {
-  const { t, lang } = v;
-  return (
-    <section aria-labelledby="meetings-title">
-      <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a></nav>
-      <h1 id="meetings-title">{t('meetingAdmin.title')}</h1>
-      <div class="table-wrap">
-        <table class="table">
-          <caption class="visually-hidden">{t('meetingAdmin.title')}</caption>
-          <thead><tr><th scope="col">{t('meetingAdmin.meeting')}</th><th scope="col">{t('meeting.dates')}</th><th scope="col">{t('meeting.candidates')}</th></tr></thead>
-          <tbody>
-            {meetings.map((m) => (
-              <tr><th scope="row"><a href={`/admin/meetings/${m.id}`}>{m.title}</a></th><td>{formatDateRange(lang, m.startsOn, m.endsOn)}</td><td>{m.candidateCount}</td></tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <h2>{t('meetingAdmin.create')}</h2>
-      {terms.length === 0 ? <p class="muted">{t('meetingAdmin.noTerms')}</p> : (
-        <form method="post" action="/admin/meetings" class="stack narrow">
-          <SelectField name="termId" label={t('meeting.term')} options={terms.map((x) => [String(x.id), x.name])} value={values.termId} error={errors.termId} />
-          <Field name="title" label={t('meetingAdmin.titleField')} value={values.title} error={errors.title} hint={t('meetingAdmin.titleHint')} required maxlength={200} />
-          <Field name="sessionOrdinal" label={t('meetingAdmin.session')} type="number" value={values.sessionOrdinal} error={errors.sessionOrdinal} required />
-          <Field name="year" label={t('meeting.year')} type="number" value={values.year} error={errors.year} required />
-          <Field name="startsOn" label={t('meetingAdmin.startsOn')} type="date" value={values.startsOn} error={errors.startsOn} required />
-          <Field name="endsOn" label={t('meetingAdmin.endsOn')} type="date" value={values.endsOn} error={errors.endsOn} required />
-          <label class="check"><input type="checkbox" name="sharedTablets" value="1" checked={values.sharedTablets !== '0'} /> {t('meetingAdmin.sharedTablets')}</label>
-          <button type="submit" class="button button--primary">{t('meetingAdmin.createButton')}</button>
-        </form>
-      )}
-    </section>
-  );
-}
-
-export interface MeetingAdminProps {
-  v: ViewContext;
-  meeting: MeetingSummary;
-  settings: { sharedTablets: boolean; selfCheckIn: boolean };
-  candidates: CandidateView[];
-  elections: Election[];
-  attendance: Attendance;
-  frozen: boolean;
-  notice?: string;
-  candidateErrors?: Errors;
-  candidateValues?: Values;
-  electionErrors?: Errors;
-  electionValues?: Values;
-  /** Projects of the term's earlier meetings, for a satisfaction rating. */
-  ratable: { id: number; name: string; meetingTitle: string; year: number }[];
-  ratingErrors?: Errors;
-  ratingValues?: Values;
-}
-
-export function MeetingAdminPage(p: MeetingAdminProps) {
-  const { v } = p;
-  const { t } = v;
-  const ce = p.candidateErrors ?? {};
-  const cv = p.candidateValues ?? {};
-  const ee = p.electionErrors ?? {};
-  const ev = p.electionValues ?? {};
-  return (
-    <section aria-labelledby="meeting-title">
-      <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href="/admin/meetings">{t('meetingAdmin.title')}</a></nav>
-      <h1 id="meeting-title">{p.meeting.title}</h1>
-      {p.notice && <Notice kind="ok">{p.notice}</Notice>}
-      <p>
-        <a class="button button--secondary" href={`/admin/meetings/${p.meeting.id}/attendance`}>{t('attendance.title')}</a>{' '}
-        <span class="muted">{t('attendance.summary', { expected: p.attendance.expected, present: p.attendance.present })} · {p.attendance.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</span>
-      </p>
-
-      <form method="post" action={`/admin/meetings/${p.meeting.id}/settings`} class="settings-form">
-        <fieldset>
-          <legend>{t('meetingAdmin.settings')}</legend>
-          <label class="check"><input type="checkbox" name="sharedTablets" value="1" checked={p.settings.sharedTablets} /> {t('meetingAdmin.sharedTablets')}</label>
-          <label class="check"><input type="checkbox" name="selfCheckIn" value="1" checked={p.settings.selfCheckIn} /> {t('meetingAdmin.selfCheckIn')}</label>
-          <button type="submit" class="button button--secondary">{t('paper.save')}</button>
-        </fieldset>
-      </form>
-
-      <h2>{t('meetingAdmin.elections')}</h2>
-      {p.elections.length === 0 ? <p class="muted">{t('meetingAdmin.noElections')}</p> : (
-        <ul class="meeting-list">
-          {p.elections.map((e) => <li><a href={`/admin/elections/${e.id}`}>{e.title}</a> <span class="chip">{stateLabel(v, e.state)}</span></li>)}
-        </ul>
-      )}
-      {p.candidates.length >= 2 && (
-        <details class="admin-form" open={Object.keys(ee).length > 0}>
-          <summary>{t('election.create')}</summary>
-          <form method="post" action={`/admin/meetings/${p.meeting.id}/elections`} class="stack narrow">
-            <Field name="title" label={t('election.titleField')} value={ev.title ?? `${p.meeting.year}年民生实事项目票决`} error={ee.title} required maxlength={200} />
-            <SelectField name="marking" label={t('election.marking')} value={ev.marking} error={ee.marking} options={[['for-against-abstain', t('election.marking.for-against-abstain')], ['approval', t('election.marking.approval')]]} />
-            <Field name="seats" label={t('election.seats')} type="number" value={ev.seats ?? String(Math.max(1, p.candidates.length - 2))} error={ee.seats} required />
-            <SelectField name="passBase" label={t('election.passBase')} value={ev.passBase} error={ee.passBase} options={[['all-deputies', t('election.passBase.all-deputies')], ['present', t('election.passBase.present')], ['valid-ballots', t('election.passBase.valid-ballots')]]} />
-            <fieldset>
-              <legend>{t('election.optionsLegend')}</legend>
-              {ee.options && <p class="field__error">{ee.options}</p>}
-              <p class="field__hint">{t('election.optionsHint')}</p>
-              <table class="table">
-                <caption class="visually-hidden">{t('election.optionsLegend')}</caption>
-                <thead><tr><th scope="col">{t('election.include')}</th><th scope="col">{t('election.order')}</th><th scope="col">{t('ballot.option')}</th></tr></thead>
-                <tbody>
-                  {p.candidates.map((c) => (
-                    <tr>
-                      <td><input type="checkbox" name="include" value={String(c.id)} id={`inc-${c.id}`} class="big-check" checked={ev.include === undefined || ev.include.split(',').includes(String(c.id))} /></td>
-                      <td><input type="number" name={`order.${c.id}`} value={ev[`order.${c.id}`] ?? String(c.ballotOrder)} min="1" class="order-input" aria-label={`${t('election.order')} ${c.name}`} /></td>
-                      <th scope="row"><label for={`inc-${c.id}`}>{c.name}</label></th>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </fieldset>
-            <button type="submit" class="button button--primary">{t('election.createButton')}</button>
-          </form>
-        </details>
-      )}
-
-      {p.ratable.length > 0 && (
-        <details class="admin-form" open={Object.keys(p.ratingErrors ?? {}).length > 0}>
-          <summary>{t('rating.create')}</summary>
-          <form method="post" action={`/admin/meetings/${p.meeting.id}/ratings`} class="stack narrow">
-            <Field id="rating-title" name="title" label={t('election.titleField')} value={p.ratingValues?.title ?? t('rating.defaultTitle', { year: p.ratable[0]!.year })} error={p.ratingErrors?.title} required maxlength={200} />
-            <SelectField id="rating-electorate" name="electorate" label={t('rating.electorate')} value={p.ratingValues?.electorate} error={p.ratingErrors?.electorate} options={[['all-deputies', t('rating.electorate.all-deputies')], ['standing-committee', t('rating.electorate.standing-committee')]]} />
-            <SelectField id="rating-passBase" name="passBase" label={t('election.passBase')} value={p.ratingValues?.passBase} error={p.ratingErrors?.passBase} options={[['all-deputies', t('election.passBase.all-deputies')], ['present', t('election.passBase.present')], ['valid-ballots', t('election.passBase.valid-ballots')]]} />
-            <fieldset>
-              <legend>{t('rating.projects')}</legend>
-              {p.ratingErrors?.optionCount && <p class="field__error">{p.ratingErrors.optionCount}</p>}
-              {p.ratable.map((r) => (
-                <label class="check"><input type="checkbox" name="project" value={String(r.id)} checked={(p.ratingValues?.projects ?? '').split(',').includes(String(r.id))} /> {r.name} <span class="muted">({r.year})</span></label>
-              ))}
-            </fieldset>
-            <button type="submit" class="button button--primary">{t('rating.createButton')}</button>
-          </form>
-        </details>
-      )}
-
-      <h2>{t('meeting.candidates')} <span class="muted">({p.candidates.length})</span></h2>
-      {p.frozen && <p class="notice notice--ok">{t('meetingAdmin.frozen')}</p>}
-      <div class="table-wrap">
-        <table class="table">
-          <caption class="visually-hidden">{t('meeting.candidates')}</caption>
-          <thead><tr><th scope="col">{t('ballot.number')}</th><th scope="col">{t('ballot.option')}</th><th scope="col">{t('candidate.category')}</th><th scope="col">{t('candidate.leadDepartment')}</th><th scope="col">{t('candidate.investment')}</th><th scope="col"><span class="visually-hidden">{t('sessions.actions')}</span></th></tr></thead>
-          <tbody>
-            {p.candidates.map((c) => (
-              <tr><td>{c.ballotOrder}</td><th scope="row"><a href={`/candidates/${c.id}`}>{c.name}</a></th><td>{categoryLabel(v, c.category)}</td><td>{c.leadDepartment}</td><td><Money v={v} yuan={c.totalInvestmentYuan} /></td>
-                <td>{!p.frozen && <a href={`/admin/candidates/${c.id}`}>{t('candidateAdmin.edit')}<span class="visually-hidden"> {c.name}</span></a>}</td></tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {!p.frozen && (
-        <details class="admin-form" open={Object.keys(ce).length > 0}>
-          <summary>{t('candidateAdmin.add')}</summary>
-          <form method="post" action={`/admin/meetings/${p.meeting.id}/candidates`} class="stack narrow">
-            <CandidateFields v={v} values={cv} errors={ce} />
-            <button type="submit" class="button button--primary">{t('candidateAdmin.addButton')}</button>
-          </form>
-        </details>
-      )}
-    </section>
-  );
-}
-
-export interface AttendanceRow { id: number; code: string; name: string; delegation: string; present: boolean }
-
-export function AttendancePage({ v, meeting, summary, rows, q, delegation, delegations, notice }: {
-  v: ViewContext; meeting: MeetingSummary; summary: Attendance; rows: AttendanceRow[]; q: string; delegation: string; delegations: string[]; notice?: string;
-}) {
-  const { t } = v;
-  return (
-    <section aria-labelledby="attendance-title">
-      <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href={`/admin/meetings/${meeting.id}`}>{meeting.title}</a></nav>
-      <h1 id="attendance-title">{t('attendance.title')}</h1>
-      {notice && <Notice kind="ok">{notice}</Notice>}
-      <dl class="facts facts--inline big-facts">
-        <div><dt>{t('attendance.expected')}</dt><dd>{summary.expected}</dd></div>
-        <div><dt>{t('attendance.present')}</dt><dd>{summary.present}</dd></div>
-        <div><dt>{t('attendance.quorum')}</dt><dd>{summary.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</dd></div>
-      </dl>
-      <form method="get" action={`/admin/meetings/${meeting.id}/attendance`} class="filter-form">
-        <Field name="q" label={t('attendance.search')} value={q} />
-        <SelectField name="delegation" label={t('attendance.delegation')} value={delegation} options={[['', t('attendance.allDelegations')], ...delegations.map((d) => [d, d] as [string, string])]} />
-        <button type="submit" class="button button--secondary">{t('attendance.filter')}</button>
-      </form>
-      <form method="post" action={`/admin/meetings/${meeting.id}/attendance`}>
-        <input type="hidden" name="back" value={`q=${encodeURIComponent(q)}&delegation=${encodeURIComponent(delegation)}`} />
-        <div class="review-actions">
-          <button type="submit" name="present" value="1" class="button button--primary">{t('attendance.markPresent')}</button>
-          <button type="submit" name="present" value="0" class="button button--secondary">{t('attendance.markAbsent')}</button>
-        </div>
-        <div class="table-wrap">
-          <table class="table">
-            <caption>{t('attendance.listCaption', { count: rows.length })}</caption>
-            <thead><tr><th scope="col">{t('attendance.select')}</th><th scope="col">{t('roster.code' as MessageKey)}</th><th scope="col">{t('account.name')}</th><th scope="col">{t('attendance.delegation')}</th><th scope="col">{t('attendance.status')}</th></tr></thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr>
-                  <td><input type="checkbox" name="deputy" value={String(r.id)} id={`d-${r.id}`} class="big-check" aria-label={`${t('attendance.select')} ${r.name}`} /></td>
-                  <td>{r.code}</td>
-                  <th scope="row"><label for={`d-${r.id}`}>{r.name}</label></th>
-                  <td>{r.delegation}</td>
-                  <td>{r.present ? <span class="chip chip--ok">{t('attendance.isPresent')}</span> : <span class="chip">{t('attendance.isAbsent')}</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </form>
-    </section>
-  );
-}
+import { stateLabel } from '../components/labels.ts';
+import type { ViewContext } from '../context.ts';
 
 /**
  * Turnout, live while voting is open: the server pushes a fresh panel over SSE whenever it changes
@@ -301,16 +57,16 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
       {notice && <Notice kind="ok">{notice}</Notice>}
       {error && <Notice kind="error">{error}</Notice>}
       <dl class="facts facts--wide">
-        <div><dt>{t('election.marking')}</dt><dd>{t(`election.marking.${e.marking}` as MessageKey)}</dd></div>
+        <div><dt>{t('election.marking')}</dt><dd>{t(MARKING_LABEL[e.marking])}</dd></div>
         {e.seats !== null && <div><dt>{t('election.seats')}</dt><dd>{t('election.seatsOf', { seats: e.seats, options: e.options.length })}</dd></div>}
-        <div><dt>{t('election.passBase')}</dt><dd>{t(`election.passBase.${e.pass_base}` as MessageKey)}</dd></div>
+        <div><dt>{t('election.passBase')}</dt><dd>{t(PASS_BASE_LABEL[e.pass_base])}</dd></div>
         <div><dt>{t('attendance.expected')}</dt><dd>{e.deputies_total ?? attendance.expected}</dd></div>
         <div><dt>{t('attendance.present')}</dt><dd>{attendance.present} · {attendance.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</dd></div>
         {e.close_scheduled_at && <div><dt>{t('election.scheduledClose')}</dt><dd>{e.close_scheduled_at.toISOString()}</dd></div>}
       </dl>
       <div class="review-actions">
-        {e.state === 'draft' && <PostButton action={`/admin/elections/${e.id}/open`} label={t('election.open')} kind="primary" />}
-        {e.state === 'open' && <PostButton action={`/admin/elections/${e.id}/close`} label={t('election.close')} kind="danger" />}
+        {canStart('open', e.state) && <PostButton action={`/admin/elections/${e.id}/open`} label={t('election.open')} kind="primary" />}
+        {canStart('close', e.state) && <PostButton action={`/admin/elections/${e.id}/close`} label={t('election.close')} kind="danger" />}
         {(e.state === 'open' || e.state === 'closed') && <a class="button button--secondary" href={`/elections/${e.id}/display`}>{t('display.open')}</a>}
         {e.state !== 'draft' && <a class="button button--secondary" href={`/admin/elections/${e.id}/paper`}>{t('paper.title')}</a>}
         {e.state !== 'draft' && e.state !== 'open' && <a class="button button--primary" href={`/admin/elections/${e.id}/scrutiny`}>{t('counting.title')}</a>}
@@ -354,39 +110,5 @@ export function ElectionRelations({ v, election: e, links, href, canRerun }: {
         </Notice>
       )}
     </>
-  );
-}
-
-/** The fields of a candidate project, for adding and for correcting one. */
-export function CandidateFields({ v, values: cv, errors: ce }: { v: ViewContext; values: Values; errors: Errors }) {
-  const { t } = v;
-  return (
-    <>
-      <Field name="name" label={t('candidateAdmin.name')} value={cv.name} error={ce.name} required maxlength={100} />
-      <SelectField name="category" label={t('candidate.category')} value={cv.category} error={ce.category} options={CATEGORIES.map((x) => [x, categoryLabel(v, x)])} />
-      <TextArea name="description" label={t('candidate.description')} value={cv.description} error={ce.description} rows={5} />
-      <TextArea name="targets" label={t('candidate.targets')} value={cv.targets} error={ce.targets} hint={t('candidateAdmin.targetsHint')} rows={3} />
-      <Field name="investmentWan" label={t('candidateAdmin.investmentWan')} value={cv.investmentWan} error={ce.totalInvestmentYuan} hint={t('candidateAdmin.investmentHint')} />
-      <Field name="deadline" label={t('candidate.deadline')} type="date" value={cv.deadline} error={ce.deadline} required />
-      <Field name="leadDepartment" label={t('candidate.leadDepartment')} value={cv.leadDepartment} error={ce.leadDepartment} required maxlength={100} />
-      <Field name="coDepartments" label={t('candidate.coDepartments')} value={cv.coDepartments} error={ce.coDepartments} hint={t('candidateAdmin.coHint')} />
-      <Field name="leadOfficial" label={t('candidate.leadOfficial')} value={cv.leadOfficial} error={ce.leadOfficial} required maxlength={100} />
-    </>
-  );
-}
-
-export function CandidateEditPage({ v, candidate, values, errors = {}, frozen }: { v: ViewContext; candidate: CandidateView; values: Values; errors?: Errors; frozen: boolean }) {
-  const { t } = v;
-  return (
-    <section aria-labelledby="candidate-edit-title">
-      <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href={`/admin/meetings/${candidate.meetingId}`}>{candidate.meetingTitle}</a></nav>
-      <h1 id="candidate-edit-title">{t('candidateAdmin.edit')}: {candidate.name}</h1>
-      {frozen ? <Notice kind="error">{t('meetingAdmin.frozen')}</Notice> : (
-        <form method="post" action={`/admin/candidates/${candidate.id}`} class="stack narrow">
-          <CandidateFields v={v} values={values} errors={errors} />
-          <button type="submit" class="button button--primary">{t('paper.save')}</button>
-        </form>
-      )}
-    </section>
   );
 }

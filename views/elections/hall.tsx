@@ -1,9 +1,10 @@
-import type { RecordSummary } from '../../src/counting/store.ts';
-import type { ElectionView, Turnout } from '../../src/elections/queries.ts';
+import type { RecordSummary } from '../../src/counting/model.ts';
+import { RATING_LABEL } from '../../src/domain/vocabulary.ts';
+import type { ElectionView, Turnout } from '../../src/elections/model.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import { chosenRows, isSelecting, notChosenRows, resultRows, tiedRows, type ResultRow } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
-import { stateLabel } from './admin.tsx';
+import { stateLabel } from '../components/labels.ts';
 
 /**
  * The hall display (大屏), for the projector: turnout while the vote runs, the result once it is
@@ -75,7 +76,7 @@ function HallResult({ v, record }: { v: ViewContext; record: RecordSummary }) {
         </>
       ) : (
         <ol class="hall__chosen">
-          {resultRows(body).map((r) => <li><span>{r.title}</span> <span class="hall__votes">{r.rating ? t(`counting.rating.${r.rating}` as MessageKey) : ''}</span></li>)}
+          {resultRows(body).map((r) => <li><span>{r.title}</span> <span class="hall__votes">{r.rating ? t(RATING_LABEL[r.rating]) : ''}</span></li>)}
         </ol>
       )}
     </>

@@ -1,6 +1,7 @@
 import { formatDate } from '../../src/platform/i18n/index.ts';
-import type { CandidateView } from '../../src/meetings/store.ts';
-import { categoryLabel, Money } from '../components/candidates.tsx';
+import type { CandidateView } from '../../src/meetings/model.ts';
+import { Money } from '../components/candidates.tsx';
+import { categoryLabel } from '../components/labels.ts';
 import type { ViewContext } from '../context.ts';
 
 export function CandidatePage({ v, candidate: c }: { v: ViewContext; candidate: CandidateView }) {

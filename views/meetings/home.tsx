@@ -1,5 +1,5 @@
 import { formatDateRange } from '../../src/platform/i18n/index.ts';
-import type { CandidateView, MeetingSummary } from '../../src/meetings/store.ts';
+import type { CandidateView, MeetingSummary } from '../../src/meetings/model.ts';
 import { CandidateList } from '../components/candidates.tsx';
 import type { ViewContext } from '../context.ts';
 

@@ -1,17 +1,14 @@
 import { formatDateRange } from '../../src/platform/i18n/index.ts';
-import type { CandidateView, MeetingSummary } from '../../src/meetings/store.ts';
-import type { MeetingChosenList } from '../../src/results/chosen.ts';
+import type { ElectionListItem } from '../../src/elections/model.ts';
+import type { CandidateView, MeetingSummary } from '../../src/meetings/model.ts';
+import type { MeetingChosenList } from '../../src/results/model.ts';
 import { CandidateList } from '../components/candidates.tsx';
 import type { ViewContext } from '../context.ts';
-import { stateLabel } from '../elections/admin.tsx';
+import { stateLabel } from '../components/labels.ts';
 import { FinalList } from '../results/result.tsx';
 
-export interface MeetingVote {
-  id: number;
-  title: string;
-  kind: string;
-  state: string;
-}
+/** A vote as the meeting page lists it. */
+export type MeetingVote = ElectionListItem;
 
 /** The meeting's votes with their state; a published one links to its result. */
 function MeetingVotes({ v, elections }: { v: ViewContext; elections: MeetingVote[] }) {

@@ -1,8 +1,8 @@
-import type { ElectionView } from '../../src/elections/queries.ts';
+import type { ElectionView } from '../../src/elections/model.ts';
 import type { PaperEntry, PaperReconciliation } from '../../src/paper/rules.ts';
 import { LETTERS } from '../../src/domain/record/format.ts';
 import type { ViewContext } from '../context.ts';
-import { letterLabel } from '../ballots/ballot.tsx';
+import { letterLabel } from '../components/labels.ts';
 import { Field, Notice, PostButton } from '../components/form.tsx';
 
 export interface PaperPageProps {

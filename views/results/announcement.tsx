@@ -1,5 +1,7 @@
 import { formatDate, type MessageKey } from '../../src/platform/i18n/index.ts';
-import { beijingDate, chosenRows, notChosenRows, overallSatisfaction, percent, resultRows, tiedRows, type ResultBody, type ResultRow } from '../../src/results/present.ts';
+import { RATING_LABEL } from '../../src/domain/vocabulary.ts';
+import { beijingDate } from '../../src/platform/time.ts';
+import { chosenRows, notChosenRows, overallSatisfaction, percent, resultRows, tiedRows, type ResultBody, type ResultRow } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
 
 export interface AnnouncementPageProps {
@@ -41,7 +43,7 @@ function SatisfactionResult({ v, body }: { v: ViewContext; body: ResultBody }) {
       <ol class="announcement__list">
         {resultRows(body).map((r) => (
           <li>{t('announcement.rating', {
-            title: r.title, rating: r.rating ? t(`counting.rating.${r.rating}` as MessageKey) : '',
+            title: r.title, rating: r.rating ? t(RATING_LABEL[r.rating]) : '',
             s: r.counts.S ?? 0, b: r.counts.B ?? 0, u: r.counts.U ?? 0, n: r.counts.N ?? 0, rate: percent(r.satisfaction),
           })}</li>
         ))}

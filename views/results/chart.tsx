@@ -1,4 +1,5 @@
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
+import { LETTER_LABEL, RATING_LABEL } from '../../src/domain/vocabulary.ts';
 import { isSelecting, passLine, percent, resultRows, type ResultBody, type ResultRow } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
 
@@ -146,7 +147,7 @@ function SatisfactionChart({ v, body }: { v: ViewContext; body: ResultBody }) {
   const bottom = TOP + rows.length * ROW;
   const xHalf = x(line.half);
   const legend: LegendItem[] = [
-    ...SEGMENTS.map((s) => ({ fill: s.fill, stroke: s.stroke, label: t(`ballot.letter.satisfaction.${s.letter}` as MessageKey) })),
+    ...SEGMENTS.map((s) => ({ fill: s.fill, stroke: s.stroke, label: t(LETTER_LABEL.satisfaction[s.letter]) })),
     { fill: 'none', stroke: '#1a56db', label: t('result.chart.halfLine'), line: true },
   ];
   return (
@@ -161,7 +162,7 @@ function SatisfactionChart({ v, body }: { v: ViewContext; body: ResultBody }) {
           <g>
             <text x={X0} y={y + 18} class="chart__label">{`${r.position}. ${r.title}`}</text>
             <text x={WIDTH - 4} y={y + 18} text-anchor="end" class="chart__status">
-              {`${r.rating ? t(`counting.rating.${r.rating}` as MessageKey) : ''} · ${t('result.satisfactionRate')} ${percent(r.satisfaction)}`}
+              {`${r.rating ? t(RATING_LABEL[r.rating]) : ''} · ${t('result.satisfactionRate')} ${percent(r.satisfaction)}`}
             </text>
             {SEGMENTS.map((s) => {
               const n = r.counts[s.letter] ?? 0;

@@ -1,6 +1,7 @@
-import type { RecordSummary } from '../../src/counting/store.ts';
+import type { RecordSummary } from '../../src/counting/model.ts';
+import { KIND_LABEL } from '../../src/domain/vocabulary.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
-import type { MeetingChosenList } from '../../src/results/chosen.ts';
+import type { MeetingChosenList } from '../../src/results/model.ts';
 import { chosenRows, isSelecting, overallSatisfaction, percent, tiedRows, type ResultBody } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
 import { Notice } from '../components/form.tsx';
@@ -83,7 +84,7 @@ export function ResultPage(p: ResultPageProps) {
       <nav aria-label={t('result.breadcrumb')} class="breadcrumb">
         <a href="/">{t('nav.home')}</a> › <a href={`/meetings/${p.meetingId}`}>{e.meeting.title}</a>
       </nav>
-      <p class="eyebrow">{t(`result.kind.${e.kind}` as MessageKey)}</p>
+      <p class="eyebrow">{t(KIND_LABEL[e.kind])}</p>
       <h1 id="result-title">{e.title}</h1>
       <p class="muted">{e.meeting.title} · {t('result.publishedAt', { at: shownTime(v, record.publishedAt!) })}</p>
       {p.resolves && <p>{t('result.resolves')} <a href={`/elections/${p.resolves.id}/result`}>{p.resolves.title}</a></p>}

@@ -1,8 +1,9 @@
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
+import { RATING_LABEL } from '../../src/domain/vocabulary.ts';
 import { LETTERS, type Marking } from '../../src/domain/record/format.ts';
 import { percent, resultRows, type ResultBody } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
-import { letterLabel } from '../ballots/ballot.tsx';
+import { letterLabel } from '../components/labels.ts';
 
 /** Times on these pages are Beijing time, as the congress reads them. */
 export function shownTime(v: ViewContext, d: Date | string): string {
@@ -42,7 +43,7 @@ export function ResultTable({ v, record, caption }: { v: ViewContext; record: Re
               <th scope="row">{o.title}</th>
               {letters.map((l) => <td class="num">{o.counts[l] ?? 0}</td>)}
               {satisfaction
-                ? <><td>{o.rating ? t(`counting.rating.${o.rating}` as MessageKey) : ''}</td><td class="num">{percent(o.satisfaction)}</td></>
+                ? <><td>{o.rating ? t(RATING_LABEL[o.rating]) : ''}</td><td class="num">{percent(o.satisfaction)}</td></>
                 : <><td>{yesNo(v, o.passed)}</td><td class="num">{o.rank ?? '—'}</td><td>{o.selected
                   ? <span class="chip chip--ok">{t('counting.selected')}</span>
                   : tied.has(o.id) ? <span class="chip chip--warn">{t('result.tied')}</span> : ''}</td></>}

@@ -1,4 +1,4 @@
-import type { ImportPlan, PlannedRow, RosterImport, TermSummary } from '../../src/terms/imports.ts';
+import type { ImportPlan, PlannedRow, RosterImport, TermSummary } from '../../src/terms/model.ts';
 import { Notice, PostButton } from '../components/form.tsx';
 import type { ViewContext } from '../context.ts';
 import { RosterBreadcrumb } from './roster.tsx';

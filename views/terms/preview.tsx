@@ -1,5 +1,5 @@
 import type { RosterEncoding, RosterIssue } from '../../src/terms/csv.ts';
-import type { TermSummary } from '../../src/terms/imports.ts';
+import type { TermSummary } from '../../src/terms/model.ts';
 import { Notice } from '../components/form.tsx';
 import type { ViewContext } from '../context.ts';
 import { RosterBreadcrumb, RosterUploadForm } from './roster.tsx';

@@ -1,5 +1,5 @@
 import { formatDateRange } from '../../src/platform/i18n/index.ts';
-import type { RosterEntry, TermSummary } from '../../src/terms/imports.ts';
+import type { RosterEntry, TermSummary } from '../../src/terms/model.ts';
 import { Notice } from '../components/form.tsx';
 import type { ViewContext } from '../context.ts';
 import { termOrdinal } from './terms.tsx';

@@ -1,5 +1,5 @@
 import { chineseNumeral, formatDateRange } from '../../src/platform/i18n/index.ts';
-import type { TermSummary } from '../../src/terms/imports.ts';
+import type { TermSummary } from '../../src/terms/model.ts';
 import { Field, Notice } from '../components/form.tsx';
 import type { ViewContext } from '../context.ts';
 

@@ -1,4 +1,4 @@
-import type { AccountSummary } from '../../src/users/store.ts';
+import type { AccountSummary } from '../../src/users/model.ts';
 import { accountStatus } from '../../src/users/rules.ts';
 import type { ViewContext } from '../context.ts';
 import { Notice, PostButton } from '../components/form.tsx';

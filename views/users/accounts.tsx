@@ -1,4 +1,4 @@
-import type { AccountSummary, TermAccounts } from '../../src/users/store.ts';
+import type { AccountSummary, TermAccounts } from '../../src/users/model.ts';
 import { accountStatus } from '../../src/users/rules.ts';
 import { ROLES, type Role } from '../../src/domain/vocabulary.ts';
 import type { ViewContext } from '../context.ts';
@@ -33,7 +33,7 @@ export function accountLink(a: AccountSummary): string {
 }
 
 /** Role names in the reader's language, listed the way each language lists. */
-export function roleList(v: ViewContext, roles: readonly string[]): string {
+export function roleList(v: ViewContext, roles: readonly Role[]): string {
   return roles.map((r) => roleLabel(v, r)).join(v.lang === 'zh-CN' ? '、' : ', ') || v.t('candidate.none');
 }
 

@@ -1,4 +1,4 @@
-import type { CredentialSlip } from '../../src/users/store.ts';
+import type { CredentialSlip } from '../../src/users/model.ts';
 import type { ViewContext } from '../context.ts';
 import { Notice } from '../components/form.tsx';
 

@@ -4,23 +4,11 @@
  */
 export const RECORD_FORMAT = 'minsheng-election-record/1';
 
-export type ElectionKind = 'selection' | 'runoff' | 'satisfaction';
-export type Marking = 'for-against-abstain' | 'approval' | 'satisfaction';
-export type PassBase = 'all-deputies' | 'present' | 'valid-ballots';
-export type InvalidReason = 'too-many-for' | 'unreadable' | 'other';
-export type Rating = 'satisfied' | 'basically' | 'unsatisfied';
+import type { ElectionKind, InvalidReason, Marking, PassBase, Rating } from '../vocabulary.ts';
 
-export const ELECTION_KINDS: readonly ElectionKind[] = ['selection', 'runoff', 'satisfaction'];
-export const MARKINGS: readonly Marking[] = ['for-against-abstain', 'approval', 'satisfaction'];
-export const PASS_BASES: readonly PassBase[] = ['all-deputies', 'present', 'valid-ballots'];
-export const INVALID_REASONS: readonly InvalidReason[] = ['too-many-for', 'unreadable', 'other'];
-
-/** The letters of each marking, in the order counts are listed. */
-export const LETTERS: Readonly<Record<Marking, readonly string[]>> = {
-  'for-against-abstain': ['F', 'A', 'N'],
-  approval: ['F', 'N'],
-  satisfaction: ['S', 'B', 'U', 'N'],
-};
+// The record speaks the domain's vocabulary: its words are defined once, in vocabulary.ts.
+export { ELECTION_KINDS, INVALID_REASONS, LETTERS, MARKINGS, PASS_BASES, RATINGS } from '../vocabulary.ts';
+export type { ElectionKind, InvalidReason, Marking, PassBase, Rating } from '../vocabulary.ts';
 
 /** 16 symbols of Crockford base32 in groups of four: 0-9 and A-Z without I, L, O, U. */
 export const TRACKER_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;

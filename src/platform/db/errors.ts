@@ -1,3 +1,5 @@
+import { ValidationError } from '../validation.ts';
+
 /** SQLSTATE of an error from either engine (pg's DatabaseError and PGlite's both carry `code`). */
 export function sqlState(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
@@ -5,3 +7,11 @@ export function sqlState(e: unknown): string | undefined {
 }
 
 export const isUniqueViolation = (e: unknown) => sqlState(e) === '23505';
+
+/** Turns a unique violation into a ValidationError on `field` (a name already taken); rethrows anything else. */
+export function duplicateAs(field: string) {
+  return (e: unknown): never => {
+    if (isUniqueViolation(e)) throw new ValidationError([{ field, key: 'validation.duplicate' }]);
+    throw e;
+  };
+}

@@ -1,16 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../log.ts';
 import { acquireDataDirLock, type DataDirLock } from './lock.ts';
-import type { Database } from '../../domain/tables.ts';
+import type { RegisteredDatabase } from '../registry.ts';
 
-export type { Database } from '../../domain/tables.ts';
+/** The tables (src/domain/tables.ts), through the registry: the platform does not import the domain. */
+export type Database = RegisteredDatabase;
 export type Engine = 'pglite' | 'postgres';
 export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
 
 /** An open database: the Kysely instance plus what the server needs to watch and close it. */
 export interface DbHandle {

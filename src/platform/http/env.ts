@@ -1,9 +1,9 @@
-import type { CurrentUser } from '../../auth/sessions.ts';
 import type { Clock } from '../time.ts';
 import type { Config } from '../../config.ts';
 import type { DbHandle } from '../db/index.ts';
 import type { Lang, Translate } from '../i18n/index.ts';
 import type { Logger } from '../log.ts';
+import type { RegisteredUser } from '../registry.ts';
 import type { Shutdown } from './shutdown.ts';
 
 /** Everything the app needs from outside; createApp starts nothing by itself. */
@@ -23,6 +23,6 @@ export interface AppEnv {
     lang: Lang;
     t: Translate;
     /** The signed-in user, or null for citizens and signed-out visitors. */
-    user: CurrentUser | null;
+    user: RegisteredUser | null;
   };
 }

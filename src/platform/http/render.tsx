@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
+import type { Child, FC } from 'hono/jsx';
 import { jsxRenderer } from 'hono/jsx-renderer';
-import { Layout } from '../../../views/layout.tsx';
+import type { Lang, Translate } from '../i18n/index.ts';
+import type { RegisteredUser } from '../registry.ts';
 import type { AppEnv } from './env.ts';
 
 declare module 'hono' {
@@ -8,6 +10,16 @@ declare module 'hono' {
     (content: string | Promise<string>, props: { title: string }): Response | Promise<Response>;
   }
 }
+
+/** The page shell (views/layout.tsx), handed in by createApp: the platform does not import views. */
+export type LayoutComponent = FC<{
+  v: { lang: Lang; t: Translate };
+  user: RegisteredUser | null;
+  title: string;
+  path: string;
+  demo: boolean;
+  children?: Child;
+}>;
 
 /**
  * An htmx request that targets part of a page gets only the fragment; a normal request (or an htmx
@@ -18,7 +30,7 @@ export function wantsFragment(c: Context): boolean {
     && c.req.header('HX-History-Restore-Request') !== 'true';
 }
 
-export function renderer() {
+export function renderer(Layout: LayoutComponent) {
   return jsxRenderer<AppEnv>(({ children, title }, c) => {
     c.header('Vary', 'HX-Request', { append: true });
     if (wantsFragment(c)) return <>{children}</>;

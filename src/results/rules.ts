@@ -1,6 +1,5 @@
-import { recordSummary } from '../counting/store.ts';
-import type { Db } from '../platform/db/index.ts';
-import type { ElectionKind } from '../domain/record/format.ts';
+import type { ElectionKind } from '../domain/vocabulary.ts';
+import type { ApiResult, ChosenProject, MeetingChosenList, PendingSeats } from './model.ts';
 import { chosenRows, type ResultBody } from './present.ts';
 
 /** A published vote of a meeting, as the combination needs it. */
@@ -11,37 +10,6 @@ export interface PublishedVote {
   /** The vote whose tie this runoff resolves (runoffs only). */
   runoffOf: number | null;
   body: ResultBody;
-}
-
-export interface ChosenProject {
-  optionId: string;
-  title: string;
-  /** 赞成 in the vote that chose it. */
-  forVotes: number;
-  /** The vote that chose it: the selection itself or one of its runoffs. */
-  electionId: number;
-  viaRunoff: boolean;
-}
-
-/** Seats still open because a tie has no published runoff yet. */
-export interface PendingSeats {
-  /** The vote that tied (the selection, or a runoff that tied again). */
-  electionId: number;
-  seats: number;
-  options: { id: string; title: string }[];
-}
-
-/** A selection's final outcome: its own chosen projects, then those its runoffs chose. */
-export interface MeetingChosenList {
-  selection: { id: number; title: string; seats: number };
-  /** Final order: the selection's chosen in rank order, then each runoff's chosen in its rank order. */
-  chosen: ChosenProject[];
-  /** A tie no published runoff has resolved yet. */
-  pending?: PendingSeats;
-  /** Seats left empty because too few passed (in the selection and its runoffs). */
-  shortfall: number;
-  /** The published runoffs that decided part of the list, in the order they counted. */
-  runoffs: { id: number; title: string }[];
 }
 
 function tieOf(vote: PublishedVote): PendingSeats | undefined {
@@ -114,18 +82,22 @@ export function listContaining(lists: readonly MeetingChosenList[], electionId: 
   return lists.find((l) => l.selection.id === electionId || l.runoffs.some((r) => r.id === electionId) || l.pending?.electionId === electionId);
 }
 
-/**
- * The meeting's final chosen projects: its published selections combined with their published
- * runoffs. Void and unpublished votes are not read.
- */
-export async function meetingChosenProjects(db: Db, meetingId: number): Promise<MeetingChosenList[]> {
-  const elections = await db.selectFrom('elections').select(['id', 'title', 'kind', 'runoff_of'])
-    .where('meeting_id', '=', meetingId).where('state', '=', 'published').where('kind', 'in', ['selection', 'runoff'])
-    .orderBy('id').execute();
-  const votes: PublishedVote[] = [];
-  for (const e of elections) {
-    const record = await recordSummary(db, e.id);
-    if (record) votes.push({ id: e.id, title: e.title, kind: e.kind, runoffOf: e.runoff_of, body: record.body });
-  }
-  return combineChosen(votes);
+/** A published record's result as the API gives it: the record's own figures, nothing recomputed. */
+export function apiResult(electionId: number, body: ResultBody, digest: string): ApiResult {
+  const r = body.result;
+  return {
+    valid: r.valid, invalid: r.invalid, quorum: r.quorum,
+    roll: { eligible: body.roll.eligible, present: body.roll.present },
+    options: r.options.map((o) => ({
+      id: o.id, counts: o.counts,
+      ...(o.rating !== undefined ? { rating: o.rating } : { passed: o.passed, rank: o.rank ?? null, selected: o.selected }),
+    })),
+    ...(r.tie ? { tie: r.tie } : {}),
+    ...(r.shortfall !== undefined ? { shortfall: r.shortfall } : {}),
+    chosen: chosenRows(body).map((o) => o.id),
+    digest,
+    recordUrl: `/elections/${electionId}/record.json`,
+    resultUrl: `/elections/${electionId}/result`,
+  };
 }
+

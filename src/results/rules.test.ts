@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineChosen, listContaining, type PublishedVote } from './chosen.ts';
+import { combineChosen, listContaining, type PublishedVote } from './rules.ts';
 import { resultBody, times, type BodyInput } from './test-fixtures.ts';
 
 function vote(input: BodyInput & { id: number }): PublishedVote {

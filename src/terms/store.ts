@@ -1,21 +1,95 @@
-import type { Acting } from '../audit/store.ts';
+import type { Acting } from '../platform/acting.ts';
+import type { ImportPlan, PlannedRow, RosterEntry, RosterImport, TermSummary } from './model.ts';
 import { newOpaqueId } from '../auth/tokens.ts';
 import type { Clock } from '../platform/time.ts';
-import type { Db } from '../platform/db/index.ts';
-import { upsertDeputiesIn } from '../meetings/store.ts';
+import { sql } from 'kysely';
+import { appendAudit } from '../audit/store.ts';
+import type { Term } from '../domain/tables.ts';
+import type { Db, Trx } from '../platform/db/index.ts';
+import { duplicateAs } from '../platform/db/errors.ts';
+import { parseInput, ValidationError } from '../platform/validation.ts';
+import { deputyInput, type DeputyInput, termInput, type TermInput } from './rules.ts';
 import { maskPhone, type RosterField, type RosterRow } from './csv.ts';
+
+export async function createTerm(db: Db, acting: Acting, input: TermInput): Promise<Term> {
+  const t = parseInput(termInput, input);
+  return db.transaction().execute(async (trx) => {
+    const term = await trx.insertInto('terms')
+      .values({ name: t.name, ordinal: t.ordinal, starts_on: t.startsOn, ends_on: t.endsOn })
+      .returningAll().executeTakeFirstOrThrow()
+      .catch(duplicateAs('name'));
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'term.create', subject: `term:${term.id}`, details: { name: t.name } });
+    return term;
+  });
+}
+
+/** What writing a roster did: deputies added, changed, and already exactly as given. */
+export interface DeputyCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Adds or updates a term's deputies, matched by their stable code, all in one transaction: either
+ * every row is written or none is.
+ */
+export async function upsertDeputies(db: Db, acting: Acting, termId: number, rows: readonly DeputyInput[]): Promise<DeputyCounts> {
+  return db.transaction().execute((trx) => upsertDeputiesIn(trx, acting, termId, rows));
+}
+
+/**
+ * `upsertDeputies` inside the caller's transaction, for callers that change more in the same one
+ * (a roster import marks itself applied). `auditDetails` are added to the audit entry; never put
+ * personal data such as phone numbers in them.
+ */
+export async function upsertDeputiesIn(
+  trx: Trx, acting: Acting, termId: number, rows: readonly DeputyInput[], auditDetails: Record<string, unknown> = {},
+): Promise<DeputyCounts> {
+  const parsed = rows.map((r, i) => {
+    try {
+      return parseInput(deputyInput, r);
+    } catch (e) {
+      if (e instanceof ValidationError) throw new ValidationError(e.issues.map((x) => ({ ...x, field: `${i}.${x.field}` })));
+      throw e;
+    }
+  });
+  const seen = new Map<string, number>();
+  parsed.forEach((d, i) => {
+    if (seen.has(d.code)) throw new ValidationError([{ field: `${i}.code`, key: 'validation.duplicateCode' }]);
+    seen.set(d.code, i);
+  });
+  let created = 0;
+  let updated = 0;
+  // Chunks keep each statement well under PostgreSQL's 65,535 bind parameters.
+  for (let i = 0; i < parsed.length; i += 1000) {
+    const chunk = parsed.slice(i, i + 1000);
+    const written = await trx.insertInto('deputies').values(chunk.map((d) => ({
+      term_id: termId, code: d.code, name: d.name, delegation: d.delegation,
+      standing_committee: d.standingCommittee, phone: d.phone,
+    }))).onConflict((oc) => oc.columns(['term_id', 'code']).doUpdateSet((eb) => ({
+      name: eb.ref('excluded.name'),
+      delegation: eb.ref('excluded.delegation'),
+      standing_committee: eb.ref('excluded.standing_committee'),
+      phone: eb.ref('excluded.phone'),
+    }))
+      // A deputy whose details are the same is left alone (no new row version) and not returned.
+      .where(sql<boolean>`(deputies.name, deputies.delegation, deputies.standing_committee, deputies.phone)
+        is distinct from (excluded.name, excluded.delegation, excluded.standing_committee, excluded.phone)`))
+      // xmax is 0 exactly for rows this statement inserted rather than updated.
+      .returning(sql<boolean>`(xmax = 0)`.as('inserted')).execute();
+    created += written.filter((w) => w.inserted).length;
+    updated += written.filter((w) => !w.inserted).length;
+  }
+  const unchanged = parsed.length - created - updated;
+  await appendAudit(trx, acting.clock, acting.actor, {
+    action: 'roster.import', subject: `term:${termId}`, details: { ...auditDetails, rows: parsed.length, created, updated, unchanged },
+  });
+  return { created, updated, unchanged };
+}
 
 /** A preview not confirmed within a day is refused: the roster may have changed meanwhile. */
 export const IMPORT_TTL_MS = 24 * 60 * 60 * 1000;
-
-export interface TermSummary {
-  id: number;
-  name: string;
-  ordinal: number;
-  startsOn: string;
-  endsOn: string;
-  deputyCount: number;
-}
 
 function termQuery(db: Db) {
   return db.selectFrom('terms as t').select((eb) => [
@@ -39,17 +113,6 @@ export async function listTerms(db: Db): Promise<TermSummary[]> {
 export async function getTerm(db: Db, id: number): Promise<TermSummary | undefined> {
   const r = await termQuery(db).where('t.id', '=', id).executeTakeFirst();
   return r && toTermSummary(r);
-}
-
-/** A deputy as the secretariat's roster page shows them: the phone number only masked. */
-export interface RosterEntry {
-  id: number;
-  code: string;
-  name: string;
-  delegation: string;
-  standingCommittee: boolean;
-  phoneMasked: string | null;
-  hasAccount: boolean;
 }
 
 export async function listRoster(db: Db, termId: number): Promise<RosterEntry[]> {
@@ -79,18 +142,6 @@ export async function createRosterImport(db: Db, clock: Clock, input: { termId: 
   return id;
 }
 
-export interface RosterImport {
-  id: string;
-  termId: number;
-  fileName: string;
-  createdAt: Date;
-  createdByName: string;
-  rows: RosterRow[];
-  appliedAt: Date | null;
-  /** Not applied and older than IMPORT_TTL_MS. */
-  expired: boolean;
-}
-
 export async function getRosterImport(db: Db, clock: Clock, id: string): Promise<RosterImport | undefined> {
   const r = await db.selectFrom('roster_imports as i')
     .innerJoin('users as u', 'u.id', 'i.created_by')
@@ -105,24 +156,6 @@ export async function getRosterImport(db: Db, clock: Clock, id: string): Promise
 }
 
 const isExpired = (clock: Clock, createdAt: Date) => clock.now().getTime() - createdAt.getTime() > IMPORT_TTL_MS;
-
-export type RowChange = 'new' | 'updated' | 'unchanged';
-
-/** What applying one row will do; `previous` holds the current values (phone masked) of fields it changes. */
-export interface PlannedRow {
-  row: RosterRow & { phoneMasked: string | null };
-  change: RowChange;
-  previous: Partial<Record<Exclude<RosterField, 'code'>, string | boolean | null>>;
-}
-
-export interface ImportPlan {
-  rows: PlannedRow[];
-  created: number;
-  updated: number;
-  unchanged: number;
-  /** Deputies on the roster that the file does not mention: an import never removes anyone. */
-  kept: number;
-}
 
 /** Compares an upload with the term's current roster, matching deputies by code. */
 export async function planRosterImport(db: Db, termId: number, rows: readonly RosterRow[]): Promise<ImportPlan> {

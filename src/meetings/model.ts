@@ -1,0 +1,61 @@
+import type { Category } from '../domain/vocabulary.ts';
+
+/** A meeting (会议) of a term, as pages list it. */
+export interface MeetingSummary {
+  id: number;
+  title: string;
+  year: number;
+  startsOn: string;
+  endsOn: string;
+  termName: string;
+  candidateCount: number;
+}
+
+/** A candidate project with its departments' names, as pages show it. */
+export interface CandidateView {
+  id: number;
+  meetingId: number;
+  meetingTitle: string;
+  ballotOrder: number;
+  name: string;
+  category: Category;
+  description: string;
+  targets: string[];
+  totalInvestmentYuan: number | null;
+  deadline: string;
+  leadDepartment: string;
+  coDepartments: string[];
+  leadOfficial: string;
+}
+
+export interface Attendance {
+  /** 应到: deputies of the meeting's term (or of the electorate). */
+  expected: number;
+  /** 实到. */
+  present: number;
+  /** 实到 × 3 ≥ 应到 × 2 (地方组织法 art. 14). */
+  quorum: boolean;
+}
+
+/** One deputy's line on the attendance sheet. */
+export interface AttendanceRow {
+  id: number;
+  code: string;
+  name: string;
+  delegation: string;
+  present: boolean;
+}
+
+/** The settings of a meeting the secretariat may change. */
+export interface MeetingSettings {
+  sharedTablets: boolean;
+  selfCheckIn: boolean;
+}
+
+/** A project a rating (测评) may list: a candidate of an earlier meeting of the term. */
+export interface RatableProject {
+  id: number;
+  name: string;
+  meetingTitle: string;
+  year: number;
+}

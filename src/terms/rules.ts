@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { isoDate, requiredText as text } from '../platform/validation.ts';
+
+/** A term (届) of the congress, as the secretariat enters it. */
+export const termInput = z.object({
+  name: text(100),
+  ordinal: z.number({ error: 'validation.integer' }).int('validation.integer').min(1, 'validation.positive'),
+  startsOn: isoDate,
+  endsOn: isoDate,
+}).refine((t) => t.startsOn <= t.endsOn, { message: 'validation.dateOrder', path: ['endsOn'] });
+export type TermInput = z.input<typeof termInput>;
+
+/** One deputy of a term's roster, however it arrives (the roster CSV, the demo, tests). */
+export const deputyInput = z.object({
+  code: z.string().trim().min(1, 'validation.required').max(32, 'validation.tooLong')
+    .regex(/^[A-Za-z0-9_-]+$/, 'validation.code'),
+  name: text(50),
+  delegation: text(50),
+  standingCommittee: z.boolean().default(false),
+  phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'validation.phone').nullable().default(null),
+});
+export type DeputyInput = z.input<typeof deputyInput>;

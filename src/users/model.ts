@@ -1,0 +1,36 @@
+import type { Role } from '../domain/vocabulary.ts';
+
+/** An account as the secretariat sees it: roles, links and status, never the password hash. */
+export interface AccountSummary {
+  id: number;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  deputy: { id: number; code: string; name: string; delegation: string; termId: number; termName: string } | null;
+  department: { id: number; name: string } | null;
+  disabledAt: Date | null;
+  mustChangePassword: boolean;
+  createdAt: Date;
+  passwordChangedAt: Date | null;
+}
+
+export interface TermAccounts {
+  id: number;
+  name: string;
+  ordinal: number;
+  deputies: number;
+  withAccount: number;
+}
+
+/** What one printed credential slip carries. The password exists only here and on paper. */
+export interface CredentialSlip {
+  userId: number;
+  username: string;
+  password: string;
+  /** The person's name (the deputy's, or the staff account's display name). */
+  name: string;
+  /** Delegation of a deputy, or department of staff; null when there is none. */
+  affiliation: string | null;
+  /** The meeting or term the account is for; null for a staff account. */
+  context: string | null;
+}
