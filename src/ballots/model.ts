@@ -1,4 +1,4 @@
-import type { InvalidReason, Marking } from '../domain/vocabulary.ts';
+import type { Channel, ElectionState, InvalidReason, Marking } from '../domain/vocabulary.ts';
 
 /** What anyone may learn from a tracker (GET /verify, /api/trackers/:tracker). */
 export interface TrackerLookup {
@@ -13,4 +13,13 @@ export interface TrackerLookup {
   invalid?: InvalidReason;
   /** … and the options in ballot order. */
   options?: { id: string; title: string }[];
+}
+
+/** A vote on a deputy's list (/vote): open to vote in, or just closed, and how they voted if they did. */
+export interface VoteEntry {
+  id: number;
+  title: string;
+  state: ElectionState;
+  meetingTitle: string;
+  channel: Channel | null;
 }

@@ -1,10 +1,10 @@
-import { acceptsBallots } from '../domain/lifecycle.ts';
+import { acceptsBallots, isPublished } from '../domain/lifecycle.ts';
 import type { ElectionState } from '../domain/vocabulary.ts';
 import { isUniqueViolation } from '../platform/db/errors.ts';
 import type { Db, Trx } from '../platform/db/index.ts';
 import { transactionDeadline } from '../platform/db/transactions.ts';
 import type { Clock } from '../platform/time.ts';
-import type { TrackerLookup } from './model.ts';
+import type { TrackerLookup, VoteEntry } from './model.ts';
 import { type BallotSpec, castRefusal, type CastRefusal, marksFromChoices, type Standing } from './rules.ts';
 import { newTracker, normaliseTracker } from './tracker.ts';
 
@@ -87,7 +87,7 @@ export async function castBallot(db: Db, clock: Clock, input: { electionId: numb
 }
 
 /** The votes a deputy is on the roll of that are open or just closed, newest first, with how they voted. */
-export async function deputyBallots(db: Db, deputyId: number) {
+export async function deputyBallots(db: Db, deputyId: number): Promise<VoteEntry[]> {
   return db.selectFrom('roll as r').innerJoin('elections as e', 'e.id', 'r.election_id').innerJoin('meetings as m', 'm.id', 'e.meeting_id')
     .select(['e.id', 'e.title', 'e.state', 'm.title as meetingTitle', 'r.channel'])
     .where('r.deputy_id', '=', deputyId).where('e.state', 'in', ['open', 'closed']).orderBy('e.id', 'desc').execute();
@@ -108,7 +108,7 @@ export async function lookupTracker(db: Db, raw: string): Promise<TrackerLookup 
     .select(['e.id', 'e.title', 'e.state', 'e.marking', 'b.marks', 'b.invalid']).where('b.tracker', '=', tracker).executeTakeFirst();
   if (!sealed) return undefined;
   const found: TrackerLookup = { tracker, status: 'recorded', election: { id: String(sealed.id), title: sealed.title, state: sealed.state } };
-  if (sealed.state !== 'published') return found;
+  if (!isPublished(sealed.state)) return found;
   const options = await db.selectFrom('election_options').select(['key', 'title']).where('election_id', '=', sealed.id).orderBy('position').execute();
   return {
     ...found, marking: sealed.marking, marks: sealed.marks, ...(sealed.invalid ? { invalid: sealed.invalid } : {}),

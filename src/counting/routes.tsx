@@ -79,7 +79,7 @@ export function countingRoutes() {
       const [record, invalid, t, links] = await Promise.all([
         recordSummary(db(c), e.id),
         invalidSealedBallots(db(c), e.id),
-        e.state === 'closed' ? turnout(db(c), e.id) : undefined,
+        canStart('seal', e.state) ? turnout(db(c), e.id) : undefined,
         electionLinks(db(c), e),
       ]);
       const user = currentUser(c);

@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import { sql } from 'kysely';
-import { canStart, SCRUTINY_STATES } from '../domain/lifecycle.ts';
+import { canStart, isPublished, SCRUTINY_STATES } from '../domain/lifecycle.ts';
 import type { ElectionState } from '../domain/vocabulary.ts';
 import { publicKeyFromDer, recordDigest, signEd25519, signingPayload, verifyEd25519 } from '../domain/record/digest.ts';
 import type { Certification, ElectionRecord, InvalidReason, RecordBody } from '../domain/record/format.ts';
@@ -218,7 +218,7 @@ export async function createRunoff(db: Db, acting: Acting, electionId: number, t
     await transactionDeadline(trx, STEP_DEADLINE_MS);
     const e = await lockedElection(trx, electionId);
     // The presidium announces the tie (the count is published) before the deputies vote again.
-    if (e.kind === 'satisfaction' || e.state !== 'published') throw refuse('wrong-state', { state: e.state, kind: e.kind });
+    if (e.kind === 'satisfaction' || !isPublished(e.state)) throw refuse('wrong-state', { state: e.state, kind: e.kind });
     await refuseSecondRunoff(trx, electionId);
     const { rows: [rec] } = await sql<{ tie: { options: string[]; seats: number } | null }>`
       select body::jsonb -> 'result' -> 'tie' as tie from election_records where election_id = ${electionId}`.execute(trx);

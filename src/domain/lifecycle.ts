@@ -83,5 +83,15 @@ export function isFrozen(state: ElectionState): boolean {
   return state !== 'draft';
 }
 
+/** The result and the record are public. */
+export function isPublished(state: ElectionState): boolean {
+  return state === 'published';
+}
+
 /** States in which an election appears to scrutineers (from the close on). */
 export const SCRUTINY_STATES: readonly ElectionState[] = ['closed', 'tallied', 'certified', 'published', 'void'];
+
+/** The election has closed (counting, certification, publication or void follow). */
+export function inScrutiny(state: ElectionState): boolean {
+  return SCRUTINY_STATES.includes(state);
+}

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ElectionAdminPage, TurnoutPanel } from '../../views/elections/admin.tsx';
 import { HallDisplay, HallLive, type HallShown } from '../../views/elections/hall.tsx';
 import { recordSummary } from '../counting/store.ts';
-import { acceptsBallots, isFinal } from '../domain/lifecycle.ts';
+import { acceptsBallots, isFinal, isFrozen, isPublished } from '../domain/lifecycle.ts';
 import type { ElectionState } from '../domain/vocabulary.ts';
 import { meetingAdminPage } from '../meetings/routes.tsx';
 import { attendanceSummary, getMeeting, listCandidates, ratableProjects } from '../meetings/store.ts';
@@ -67,7 +67,7 @@ function liveStream(c: Ctx, render: () => Promise<{ html: string; final?: boolea
 
 /** The hall display's live part: turnout until the result is published, then the result. */
 async function hallShown(database: Db, electionId: number, state: ElectionState): Promise<HallShown> {
-  const record = state === 'published' ? await recordSummary(database, electionId) : undefined;
+  const record = isPublished(state) ? await recordSummary(database, electionId) : undefined;
   return record ? { record } : { turnout: await turnout(database, electionId) };
 }
 
@@ -128,7 +128,7 @@ export function electionRoutes() {
     .get('/admin/elections/:id', async (c) => {
       const e = await electionOr404(c);
       const [attendance, t, links] = await Promise.all([
-        attendanceSummary(db(c), e.meeting_id, e.electorate), e.state === 'draft' ? undefined : turnout(db(c), e.id), electionLinks(db(c), e),
+        attendanceSummary(db(c), e.meeting_id, e.electorate), isFrozen(e.state) ? turnout(db(c), e.id) : undefined, electionLinks(db(c), e),
       ]);
       const error = c.req.query('error') as ElectionRefusal | undefined;
       const errorKey = error ? ERRORS[error] : undefined;
@@ -168,7 +168,7 @@ export function electionRoutes() {
     .get('/api/elections/:id', async (c) => {
       const e = await electionOr404(c);
       // The published record's result; null before publication (and for a void vote, never published).
-      const result = e.state === 'published' ? await publishedApiResult(db(c), e.id) : null;
+      const result = isPublished(e.state) ? await publishedApiResult(db(c), e.id) : null;
       return c.json({
         id: String(e.id), title: e.title, kind: e.kind, state: e.state,
         meeting: { id: String(e.meeting_id), title: e.meetingTitle, year: e.meetingYear },

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { ELECTORATES, PASS_BASES, SELECTION_MARKINGS } from '../domain/vocabulary.ts';
 
 /** Election set-up as the secretariat enters it; a selection is always 差额 (fewer seats than options). */
 export const electionInput = z.object({
   title: z.string().trim().min(1, 'validation.required').max(200, 'validation.tooLong'),
-  marking: z.enum(['for-against-abstain', 'approval'], { error: 'validation.invalid' }),
+  marking: z.enum(SELECTION_MARKINGS, { error: 'validation.invalid' }),
   seats: z.number({ error: 'validation.integer' }).int('validation.integer').min(1, 'validation.positive'),
-  passBase: z.enum(['all-deputies', 'present', 'valid-ballots'], { error: 'validation.invalid' }),
+  passBase: z.enum(PASS_BASES, { error: 'validation.invalid' }),
   optionCount: z.number().int(),
 }).refine((e) => e.seats < e.optionCount, { message: 'election.seatsBelowOptions', path: ['seats'] });
 export type ElectionInput = z.input<typeof electionInput>;
@@ -13,8 +14,8 @@ export type ElectionInput = z.input<typeof electionInput>;
 /** A year-end satisfaction rating (满意度测评) of projects, by all deputies or the standing committee. */
 export const ratingInput = z.object({
   title: z.string().trim().min(1, 'validation.required').max(200, 'validation.tooLong'),
-  passBase: z.enum(['all-deputies', 'present', 'valid-ballots'], { error: 'validation.invalid' }),
-  electorate: z.enum(['all-deputies', 'standing-committee'], { error: 'validation.invalid' }),
+  passBase: z.enum(PASS_BASES, { error: 'validation.invalid' }),
+  electorate: z.enum(ELECTORATES, { error: 'validation.invalid' }),
   optionCount: z.number().int().min(1, 'election.tooFewProjects'),
 });
 

@@ -1,29 +1,31 @@
-import { sql } from 'kysely';
-import { appendAudit } from '../audit/store.ts';
 import { SYSTEM_ACTOR } from '../platform/acting.ts';
-import type { Clock } from '../platform/time.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { Logger } from '../platform/log.ts';
+import { Refused } from '../platform/refusal.ts';
+import type { Clock } from '../platform/time.ts';
+import { transition } from './transition.ts';
 
 /**
- * Closes every open election whose scheduled close time has passed. The state change is guarded by
- * `state = 'open'` in the same UPDATE, so however many instances run this at once, and however
- * often after a restart, each election closes exactly once (with its scheduled time as closed_at).
+ * Closes every open election whose scheduled close time has passed, each through the lifecycle in
+ * its own transaction under the election's row lock: however many instances run this at once, and
+ * however often after a restart, each election closes exactly once (with its scheduled time as
+ * closed_at); an instance that finds it already closed is refused and moves on.
  */
 export async function closeDueElections(db: Db, clock: Clock): Promise<number[]> {
-  return db.transaction().execute(async (trx) => {
-    const now = clock.now();
-    const closed = await trx.updateTable('elections')
-      .set({ state: 'closed', closed_at: sql<Date>`close_scheduled_at` })
-      .where('state', '=', 'open').where('close_scheduled_at', '<=', now)
-      .returning(['id', 'close_scheduled_at']).execute();
-    for (const e of closed) {
-      await appendAudit(trx, clock, SYSTEM_ACTOR, {
-        action: 'election.close', subject: `election:${e.id}`, details: { scheduled: e.close_scheduled_at?.toISOString() },
-      });
+  const due = await db.selectFrom('elections').select('id')
+    .where('state', '=', 'open').where('close_scheduled_at', '<=', clock.now()).orderBy('id').execute();
+  const closed: number[] = [];
+  for (const { id } of due) {
+    try {
+      await db.transaction().execute((trx) => transition(trx, { clock, actor: SYSTEM_ACTOR }, id, 'close', (e) => ({
+        set: { closed_at: e.close_scheduled_at }, details: { scheduled: e.close_scheduled_at?.toISOString() }, result: undefined,
+      })));
+      closed.push(id);
+    } catch (e) {
+      if (!(e instanceof Refused)) throw e;
     }
-    return closed.map((e) => e.id);
-  });
+  }
+  return closed;
 }
 
 /** Runs closeDueElections every `everyMs` until stopped; errors are logged, never fatal. */

@@ -4,10 +4,9 @@ import { attendanceSummary } from '../meetings/store.ts';
 import { acceptsBallots } from '../domain/lifecycle.ts';
 import type { Election } from '../domain/tables.ts';
 import type { ElectionKind, Electorate, Marking, PassBase } from '../domain/vocabulary.ts';
-import { type Acting, SYSTEM_ACTOR } from '../platform/acting.ts';
+import type { Acting } from '../platform/acting.ts';
 import type { Db, Trx } from '../platform/db/index.ts';
 import { Refused } from '../platform/refusal.ts';
-import type { Clock } from '../platform/time.ts';
 import type { ElectionLinks, ElectionListItem, ElectionView, Turnout } from './model.ts';
 import { type LifecycleRefusal, transition } from './transition.ts';
 
@@ -159,29 +158,6 @@ export async function scheduleClose(db: Db, acting: Acting, electionId: number, 
     await trx.updateTable('elections').set({ close_scheduled_at: at }).where('id', '=', electionId).execute();
     await appendAudit(trx, acting.clock, acting.actor, { action: 'election.schedule-close', subject: `election:${electionId}`, details: { at: at.toISOString() } });
   });
-}
-
-/**
- * Closes every open election whose scheduled close time has passed, each through the lifecycle in
- * its own transaction under the election's row lock: however many instances run this at once, and
- * however often after a restart, each election closes exactly once (with its scheduled time as
- * closed_at); an instance that finds it already closed is refused and moves on.
- */
-export async function closeDueElections(db: Db, clock: Clock): Promise<number[]> {
-  const due = await db.selectFrom('elections').select('id')
-    .where('state', '=', 'open').where('close_scheduled_at', '<=', clock.now()).orderBy('id').execute();
-  const closed: number[] = [];
-  for (const { id } of due) {
-    try {
-      await db.transaction().execute((trx) => transition(trx, { clock, actor: SYSTEM_ACTOR }, id, 'close', (e) => ({
-        set: { closed_at: e.close_scheduled_at }, details: { scheduled: e.close_scheduled_at?.toISOString() }, result: undefined,
-      })));
-      closed.push(id);
-    } catch (e) {
-      if (!(e instanceof Refused)) throw e;
-    }
-  }
-  return closed;
 }
 
 /** The state of an election now (for live pages that follow it), or undefined. */

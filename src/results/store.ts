@@ -1,4 +1,5 @@
 import { recordSummary } from '../counting/store.ts';
+import { isPublished } from '../domain/lifecycle.ts';
 import type { RecordSummary } from '../counting/model.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { ApiResult, MeetingChosenList } from './model.ts';
@@ -32,7 +33,7 @@ export async function publishedVote(db: Db, electionId: number): Promise<{
   record: RecordSummary & { publishedAt: Date; signature: NonNullable<RecordSummary['signature']> };
 } | undefined> {
   const e = await db.selectFrom('elections').select(['id', 'state', 'meeting_id', 'runoff_of']).where('id', '=', electionId).executeTakeFirst();
-  if (!e || e.state !== 'published') return undefined;
+  if (!e || !isPublished(e.state)) return undefined;
   const record = await recordSummary(db, e.id);
   if (!record?.publishedAt || !record.signature) return undefined;
   return { id: e.id, meetingId: e.meeting_id, runoffOf: e.runoff_of, record: { ...record, publishedAt: record.publishedAt, signature: record.signature } };

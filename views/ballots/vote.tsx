@@ -1,14 +1,9 @@
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
+import { acceptsBallots } from '../../src/domain/lifecycle.ts';
+import type { VoteEntry } from '../../src/ballots/model.ts';
 import type { ViewContext } from '../context.ts';
 import { Notice } from '../components/form.tsx';
 
-export interface VoteEntry {
-  id: number;
-  title: string;
-  state: string;
-  meetingTitle: string;
-  channel: 'electronic' | 'paper' | null;
-}
 
 /** A deputy's elections: open ones to vote in, and which are done. */
 export function VotePage({ v, elections, checkIns = [], notice }: { v: ViewContext; elections: VoteEntry[]; checkIns?: { id: number; title: string }[]; notice?: string }) {
@@ -26,10 +21,10 @@ export function VotePage({ v, elections, checkIns = [], notice }: { v: ViewConte
       {elections.length === 0 ? <p class="muted">{t('vote.none')}</p> : (
         <ul class="tile-list">
           {elections.map((e) => {
-            const status: MessageKey = e.channel ? 'vote.done' : e.state === 'open' ? 'vote.open' : 'vote.closed';
+            const status: MessageKey = e.channel ? 'vote.done' : acceptsBallots(e.state) ? 'vote.open' : 'vote.closed';
             return (
               <li>
-                {e.state === 'open' && !e.channel ? (
+                {acceptsBallots(e.state) && !e.channel ? (
                   <a class="tile" href={`/elections/${e.id}/ballot`}><strong>{e.title}</strong><span>{e.meetingTitle}</span><span class="chip chip--warn">{t(status)}</span></a>
                 ) : (
                   <div class="tile"><strong>{e.title}</strong><span>{e.meetingTitle}</span><span class="chip chip--ok">{t(status)}</span></div>

@@ -1,4 +1,5 @@
 import type { RecordSummary } from '../../src/counting/model.ts';
+import { canStart, inScrutiny, isPublished } from '../../src/domain/lifecycle.ts';
 import { type ElectionState, INVALID_REASON_LABEL } from '../../src/domain/vocabulary.ts';
 import type { ElectionView, ElectionLinks, Turnout } from '../../src/elections/model.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
@@ -55,7 +56,7 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
   const { t } = v;
   const body = record?.body;
   const marking = e.marking;
-  const canVoid = p.roles.secretariat && (e.state === 'closed' || e.state === 'tallied');
+  const canVoid = p.roles.secretariat && canStart('void', e.state);
   return (
     <section aria-labelledby="scrutiny-title">
       <nav aria-label="breadcrumb" class="breadcrumb">
@@ -69,9 +70,9 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
       {p.error && <Notice kind="error">{p.error}</Notice>}
       <ElectionRelations v={v} election={e} links={p.links} href={(id) => `/admin/elections/${id}/scrutiny`} canRerun={p.roles.secretariat} />
 
-      {(e.state === 'draft' || e.state === 'open') && <p>{t('counting.notClosed')}</p>}
+      {!inScrutiny(e.state) && <p>{t('counting.notClosed')}</p>}
 
-      {e.state === 'closed' && p.turnout && (
+      {canStart('seal', e.state) && p.turnout && (
         <>
           <h2>{t('counting.roll')}</h2>
           <dl class="facts facts--inline big-facts">
@@ -147,7 +148,7 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
               {record.certifications.map((c) => <li>{c.name} <span class="muted">{shownTime(v, c.at)}</span></li>)}
             </ul>
           )}
-          {p.roles.scrutineer && (e.state === 'tallied' || e.state === 'certified') && (
+          {p.roles.scrutineer && canStart('certify', e.state) && (
             p.certifiedByMe ? <p class="notice notice--ok">{t('counting.youCertified')}</p> : (
               <form method="post" action={`/admin/elections/${e.id}/certify`} class="stack narrow">
                 <fieldset>
@@ -161,7 +162,7 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
             )
           )}
 
-          {p.roles.secretariat && e.state === 'certified' && (
+          {p.roles.secretariat && canStart('publish', e.state) && (
             <>
               <h2>{t('counting.publishTitle')}</h2>
               <p>{t('counting.publishIntro')}</p>
@@ -203,7 +204,7 @@ function RunoffSection(p: ScrutinyPageProps) {
   const { v, election: e } = p;
   const { t } = v;
   const live = p.links.runoffs.find((r) => r.state !== 'void');
-  const published = e.state === 'published';
+  const published = isPublished(e.state);
   return (
     <section aria-labelledby="runoff-title">
       <h2 id="runoff-title">{t('runoff.title')}</h2>

@@ -1,4 +1,4 @@
-import { canStart } from '../../src/domain/lifecycle.ts';
+import { acceptsBallots, acceptsPaperEntry, canStart, inScrutiny, isFrozen } from '../../src/domain/lifecycle.ts';
 import { MARKING_LABEL, PASS_BASE_LABEL } from '../../src/domain/vocabulary.ts';
 import type { ElectionLinks, ElectionView, Turnout } from '../../src/elections/model.ts';
 import type { Attendance } from '../../src/meetings/model.ts';
@@ -67,11 +67,11 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
       <div class="review-actions">
         {canStart('open', e.state) && <PostButton action={`/admin/elections/${e.id}/open`} label={t('election.open')} kind="primary" />}
         {canStart('close', e.state) && <PostButton action={`/admin/elections/${e.id}/close`} label={t('election.close')} kind="danger" />}
-        {(e.state === 'open' || e.state === 'closed') && <a class="button button--secondary" href={`/elections/${e.id}/display`}>{t('display.open')}</a>}
-        {e.state !== 'draft' && <a class="button button--secondary" href={`/admin/elections/${e.id}/paper`}>{t('paper.title')}</a>}
-        {e.state !== 'draft' && e.state !== 'open' && <a class="button button--primary" href={`/admin/elections/${e.id}/scrutiny`}>{t('counting.title')}</a>}
+        {(acceptsBallots(e.state) || acceptsPaperEntry(e.state)) && <a class="button button--secondary" href={`/elections/${e.id}/display`}>{t('display.open')}</a>}
+        {isFrozen(e.state) && <a class="button button--secondary" href={`/admin/elections/${e.id}/paper`}>{t('paper.title')}</a>}
+        {inScrutiny(e.state) && <a class="button button--primary" href={`/admin/elections/${e.id}/scrutiny`}>{t('counting.title')}</a>}
       </div>
-      {e.state === 'open' && (
+      {acceptsBallots(e.state) && (
         <form method="post" action={`/admin/elections/${e.id}/schedule`} class="filter-form">
           <Field name="closeAt" label={t('election.scheduleLabel')} type="text" hint={t('election.scheduleHint')} />
           <button type="submit" class="button button--secondary">{t('election.schedule')}</button>
@@ -80,7 +80,7 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
       {turnout && (
         <>
           <h2>{t('turnout.title')}</h2>
-          <LiveTurnout v={v} electionId={e.id} turnout={turnout} live={e.state === 'open'} />
+          <LiveTurnout v={v} electionId={e.id} turnout={turnout} live={acceptsBallots(e.state)} />
         </>
       )}
       <h2>{t('election.options')}</h2>

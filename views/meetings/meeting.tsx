@@ -1,4 +1,5 @@
 import { formatDateRange } from '../../src/platform/i18n/index.ts';
+import { isPublished } from '../../src/domain/lifecycle.ts';
 import type { ElectionListItem } from '../../src/elections/model.ts';
 import type { CandidateView, MeetingSummary } from '../../src/meetings/model.ts';
 import type { MeetingChosenList } from '../../src/results/model.ts';
@@ -20,8 +21,8 @@ function MeetingVotes({ v, elections }: { v: ViewContext; elections: MeetingVote
         <ul class="meeting-list vote-list">
           {elections.map((e) => (
             <li>
-              {e.state === 'published' ? <a href={`/elections/${e.id}/result`}>{e.title}</a> : <span class="vote-list__title">{e.title}</span>}{' '}
-              <span class={e.state === 'published' ? 'chip chip--ok' : 'chip'}>{stateLabel(v, e.state)}</span>
+              {isPublished(e.state) ? <a href={`/elections/${e.id}/result`}>{e.title}</a> : <span class="vote-list__title">{e.title}</span>}{' '}
+              <span class={isPublished(e.state) ? 'chip chip--ok' : 'chip'}>{stateLabel(v, e.state)}</span>
             </li>
           ))}
         </ul>

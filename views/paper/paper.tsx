@@ -1,4 +1,5 @@
 import type { ElectionView } from '../../src/elections/model.ts';
+import { acceptsBallots, acceptsPaperEntry } from '../../src/domain/lifecycle.ts';
 import type { PaperEntry, PaperReconciliation } from '../../src/paper/rules.ts';
 import { LETTERS } from '../../src/domain/record/format.ts';
 import type { ViewContext } from '../context.ts';
@@ -38,7 +39,7 @@ export function PaperPage(p: PaperPageProps) {
       </dl>
       <p><a class="button button--secondary" href={`/admin/elections/${e.id}/paper/ballot`}>{t('paper.printSample')}</a></p>
 
-      {e.state === 'open' && (
+      {acceptsBallots(e.state) && (
         <form method="post" action={`/admin/elections/${e.id}/paper/issue`} class="stack narrow">
           <h2>{t('paper.issue')}</h2>
           <Field name="codes" label={t('paper.codes')} hint={t('paper.codesHint')} required />
@@ -46,7 +47,7 @@ export function PaperPage(p: PaperPageProps) {
         </form>
       )}
 
-      {e.state === 'closed' && !e.paper_committed_at && (
+      {acceptsPaperEntry(e.state) && !e.paper_committed_at && (
         <>
           <form method="post" action={`/admin/elections/${e.id}/paper/returned`} class="stack narrow">
             <h2>{t('paper.returnedTitle')}</h2>
