@@ -53,6 +53,13 @@ const RULES: IFlattenedRuleSet = {
       from: { path: '^views/' },
       to: { path: '(^src/platform/db/|^src/[^/]+/(store|routes|scheduler|transition|signing|sessions|sign-in|throttle|middleware)\\.tsx?$)' },
     },
+    {
+      name: 'views-share-only-components',
+      comment: 'A feature\'s pages borrow nothing from another feature\'s pages: what they share is a component.',
+      severity: 'error',
+      from: { path: '^views/([^/]+)/' },
+      to: { path: '^views/', pathNot: '^views/($1/|components/|context\\.ts$|layout\\.tsx$)' },
+    },
   ],
 };
 
@@ -83,6 +90,13 @@ describe('the architecture', () => {
     expect(result.modules.map((m) => m.source)).toEqual(expect.arrayContaining(['src/app.ts', 'src/ballots/routes.tsx', 'views/layout.tsx', 'src/domain/lifecycle.ts']));
     const violations = result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}${v.cycle ? ` (${v.cycle.map((c) => c.name).join(' → ')})` : ''}`);
     expect(violations).toEqual([]);
+  });
+
+  it('names the pages of a feature as the feature: views/<feature> beside src/<feature>', () => {
+    const dirs = (root: string) => readdirSync(join(ROOT, root), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const features = new Set(dirs('src'));
+    const shared = new Set(['components', 'assets', 'errors']);
+    expect(dirs('views').filter((d) => !shared.has(d) && !features.has(d))).toEqual([]);
   });
 
   it('keeps SQL out of route files: routes translate HTTP, stores query', () => {

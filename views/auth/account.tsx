@@ -1,13 +1,9 @@
 import type { CurrentUser, SessionInfo } from '../../src/auth/model.ts';
-import { ROLE_LABEL, type Role } from '../../src/domain/vocabulary.ts';
+import { roleLabel } from '../components/labels.ts';
 import { describeUserAgent } from '../../src/auth/user-agent.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
 import { Field, Notice, PostButton } from '../components/form.tsx';
-
-export function roleLabel(v: ViewContext, role: Role): string {
-  return v.t(ROLE_LABEL[role]);
-}
 
 export function AccountPage({ v, user, notice }: { v: ViewContext; user: CurrentUser; notice?: string }) {
   const { t } = v;

@@ -1,5 +1,5 @@
 import {
-  CATEGORY_LABEL, type Category, type ElectionState, letterLabel as letterKey, type Marking, STATE_LABEL,
+  CATEGORY_LABEL, type Category, type ElectionState, letterLabel as letterKey, type Marking, type Role, ROLE_LABEL, STATE_LABEL,
 } from '../../src/domain/vocabulary.ts';
 import type { ViewContext } from '../context.ts';
 
@@ -17,4 +17,9 @@ export function letterLabel(v: ViewContext, marking: Marking, letter: string): s
 /** A project category in the reader's language. */
 export function categoryLabel(v: ViewContext, category: Category): string {
   return v.t(CATEGORY_LABEL[category]);
+}
+
+/** A role in the reader's language. */
+export function roleLabel(v: ViewContext, role: Role): string {
+  return v.t(ROLE_LABEL[role]);
 }

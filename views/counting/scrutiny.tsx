@@ -7,9 +7,9 @@ import type { InvalidReason } from '../../src/domain/record/format.ts';
 import type { ViewContext } from '../context.ts';
 import { letterLabel } from '../components/labels.ts';
 import { Field, Notice, PostButton } from '../components/form.tsx';
-import { ElectionRelations } from '../elections/admin.tsx';
+import { ElectionRelations } from '../components/election-relations.tsx';
 import { stateLabel } from '../components/labels.ts';
-import { ResultTable, shownTime } from '../results/table.tsx';
+import { ResultTable, shownTime } from '../components/result-table.tsx';
 
 export interface ScrutinyPageProps {
   v: ViewContext;

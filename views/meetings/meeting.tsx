@@ -6,7 +6,7 @@ import type { MeetingChosenList } from '../../src/results/model.ts';
 import { CandidateList } from '../components/candidates.tsx';
 import type { ViewContext } from '../context.ts';
 import { stateLabel } from '../components/labels.ts';
-import { FinalList } from '../results/result.tsx';
+import { FinalList } from '../components/final-list.tsx';
 
 /** A vote as the meeting page lists it. */
 export type MeetingVote = ElectionListItem;

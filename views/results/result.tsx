@@ -1,4 +1,5 @@
 import type { RecordSummary } from '../../src/counting/model.ts';
+import { FinalList } from '../components/final-list.tsx';
 import { KIND_LABEL } from '../../src/domain/vocabulary.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { MeetingChosenList } from '../../src/results/model.ts';
@@ -6,7 +7,7 @@ import { chosenRows, isSelecting, overallSatisfaction, percent, tiedRows, type R
 import type { ViewContext } from '../context.ts';
 import { Notice } from '../components/form.tsx';
 import { ResultChart } from './chart.tsx';
-import { ResultTable, shownTime } from './table.tsx';
+import { ResultTable, shownTime } from '../components/result-table.tsx';
 
 export interface ResultPageProps {
   v: ViewContext;
@@ -37,34 +38,6 @@ export function TieNotices({ v, body }: { v: ViewContext; body: ResultBody }) {
   );
 }
 
-/** A selection's final list: chosen in order, with the runoff that chose some, and seats still open. */
-export function FinalList({ v, list, headingId, level = 2 }: { v: ViewContext; list: MeetingChosenList; headingId: string; level?: 2 | 3 }) {
-  const { t } = v;
-  const Heading = level === 2 ? 'h2' : 'h3';
-  return (
-    <section aria-labelledby={headingId} class="final-list">
-      <Heading id={headingId}>{t('result.finalTitle', { title: list.selection.title })}</Heading>
-      <p>{t(list.runoffs.length > 0 ? 'result.finalCountRunoffs' : 'result.finalCount', { count: list.chosen.length, seats: list.selection.seats })}</p>
-      {list.chosen.length > 0 && (
-        <ol class="chosen-list">
-          {list.chosen.map((c) => (
-            <li>
-              <span class="chosen-list__title">{c.title}</span>{' '}
-              <span class="chosen-list__votes">{t('result.forVotes', { count: c.forVotes })}</span>
-              {c.viaRunoff && <> <a class="chip" href={`/elections/${c.electionId}/result`}>{t('result.viaRunoff')}</a></>}
-            </li>
-          ))}
-        </ol>
-      )}
-      {list.pending && (
-        <Notice kind="warn">{t('result.pending', {
-          seats: list.pending.seats, options: list.pending.options.map((o) => o.title).join(t('result.listSeparator')),
-        })}</Notice>
-      )}
-      {list.shortfall > 0 && <Notice kind="warn">{t('result.finalShortfall', { count: list.shortfall })}</Notice>}
-    </section>
-  );
-}
 
 /**
  * The public result of a published vote: turnout and quorum, the chosen projects, chart and table,

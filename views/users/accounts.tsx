@@ -3,7 +3,7 @@ import { accountStatus } from '../../src/users/rules.ts';
 import { ROLES, type Role } from '../../src/domain/vocabulary.ts';
 import type { ViewContext } from '../context.ts';
 import { Field, Notice } from '../components/form.tsx';
-import { roleLabel } from '../auth/account.tsx';
+import { roleLabel } from '../components/labels.ts';
 import { type FieldErrors, type LinkValues, RoleAndLinkFields, StatusChip } from './fields.tsx';
 
 export interface NewAccountValues extends LinkValues {

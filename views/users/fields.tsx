@@ -3,7 +3,7 @@ import { ROLES } from '../../src/domain/vocabulary.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
 import { Field } from '../components/form.tsx';
-import { roleLabel } from '../auth/account.tsx';
+import { roleLabel } from '../components/labels.ts';
 
 /** What the role and link fields show: the submitted values on a re-render, else the account's. */
 export interface LinkValues {
