@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 
 // Frozen in time: never import app code here.
 //
-// Ballot secrecy (DESIGN.md): the roll (who voted) and the ballot box (what was voted) never reference
+// Ballot secrecy (docs/threat-model.md): the roll (who voted) and the ballot box (what was voted) never reference
 // each other. A ballot row has no deputy or user id, no time and no sequence number; its primary key
 // is random. Cast ballots are write-once: a trigger refuses UPDATE and DELETE unless the seal step,
 // inside its own transaction, has set the transaction-local flag minsheng.sealing.

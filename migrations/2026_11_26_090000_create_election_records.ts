@@ -4,12 +4,12 @@ import { type Kysely, sql } from 'kysely';
 //
 // Counting and publication. Sealing moves an election's ballots, in tracker order, out of the ballot
 // box into `sealed_ballots` (no id, no time, no channel: nothing that could hint at casting order or
-// the channel of one ballot) and fixes the election record (RECORD.md) with its digest in
+// the channel of one ballot) and fixes the election record (docs/record-format.md) with its digest in
 // `election_records`. Sealed ballots are never changed again; a published record never changes.
 // `signing_keys` holds the Ed25519 key that signs published records, its private half encrypted.
 
 export async function up(db: Kysely<any>): Promise<void> {
-  // 实到 when the election closed (RECORD.md roll.present), snapshot by the database at the moment the
+  // 实到 when the election closed (docs/record-format.md roll.present), snapshot by the database at the moment the
   // state becomes 'closed', whichever code path closes it (by hand or the scheduled close): roll rows
   // whose deputy is checked in, or who voted or received a paper ballot.
   await db.schema.alterTable('elections').addColumn('present_at_close', 'integer').execute();

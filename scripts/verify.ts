@@ -1,5 +1,5 @@
 // npm run verify -- <record.json | https://…/elections/ID/record.json> [--key <fingerprint | PEM file | base64 DER>]
-// Recounts a published election record (RECORD.md) and checks its digest, certifications and signature
+// Recounts a published election record (docs/record-format.md) and checks its digest, certifications and signature
 // without trusting the server that published it. Exit 0: verified; 1: it does not verify; 2: usage or I/O.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

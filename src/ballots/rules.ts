@@ -18,7 +18,7 @@ export type BallotProblem =
 export type MarksResult = { ok: true; marks: string } | { ok: false; problems: BallotProblem[] };
 
 /**
- * Turns a deputy's choices (option key → letter) into the marks string of RECORD.md, or lists every
+ * Turns a deputy's choices (option key → letter) into the marks string of docs/record-format.md, or lists every
  * problem. An electronic ballot can never be invalid: too many F is refused here, before casting.
  * With approval marking an option without a tick is N; with the other markings every option needs
  * an explicit mark (abstaining is a choice the deputy makes, not a default).

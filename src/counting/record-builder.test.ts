@@ -59,7 +59,7 @@ describe('buildRecordBody', () => {
     { tracker: 'B000-0000-0000-0005', marks: 'AFF', invalid: null },
   ];
 
-  it('lays the record out as RECORD.md says: ids as strings, Beijing times, sorted ballots, invalid only when set', () => {
+  it('lays the record out as docs/record-format.md says: ids as strings, Beijing times, sorted ballots, invalid only when set', () => {
     const body = buildRecordBody({ election: election(), options, roll, ballots });
     expect(body.format).toBe('minsheng-election-record/1');
     expect(body.election).toEqual({

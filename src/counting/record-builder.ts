@@ -28,11 +28,11 @@ export interface SealedElection {
   ballots: Iterable<{ tracker: string; marks: string; invalid: InvalidReason | null }>;
 }
 
-/** Byte order of ASCII strings (trackers are ASCII), which RECORD.md sorts ballots by. */
+/** Byte order of ASCII strings (trackers are ASCII), which docs/record-format.md sorts ballots by. */
 const byTracker = (a: { tracker: string }, b: { tracker: string }) => (a.tracker < b.tracker ? -1 : a.tracker > b.tracker ? 1 : 0);
 
 /**
- * The election record without digest, certifications and signature (RECORD.md), from the sealed
+ * The election record without digest, certifications and signature (docs/record-format.md), from the sealed
  * rows: ballots sorted by tracker with `invalid` only when set, and the result from the same pure
  * tally the verifier runs. A paper ballot with more F than seats is invalid whatever was stored.
  */

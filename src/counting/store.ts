@@ -51,7 +51,7 @@ async function lockedElection(trx: Trx, electionId: number) {
  *   back than were handed out, and unless the box agrees with the roll;
  * - moves the election's ballots, in tracker order, into `sealed_ballots` (no id, no time, no
  *   channel) and deletes them from the box, the only time the write-once trigger lets it;
- * - builds the record body (RECORD.md) from the sealed ballots with the pure tally, checks it with
+ * - builds the record body (docs/record-format.md) from the sealed ballots with the pure tally, checks it with
  *   the independent verifier, and stores its canonical JSON and digest, which never change again.
  */
 export async function sealElection(db: Db, acting: Acting, electionId: number): Promise<{ digest: string; ballots: number }> {
@@ -73,7 +73,7 @@ export async function sealElection(db: Db, acting: Acting, electionId: number): 
         left join attendance a on a.meeting_id = ${e.meeting_id} and a.deputy_id = r.deputy_id
         where r.election_id = ${electionId}`.execute(trx);
       const counts = n!;
-      // The invariants of DESIGN.md, checked once more before anything is fixed for ever.
+      // The ballot box's invariants (docs/threat-model.md), checked once more before anything is fixed for ever.
       if (counts.boxElectronic !== counts.electronic || counts.paper !== e.paper_issued || counts.boxPaper !== paperReturned
         || e.deputies_total === null || counts.roll !== e.deputies_total || !e.opened_at || !e.closed_at) {
         throw refuse('inconsistent', { ...counts, paperIssued: e.paper_issued, paperReturned, deputiesTotal: e.deputies_total });
@@ -315,7 +315,7 @@ export async function publishedRecordJson(db: Db, electionId: number): Promise<s
   return `${row.body.slice(0, -1)},"certifications":${JSON.stringify(row.certifications)},"digest":${JSON.stringify(row.digest)},"signature":${JSON.stringify(row.signature)}}`;
 }
 
-/** The published record, parsed (RECORD.md); undefined until published. */
+/** The published record, parsed (docs/record-format.md); undefined until published. */
 export async function publishedRecord(db: Db, electionId: number): Promise<ElectionRecord | undefined> {
   const text = await publishedRecordJson(db, electionId);
   return text === undefined ? undefined : JSON.parse(text) as ElectionRecord;

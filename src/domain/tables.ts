@@ -232,7 +232,7 @@ export interface SealedBallotTable {
   invalid: InvalidReason | null;
 }
 
-/** The election record (RECORD.md) fixed at the seal: canonical body text, digest, certifications, signature. */
+/** The election record (docs/record-format.md) fixed at the seal: canonical body text, digest, certifications, signature. */
 export interface ElectionRecordTable {
   election_id: number;
   /** RFC 8785 canonical JSON of the record without digest, certifications and signature. */

@@ -8,7 +8,7 @@ export interface TallyInput {
   optionIds: readonly string[];
   /** 实到: deputies present when the election closed. */
   present: number;
-  /** Deputies on the roll (应到) for the quorum; RECORD.md's roll.eligible. */
+  /** Deputies on the roll (应到) for the quorum; docs/record-format.md's roll.eligible. */
   eligible: number;
   ballots: Iterable<{ marks: string; invalid?: InvalidReason }>;
 }
@@ -58,7 +58,7 @@ export function rate(s: number, b: number, base: number): Rating {
 }
 
 /**
- * Recounts an election exactly as RECORD.md's rules say: counts per option and letter over valid
+ * Recounts an election exactly as docs/record-format.md's rules say: counts per option and letter over valid
  * ballots, the pass threshold on the configured base, ranks, the selected options, a tie across the
  * cut-off (reported, never broken) or a shortfall; or ratings for a satisfaction vote.
  */

@@ -63,7 +63,7 @@ export function passLine(body: ResultBody): { base: number; half: number; minimu
 
 /**
  * 总体满意率 over all projects of a satisfaction vote: (满意 + 基本满意) summed over the projects,
- * divided by valid ballots × projects (DOMAIN.md). Undefined without valid ballots or projects.
+ * divided by valid ballots × projects (docs/using.md). Undefined without valid ballots or projects.
  */
 export function overallSatisfaction(body: ResultBody): number | undefined {
   const n = body.result.options.length;

@@ -1,5 +1,5 @@
 /**
- * The election record, format `minsheng-election-record/1` (RECORD.md): one JSON document with
+ * The election record, format `minsheng-election-record/1` (docs/record-format.md): one JSON document with
  * only strings, integers and booleans, from which anyone can recount a published election.
  */
 export const RECORD_FORMAT = 'minsheng-election-record/1';

@@ -42,7 +42,7 @@ const isInt = (x: unknown): x is number => Number.isSafeInteger(x);
 const isStr = (x: unknown): x is string => typeof x === 'string';
 
 /**
- * Checks a record as RECORD.md says a verifier must: structure and roll consistency, trackers,
+ * Checks a record as docs/record-format.md says a verifier must: structure and roll consistency, trackers,
  * marks, ballot validity, a full recount compared field by field, the digest, the certifications and
  * the Ed25519 signature, and (given `key`) that the expected key signed it. Trusts nothing in it.
  */
