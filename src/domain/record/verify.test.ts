@@ -123,3 +123,27 @@ describe('verifyRecord', () => {
     expect(verifyRecord({ format: 'other' }).problems[0]!.code).toBe('format');
   });
 });
+
+describe('verifyRecord on a malformed record', () => {
+  it('reports a result entry that is not an object as a difference, never throwing', () => {
+    const r = example();
+    (r.result.options as unknown[])[0] = null;
+    (r.result.options as unknown[])[1] = 'x';
+    const v = verifyRecord(r);
+    expect(v.ok).toBe(false);
+    expect(v.problems.filter((p) => p.code === 'result').map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^result\.options\[[^\]]+\]\.id: the record says undefined/)]));
+  });
+
+  it('requires the meeting, the titles and the times that verifiers print', () => {
+    for (const damage of [
+      (r: ElectionRecord) => { delete (r.election as Partial<ElectionRecord['election']>).meeting; },
+      (r: ElectionRecord) => { (r.election.meeting as { year: unknown }).year = '2024'; },
+      (r: ElectionRecord) => { (r.election.options[0] as { title: unknown }).title = null; },
+      (r: ElectionRecord) => { r.election.openedAt = 'yesterday'; },
+    ]) {
+      const r = example();
+      damage(r);
+      expect(codes(r)).toEqual(['structure']);
+    }
+  });
+});

@@ -40,6 +40,7 @@ export function expectedFingerprint(key: string): string {
 
 const isInt = (x: unknown): x is number => Number.isSafeInteger(x);
 const isStr = (x: unknown): x is string => typeof x === 'string';
+const isRfc3339 = (x: unknown): boolean => isStr(x) && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(x) && !Number.isNaN(Date.parse(x));
 
 /**
  * Checks a record as docs/record-format.md says a verifier must: structure and roll consistency, trackers,
@@ -76,6 +77,10 @@ export function verifyRecord(input: unknown, options: { key?: string } = {}): Ve
   if (e.kind !== 'runoff' && e.runoffOf !== undefined) add('structure', 'runoffOf is only for runoffs');
   const optionIds = e.options.map((o) => o?.id);
   if (optionIds.some((id) => !isStr(id)) || new Set(optionIds).size !== optionIds.length) add('structure', 'election.options must have distinct string ids');
+  if (e.options.some((o) => !isStr(o?.title))) add('structure', 'every election option needs a title (a string)');
+  if (!isStr(e.id) || !isStr(e.title)) add('structure', 'election.id and election.title must be strings');
+  if (!e.meeting || !isStr(e.meeting.id) || !isStr(e.meeting.title) || !isInt(e.meeting.year)) add('structure', 'election.meeting must be { id: string, title: string, year: integer }');
+  if (!isRfc3339(e.openedAt) || !isRfc3339(e.closedAt)) add('structure', 'election.openedAt and election.closedAt must be RFC 3339 times with an offset');
   if (problems.length) return { ok: false, problems, warnings };
 
   // Roll consistency.
@@ -171,11 +176,12 @@ function compareResults(claimed: RecordResult, recount: RecordResult, add: (code
     add('result', `result.options must list all ${recount.options.length} options in election order`);
   } else {
     recount.options.forEach((o, i) => {
-      const c = claimed.options[i]!;
+      // A claimed entry may be anything (null, a string): compare what is there, never assume its shape.
+      const c = (claimed.options[i] ?? {}) as Partial<typeof o>;
       const at = `result.options[${o.id}]`;
       diff(`${at}.id`, c.id, o.id);
       for (const [letter, n] of Object.entries(o.counts)) diff(`${at}.counts.${letter}`, c.counts?.[letter], n);
-      const extra = Object.keys(c.counts ?? {}).filter((k) => !(k in o.counts));
+      const extra = typeof c.counts === 'object' && c.counts !== null ? Object.keys(c.counts).filter((k) => !(k in o.counts)) : [];
       if (extra.length) add('result', `${at}.counts has letters outside the marking: ${extra.join(', ')}`);
       for (const k of ['passed', 'rank', 'selected', 'rating'] as const) diff(`${at}.${k}`, c[k], o[k]);
     });
