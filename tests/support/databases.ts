@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { openAsBlob } from 'node:fs';
 import { inject } from 'vitest';
 import { createMemoryPglite, type DbHandle, type Engine, wrapPglite } from '../../src/platform/db/index.ts';
 import { openPostgresClone } from './postgres.ts';
@@ -15,8 +15,9 @@ export interface TestEngine {
   openDemo(): Promise<DbHandle>;
 }
 
+/** A PGlite instance of its own, loaded from a dumped data directory (read from the file as needed). */
 async function loadPglite(dumpPath: string): Promise<DbHandle> {
-  return wrapPglite(await createMemoryPglite(new Blob([readFileSync(dumpPath)])));
+  return wrapPglite(await createMemoryPglite(await openAsBlob(dumpPath)));
 }
 
 /**
