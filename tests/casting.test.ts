@@ -4,11 +4,10 @@ import { SYSTEM_ACTOR } from '../src/platform/acting.ts';
 import { castBallot } from '../src/ballots/store.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
-import { seedDemo } from '../src/demo/seed.ts';
 import { closeElection, createElection, openElection } from '../src/elections/store.ts';
-import { recordAttendance } from '../src/meetings/store.ts';
 import { TRACKER_PATTERN } from '../src/domain/record/format.ts';
 import { testEngines } from './support/databases.ts';
+import { buildFixture } from './support/fixtures.ts';
 
 /** DESIGN.md's invariants, checked after every test: the roll and the box agree in number. */
 async function expectInvariants(database: DbHandle, electionId: number) {
@@ -29,18 +28,19 @@ describe.each(testEngines())('casting on $name', (engine) => {
   let deputies: number[];
   const marks = 'FFFFFFFFFFAN';
 
+  /** The term's deputies (应到); the last of them is absent. */
+  const DEPUTIES = 20;
+
   beforeAll(async () => {
     database = await engine.open();
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
-    const meeting = await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow();
-    const candidates = await database.db.selectFrom('candidates').select(['id', 'name']).where('meeting_id', '=', meeting.id).orderBy('ballot_order').execute();
+    // Twelve candidates; all deputies but the last checked in (quorum met), as in a real session.
+    const fixture = await buildFixture(database, fixedClock('2024-01-10T00:00:00Z'), { deputies: DEPUTIES, present: DEPUTIES - 1, candidates: 12 });
     const e = await createElection(database.db, acting, {
-      meetingId: meeting.id, kind: 'selection', title: '2024年民生实事项目票决', marking: 'for-against-abstain', seats: 10, passBase: 'all-deputies',
-      options: candidates.map((c, i) => ({ key: `c${String(i + 1).padStart(2, '0')}`, title: c.name, candidateId: c.id })),
+      meetingId: fixture.meetingId, kind: 'selection', title: '2024年民生实事项目票决', marking: 'for-against-abstain', seats: 10, passBase: 'all-deputies',
+      options: fixture.candidates.map((c, i) => ({ key: `c${String(i + 1).padStart(2, '0')}`, title: c.name, candidateId: c.id })),
     });
     electionId = e.id;
-    deputies = (await database.db.selectFrom('deputies').select('id').orderBy('id').execute()).map((d) => d.id);
-    await recordAttendance(database.db, acting, meeting.id, deputies.slice(0, 200), true);
+    deputies = fixture.deputies.map((d) => d.id);
     await openElection(database.db, acting, electionId);
   });
   afterAll(async () => {
@@ -53,7 +53,7 @@ describe.each(testEngines())('casting on $name', (engine) => {
   it('freezes 应到 when the election opens', async () => {
     const e = await database.db.selectFrom('elections').selectAll().where('id', '=', electionId).executeTakeFirstOrThrow();
     expect(e.state).toBe('open');
-    expect(e.deputies_total).toBe(240);
+    expect(e.deputies_total).toBe(DEPUTIES);
   });
 
   it('casts one ballot, marks the roll, and returns a random tracker with the marks', async () => {
@@ -92,7 +92,7 @@ describe.each(testEngines())('casting on $name', (engine) => {
   });
 
   it('refuses an absent deputy, someone not on the roll, and an unknown election', async () => {
-    expect(await castBallot(database.db, clock, { electionId, deputyId: deputies[239]!, marks })).toEqual({ status: 'refused', reason: 'not-present' });
+    expect(await castBallot(database.db, clock, { electionId, deputyId: deputies[DEPUTIES - 1]!, marks })).toEqual({ status: 'refused', reason: 'not-present' });
     expect(await castBallot(database.db, clock, { electionId, deputyId: 999_999, marks })).toEqual({ status: 'refused', reason: 'not-eligible' });
     expect(await castBallot(database.db, clock, { electionId: 999_999, deputyId: deputies[3]!, marks })).toEqual({ status: 'refused', reason: 'not-found' });
     await expectInvariants(database, electionId);
@@ -163,10 +163,9 @@ describe.each(testEngines())('scheduled close on $name', (engine) => {
     try {
       const clock = fixedClock('2024-01-16T01:00:00Z');
       const acting = { clock, actor: SYSTEM_ACTOR };
-      await seedDemo(database.db, clock, { history: false });
-      const meeting = await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow();
+      const { meetingId } = await buildFixture(database, clock, { deputies: 3 });
       const e = await createElection(database.db, acting, {
-        meetingId: meeting.id, kind: 'selection', title: 't', marking: 'approval', seats: 1, passBase: 'valid-ballots', options: [{ key: 'a', title: 'A' }, { key: 'b', title: 'B' }],
+        meetingId, kind: 'selection', title: 't', marking: 'approval', seats: 1, passBase: 'valid-ballots', options: [{ key: 'a', title: 'A' }, { key: 'b', title: 'B' }],
       });
       await openElection(database.db, acting, e.id);
       await database.db.updateTable('elections').set({ close_scheduled_at: new Date('2024-01-16T01:30:00Z') }).where('id', '=', e.id).execute();

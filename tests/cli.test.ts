@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { pgliteDir } from '../src/platform/db/index.ts';
 import { lockPath } from '../src/platform/db/lock.ts';
 import { runTs } from './support/server-process.ts';
 
@@ -33,7 +35,10 @@ describe('start-up and CLIs', { timeout: 120_000 }, () => {
 
   it('CLIs refuse to open an embedded database that a running process holds', async () => {
     const data = join(dir, 'held');
-    await runTs('scripts/migrate.ts', { DATA_DIR: data, DATABASE_URL: undefined });
+    // A migrated embedded database: the run's migrated PGlite data directory (global-setup.ts),
+    // unpacked where the CLIs look for it (what `npm run migrate` would leave, without a child's initdb).
+    mkdirSync(data);
+    await (await PGlite.create(pgliteDir(data), { loadDataDir: new Blob([readFileSync(inject('pgliteDump'))]) })).close();
     writeFileSync(lockPath(data), JSON.stringify({ pid: process.pid, host: hostname(), holder: 'server', since: new Date().toISOString() }));
     for (const script of ['scripts/migrate.ts', 'scripts/demo-reset.ts', 'src/server.ts']) {
       const r = await runTs(script, { DATA_DIR: data, DATABASE_URL: undefined, PORT: '3999' });

@@ -9,7 +9,7 @@ import { castBallot } from '../src/ballots/store.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import { publishedRecord, recordSummary, sealElection } from '../src/counting/store.ts';
 import { createPostgresDb, type DbHandle } from '../src/platform/db/index.ts';
-import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
+import { DEMO_PASSWORD } from '../src/demo/seed.ts';
 import { closeElection, createElection, openElection } from '../src/elections/store.ts';
 import { commitPaper, issuePaper, keyPaperBallot, recordReturned } from '../src/paper/store.ts';
 import { keyFingerprint } from '../src/domain/record/digest.ts';
@@ -19,6 +19,7 @@ import { countFor } from '../src/domain/tally.ts';
 import { testApp } from './support/app.ts';
 import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
+import { buildFixture, FIXTURE_PASSWORD } from './support/fixtures.ts';
 import { runTs } from './support/server-process.ts';
 
 const SECRET = 'test-signing-key-secret-0123456789abcdef';
@@ -39,8 +40,7 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
   let dir: string;
 
   beforeAll(async () => {
-    database = await engine.open();
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
+    database = await engine.openDemo();
     t = testApp(database, { SIGNING_KEY_SECRET: SECRET });
     electionId = (await database.db.selectFrom('elections').select('id').where('title', '=', '2024年民生实事项目票决').executeTakeFirstOrThrow()).id;
     mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
@@ -353,11 +353,18 @@ describe.each(testEngines().filter((e) => e.name === 'postgres'))('the signing k
     const database = await engine.open() as DbHandle & { url: string };
     const second = createPostgresDb(database.url);
     try {
-      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
+      const fixture = await buildFixture(database, fixedClock('2024-01-10T00:00:00Z'), {
+        deputies: 3,
+        accounts: [
+          { username: 'mishu', roles: ['secretariat'] },
+          { username: 'jianpiao1', roles: ['scrutineer'] },
+          { username: 'jianpiao2', roles: ['scrutineer'] },
+        ],
+      });
       const a = testApp(database, { SIGNING_KEY_SECRET: SECRET });
       const b = testApp(second, { SIGNING_KEY_SECRET: SECRET });
-      const meetingId = (await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow()).id;
-      const d001 = (await database.db.selectFrom('deputies').select('id').where('code', '=', 'D001').executeTakeFirstOrThrow()).id;
+      const { meetingId } = fixture;
+      const d001 = fixture.deputyId('D001');
       const acting = { clock: a.clock, actor: SYSTEM_ACTOR };
       const { certifyElection, sealElection } = await import('../src/counting/store.ts');
       const scrutineers = await database.db.selectFrom('users').select(['id', 'display_name']).where('username', 'in', ['jianpiao1', 'jianpiao2']).execute();
@@ -373,8 +380,8 @@ describe.each(testEngines().filter((e) => e.name === 'postgres'))('the signing k
         for (const s of scrutineers) await certifyElection(database.db, acting, e.id, { userId: s.id, name: s.display_name }, digest);
         ids.push(e.id);
       }
-      const mishuA = sessionCookieFrom(await signIn(a.app, 'mishu', DEMO_PASSWORD))!;
-      const mishuB = sessionCookieFrom(await signIn(b.app, 'mishu', DEMO_PASSWORD))!;
+      const mishuA = sessionCookieFrom(await signIn(a.app, 'mishu', FIXTURE_PASSWORD))!;
+      const mishuB = sessionCookieFrom(await signIn(b.app, 'mishu', FIXTURE_PASSWORD))!;
       const results = await Promise.all([
         postForm(a.app, `/admin/elections/${ids[0]}/publish`, {}, { Cookie: mishuA }),
         postForm(b.app, `/admin/elections/${ids[1]}/publish`, {}, { Cookie: mishuB }),

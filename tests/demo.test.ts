@@ -247,9 +247,8 @@ describe('the demo\'s invented 2023 marks', () => {
 
 describe.each(testEngines())('the audit log page on $name', (engine) => {
   it('shows entries newest first with the chain intact, filters by action, and reports a forged entry', async () => {
-    const database = await engine.open();
+    const database = await engine.openDemo();
     try {
-      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
       const t = testApp(database);
       const cookie = sessionCookieFrom(await signIn(t.app, 'jianpiao1', DEMO_PASSWORD))!;
       const page = await (await t.app.request('/admin/audit?action=candidate.', { headers: { Cookie: cookie } })).text();

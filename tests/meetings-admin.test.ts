@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../src/platform/time.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
-import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
+import { DEMO_PASSWORD } from '../src/demo/seed.ts';
 import { testApp } from './support/app.ts';
 import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
@@ -16,8 +15,7 @@ describe.each(testEngines())('meetings and candidates (secretariat) on $name', (
   let t: ReturnType<typeof testApp>;
   let mishu: string;
   beforeAll(async () => {
-    database = await engine.open();
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
+    database = await engine.openDemo();
     t = testApp(database);
     mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
   });
@@ -78,9 +76,8 @@ describe.each(testEngines())('meetings and candidates (secretariat) on $name', (
 
 describe.each(testEngines())('satisfaction ratings on $name', (engine) => {
   it('rates last year\'s projects by the standing committee only, with the four satisfaction marks', async () => {
-    const database = await engine.open();
+    const database = await engine.openDemo();
     try {
-      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
       const t = testApp(database);
       const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
       const meeting = await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow();

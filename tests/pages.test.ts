@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../src/platform/db/index.ts';
-import { seedDemo } from '../src/demo/seed.ts';
-import { fixedClock } from '../src/platform/time.ts';
 import { testApp } from './support/app.ts';
 import { testEngines } from './support/databases.ts';
 
@@ -10,8 +8,7 @@ describe.each(testEngines())('public pages on $name', (engine) => {
   let t: ReturnType<typeof testApp>;
   let meetings: { id: string; title: string; year: number; elections: unknown[] }[];
   beforeAll(async () => {
-    database = await engine.open();
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
+    database = await engine.openDemo();
     t = testApp(database);
     meetings = await (await t.app.request('/api/meetings')).json();
   });

@@ -4,12 +4,12 @@ import { SYSTEM_ACTOR } from '../src/platform/acting.ts';
 import { castBallot } from '../src/ballots/store.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
-import { seedDemo } from '../src/demo/seed.ts';
 import { closeElection, createElection, openElection } from '../src/elections/store.ts';
 import { commitPaper, issuePaper, keyPaperBallot, paperReconciliation, recordReturned } from '../src/paper/store.ts';
 import { Refused } from '../src/platform/refusal.ts';
 import { testEngines } from './support/databases.ts';
 import { makeUser } from './support/auth.ts';
+import { buildFixture } from './support/fixtures.ts';
 
 describe.each(testEngines())('paper ballots on $name', (engine) => {
   let database: DbHandle;
@@ -22,13 +22,14 @@ describe.each(testEngines())('paper ballots on $name', (engine) => {
 
   beforeAll(async () => {
     database = await engine.open();
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
-    meetingId = (await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow()).id;
+    // Twenty deputies, D020 absent.
+    const fixture = await buildFixture(database, fixedClock('2024-01-10T00:00:00Z'), { deputies: 20, present: 19 });
+    meetingId = fixture.meetingId;
     const a = await makeUser(database, clock, ['secretariat']);
     const b = await makeUser(database, clock, ['scrutineer']);
     clerkA = { clock, actor: { userId: a.user.id, name: a.username } };
     clerkB = { clock, actor: { userId: b.user.id, name: b.username } };
-    deputyIds = new Map((await database.db.selectFrom('deputies').select(['id', 'code']).execute()).map((d) => [d.code, d.id]));
+    deputyIds = new Map(fixture.deputies.map((d) => [d.code, d.id]));
   });
   afterAll(async () => { await database.close(); });
 
@@ -113,14 +114,17 @@ describe.each(testEngines())('paper ballot pages on $name', (engine) => {
   it('hands out, counts back, keys twice with a mismatch shown side by side, and commits', async () => {
     const { testApp } = await import('./support/app.ts');
     const { postForm, sessionCookieFrom, signIn } = await import('./support/auth.ts');
-    const { DEMO_PASSWORD } = await import('../src/demo/seed.ts');
     const database = await engine.open();
     try {
-      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
+      // A draft vote over twelve candidates; twenty deputies, D020 absent; a secretariat and a scrutineer.
+      const fixture = await buildFixture(database, fixedClock('2024-01-10T00:00:00Z'), {
+        deputies: 20, present: 19, candidates: 12, election: { seats: 10, passBase: 'all-deputies' },
+        accounts: [{ username: 'mishu', roles: ['secretariat'] }, { username: 'jianpiao1', roles: ['scrutineer', 'deputy'], deputyCode: 'D011' }],
+      });
       const t = testApp(database);
-      const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
-      const scrutineer = sessionCookieFrom(await signIn(t.app, 'jianpiao1', DEMO_PASSWORD))!;
-      const id = (await database.db.selectFrom('elections').select('id').executeTakeFirstOrThrow()).id;
+      const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', fixture.account('mishu').password))!;
+      const scrutineer = sessionCookieFrom(await signIn(t.app, 'jianpiao1', fixture.account('jianpiao1').password))!;
+      const id = fixture.electionId!;
       const post = (cookie: string, path: string, form: Record<string, string> = {}) => postForm(t.app, `/admin/elections/${id}${path}`, form, { Cookie: cookie });
       const page = async () => (await t.app.request(`/admin/elections/${id}/paper`, { headers: { Cookie: mishu } })).text();
 

@@ -2,10 +2,8 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR, type Acting } from '../src/platform/acting.ts';
 import { castBallot } from '../src/ballots/store.ts';
-import { fixedClock } from '../src/platform/time.ts';
 import { certifyElection, publishElection, sealElection, voidElection } from '../src/counting/store.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
-import { seedDemo } from '../src/demo/seed.ts';
 import { closeElection, createElection, openElection, type NewElection } from '../src/elections/store.ts';
 import { commitPaper, issuePaper, keyPaperBallot, recordReturned } from '../src/paper/store.ts';
 import { keyFingerprint } from '../src/domain/record/digest.ts';
@@ -37,8 +35,7 @@ describe.each(testEngines())('published results on $name', (engine) => {
   let nextDeputy = 0;
 
   beforeAll(async () => {
-    database = await engine.open();
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
+    database = await engine.openDemo();
     t = testApp(database, { SIGNING_KEY_SECRET: SECRET });
     acting = { clock: t.clock, actor: SYSTEM_ACTOR };
     meetingId = (await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow()).id;

@@ -4,12 +4,12 @@ import { castBallot } from '../src/ballots/store.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import { publishedRecord, recordSummary, sealElection } from '../src/counting/store.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
-import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
 import { closeElection, createElection, openElection } from '../src/elections/store.ts';
 import { verifyRecord } from '../src/domain/record/verify.ts';
 import { testApp } from './support/app.ts';
 import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
+import { buildFixture, FIXTURE_PASSWORD } from './support/fixtures.ts';
 
 const SECRET = 'test-signing-key-secret-0123456789abcdef';
 // 13 ballots for 2 of 4 seats, passing on valid ballots (> 6.5): 甲 10, 乙 8, 丙 8, 丁 0 → 甲 chosen, 乙/丙 tied for the last seat.
@@ -28,21 +28,28 @@ describe.each(testEngines())('runoffs and re-runs on $name', (engine) => {
 
   beforeAll(async () => {
     database = await engine.open();
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
+    // Sixteen deputies, fifteen of them checked in; four candidates; the secretariat and two scrutineers.
+    const fixture = await buildFixture(database, fixedClock('2024-01-10T00:00:00Z'), {
+      deputies: 16, present: 15, candidates: 4,
+      accounts: [
+        { username: 'mishu', roles: ['secretariat'] },
+        { username: 'jianpiao1', roles: ['scrutineer', 'deputy'], deputyCode: 'D011' },
+        { username: 'jianpiao2', roles: ['scrutineer', 'deputy'], deputyCode: 'D012' },
+      ],
+    });
     t = testApp(database, { SIGNING_KEY_SECRET: SECRET });
     acting = { clock: t.clock, actor: SYSTEM_ACTOR };
-    mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
-    jianpiao1 = sessionCookieFrom(await signIn(t.app, 'jianpiao1', DEMO_PASSWORD))!;
-    jianpiao2 = sessionCookieFrom(await signIn(t.app, 'jianpiao2', DEMO_PASSWORD))!;
-    const meeting = await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow();
-    meetingId = meeting.id;
+    mishu = sessionCookieFrom(await signIn(t.app, 'mishu', FIXTURE_PASSWORD))!;
+    jianpiao1 = sessionCookieFrom(await signIn(t.app, 'jianpiao1', FIXTURE_PASSWORD))!;
+    jianpiao2 = sessionCookieFrom(await signIn(t.app, 'jianpiao2', FIXTURE_PASSWORD))!;
+    meetingId = fixture.meetingId;
     const candidates = await database.db.selectFrom('candidates').select(['id', 'name']).where('meeting_id', '=', meetingId).orderBy('ballot_order').limit(4).execute();
     const e = await createElection(database.db, acting, {
       meetingId, kind: 'selection', title: '测试票决', marking: 'for-against-abstain', seats: 2, passBase: 'valid-ballots',
       options: candidates.map((c, i) => ({ key: `c0${i + 1}`, title: c.name, candidateId: c.id })),
     });
     selectionId = e.id;
-    // Present deputies (the demo marks every 20th absent).
+    // Present deputies (one of the sixteen is absent).
     deputies = (await database.db.selectFrom('attendance').select('deputy_id').where('meeting_id', '=', meetingId).where('present', '=', true)
       .orderBy('deputy_id').execute()).map((r) => r.deputy_id);
   });

@@ -11,12 +11,12 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 import { loadSigningKey, publicSigningKey, SigningKeyUnavailable } from '../src/counting/signing.ts';
 import { certifyElection, sealElection } from '../src/counting/store.ts';
 import { createPostgresDb, type DbHandle } from '../src/platform/db/index.ts';
-import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
 import { closeElection, createElection, openElection } from '../src/elections/store.ts';
 import { publicKeyFromDer, signEd25519, verifyEd25519 } from '../src/domain/record/digest.ts';
 import { testApp } from './support/app.ts';
 import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
+import { buildFixture, FIXTURE_PASSWORD } from './support/fixtures.ts';
 
 const SECRET = 'a-signing-key-secret-of-forty-characters!';
 const PG = 'postgres://app@db.internal:5432/minsheng';
@@ -122,22 +122,28 @@ describe.each(testEngines())('the signing key on $name', (engine) => {
   });
 
   it('refuses publication over HTTP with a clear message when no key can be made', async () => {
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
+    const fixture = await buildFixture(database, fixedClock('2024-01-10T00:00:00Z'), {
+      deputies: 3,
+      accounts: [
+        { username: 'mishu', roles: ['secretariat'] },
+        { username: 'jianpiao1', roles: ['scrutineer'] },
+        { username: 'jianpiao2', roles: ['scrutineer'] },
+      ],
+    });
     const t = testApp(database, { DATABASE_URL: PG, DEMO: '0' });
     const acting = { clock: t.clock, actor: SYSTEM_ACTOR };
-    const meetingId = (await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow()).id;
+    const { meetingId } = fixture;
     const e = await createElection(database.db, acting, {
       meetingId, kind: 'selection', title: '无密钥', marking: 'approval', seats: 1, passBase: 'valid-ballots', options: [{ key: 'c01', title: '甲' }, { key: 'c02', title: '乙' }],
     });
     await openElection(database.db, acting, e.id);
-    const d001 = (await database.db.selectFrom('deputies').select('id').where('code', '=', 'D001').executeTakeFirstOrThrow()).id;
-    await castBallot(database.db, t.clock, { electionId: e.id, deputyId: d001, marks: 'NF' });
+    await castBallot(database.db, t.clock, { electionId: e.id, deputyId: fixture.deputyId('D001'), marks: 'NF' });
     await closeElection(database.db, acting, e.id);
     const { digest } = await sealElection(database.db, acting, e.id);
     for (const s of await database.db.selectFrom('users').select(['id', 'display_name']).where('username', 'in', ['jianpiao1', 'jianpiao2']).execute()) {
       await certifyElection(database.db, acting, e.id, { userId: s.id, name: s.display_name }, digest);
     }
-    const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
+    const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', FIXTURE_PASSWORD))!;
     const res = await postForm(t.app, `/admin/elections/${e.id}/publish`, {}, { Cookie: mishu });
     expect(res.headers.get('location')).toBe(`/admin/elections/${e.id}/scrutiny?error=signing-key`);
     expect(await (await t.app.request(res.headers.get('location')!, { headers: { Cookie: mishu } })).text()).toContain('请系统管理员检查 SIGNING_KEY_SECRET 的设置');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkChain } from '../src/audit/chain.ts';
 import { readAuditChain } from '../src/audit/store.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
-import { DEMO_PASSWORD, DEMO_TERM_NAME, seedDemo } from '../src/demo/seed.ts';
+import { DEMO_PASSWORD, DEMO_TERM_NAME } from '../src/demo/seed.ts';
 import { createTerm, upsertDeputies } from '../src/terms/store.ts';
 import { verifyPassword } from '../src/users/password.ts';
 import { changeAccountRoles, setAccountDisabled } from '../src/users/store.ts';
@@ -30,9 +30,8 @@ describe.each(testEngines())('accounts, roles and credential slips on $name', (e
   let termId: number;
 
   beforeAll(async () => {
-    database = await engine.open();
+    database = await engine.openDemo();
     t = testApp(database);
-    await seedDemo(database.db, t.clock, { history: false });
     const res = await signIn(t.app, 'mishu', DEMO_PASSWORD);
     expect(res.status).toBe(303);
     mishu = sessionCookieFrom(res)!;

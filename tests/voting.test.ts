@@ -2,8 +2,7 @@ import { sql } from 'kysely';
 import { dictionary } from '../src/platform/i18n/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../src/platform/db/index.ts';
-import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
-import { fixedClock } from '../src/platform/time.ts';
+import { DEMO_PASSWORD } from '../src/demo/seed.ts';
 import { TRACKER_PATTERN } from '../src/domain/record/format.ts';
 import { testApp } from './support/app.ts';
 import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
@@ -17,8 +16,7 @@ describe.each(testEngines())('voting through the pages on $name', (engine) => {
   let electionId: number;
   let secretariat: string;
   beforeAll(async () => {
-    database = await engine.open();
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
+    database = await engine.openDemo();
     t = testApp(database);
     electionId = (await database.db.selectFrom('elections').select('id').where('title', '=', '2024年民生实事项目票决').executeTakeFirstOrThrow()).id;
     secretariat = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
@@ -168,9 +166,8 @@ describe.each(testEngines())('voting through the pages on $name', (engine) => {
 
 describe.each(testEngines())('live turnout over SSE on $name', (engine) => {
   it('pushes the turnout panel as an event stream and ends it when the server shuts down', async () => {
-    const database = await engine.open();
+    const database = await engine.openDemo();
     try {
-      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
       const t = testApp(database);
       const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
       const id = (await database.db.selectFrom('elections').select('id').executeTakeFirstOrThrow()).id;
@@ -197,9 +194,8 @@ describe.each(testEngines())('live turnout over SSE on $name', (engine) => {
 
 describe.each(testEngines())('public tracking before publication on $name', (engine) => {
   it('says only "recorded" for a cast ballot\'s tracker, in any typing, and lists the vote in the API', async () => {
-    const database = await engine.open();
+    const database = await engine.openDemo();
     try {
-      await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
       const t = testApp(database);
       const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
       const id = (await database.db.selectFrom('elections').select('id').executeTakeFirstOrThrow()).id;
@@ -234,8 +230,7 @@ describe.each(testEngines())('meeting settings, self check-in and ballot set-up 
   let mishu: string;
   let meetingId: number;
   beforeAll(async () => {
-    database = await engine.open();
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
+    database = await engine.openDemo();
     t = testApp(database);
     mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
     meetingId = (await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow()).id;

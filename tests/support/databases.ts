@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { openAsBlob } from 'node:fs';
 import { inject } from 'vitest';
 import { createMemoryPglite, type DbHandle, type Engine, wrapPglite } from '../../src/platform/db/index.ts';
 import { openPostgresClone } from './postgres.ts';
@@ -7,6 +7,17 @@ export interface TestEngine {
   name: Engine;
   /** A migrated, empty database of its own. */
   open(): Promise<DbHandle>;
+  /**
+   * A database of its own holding the demo without its 2023 vote, exactly as
+   * `seedDemo(db, fixedClock(DEMO_SEED_CLOCK), { history: false })` leaves it (see demo-snapshot.ts):
+   * seeded once per run and copied, for the tests whose assertions are about the demo's data.
+   */
+  openDemo(): Promise<DbHandle>;
+}
+
+/** A PGlite instance of its own, loaded from a dumped data directory (read from the file as needed). */
+async function loadPglite(dumpPath: string): Promise<DbHandle> {
+  return wrapPglite(await createMemoryPglite(await openAsBlob(dumpPath)));
 }
 
 /**
@@ -16,16 +27,19 @@ export interface TestEngine {
 export function testEngines(): TestEngine[] {
   const engines: TestEngine[] = [{
     name: 'pglite',
-    async open() {
-      const dump = readFileSync(inject('pgliteDump'));
-      return wrapPglite(await createMemoryPglite(new Blob([dump])));
-    },
+    open: () => loadPglite(inject('pgliteDump')),
+    openDemo: () => loadPglite(inject('pgliteDemoDump')),
   }];
   const url = process.env.TEST_DATABASE_URL;
   const template = inject('pgTemplate');
-  if (url && template) {
+  const demoTemplate = inject('pgDemoTemplate');
+  if (url && template && demoTemplate) {
     const runPid = Number(/_(\d+)$/.exec(template)![1]);
-    engines.push({ name: 'postgres', open: () => openPostgresClone(url, template, runPid) });
+    engines.push({
+      name: 'postgres',
+      open: () => openPostgresClone(url, template, runPid),
+      openDemo: () => openPostgresClone(url, demoTemplate, runPid),
+    });
   }
   return engines;
 }

@@ -4,6 +4,8 @@ import { isProcessAlive } from '../../src/platform/db/lock.ts';
 
 /** Test databases are named minsheng_t<kind>_<pid>_…, so a later run can drop a dead run's leftovers. */
 export const TEMPLATE_PREFIX = 'minsheng_ttpl_';
+/** The demo template is the migrated template's name plus this: minsheng_ttpl_<pid>_demo. */
+export const DEMO_TEMPLATE_SUFFIX = '_demo';
 const FILE_PREFIX = 'minsheng_tf_';
 
 export function withDatabase(url: string, database: string): string {
