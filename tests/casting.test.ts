@@ -9,7 +9,7 @@ import { TRACKER_PATTERN } from '../src/domain/record/format.ts';
 import { testEngines } from './support/databases.ts';
 import { buildFixture } from './support/fixtures.ts';
 
-/** DESIGN.md's invariants, checked after every test: the roll and the box agree in number. */
+/** The ballot box's invariants (docs/threat-model.md), checked after every test: the roll and the box agree in number. */
 async function expectInvariants(database: DbHandle, electionId: number) {
   const { rows: [r] } = await sql<{ roll_e: number; box_e: number; box_p: number; issued: number }>`
     select (select count(*) from roll where election_id = ${electionId} and channel = 'electronic') as roll_e,
