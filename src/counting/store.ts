@@ -11,7 +11,7 @@ import type { Db, Trx } from '../platform/db/index.ts';
 import { transactionDeadline } from '../platform/db/transactions.ts';
 import { Refused } from '../platform/refusal.ts';
 import { beijingTime } from '../platform/time.ts';
-import type { RecordSummary, StoredRecord } from './model.ts';
+import type { RecordSummary } from './model.ts';
 import { buildRecordBody, checkRecordBody } from './record-builder.ts';
 import { planRunoff } from './runoff-plan.ts';
 import { loadSigningKey, type SigningConfig } from './signing.ts';

@@ -43,8 +43,9 @@ export async function transition<T = undefined>(
   const allowed = targets(step, election.state);
   if (allowed.length === 0) throw new Refused<LifecycleRefusal>('wrong-state', { step, state: election.state });
   const outcome = await work(election);
-  const to = outcome.to ?? allowed.at(-1)!;
-  if (!allowed.includes(to)) throw new Error(`lifecycle: ${step} may not lead from ${election.state} to ${to}`);
+  // Where the table allows one target the work need not name it; where it allows several it must.
+  const to = outcome.to ?? (allowed.length === 1 ? allowed[0]! : undefined);
+  if (!to || !allowed.includes(to)) throw new Error(`lifecycle: ${step} from ${election.state} must lead to one of ${allowed.join(', ')}, not ${to}`);
   await trx.updateTable('elections').set({ ...outcome.set, state: to }).where('id', '=', electionId).execute();
   await appendAudit(trx, acting.clock, acting.actor, { action: `election.${step}`, subject: `election:${electionId}`, details: outcome.details });
   return outcome.result;

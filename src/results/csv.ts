@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { letterLabel, RATING_LABEL } from '../domain/vocabulary.ts';
-import type { MessageKey, Translate } from '../platform/i18n/index.ts';
+import type { Translate } from '../platform/i18n/index.ts';
 import { LETTERS } from '../domain/record/format.ts';
 import { isSelecting, percent, resultRows, type ResultBody } from './present.ts';
 

@@ -9,7 +9,7 @@ import type { Db, Trx } from '../platform/db/index.ts';
 import { duplicateAs } from '../platform/db/errors.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
 import { deputyInput, type DeputyInput, termInput, type TermInput } from './rules.ts';
-import { maskPhone, type RosterField, type RosterRow } from './csv.ts';
+import { maskPhone, type RosterRow } from './csv.ts';
 
 export async function createTerm(db: Db, acting: Acting, input: TermInput): Promise<Term> {
   const t = parseInput(termInput, input);

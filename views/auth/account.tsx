@@ -1,7 +1,6 @@
 import type { CurrentUser, SessionInfo } from '../../src/auth/model.ts';
 import { roleLabel } from '../components/labels.ts';
 import { describeUserAgent } from '../../src/auth/user-agent.ts';
-import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
 import { Field, Notice, PostButton } from '../components/form.tsx';
 

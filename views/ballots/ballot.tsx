@@ -1,4 +1,4 @@
-import { formatMoney, type MessageKey } from '../../src/platform/i18n/index.ts';
+import { formatMoney } from '../../src/platform/i18n/index.ts';
 import { letterLabel } from '../components/labels.ts';
 import type { CandidateView } from '../../src/meetings/model.ts';
 import { LETTERS, type Marking } from '../../src/domain/record/format.ts';

@@ -1,6 +1,5 @@
 import type { TrackerLookup } from '../../src/ballots/model.ts';
 import { INVALID_REASON_LABEL } from '../../src/domain/vocabulary.ts';
-import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
 import { letterLabel } from '../components/labels.ts';
 import { Field, Notice } from '../components/form.tsx';

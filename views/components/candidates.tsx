@@ -1,4 +1,4 @@
-import { formatDate, formatMoney, type MessageKey } from '../../src/platform/i18n/index.ts';
+import { formatDate, formatMoney } from '../../src/platform/i18n/index.ts';
 import type { CandidateView } from '../../src/meetings/model.ts';
 import { categoryLabel } from './labels.ts';
 import type { ViewContext } from '../context.ts';

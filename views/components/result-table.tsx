@@ -1,4 +1,3 @@
-import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import { RATING_LABEL } from '../../src/domain/vocabulary.ts';
 import { LETTERS, type Marking } from '../../src/domain/record/format.ts';
 import { percent, resultRows, type ResultBody } from '../../src/results/present.ts';

@@ -2,7 +2,6 @@ import type { RecordSummary } from '../../src/counting/model.ts';
 import { canStart, inScrutiny, isPublished } from '../../src/domain/lifecycle.ts';
 import { type ElectionState, INVALID_REASON_LABEL } from '../../src/domain/vocabulary.ts';
 import type { ElectionView, ElectionLinks, Turnout } from '../../src/elections/model.ts';
-import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { InvalidReason } from '../../src/domain/record/format.ts';
 import type { ViewContext } from '../context.ts';
 import { letterLabel } from '../components/labels.ts';

@@ -1,7 +1,6 @@
 import type { RecordSummary } from '../../src/counting/model.ts';
 import { RATING_LABEL } from '../../src/domain/vocabulary.ts';
 import type { ElectionView, Turnout } from '../../src/elections/model.ts';
-import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import { chosenRows, isSelecting, notChosenRows, resultRows, tiedRows, type ResultRow } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
 import { stateLabel } from '../components/labels.ts';

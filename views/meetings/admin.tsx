@@ -6,7 +6,7 @@ import {
 import { formatDateRange } from '../../src/platform/i18n/index.ts';
 import { Money } from '../components/candidates.tsx';
 import { categoryLabel } from '../components/labels.ts';
-import { Field, Notice, PostButton, SelectField, TextArea } from '../components/form.tsx';
+import { Field, Notice, SelectField, TextArea } from '../components/form.tsx';
 import { stateLabel } from '../components/labels.ts';
 import type { ViewContext } from '../context.ts';
 

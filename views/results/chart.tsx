@@ -1,4 +1,3 @@
-import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import { LETTER_LABEL, RATING_LABEL } from '../../src/domain/vocabulary.ts';
 import { isSelecting, passLine, percent, resultRows, type ResultBody, type ResultRow } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';

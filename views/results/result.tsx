@@ -1,7 +1,6 @@
 import type { RecordSummary } from '../../src/counting/model.ts';
 import { FinalList } from '../components/final-list.tsx';
 import { KIND_LABEL } from '../../src/domain/vocabulary.ts';
-import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { MeetingChosenList } from '../../src/results/model.ts';
 import { chosenRows, isSelecting, overallSatisfaction, percent, tiedRows, type ResultBody } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
