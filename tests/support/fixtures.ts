@@ -1,4 +1,5 @@
 import { createSession, SESSION_COOKIE } from '../../src/auth/sessions.ts';
+import { optionKey } from '../../src/elections/rules.ts';
 import type { Role } from '../../src/domain/vocabulary.ts';
 import { createElection, type NewElection, openElection } from '../../src/elections/store.ts';
 import { addCandidate, createMeeting, recordAttendance } from '../../src/meetings/store.ts';
@@ -71,7 +72,6 @@ export interface Fixture {
 }
 
 export const deputyCode = (n: number) => `D${String(n).padStart(3, '0')}`;
-export const optionKey = (n: number) => `c${String(n).padStart(2, '0')}`;
 const DELEGATIONS = ['龙洲街道代表团', '东华街道代表团', '湖镇镇代表团'];
 
 /**
