@@ -91,6 +91,14 @@ export function createPostgresDb(connectionString: string, logger?: Logger): DbH
   });
   // An idle client losing its server (restart, network) must not crash the process.
   pool.on('error', (err) => logger?.warn('postgres pool client error', { err }));
+  // Nor may a client in use: when its connection drops mid-query (a terminated backend, a failover),
+  // pg rejects the query and then emits 'error' on the Client itself, where the pool listens only
+  // while the client is idle. Unheard, that event ends the process. Heard here, the request in
+  // flight fails with a connection error (503, see the HTTP kit's error handler), the pool drops
+  // the dead client when it is released, and the next request gets a fresh connection.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => logger?.warn('postgres connection lost', { err }));
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return handle(db, 'postgres', async () => { await db.destroy(); });
 }
