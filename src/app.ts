@@ -8,6 +8,7 @@ import { paperRoutes } from './paper/routes.tsx';
 import { authorize, formsOnly, loadSession } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.tsx';
 import { bodyLimits } from './platform/http/body-limits.ts';
+import { wellFormedInput } from './platform/http/input-guard.ts';
 import { compress } from 'hono/compress';
 import { healthRoutes } from './platform/http/health.ts';
 import { assetRoutes, assetUrl } from './platform/http/assets.ts';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Origin / Sec-Fetch-Site must match on every form post; other content types are refused outright.
   app.use(csrf({ origin: deps.config.publicUrl.origin }));
   app.use(formsOnly());
+  app.use(wellFormedInput());
   app.use(loadSession());
   app.use(authorize());
   // Never stored: every response of a route that needs sign-in, and any page rendered for a signed-in person.

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { CATEGORIES } from '../domain/vocabulary.ts';
-import { isoDate, requiredText as text } from '../platform/validation.ts';
+import { isoDate, MAX_INT4, requiredText as text } from '../platform/validation.ts';
 
 export const meetingInput = z.object({
-  termId: z.number().int().positive(),
+  termId: z.number().int().positive().max(MAX_INT4),
   title: text(200),
-  sessionOrdinal: z.number({ error: 'validation.integer' }).int('validation.integer').min(1, 'validation.positive'),
+  sessionOrdinal: z.number({ error: 'validation.integer' }).int('validation.integer').min(1, 'validation.positive').max(999, 'validation.tooLarge'),
   year: z.number({ error: 'validation.integer' }).int('validation.integer').min(2000, 'validation.year').max(2200, 'validation.year'),
   startsOn: isoDate,
   endsOn: isoDate,

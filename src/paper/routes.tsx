@@ -9,6 +9,7 @@ import type { AppEnv } from '../platform/http/env.ts';
 import { intField, textField } from '../platform/http/forms.ts';
 import { acting, type Ctx, currentUser, db, flash, found, idParam, refusing, view } from '../platform/http/kit.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
+import { MAX_INT4 } from '../platform/validation.ts';
 import { isComplete } from './rules.ts';
 import { commitPaper, issuePaper, keyPaperBallot, paperReconciliation, recordReturned, type PaperRefusal } from './store.ts';
 
@@ -54,7 +55,7 @@ export function paperRoutes() {
     .post('/admin/elections/:id/paper/returned', async (c) => {
       const id = idParam(c);
       const returned = intField(await c.req.parseBody(), 'returned');
-      if (!Number.isInteger(returned) || returned < 0) throw new HTTPException(400);
+      if (!Number.isInteger(returned) || returned < 0 || returned > MAX_INT4) throw new HTTPException(400);
       return refusing(c, pageOf(id), (r) => ((r as { voided: boolean }).voided ? 'voided' : 'returned'), () => recordReturned(db(c), acting(c), id, returned));
     })
     .post('/admin/elections/:id/paper/entries', async (c) => {

@@ -33,3 +33,6 @@ export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date'
 
 /** Required text, trimmed, of at most `max` characters. */
 export const requiredText = (max: number) => z.string().trim().min(1, 'validation.required').max(max, 'validation.tooLong');
+
+/** The largest value of a PostgreSQL `integer` column (ids, counts, ordinals). */
+export const MAX_INT4 = 2_147_483_647;

@@ -4,7 +4,8 @@ import { isoDate, requiredText as text } from '../platform/validation.ts';
 /** A term (届) of the congress, as the secretariat enters it. */
 export const termInput = z.object({
   name: text(100),
-  ordinal: z.number({ error: 'validation.integer' }).int('validation.integer').min(1, 'validation.positive'),
+  // A congress's term: 第十四届 is 14. Bounded, so that no typo reaches the database as an overflow.
+  ordinal: z.number({ error: 'validation.integer' }).int('validation.integer').min(1, 'validation.positive').max(999, 'validation.tooLarge'),
   startsOn: isoDate,
   endsOn: isoDate,
 }).refine((t) => t.startsOn <= t.endsOn, { message: 'validation.dateOrder', path: ['endsOn'] });

@@ -19,6 +19,14 @@ export function isDatabaseUnavailable(e: unknown): boolean {
     || (e instanceof AggregateError && e.errors.some(isDatabaseUnavailable));
 }
 
+/** SQLSTATEs of data the database cannot take: numeric out of range, invalid text representation, characters it cannot store. */
+const INVALID_DATA_CODES = new Set(['22003', '22P02', '22021', '22P05', '22001']);
+
+function isInvalidData(e: unknown): boolean {
+  const code = sqlState(e) ?? sqlState((e as { cause?: unknown } | null)?.cause);
+  return code !== undefined && INVALID_DATA_CODES.has(code);
+}
+
 const STATUS_MESSAGES: Readonly<Record<number, MessageKey>> = {
   400: 'error.400', 401: 'error.401', 403: 'error.403', 404: 'error.404', 405: 'error.405', 413: 'error.413',
   415: 'error.415', 429: 'error.429', 500: 'error.500', 503: 'error.503',
@@ -64,6 +72,12 @@ export function errorHandlers(Layout: LayoutComponent, ErrorPage: ErrorPageCompo
       return errorResponse(c, 400, err.issues.map((i) => t(i.key)).join(' '));
     }
     const logger = c.var.deps?.logger;
+    if (isInvalidData(err)) {
+      // Input a form's own checks let through and the database refused as data (a number out of
+      // range, a character it cannot store): the request was bad, nothing was written.
+      logger?.warn('input refused by the database', { reqId: c.var.requestId, path: c.req.path, code: sqlState(err) });
+      return errorResponse(c, 400);
+    }
     if (isDatabaseUnavailable(err)) {
       logger?.warn('database unavailable', { reqId: c.var.requestId, path: c.req.path, err: err as Error });
       return errorResponse(c, 503);

@@ -694,6 +694,8 @@ export const en: Record<MessageKey, string> = {
   'announcement.issuer': 'The Presidium of the {meeting}',
 
   'error.title': 'Something went wrong',
+  'error.malformedForm': 'The form could not be read (its data was damaged on the way). Please reload the page and send it again.',
+  'error.nulByte': 'The input contains a control character (NUL) that cannot be stored. Please retype it.',
   'error.400': 'The request was not valid. Please check it and try again.',
   'error.401': 'Please sign in first.',
   'error.403': 'You are not allowed to do this.',

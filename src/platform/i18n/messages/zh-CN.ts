@@ -693,6 +693,8 @@ export const zhCN = {
   'announcement.issuer': '{meeting}主席团',
 
   'error.title': '出错了',
+  'error.malformedForm': '表单数据无法读取（传输中已损坏），请刷新页面后重新提交。',
+  'error.nulByte': '输入中含有无法保存的控制字符（NUL），请重新输入。',
   'error.400': '请求有误，请检查后重试。',
   'error.401': '请先登录。',
   'error.403': '您没有权限进行此操作。',

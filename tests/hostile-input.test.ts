@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbHandle } from '../src/platform/db/index.ts';
+import { dictionary } from '../src/platform/i18n/index.ts';
+import { sameOrigin, testApp } from './support/app.ts';
+import { postForm } from './support/auth.ts';
+import { testEngines } from './support/databases.ts';
+import { buildFixture, type Fixture } from './support/fixtures.ts';
+
+const zh = dictionary('zh-CN');
+
+/** A multipart body whose boundary never closes: the form cannot be parsed. */
+function brokenMultipart(app: ReturnType<typeof testApp>['app'], path: string, cookie?: string) {
+  return app.request(path, {
+    method: 'POST',
+    body: '--xyz\r\nContent-Disposition: form-data; name="username"\r\n\r\nd001\r\n--xy',
+    headers: { 'Content-Type': 'multipart/form-data; boundary=xyz', ...sameOrigin, ...(cookie ? { Cookie: cookie } : {}) },
+  });
+}
+
+describe.each(testEngines())('hostile input ends in a clear 4xx, never a 500, on $name', (engine) => {
+  let database: DbHandle;
+  let t: ReturnType<typeof testApp>;
+  let fixture: Fixture;
+  let mishu: string;
+  const counts = async () => {
+    const [terms, meetings] = await Promise.all([
+      database.db.selectFrom('terms').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      database.db.selectFrom('meetings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { terms: terms.n, meetings: meetings.n };
+  };
+
+  beforeAll(async () => {
+    database = await engine.open();
+    t = testApp(database);
+    fixture = await buildFixture(database, t.clock, {
+      deputies: 3, candidates: 3, election: { open: true }, accounts: [{ username: 'mishu', roles: ['secretariat'] }],
+    });
+    mishu = await fixture.account('mishu').cookie();
+  });
+  afterAll(() => database.close());
+
+  it('refuses a malformed multipart body, on sign-in and on a signed-in form, with a translated 400', async () => {
+    for (const res of [await brokenMultipart(t.app, '/login'), await brokenMultipart(t.app, '/admin/meetings', mishu)]) {
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain(zh['error.malformedForm']);
+    }
+  });
+
+  it('refuses a NUL character in a form field or a query, changing nothing', async () => {
+    const before = await counts();
+    const login = await postForm(t.app, '/login', { username: 'mi\u0000shu', password: 'x' });
+    expect(login.status).toBe(400);
+    expect(await login.text()).toContain(zh['error.nulByte']);
+    const meeting = await postForm(t.app, '/admin/meetings', {
+      termId: String(fixture.termId), title: '会议\u0000', sessionOrdinal: '9', year: '2025', startsOn: '2025-01-10', endsOn: '2025-01-12',
+    }, { Cookie: mishu });
+    expect(meeting.status).toBe(400);
+    for (const path of [`/admin/meetings/${fixture.meetingId}/attendance?q=%00`, '/admin/audit?action=%00', '/verify?tracker=%00']) {
+      const res = await t.app.request(path, { headers: { Cookie: mishu } });
+      expect([path, res.status]).toEqual([path, 400]);
+      expect(await res.text()).toContain(zh['error.nulByte']);
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses integers beyond what the database holds, naming the field, changing nothing', async () => {
+    const before = await counts();
+    const term = await postForm(t.app, '/admin/terms', { name: '第九十九届', ordinal: '99999999999', startsOn: '2030-01-01', endsOn: '2034-12-31' }, { Cookie: mishu });
+    expect(term.status).toBe(422);
+    expect(await term.text()).toContain(zh['validation.tooLarge']);
+    const meeting = await postForm(t.app, '/admin/meetings', {
+      termId: '99999999999', title: '会议', sessionOrdinal: '99999999999', year: '2025', startsOn: '2025-01-10', endsOn: '2025-01-12',
+    }, { Cookie: mishu });
+    expect(meeting.status).toBe(422);
+    expect(await meeting.text()).toContain(zh['validation.tooLarge']);
+    const returned = await postForm(t.app, `/admin/elections/${fixture.electionId}/paper/returned`, { returned: '99999999999' }, { Cookie: mishu });
+    expect(returned.status).toBe(400);
+    expect(await counts()).toEqual(before);
+  });
+});
