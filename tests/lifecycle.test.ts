@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeElection, createElection, openElection } from '../src/elections/store.ts';
+import { castBallot } from '../src/ballots/store.ts';
+import { closeDueElections } from '../src/elections/scheduler.ts';
+import { closeElection, createElection, openElection, scheduleClose } from '../src/elections/store.ts';
+import { issuePaper } from '../src/paper/store.ts';
 import { transition } from '../src/elections/transition.ts';
 import { createMeeting, recordAttendance } from '../src/meetings/store.ts';
 import { type Acting, SYSTEM_ACTOR } from '../src/platform/acting.ts';
@@ -73,4 +76,34 @@ describe.each(testEngines())('transition() on $name', (engine) => {
       { action: 'election.close', actor_name: 'mishu' },
     ]);
   });
+
+  it('accepts no ballot after the scheduled close, even before the scheduler has closed the vote', async () => {
+    const id = await newElection();
+    await recordAttendance(database.db, system, meetingId, deputyIds, true);
+    await openElection(database.db, secretariat, id);
+    const at = new Date(clock.now().getTime() + 60_000);
+    await scheduleClose(database.db, secretariat, id, at);
+    clock.set(new Date(at.getTime() + 16));
+    // The scheduler has not run yet: the vote is still open in the database.
+    expect(await state(id)).toBe('open');
+    expect(await castBallot(database.db, clock, { electionId: id, deputyId: deputyIds[0]!, marks: 'FN' })).toEqual({ status: 'refused', reason: 'not-open' });
+    await expect(issuePaper(database.db, secretariat, id, ['D1'])).rejects.toMatchObject({ reason: 'wrong-state' });
+    expect(await closeDueElections(database.db, clock)).toEqual([id]);
+    const e = await database.db.selectFrom('elections').select(['state', 'closed_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(e).toEqual({ state: 'closed', closed_at: at });
+    expect(await database.db.selectFrom('roll').select('deputy_id').where('election_id', '=', id).where('channel', 'is not', null).execute()).toEqual([]);
+    clock.set('2024-01-16T01:00:00Z');
+  });
+
+  it('still accepts a ballot a moment before the scheduled close', async () => {
+    const id = await newElection();
+    await recordAttendance(database.db, system, meetingId, deputyIds, true);
+    await openElection(database.db, secretariat, id);
+    const at = new Date(clock.now().getTime() + 60_000);
+    await scheduleClose(database.db, secretariat, id, at);
+    clock.set(new Date(at.getTime() - 1));
+    expect((await castBallot(database.db, clock, { electionId: id, deputyId: deputyIds[0]!, marks: 'FN' })).status).toBe('cast');
+    clock.set('2024-01-16T01:00:00Z');
+  });
 });
+

@@ -99,7 +99,7 @@ export function ballotRoutes() {
       const deputyId = deputyIdOf(c);
       if (deputyId === undefined) return notADeputy(c);
       const b = await loadBallot(c);
-      const why = await castBlocker(db(c), b.e, deputyId);
+      const why = await castBlocker(db(c), b.e, c.var.deps.clock.now(), deputyId);
       if (why) return refuse(c, b.election, why);
       return c.render(<BallotPage v={view(c)} election={b.election} options={b.options} />, { title: b.election.title });
     })
@@ -108,7 +108,7 @@ export function ballotRoutes() {
       if (deputyId === undefined) return notADeputy(c);
       const b = await loadBallot(c);
       const form = parseBallotForm(await c.req.parseBody({ all: true }));
-      const why = await castBlocker(db(c), b.e, deputyId);
+      const why = await castBlocker(db(c), b.e, c.var.deps.clock.now(), deputyId);
       if (why) return refuse(c, b.election, why);
       if (form.unexpected.length) throw new HTTPException(400);
       if (c.req.query('edit') === '1') {

@@ -1,5 +1,4 @@
-import { acceptsBallots } from '../domain/lifecycle.ts';
-import { type Channel, type ElectionKind, type ElectionState, LETTERS, type Marking } from '../domain/vocabulary.ts';
+import { type Channel, type ElectionKind, LETTERS, type Marking } from '../domain/vocabulary.ts';
 
 /** What a ballot must satisfy: the election's kind, marking, seats and options in ballot order. */
 export interface BallotSpec {
@@ -60,7 +59,8 @@ export type CastRefusal = 'not-found' | 'not-open' | 'not-eligible' | 'not-prese
 
 /** Where a deputy stands in an election: on its roll or not, how they voted (if they did), present or not. */
 export interface Standing {
-  state: ElectionState;
+  /** Voting is open at this moment (lifecycle's votingOpenAt). */
+  votingOpen: boolean;
   onRoll: boolean;
   channel: Channel | null;
   present: boolean;
@@ -72,7 +72,7 @@ export interface Standing {
  * (which decides, under the election's lock).
  */
 export function castRefusal(s: Standing): Exclude<CastRefusal, 'not-found' | 'invalid-marks'> | undefined {
-  if (!acceptsBallots(s.state)) return 'not-open';
+  if (!s.votingOpen) return 'not-open';
   if (!s.onRoll) return 'not-eligible';
   if (s.channel === 'paper') return 'voted-on-paper';
   if (s.channel === 'electronic') return 'already-voted';

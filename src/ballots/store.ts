@@ -1,4 +1,4 @@
-import { acceptsBallots, isPublished } from '../domain/lifecycle.ts';
+import { isPublished, votingOpenAt } from '../domain/lifecycle.ts';
 import type { ElectionState } from '../domain/vocabulary.ts';
 import { isUniqueViolation } from '../platform/db/errors.ts';
 import type { Db, Trx } from '../platform/db/index.ts';
@@ -15,17 +15,19 @@ export type CastResult =
 const CAST_DEADLINE_MS = 10_000;
 
 /** A deputy's place on an election's roll and their attendance at its meeting, in one query. */
-async function standingOf(db: Db | Trx, election: { id: number; state: ElectionState; meeting_id: number }, deputyId: number): Promise<Standing> {
+type ElectionAtCast = { id: number; state: ElectionState; meeting_id: number; close_scheduled_at: Date | null };
+
+async function standingOf(db: Db | Trx, election: ElectionAtCast, now: Date, deputyId: number): Promise<Standing> {
   const row = await db.selectFrom('roll as r')
     .leftJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'r.deputy_id').on('a.meeting_id', '=', election.meeting_id))
     .select(['r.channel', 'a.present'])
     .where('r.election_id', '=', election.id).where('r.deputy_id', '=', deputyId).executeTakeFirst();
-  return { state: election.state, onRoll: row !== undefined, channel: row?.channel ?? null, present: row?.present === true };
+  return { votingOpen: votingOpenAt(election, now), onRoll: row !== undefined, channel: row?.channel ?? null, present: row?.present === true };
 }
 
 /** Why this deputy cannot vote in this election now (for the ballot page), or undefined when they can. */
-export async function castBlocker(db: Db, election: { id: number; state: ElectionState; meeting_id: number }, deputyId: number) {
-  return castRefusal(await standingOf(db, election, deputyId));
+export async function castBlocker(db: Db, election: ElectionAtCast, now: Date, deputyId: number) {
+  return castRefusal(await standingOf(db, election, now, deputyId));
 }
 
 /**
@@ -46,10 +48,11 @@ export async function castBallot(db: Db, clock: Clock, input: { electionId: numb
       return await db.transaction().execute(async (trx): Promise<CastResult> => {
         await transactionDeadline(trx, CAST_DEADLINE_MS);
         // FOR SHARE: closing the election (FOR UPDATE) waits for casts in flight, and vice versa.
-        const election = await trx.selectFrom('elections').select(['id', 'state', 'meeting_id', 'kind', 'marking', 'seats'])
+        const election = await trx.selectFrom('elections').select(['id', 'state', 'meeting_id', 'kind', 'marking', 'seats', 'close_scheduled_at'])
           .where('id', '=', input.electionId).forShare().executeTakeFirst();
         if (!election) return { status: 'refused', reason: 'not-found' };
-        if (!acceptsBallots(election.state)) return { status: 'refused', reason: 'not-open' };
+        const now = clock.now();
+        if (!votingOpenAt(election, now)) return { status: 'refused', reason: 'not-open' };
 
         const spec = input.spec ?? {
           kind: election.kind, marking: election.marking, seats: election.seats,
@@ -59,7 +62,7 @@ export async function castBallot(db: Db, clock: Clock, input: { electionId: numb
         const checked = input.marks.length === spec.optionKeys.length ? marksFromChoices(spec, choices) : { ok: false as const };
         if (!checked.ok) return { status: 'refused', reason: 'invalid-marks' };
 
-        const standing = await standingOf(trx, election, input.deputyId);
+        const standing = await standingOf(trx, election, now, input.deputyId);
         if (standing.channel === 'electronic' && offered) {
           const same = await trx.selectFrom('ballots').select('marks')
             .where('election_id', '=', election.id).where('tracker', '=', offered).where('marks', '=', input.marks).executeTakeFirst();
@@ -68,7 +71,7 @@ export async function castBallot(db: Db, clock: Clock, input: { electionId: numb
         const why = castRefusal(standing);
         if (why) return { status: 'refused', reason: why };
 
-        const marked = await trx.updateTable('roll').set({ channel: 'electronic', voted_at: clock.now() })
+        const marked = await trx.updateTable('roll').set({ channel: 'electronic', voted_at: now })
           .where('election_id', '=', election.id).where('deputy_id', '=', input.deputyId).where('channel', 'is', null)
           .executeTakeFirst();
         if (marked.numUpdatedRows === 0n) return { status: 'refused', reason: 'already-voted' };

@@ -63,6 +63,15 @@ export function acceptsBallots(state: ElectionState): boolean {
   return state === 'open';
 }
 
+/**
+ * Casting (and handing out paper ballots) is possible at this moment: the election is open and the
+ * time set for its automatic close, if any, has not come. The scheduler closes it a moment later
+ * (and dates the close at the scheduled time), so nothing may be accepted in between.
+ */
+export function votingOpenAt(e: { state: ElectionState; close_scheduled_at: Date | null }, now: Date): boolean {
+  return acceptsBallots(e.state) && (e.close_scheduled_at === null || now < e.close_scheduled_at);
+}
+
 /** Paper ballots are counted back and keyed in after the close and before the seal. */
 export function acceptsPaperEntry(state: ElectionState): boolean {
   return state === 'closed';

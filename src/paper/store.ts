@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/store.ts';
 import { type Acting } from '../platform/acting.ts';
 import { newTracker } from '../ballots/tracker.ts';
 import type { Db } from '../platform/db/index.ts';
-import { acceptsBallots, acceptsPaperEntry } from '../domain/lifecycle.ts';
+import { acceptsPaperEntry, votingOpenAt } from '../domain/lifecycle.ts';
 import { LETTERS, type KeyedInvalidReason } from '../domain/vocabulary.ts';
 import { type LifecycleRefusal, lockElection, transition } from '../elections/transition.ts';
 import { Refused } from '../platform/refusal.ts';
@@ -24,7 +24,7 @@ export async function issuePaper(db: Db, acting: Acting, electionId: number, dep
   return db.transaction().execute(async (trx) => {
     const e = await lockElection(trx, electionId);
     if (!e) throw refuse('not-found');
-    if (!acceptsBallots(e.state)) throw refuse('wrong-state');
+    if (!votingOpenAt(e, acting.clock.now())) throw refuse('wrong-state');
     const codes = [...new Set(deputyCodes)];
     if (codes.length === 0) return 0;
     const eligible = await trx.selectFrom('roll as r').innerJoin('deputies as d', 'd.id', 'r.deputy_id')
