@@ -86,6 +86,7 @@ const EXPECTED: [route: string, ...allowed: [0 | 1, 0 | 1, 0 | 1, 0 | 1, 0 | 1]]
   ['POST /admin/users/:id/roles', 0, 0, 0, 0, 1],
   ['POST /admin/users/:id/reset', 0, 0, 0, 0, 1],
   ['POST /admin/users/:id/disable', 0, 0, 0, 0, 1],
+  ['POST /admin/users/:id/unlock', 0, 0, 0, 0, 1],
   ['POST /admin/users/:id/enable', 0, 0, 0, 0, 1],
   ['GET /admin/terms', 0, 0, 0, 0, 1],
   ['POST /admin/terms', 0, 0, 0, 0, 1],

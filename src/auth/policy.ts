@@ -95,6 +95,7 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /admin/users/:id/reset': ['secretariat'],
   'POST /admin/users/:id/disable': ['secretariat'],
   'POST /admin/users/:id/enable': ['secretariat'],
+  'POST /admin/users/:id/unlock': ['secretariat'],
   'GET /admin/terms': ['secretariat'],
   'POST /admin/terms': ['secretariat'],
   'GET /admin/terms/:id/roster': ['secretariat'],

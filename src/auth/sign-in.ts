@@ -6,8 +6,8 @@ import type { Db } from '../platform/db/index.ts';
 import { hashPassword, verifyPassword } from '../users/password.ts';
 import { createSession, deleteExpiredSessions, revokeUserSessions } from './sessions.ts';
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from './password-rules.ts';
-import { ACCOUNT_RULE, ADDRESS_RULE } from './throttle-rules.ts';
-import { accountKey, addressKey, clearThrottle, lockedFor, recordFailure } from './throttle.ts';
+import { ADDRESS_RULE, PAIR_RULE } from './throttle-rules.ts';
+import { addressKey, clearThrottle, lockedFor, pairKey, recentFailures, recordFailure } from './throttle.ts';
 
 export type SignInResult =
   | { ok: true; token: string; userId: number; roles: string[]; mustChangePassword: boolean }
@@ -27,9 +27,12 @@ async function audit(db: Db, clock: Clock, actor: Actor, action: string, subject
  */
 export async function signIn(db: Db, clock: Clock, input: { username: string; password: string; address: string; userAgent: string }): Promise<SignInResult> {
   const username = input.username.trim().toLowerCase();
-  const keys = [accountKey(username), addressKey(input.address)];
-  const locked = await lockedFor(db, clock, keys);
-  if (locked > 0) return { ok: false, reason: 'locked', retryAfterSeconds: locked };
+  const keys = [pairKey(username, input.address), addressKey(input.address)];
+  const pairLocked = await lockedFor(db, clock, [keys[0]!]);
+  if (pairLocked > 0) return { ok: false, reason: 'locked', retryAfterSeconds: pairLocked };
+  // A locked address still lets an account that has not failed from it try (see throttle-rules).
+  const addressLocked = await lockedFor(db, clock, [keys[1]!]);
+  if (addressLocked > 0 && await recentFailures(db, clock, keys[0]!, PAIR_RULE) > 0) return { ok: false, reason: 'locked', retryAfterSeconds: addressLocked };
 
   const user = username.length <= 64
     ? await db.selectFrom('users').select(['id', 'username', 'password_hash', 'must_change_password', 'disabled_at'])
@@ -41,12 +44,12 @@ export async function signIn(db: Db, clock: Clock, input: { username: string; pa
     : (await verifyPassword(await (dummyHash ??= hashPassword('minsheng-timing-equaliser')), password), false);
 
   if (!user || !valid || user.disabled_at) {
-    const accountLock = await recordFailure(db, clock, keys[0]!, ACCOUNT_RULE);
+    const accountLock = await recordFailure(db, clock, keys[0]!, PAIR_RULE);
     const addressLock = await recordFailure(db, clock, keys[1]!, ADDRESS_RULE);
     const actor: Actor = user ? { userId: user.id, name: user.username } : { userId: null, name: 'anonymous' };
     const subject = user ? `user:${user.id}` : 'user:unknown';
     await audit(db, clock, actor, 'auth.signin.failure', subject, { address: input.address });
-    if (accountLock > 0 && user) await audit(db, clock, actor, 'auth.lock', subject, { seconds: accountLock / 1000 });
+    if (accountLock > 0 && user) await audit(db, clock, actor, 'auth.lock', subject, { seconds: accountLock / 1000, address: input.address });
     if (addressLock > 0) await audit(db, clock, actor, 'auth.lock.address', `address:${input.address}`, { seconds: addressLock / 1000 });
     const lockMs = Math.max(accountLock, addressLock);
     return lockMs > 0 ? { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil(lockMs / 1000) } : { ok: false, reason: 'invalid' };

@@ -3,6 +3,7 @@ import { AccountDetailPage } from '../../views/users/account.tsx';
 import { AccountsPage, EMPTY_ACCOUNT, type NewAccountValues } from '../../views/users/accounts.tsx';
 import type { FieldErrors, LinkValues } from '../../views/users/fields.tsx';
 import { SlipsPage } from '../../views/users/slips.tsx';
+import { accountLockedUntil } from '../auth/throttle.ts';
 import type { AppEnv } from '../platform/http/env.ts';
 import { fieldErrors as translatedFieldErrors, listField } from '../platform/http/forms.ts';
 import { acting, type Ctx, currentUser as me, db, flash, found, idParam, view } from '../platform/http/kit.ts';
@@ -10,7 +11,7 @@ import { parseId } from '../platform/http/params.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { ValidationError } from '../platform/validation.ts';
 import { isOneOf, ROLES } from '../domain/vocabulary.ts';
-import { type AccountChange, changeAccountRoles, countActiveSessions, createStaffAccount, getAccount, issueDeputyCredentials, listAccounts, listDepartments, listTermAccounts, resetAccountPassword, setAccountDisabled } from './store.ts';
+import { type AccountChange, changeAccountRoles, countActiveSessions, createStaffAccount, getAccount, issueDeputyCredentials, listAccounts, listDepartments, listTermAccounts, resetAccountPassword, setAccountDisabled, unlockAccount } from './store.ts';
 import type { CredentialSlip } from './model.ts';
 
 type Form = Record<string, string | File | (string | File)[]>;
@@ -38,7 +39,7 @@ function linkInput(values: LinkValues) {
 const fieldErrors = (c: Ctx, e: ValidationError): FieldErrors => translatedFieldErrors(c.var.t, e);
 
 const NOTICES = {
-  roles: 'users.rolesSaved', disabled: 'users.disabled', enabled: 'users.enabled',
+  roles: 'users.rolesSaved', disabled: 'users.disabled', enabled: 'users.enabled', unlocked: 'users.unlocked',
 } as const satisfies Record<string, MessageKey>;
 
 /** Account administration for the secretariat: staff accounts, roles, resets, deputies' slips. */
@@ -58,9 +59,11 @@ export function userRoutes() {
 
   async function detailPage(c: Ctx, id: number, extra: { values?: LinkValues; errors?: FieldErrors; refusal?: string; notice?: string } = {}) {
     const account = found(await getAccount(db(c), id));
-    const [sessions, departments] = await Promise.all([countActiveSessions(db(c), c.var.deps.clock, id), listDepartments(db(c))]);
+    const [sessions, departments, lockedUntil] = await Promise.all([
+      countActiveSessions(db(c), c.var.deps.clock, id), listDepartments(db(c)), accountLockedUntil(db(c), c.var.deps.clock, account.username),
+    ]);
     return c.render(
-      <AccountDetailPage v={view(c)} account={account} sessions={sessions} departments={departments} own={account.id === me(c).id} {...extra} />,
+      <AccountDetailPage v={view(c)} account={account} sessions={sessions} lockedUntil={lockedUntil} departments={departments} own={account.id === me(c).id} {...extra} />,
       { title: account.displayName },
     );
   }
@@ -117,6 +120,10 @@ export function userRoutes() {
     .post('/admin/users/:id/disable', async (c) => {
       const id = idParam(c);
       return afterChange(c, id, await setAccountDisabled(db(c), acting(c), id, true), 'disabled');
+    })
+    .post('/admin/users/:id/unlock', async (c) => {
+      const id = idParam(c);
+      return afterChange(c, id, await unlockAccount(db(c), acting(c), id), 'unlocked');
     })
     .post('/admin/users/:id/enable', async (c) => {
       const id = idParam(c);

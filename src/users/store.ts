@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { AccountSummary, CredentialSlip, TermAccounts } from './model.ts';
 import { appendAudit } from '../audit/store.ts';
 import { type Acting } from '../platform/acting.ts';
-import { accountKey, clearThrottle } from '../auth/throttle.ts';
+import { clearAccountThrottle } from '../auth/throttle.ts';
 import { newInitialPassword } from '../auth/tokens.ts';
 import type { Clock } from '../platform/time.ts';
 import type { Database, Db } from '../platform/db/index.ts';
@@ -261,13 +261,27 @@ export async function resetAccountPassword(db: Db, acting: Acting, userId: numbe
     if (!account) return undefined;
     await trx.updateTable('users').set({ password_hash: hash, must_change_password: true }).where('id', '=', userId).execute();
     const sessions = await trx.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
-    await clearThrottle(trx, accountKey(account.username));
+    await clearAccountThrottle(trx, account.username);
     await appendAudit(trx, acting.clock, acting.actor, {
       action: 'user.reset', subject: `user:${userId}`, details: { username: account.username, sessions: Number(sessions.numDeletedRows) },
     });
     return account;
   });
   return account && slipFor(db, { ...account, mustChangePassword: true }, password);
+}
+
+/**
+ * Lifts every sign-in lock of an account at once (a deputy locked out in the hall, by their own
+ * typing or someone else's), from every address. Audited, with how many addresses were locked.
+ */
+export async function unlockAccount(db: Db, acting: Acting, userId: number): Promise<AccountChange> {
+  return db.transaction().execute(async (trx): Promise<AccountChange> => {
+    const account = await getAccount(trx, userId);
+    if (!account) return { ok: false, notFound: true };
+    const addresses = await clearAccountThrottle(trx, account.username);
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'user.unlock', subject: `user:${userId}`, details: { username: account.username, addresses } });
+    return { ok: true };
+  });
 }
 
 /** Disables (ending every session) or re-enables an account. Disabling follows `checkDisable`. */

@@ -17,6 +17,8 @@ export interface AccountDetailPageProps {
   v: ViewContext;
   account: AccountSummary;
   sessions: number;
+  /** When the account's sign-in lock ends (from some address), if one holds now. */
+  lockedUntil?: Date;
   departments: { id: number; name: string }[];
   /** Whether this is the secretariat member's own account (no disabling oneself). */
   own: boolean;
@@ -28,7 +30,7 @@ export interface AccountDetailPageProps {
 }
 
 /** GET /admin/users/:id: one account, its roles, a password reset and disabling. */
-export function AccountDetailPage({ v, account: a, sessions, departments, own, values, errors = {}, notice, refusal }: AccountDetailPageProps) {
+export function AccountDetailPage({ v, account: a, sessions, lockedUntil, departments, own, values, errors = {}, notice, refusal }: AccountDetailPageProps) {
   const { t } = v;
   const hasErrors = Object.values(errors).some(Boolean);
   return (
@@ -48,6 +50,12 @@ export function AccountDetailPage({ v, account: a, sessions, departments, own, v
         <div><dt>{t('users.passwordChanged')}</dt><dd>{a.passwordChangedAt ? formatTime(v, a.passwordChangedAt) : t('users.never')}</dd></div>
         <div><dt>{t('users.sessions')}</dt><dd>{String(sessions)}</dd></div>
       </dl>
+      {lockedUntil && (
+        <Notice kind="warn">
+          <p>{t('users.lockedUntil', { time: formatTime(v, lockedUntil) })}</p>
+          <PostButton action={`/admin/users/${a.id}/unlock`} label={t('users.unlockButton')} kind="primary" />
+        </Notice>
+      )}
 
       <h2 id="roles-title">{t('users.rolesTitle')}</h2>
       {hasErrors && <Notice kind="error">{t('password.fixErrors')}</Notice>}
