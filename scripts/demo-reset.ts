@@ -1,7 +1,8 @@
-// npm run demo:reset: empties every table and builds the demo data again.
+// npm run demo:reset: empties the database (re-creating its schema) and builds the demo data again.
 import { systemClock } from '../src/platform/time.ts';
-import { migrateToLatest } from '../src/platform/db/migrate.ts';
-import { seedDemo, truncateAll } from '../src/demo/seed.ts';
+import { grantApplicationRole } from '../src/database-roles.ts';
+import { resetDatabase, seedDemo } from '../src/demo/seed.ts';
+import { createPostgresDb } from '../src/platform/db/index.ts';
 import { exitWith, openForCli, runCli } from './cli.ts';
 
 runCli(async () => {
@@ -10,8 +11,18 @@ runCli(async () => {
     if (database.engine === 'postgres' && !config.demo) {
       exitWith('refusing to erase a PostgreSQL database without DEMO=1 (demo:reset deletes all data)');
     }
-    await migrateToLatest(database.db);
-    await truncateAll(database.db);
+    if (config.migrationDatabaseUrl) {
+      // Two roles: only the owner can re-create the schema; then the application's role gets its grants again.
+      const owner = createPostgresDb(config.migrationDatabaseUrl);
+      try {
+        await resetDatabase(owner.db);
+        await grantApplicationRole(owner.db, decodeURIComponent(new URL(config.databaseUrl!).username));
+      } finally {
+        await owner.close();
+      }
+    } else {
+      await resetDatabase(database.db);
+    }
     // The 2023 result is published with the key the server will use (same configuration).
     await seedDemo(database.db, systemClock, { signing: config });
     console.log('demo data rebuilt');

@@ -1,10 +1,11 @@
 // npm run migrate [-- --down]: applies pending migrations (or reverts the latest one).
-import { createMigrator, migrateToLatest } from '../src/platform/db/migrate.ts';
+import { migrateDatabase } from '../src/database-roles.ts';
+import { createMigrator } from '../src/platform/db/migrate.ts';
 import { exitWith, openForCli, runCli } from './cli.ts';
 
 runCli(async () => {
   const down = process.argv.includes('--down');
-  const { database } = await openForCli('migrate');
+  const { config, database } = await openForCli('migrate');
   try {
     if (down) {
       const { error, results } = await createMigrator(database.db).migrateDown();
@@ -12,7 +13,8 @@ runCli(async () => {
       for (const r of results ?? []) console.log(`reverted ${r.migrationName}`);
       if (!results?.length) console.log('nothing to revert');
     } else {
-      const applied = await migrateToLatest(database.db);
+      // As the owner when MIGRATION_DATABASE_URL names one (then the application's grants follow).
+      const applied = await migrateDatabase(config, database);
       for (const m of applied) console.log(`applied ${m}`);
       console.log(applied.length ? `${applied.length} migration(s) applied` : 'database is up to date');
     }

@@ -9,6 +9,11 @@ export interface Config {
   readonly port: number;
   /** postgres://… when set; otherwise the embedded PGlite engine under dataDir. */
   readonly databaseUrl: string | undefined;
+  /**
+   * The role that owns the tables and runs migrations (postgres://…), when it is not the
+   * application's own: then DATABASE_URL's role holds only grants (docs/operations.md).
+   */
+  readonly migrationDatabaseUrl: string | undefined;
   readonly engine: 'pglite' | 'postgres';
   readonly dataDir: string;
   /** The origin users reach the app at; CSRF checks and Secure cookies derive from it. */
@@ -45,6 +50,10 @@ const schema = z.object({
     (v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v),
     'must be a postgres:// or postgresql:// URL',
   ),
+  MIGRATION_DATABASE_URL: z.string().optional().refine(
+    (v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v),
+    'must be a postgres:// or postgresql:// URL',
+  ),
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
   PUBLIC_URL: z.string().optional().refine((v) => {
     if (v === undefined) return true;
@@ -73,7 +82,7 @@ const schema = z.object({
 });
 
 /** Variables whose values must never appear in a message. */
-const SECRET_VARIABLES = new Set(['SIGNING_KEY_SECRET']);
+const SECRET_VARIABLES = new Set(['SIGNING_KEY_SECRET', 'MIGRATION_DATABASE_URL']);
 
 function isIpAddress(s: string): boolean {
   return z.ipv4().safeParse(s).success || z.ipv6().safeParse(s).success;
@@ -98,12 +107,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (v.SIGNING_KEY_SECRET !== undefined && v.SIGNING_KEY_FILE !== undefined) {
     throw new ConfigError('SIGNING_KEY_FILE and SIGNING_KEY_SECRET are alternatives: set only one of them');
   }
+  if (v.MIGRATION_DATABASE_URL !== undefined && v.DATABASE_URL === undefined) {
+    throw new ConfigError('MIGRATION_DATABASE_URL needs DATABASE_URL: it names the owner of the PostgreSQL database the app uses');
+  }
   const engine = v.DATABASE_URL ? 'postgres' : 'pglite';
   const publicUrl = new URL(v.PUBLIC_URL ?? `http://localhost:${v.PORT}`);
   const demo = v.DEMO === undefined ? engine === 'pglite' : booleanWords[v.DEMO.toLowerCase()]!;
   return Object.freeze({
     port: v.PORT,
     databaseUrl: v.DATABASE_URL,
+    migrationDatabaseUrl: v.MIGRATION_DATABASE_URL,
     engine,
     dataDir: isAbsolute(v.DATA_DIR) ? v.DATA_DIR : resolve(v.DATA_DIR),
     publicUrl,

@@ -3,10 +3,10 @@ import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { systemClock } from './platform/time.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { migrateDatabase } from './database-roles.ts';
 import { SigningKeyUnavailable } from './counting/signing.ts';
 import { createDb } from './platform/db/index.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
-import { migrateToLatest } from './platform/db/migrate.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasData, seedDemo } from './demo/seed.ts';
 import { isDatabaseUnavailable } from './platform/http/errors.tsx';
 import { createShutdown } from './platform/http/shutdown.ts';
@@ -48,11 +48,11 @@ async function main(): Promise<void> {
   }
   let applied: string[];
   try {
-    applied = await migrateToLatest(database.db);
+    applied = await migrateDatabase(config, database, logger);
   } catch (e) {
     await database.close();
     if (isDatabaseUnavailable(e) || isDatabaseUnavailable((e as Error).cause)) {
-      fail(`cannot reach the database at ${describeDatabase(config.databaseUrl)}: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}`);
+      fail(`cannot reach the database at ${describeDatabase(config.migrationDatabaseUrl ?? config.databaseUrl)}: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}`);
     }
     throw e;
   }

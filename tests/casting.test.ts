@@ -101,12 +101,21 @@ describe.each(testEngines())('casting on $name', (engine) => {
   it('keeps cast ballots write-once: UPDATE and DELETE are refused by the database', async () => {
     await expect(sql`update ballots set marks = 'AAAAAAAAAAAA' where election_id = ${electionId}`.execute(database.db)).rejects.toThrow(/write-once/);
     await expect(sql`delete from ballots where election_id = ${electionId}`.execute(database.db)).rejects.toThrow(/write-once/);
-    // Only a transaction that sets the seal flag may move them (the seal step).
-    await expect(database.db.transaction().execute(async (trx) => {
-      await sql`select set_config('minsheng.sealing', 'on', true)`.execute(trx);
-      await sql`update ballots set marks = marks where election_id = ${electionId}`.execute(trx);
-    })).resolves.toBeUndefined();
-    await expect(sql`update ballots set marks = marks where election_id = ${electionId}`.execute(database.db)).rejects.toThrow(/write-once/);
+    // No setting a transaction can make opens the box: not the old seal flag, not a guessed seal key.
+    for (const [name, value] of [['minsheng.sealing', 'on'], ['minsheng.seal_key', 'guess']]) {
+      await expect(database.db.transaction().execute(async (trx) => {
+        await sql`select set_config(${name}, ${value}, true)`.execute(trx);
+        await sql`update ballots set marks = marks where election_id = ${electionId}`.execute(trx);
+      })).rejects.toThrow(/write-once/);
+      await expect(database.db.transaction().execute(async (trx) => {
+        await sql`select set_config(${name}, ${value}, true)`.execute(trx);
+        await sql`delete from ballots where election_id = ${electionId}`.execute(trx);
+      })).rejects.toThrow(/write-once/);
+    }
+    // The box is never truncated, and only the database's seal function moves it, for a closed vote.
+    await expect(sql`truncate ballots`.execute(database.db)).rejects.toThrow(/never truncated/);
+    await expect(sql`select minsheng_seal_ballots(${electionId}::integer)`.execute(database.db)).rejects.toThrow(/not closed/);
+    expect((await ballots()).length).toBeGreaterThan(0);
   });
 
   it('refuses casting once the election is closed', async () => {

@@ -6,7 +6,7 @@ import { fixedClock } from '../src/platform/time.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
 import { mulberry32 } from '../src/demo/deputies.ts';
 import { DEMO_2023_TITLE, demoMarks } from '../src/demo/history.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasData, seedDemo, truncateAll } from '../src/demo/seed.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasData, resetDatabase, seedDemo } from '../src/demo/seed.ts';
 import { keyFingerprint } from '../src/domain/record/digest.ts';
 import type { ElectionRecord } from '../src/domain/record/format.ts';
 import { expectedFingerprint, verifyRecord } from '../src/domain/record/verify.ts';
@@ -192,7 +192,7 @@ describe.each(testEngines())('demo data on $name', (engine) => {
       .select('d.code').where('r.channel', '=', 'electronic').orderBy('r.voted_at').orderBy('d.code').execute()).map((x) => x.code);
     const before = { order: await castOrder(), result: (await record2023()).result };
     expect(before.order).toHaveLength(228);
-    await truncateAll(database.db);
+    await resetDatabase(database.db);
     expect(await hasData(database.db)).toBe(false);
     expect(await count('audit_log')).toBe(0);
     expect(await count('signing_keys')).toBe(0);
@@ -208,7 +208,7 @@ describe.each(testEngines())('demo data on $name', (engine) => {
   });
 
   it('seeds once when two start-ups seed at the same time, with one signing key', async () => {
-    await truncateAll(database.db);
+    await resetDatabase(database.db);
     const results = await Promise.all([seedDemo(database.db, clock, { signing: t.config }), seedDemo(database.db, clock, { signing: t.config })]);
     expect(results.sort()).toEqual([false, true]);
     expect(await count('terms')).toBe(1);
@@ -224,7 +224,7 @@ describe.each(testEngines())('demo data on $name', (engine) => {
   });
 
   it('can leave out the 2023 vote, and then needs no signing key', async () => {
-    await truncateAll(database.db);
+    await resetDatabase(database.db);
     expect(await seedDemo(database.db, clock, { history: false })).toBe(true);
     expect(await count('elections')).toBe(1);
     expect(await count('signing_keys')).toBe(0);

@@ -50,7 +50,8 @@ async function lockedElection(trx: Trx, electionId: number) {
  * - refuses unless paper ballots are committed to the box (or none were handed out) and no more came
  *   back than were handed out, and unless the box agrees with the roll;
  * - moves the election's ballots, in tracker order, into `sealed_ballots` (no id, no time, no
- *   channel) and deletes them from the box, the only time the write-once trigger lets it;
+ *   channel) and deletes them from the box, through the database's SECURITY DEFINER function
+ *   `minsheng_seal_ballots`, the only way past the box's write-once trigger;
  * - builds the record body (docs/record-format.md) from the sealed ballots with the pure tally, checks it with
  *   the independent verifier, and stores its canonical JSON and digest, which never change again.
  */
@@ -79,13 +80,9 @@ export async function sealElection(db: Db, acting: Acting, electionId: number): 
         throw refuse('inconsistent', { ...counts, paperIssued: e.paper_issued, paperReturned, deputiesTotal: e.deputies_total });
       }
 
-      await sql`select set_config('minsheng.sealing', 'on', true)`.execute(trx);
-      await sql`
-        insert into sealed_ballots (election_id, tracker, marks, invalid)
-        select election_id, tracker, marks, invalid from ballots where election_id = ${electionId} order by tracker collate "C"`.execute(trx);
-      await trx.deleteFrom('ballots').where('election_id', '=', electionId).execute();
-      // Nothing else in this transaction may touch the box.
-      await sql`select set_config('minsheng.sealing', 'off', true)`.execute(trx);
+      // The database's own seal function moves the box into sealed_ballots, in tracker order, and
+      // checks the vote is closed itself: no role can empty or rewrite the box any other way.
+      await sql`select minsheng_seal_ballots(${electionId}::integer)`.execute(trx);
 
       const ballots = await trx.selectFrom('sealed_ballots').select(['tracker', 'marks', 'invalid'])
         .where('election_id', '=', electionId).orderBy(sql`tracker collate "C"`).execute();

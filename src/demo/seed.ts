@@ -11,6 +11,7 @@ import { addCandidate, createMeeting } from '../meetings/store.ts';
 import { createTerm, upsertDeputies } from '../terms/store.ts';
 import type { Role } from '../domain/vocabulary.ts';
 import { createUser } from '../users/store.ts';
+import { migrateToLatest } from '../platform/db/migrate.ts';
 import { ValidationError } from '../platform/validation.ts';
 import { CANDIDATES_2023, CANDIDATES_2024 } from './candidates.ts';
 import { demoRoster } from './deputies.ts';
@@ -118,11 +119,14 @@ export async function seedDemo(db: Db, clock: Clock, options: DemoOptions): Prom
   return true;
 }
 
-/** Every table the app owns, for demo:reset and tests; TRUNCATE bypasses the append-only triggers. */
-export async function truncateAll(db: Db): Promise<void> {
-  const tables = await sql<{ tablename: string }>`
-    select tablename from pg_tables where schemaname = current_schema() and tablename not like 'kysely_%'`.execute(db);
-  if (tables.rows.length === 0) return;
-  await sql`truncate table ${sql.join(tables.rows.map((t) => sql.table(t.tablename)))} restart identity cascade`.execute(db);
+/**
+ * Empties the database for demo:reset and tests: drops and re-creates its schema, then migrates.
+ * (The box, the sealed ballots, the records and the audit log refuse TRUNCATE, and their triggers
+ * refuse deletes: only the schema's owner can start again from nothing.)
+ */
+export async function resetDatabase(db: Db): Promise<void> {
+  await sql`drop schema public cascade`.execute(db);
+  await sql`create schema public`.execute(db);
+  await migrateToLatest(db);
   forgetPublishedSummaries(db);
 }

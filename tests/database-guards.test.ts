@@ -1,0 +1,98 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { castBallot } from '../src/ballots/store.ts';
+import { sealElection } from '../src/counting/store.ts';
+import { migrateDatabase } from '../src/database-roles.ts';
+import { closeElection, createElection, openElection } from '../src/elections/store.ts';
+import { createPostgresDb, type DbHandle } from '../src/platform/db/index.ts';
+import { fixedClock } from '../src/platform/time.ts';
+import { testEngines } from './support/databases.ts';
+import { buildFixture } from './support/fixtures.ts';
+import { adminUrl, withDatabase } from './support/postgres.ts';
+
+const GUARDED = ['ballots', 'sealed_ballots', 'election_records', 'audit_log'];
+
+describe.each(testEngines())('database guards on $name', (engine) => {
+  let database: DbHandle;
+  beforeAll(async () => { database = await engine.open(); });
+  afterAll(() => database.close());
+
+  it('refuses TRUNCATE of the box, the sealed ballots, the records and the audit log', async () => {
+    for (const table of GUARDED) await expect(sql`truncate ${sql.table(table)} cascade`.execute(database.db)).rejects.toThrow(/never truncated/);
+  });
+});
+
+/**
+ * Two roles, as docs/operations.md sets them up: the owner migrates (MIGRATION_DATABASE_URL) and
+ * the application's role holds only grants. Then the guards hold against the application's role.
+ */
+describe.runIf(process.env.TEST_DATABASE_URL)('the application\'s database role (PostgreSQL, two roles)', () => {
+  const url = process.env.TEST_DATABASE_URL!;
+  const name = `minsheng_tf_${process.pid}_roles`;
+  const role = `minsheng_app_${process.pid}`;
+  let admin: DbHandle;
+  let owner: DbHandle;
+  let app: DbHandle;
+
+  beforeAll(async () => {
+    admin = createPostgresDb(adminUrl(url));
+    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
+    await sql`drop role if exists ${sql.id(role)}`.execute(admin.db);
+    await sql`create role ${sql.id(role)} login`.execute(admin.db);
+    await sql`create database ${sql.id(name)}`.execute(admin.db);
+    owner = createPostgresDb(withDatabase(url, name));
+    const appUrl = new URL(withDatabase(url, name));
+    appUrl.username = role;
+    app = createPostgresDb(appUrl.toString());
+    // As the server starts: the owner migrates, then grants the application's role its share.
+    await migrateDatabase({ databaseUrl: appUrl.toString(), migrationDatabaseUrl: withDatabase(url, name) }, app);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await owner?.close();
+    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
+    await sql`drop role if exists ${sql.id(role)}`.execute(admin.db);
+    await admin.close();
+  });
+
+  const clock = fixedClock('2024-01-16T01:00:00Z');
+  let f: Awaited<ReturnType<typeof buildFixture>>;
+
+  it('runs a whole vote with its grants alone: set-up, casting, closing and the seal', async () => {
+    f = await buildFixture(app, clock, { deputies: 3, candidates: 2, election: { open: true, marking: 'approval', seats: 1 } });
+    for (const [i, marks] of ['FN', 'NF'].entries()) expect((await castBallot(app.db, clock, { electionId: f.electionId!, deputyId: f.deputies[i]!.id, marks })).status).toBe('cast');
+    await closeElection(app.db, f.acting, f.electionId!);
+    expect((await sealElection(app.db, f.acting, f.electionId!)).ballots).toBe(2);
+    expect(await app.db.selectFrom('sealed_ballots').select('tracker').execute()).toHaveLength(2);
+  });
+
+  it('cannot rewrite, empty or truncate the box, the records or the audit log, nor switch a guard off', async () => {
+    const e = await createElection(app.db, f.acting, {
+      meetingId: f.meetingId, kind: 'selection', title: '第二次票决', marking: 'approval', seats: 1, passBase: 'valid-ballots',
+      options: f.candidates.map((c, i) => ({ key: `c0${i + 1}`, title: c.name, candidateId: c.id })),
+    });
+    await openElection(app.db, f.acting, e.id);
+    expect((await castBallot(app.db, clock, { electionId: e.id, deputyId: f.deputies[0]!.id, marks: 'FN' })).status).toBe('cast');
+    const attempts = [
+      sql`update ballots set marks = 'NF'`,
+      sql`delete from ballots`,
+      sql`update sealed_ballots set marks = 'NF'`,
+      sql`insert into sealed_ballots (election_id, tracker, marks) values (${e.id}, 'AAAA-AAAA-AAAA-AAAA', 'FN')`,
+      sql`update audit_log set action = 'forged'`,
+      sql`delete from audit_log`,
+      sql`select key from seal_keys`,
+      sql`alter table ballots disable trigger ballots_write_once`,
+      sql`drop trigger ballots_no_truncate on ballots`,
+      ...GUARDED.map((t) => sql`truncate ${sql.table(t)} cascade`),
+    ];
+    for (const attempt of attempts) {
+      await expect(app.db.transaction().execute(async (trx) => {
+        await sql`select set_config('minsheng.sealing', 'on', true)`.execute(trx);
+        await attempt.execute(trx);
+      }), attempt.compile(app.db).sql).rejects.toThrow(/permission denied|must be owner|write-once|never truncated/);
+    }
+    expect(await app.db.selectFrom('ballots').select('marks').where('election_id', '=', e.id).execute()).toEqual([{ marks: 'FN' }]);
+    // The seal function checks the state itself: an open vote is not sealed by calling it directly.
+    await expect(sql`select minsheng_seal_ballots(${e.id}::integer)`.execute(app.db)).rejects.toThrow(/not closed/);
+  });
+});
