@@ -15,7 +15,8 @@ export function isDatabaseUnavailable(e: unknown): boolean {
   const code = sqlState(e);
   if (code && CONNECTION_CODES.has(code)) return true;
   const msg = e instanceof Error ? e.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|PGlite is closed/i.test(msg)
+  // "not queryable": a transaction's ROLLBACK on a client whose connection already died replaces the first error.
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|PGlite is closed|is not queryable/i.test(msg)
     || (e instanceof AggregateError && e.errors.some(isDatabaseUnavailable));
 }
 
