@@ -293,8 +293,9 @@ if (isEntryPoint(import.meta.url)) {
     if (!existsSync(dirname(file))) exitWith(`the folder ${dirname(file)} does not exist`);
     const tmp = partialPath(file);
     try {
+      // With two roles the owner dumps: the application's role may not read every table (seal_keys).
       const report = config.databaseUrl
-        ? await backupPostgres(config.databaseUrl, file, tmp)
+        ? await backupPostgres(config.migrationDatabaseUrl ?? config.databaseUrl, file, tmp)
         : await backupPglite(config.dataDir, file, tmp);
       process.stdout.write(`${report}\n`);
     } finally {

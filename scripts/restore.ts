@@ -7,6 +7,7 @@
 // Then: the migrations (an older backup is brought up to date), the audit chain, every published
 // record (recount, digest, certifications, signature), and whether the signing key opens.
 // Exit 0 restored and verified, 1 refused or failed (a failed check included), 2 usage.
+import { grantApplicationRole } from '../src/database-roles.ts';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -43,8 +44,10 @@ function fileKind(file: string): 'pg_dump' | 'bundle' | 'other' {
 }
 
 async function restorePostgres(config: Config, file: string, force: boolean): Promise<DbHandle> {
-  const target = libpqTarget(config.databaseUrl!);
-  const before = createPostgresDb(config.databaseUrl!);
+  // With two roles the owner restores (it re-creates the tables), then grants the application's role its share.
+  const ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl!;
+  const target = libpqTarget(ownerUrl);
+  const before = createPostgresDb(ownerUrl);
   let existing: Contents;
   try {
     existing = await describeContents(before.db);
@@ -59,7 +62,9 @@ async function restorePostgres(config: Config, file: string, force: boolean): Pr
   // One transaction: a restore that fails part-way changes nothing.
   const warnings = await runPgTool('pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${target.dbname}`, file], target);
   for (const w of warnings) process.stderr.write(`${w}\n`);
-  return createPostgresDb(config.databaseUrl!);
+  const restored = createPostgresDb(ownerUrl);
+  if (config.migrationDatabaseUrl) await grantApplicationRole(restored.db, decodeURIComponent(new URL(config.databaseUrl!).username));
+  return restored;
 }
 
 /** Whether the PGlite data directory holds rows; what it holds, or why it cannot be opened. */
