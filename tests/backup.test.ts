@@ -11,9 +11,10 @@ import { seedDemo } from '../src/demo/seed.ts';
 import { verifyRecord } from '../src/domain/record/verify.ts';
 import { createDb, type Db, type DbHandle } from '../src/platform/db/index.ts';
 import { lockPath } from '../src/platform/db/lock.ts';
+import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import { emptyPostgres, testEngines } from './support/databases.ts';
-import { runTs, startServer } from './support/server-process.ts';
+import { runTs } from './support/server-process.ts';
 
 /**
  * The restore drill: a demo database (its 2023 vote published and signed) is backed up with
@@ -108,16 +109,19 @@ describe('backup and restore of the embedded database', { timeout: 120_000 }, ()
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses to back up while a server holds the data directory', async () => {
-    // The server seeds the demo, its 2023 vote published with a key whose secret it makes in DATA_DIR.
-    const server = await startServer({ ...env(source), DEMO: '1' });
+    // Opened as the server opens it (holding DATA_DIR's lock as "server"), and seeded as a demo
+    // server seeds it: the 2023 vote published with a key whose secret is made in DATA_DIR.
+    const held = await createDb({ dataDir: source, databaseUrl: undefined }, { holder: 'server' });
     try {
+      await migrateToLatest(held.db);
+      expect(await seedDemo(held.db, fixedClock('2024-01-10T00:00:00Z'), { signing: loadConfig({ ...env(source), DEMO: '1' }) })).toBe(true);
       const r = await runTs('scripts/backup.ts', env(source), [file]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^minsheng: The embedded database in .* is in use by server \(pid \d+/);
+      expect(r.stderr).toMatch(new RegExp(`^minsheng: The embedded database in .* is in use by server \\(pid ${process.pid}`));
       expect(lines(r.stderr)).toHaveLength(1);
       expect(existsSync(file)).toBe(false);
     } finally {
-      await server.stop();
+      await held.close();
     }
     original = await snapshotOf(() => createDb({ dataDir: source, databaseUrl: undefined }, { holder: 'test' }));
   });
