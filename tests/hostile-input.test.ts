@@ -4,7 +4,7 @@ import { dictionary } from '../src/platform/i18n/index.ts';
 import { sameOrigin, testApp } from './support/app.ts';
 import { postForm } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
-import { buildFixture, type Fixture } from './support/fixtures.ts';
+import { buildFixture, type Fixture, FIXTURE_PASSWORD } from './support/fixtures.ts';
 
 const zh = dictionary('zh-CN');
 
@@ -77,5 +77,36 @@ describe.each(testEngines())('hostile input ends in a clear 4xx, never a 500, on
     const returned = await postForm(t.app, `/admin/elections/${fixture.electionId}/paper/returned`, { returned: '99999999999' }, { Cookie: mishu });
     expect(returned.status).toBe(400);
     expect(await counts()).toEqual(before);
+  });
+  it('refuses a meeting of a term that does not exist, naming the field, changing nothing', async () => {
+    const before = await counts();
+    const res = await postForm(t.app, '/admin/meetings', {
+      termId: '2147483647', title: '不存在的届的会议', sessionOrdinal: '2', year: '2024', startsOn: '2024-03-01', endsOn: '2024-03-02',
+    }, { Cookie: mishu });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain(zh['validation.invalid']);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('marks a deputy named twice in one attendance form once', async () => {
+    const id = String(fixture.deputyId('D003'));
+    const res = await t.app.request(`/admin/meetings/${fixture.meetingId}/attendance`, {
+      method: 'POST', body: new URLSearchParams([['deputy', id], ['deputy', id], ['present', '0']]),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...sameOrigin, Cookie: mishu },
+    });
+    expect(res.status).toBe(303);
+    const rows = await database.db.selectFrom('attendance').select('present')
+      .where('meeting_id', '=', fixture.meetingId).where('deputy_id', '=', Number(id)).execute();
+    expect(rows).toEqual([{ present: false }]);
+    const audit = await database.db.selectFrom('audit_log').select('details').where('action', '=', 'attendance.absent').execute();
+    expect(audit.map((a) => a.details)).toEqual([{ deputies: 1 }]);
+  });
+  it('goes back only to a plain local path: a control character in `next` sends home, never a 500 or another site', async () => {
+    for (const next of ['/admin\r\nSet-Cookie: x=1', '/\t/evil.example', '/\n/evil.example']) {
+      const login = await postForm(t.app, '/login', { username: 'mishu', password: FIXTURE_PASSWORD, next });
+      expect([JSON.stringify(next), login.status, login.headers.get('location')]).toEqual([JSON.stringify(next), 303, '/']);
+      const lang = await t.app.request(`/lang/en?next=${encodeURIComponent(next)}`);
+      expect([JSON.stringify(next), lang.status, lang.headers.get('location')]).toEqual([JSON.stringify(next), 303, '/']);
+    }
   });
 });

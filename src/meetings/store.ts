@@ -17,6 +17,9 @@ export type MeetingRefusal = 'frozen';
 export async function createMeeting(db: Db, acting: Acting, input: MeetingInput): Promise<Meeting> {
   const m = parseInput(meetingInput, input);
   return db.transaction().execute(async (trx) => {
+    // The form offers existing terms only; any other id is a stale or tampered form, not a database error.
+    const term = await trx.selectFrom('terms').select('id').where('id', '=', m.termId).forKeyShare().executeTakeFirst();
+    if (!term) throw new ValidationError([{ field: 'termId', key: 'validation.invalid' }]);
     const meeting = await trx.insertInto('meetings').values({
       term_id: m.termId, title: m.title, session_ordinal: m.sessionOrdinal, year: m.year,
       starts_on: m.startsOn, ends_on: m.endsOn, shared_tablets: m.sharedTablets,
@@ -198,19 +201,21 @@ export async function attendanceSummary(db: Db, meetingId: number, electorate: E
 
 /** Marks deputies present (or absent) at a meeting: 签到. */
 export async function recordAttendance(db: Db, acting: Acting, meetingId: number, deputyIds: readonly number[], present: boolean): Promise<void> {
-  if (deputyIds.length === 0) return;
+  // A deputy named twice (a repeated form field) is marked once: one statement cannot upsert a row twice.
+  const ids = [...new Set(deputyIds)];
+  if (ids.length === 0) return;
   await db.transaction().execute(async (trx) => {
     // Only deputies of the meeting's term.
     const ofTerm = await trx.selectFrom('deputies as d').innerJoin('meetings as m', 'm.term_id', 'd.term_id')
-      .select('d.id').where('m.id', '=', meetingId).where('d.id', 'in', [...deputyIds]).execute();
-    if (ofTerm.length !== new Set(deputyIds).size) throw new ValidationError([{ field: 'deputy', key: 'validation.invalid' }]);
+      .select('d.id').where('m.id', '=', meetingId).where('d.id', 'in', ids).execute();
+    if (ofTerm.length !== ids.length) throw new ValidationError([{ field: 'deputy', key: 'validation.invalid' }]);
     const now = acting.clock.now();
     await trx.insertInto('attendance')
-      .values(deputyIds.map((deputy_id) => ({ meeting_id: meetingId, deputy_id, present, changed_at: now, source: 'secretariat' as const })))
+      .values(ids.map((deputy_id) => ({ meeting_id: meetingId, deputy_id, present, changed_at: now, source: 'secretariat' as const })))
       .onConflict((oc) => oc.columns(['meeting_id', 'deputy_id']).doUpdateSet({ present, changed_at: now, source: 'secretariat' }))
       .execute();
     await appendAudit(trx, acting.clock, acting.actor, {
-      action: present ? 'attendance.present' : 'attendance.absent', subject: `meeting:${meetingId}`, details: { deputies: deputyIds.length },
+      action: present ? 'attendance.present' : 'attendance.absent', subject: `meeting:${meetingId}`, details: { deputies: ids.length },
     });
   });
 }

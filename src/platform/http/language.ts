@@ -14,9 +14,13 @@ export function language(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** A local path to return to: only same-site absolute paths, never `//host` or a full URL. */
+/**
+ * A local path to return to: only same-site absolute paths, never `//host` or a full URL. No control
+ * characters either: CR and LF cannot be sent in a Location header (the redirect would fail), and
+ * browsers drop tabs and newlines from a URL, so `/<TAB>/host` would lead to another site.
+ */
 export function safeNext(next: string | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\u0000-\u001F\u007F]/.test(next)) return '/';
   return next;
 }
 
