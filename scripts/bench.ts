@@ -89,6 +89,7 @@ async function casting(name: string, database: DbHandle, n: number) {
     const e = await createElection(database.db, acting, {
       meetingId: meeting.id, kind: 'selection', title: `bench ${Math.random()}`, marking: 'for-against-abstain', seats: 10, passBase: 'all-deputies',
       options: candidates.map((c) => ({ key: optionKey(c.ballot_order), title: c.name, candidateId: c.id })),
+      scrutineers: deputies.slice(0, 2),
     });
     await openElection(database.db, acting, e.id);
     return e.id;

@@ -7,7 +7,7 @@ import type { DbHandle } from '../src/platform/db/index.ts';
 import { closeElection, createElection, openElection } from '../src/elections/store.ts';
 import { TRACKER_PATTERN } from '../src/domain/record/format.ts';
 import { testEngines } from './support/databases.ts';
-import { buildFixture } from './support/fixtures.ts';
+import { buildFixture, scrutineersFor } from './support/fixtures.ts';
 
 /** The ballot box's invariants (docs/threat-model.md), checked after every test: the roll and the box agree in number. */
 async function expectInvariants(database: DbHandle, electionId: number) {
@@ -38,6 +38,7 @@ describe.each(testEngines())('casting on $name', (engine) => {
     const e = await createElection(database.db, acting, {
       meetingId: fixture.meetingId, kind: 'selection', title: '2024年民生实事项目票决', marking: 'for-against-abstain', seats: 10, passBase: 'all-deputies',
       options: fixture.candidates.map((c, i) => ({ key: `c${String(i + 1).padStart(2, '0')}`, title: c.name, candidateId: c.id })),
+      scrutineers: await scrutineersFor(database.db, fixture.meetingId),
     });
     electionId = e.id;
     deputies = fixture.deputies.map((d) => d.id);
@@ -122,6 +123,7 @@ describe.each(testEngines())('casting on $name', (engine) => {
     const meeting = await database.db.selectFrom('elections').select('meeting_id').where('id', '=', electionId).executeTakeFirstOrThrow();
     const e2 = await createElection(database.db, acting, {
       meetingId: meeting.meeting_id, kind: 'selection', title: 'x', marking: 'approval', seats: 1, passBase: 'valid-ballots', options: [{ key: 'a', title: 'A' }, { key: 'b', title: 'B' }],
+      scrutineers: await scrutineersFor(database.db, meeting.meeting_id),
     });
     expect(await castBallot(database.db, clock, { electionId: e2.id, deputyId: deputies[4]!, marks: 'FN' })).toEqual({ status: 'refused', reason: 'not-open' });
     await openElection(database.db, acting, e2.id);
@@ -175,6 +177,7 @@ describe.each(testEngines())('scheduled close on $name', (engine) => {
       const { meetingId } = await buildFixture(database, clock, { deputies: 3 });
       const e = await createElection(database.db, acting, {
         meetingId, kind: 'selection', title: 't', marking: 'approval', seats: 1, passBase: 'valid-ballots', options: [{ key: 'a', title: 'A' }, { key: 'b', title: 'B' }],
+        scrutineers: await scrutineersFor(database.db, meetingId),
       });
       await openElection(database.db, acting, e.id);
       await database.db.updateTable('elections').set({ close_scheduled_at: new Date('2024-01-16T01:30:00Z') }).where('id', '=', e.id).execute();

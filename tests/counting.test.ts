@@ -19,7 +19,7 @@ import { countFor } from '../src/domain/tally.ts';
 import { testApp } from './support/app.ts';
 import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
-import { buildFixture, FIXTURE_PASSWORD } from './support/fixtures.ts';
+import { buildFixture, FIXTURE_PASSWORD, scrutineersFor } from './support/fixtures.ts';
 import { runTs } from './support/server-process.ts';
 
 const SECRET = 'test-signing-key-secret-0123456789abcdef';
@@ -257,6 +257,7 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
     const acting = { clock: t.clock, actor: SYSTEM_ACTOR };
     const e = await createElection(database.db, acting, {
       meetingId, kind: 'selection', title: '定时结束', marking: 'approval', seats: 1, passBase: 'present', options: [{ key: 'c01', title: '甲' }, { key: 'c02', title: '乙' }],
+      scrutineers: await scrutineersFor(database.db, meetingId),
     });
     await openElection(database.db, acting, e.id);
     await castBallot(database.db, t.clock, { electionId: e.id, deputyId: deputies.get('D001')!, marks: 'FN' });
@@ -281,6 +282,7 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
       const e = await createElection(database.db, acting, {
         meetingId, kind: 'selection', title: '性质', marking: 'approval', seats: 2, passBase: 'valid-ballots',
         options: [{ key: 'c01', title: '甲' }, { key: 'c02', title: '乙' }, { key: 'c03', title: '丙' }],
+        scrutineers: await scrutineersFor(database.db, meetingId),
       });
       await openElection(database.db, acting, e.id);
       for (const [i, m] of electronic.entries()) {
@@ -316,6 +318,7 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
       const e = await createElection(database.db, acting, {
         meetingId, kind: 'selection', title: '补充票决', marking: 'approval', seats: 1, passBase: 'valid-ballots',
         options: [{ key: 'c01', title: '甲' }, { key: 'c02', title: '乙' }],
+        scrutineers: await scrutineersFor(database.db, meetingId),
       });
       await openElection(database.db, acting, e.id);
       expect((await castBallot(database.db, t.clock, { electionId: e.id, deputyId: deputies.get('D001')!, marks: 'FN' })).status).toBe('cast');
@@ -357,8 +360,8 @@ describe.each(testEngines().filter((e) => e.name === 'postgres'))('the signing k
         deputies: 3,
         accounts: [
           { username: 'mishu', roles: ['secretariat'] },
-          { username: 'jianpiao1', roles: ['scrutineer'] },
-          { username: 'jianpiao2', roles: ['scrutineer'] },
+          { username: 'jianpiao1', roles: ['scrutineer', 'deputy'], deputyCode: 'D001' },
+          { username: 'jianpiao2', roles: ['scrutineer', 'deputy'], deputyCode: 'D002' },
         ],
       });
       const a = testApp(database, { SIGNING_KEY_SECRET: SECRET });
@@ -372,6 +375,7 @@ describe.each(testEngines().filter((e) => e.name === 'postgres'))('the signing k
       for (const title of ['一', '二']) {
         const e = await createElection(database.db, acting, {
           meetingId, kind: 'selection', title, marking: 'approval', seats: 1, passBase: 'valid-ballots', options: [{ key: 'c01', title: '甲' }, { key: 'c02', title: '乙' }],
+          scrutineers: await scrutineersFor(database.db, meetingId),
         });
         await openElection(database.db, acting, e.id);
         await castBallot(database.db, a.clock, { electionId: e.id, deputyId: d001, marks: 'FN' });

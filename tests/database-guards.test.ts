@@ -7,7 +7,7 @@ import { closeElection, createElection, openElection } from '../src/elections/st
 import { createPostgresDb, type DbHandle } from '../src/platform/db/index.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import { testEngines } from './support/databases.ts';
-import { buildFixture } from './support/fixtures.ts';
+import { buildFixture, scrutineersFor } from './support/fixtures.ts';
 import { adminUrl, withDatabase } from './support/postgres.ts';
 
 const GUARDED = ['ballots', 'sealed_ballots', 'election_records', 'audit_log'];
@@ -70,6 +70,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('the application\'s database role 
     const e = await createElection(app.db, f.acting, {
       meetingId: f.meetingId, kind: 'selection', title: '第二次票决', marking: 'approval', seats: 1, passBase: 'valid-ballots',
       options: f.candidates.map((c, i) => ({ key: `c0${i + 1}`, title: c.name, candidateId: c.id })),
+      scrutineers: await scrutineersFor(app.db, f.meetingId),
     });
     await openElection(app.db, f.acting, e.id);
     expect((await castBallot(app.db, clock, { electionId: e.id, deputyId: f.deputies[0]!.id, marks: 'FN' })).status).toBe('cast');

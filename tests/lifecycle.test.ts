@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrutineersFor } from './support/fixtures.ts';
 import { castBallot } from '../src/ballots/store.ts';
 import { closeDueElections } from '../src/elections/scheduler.ts';
 import { closeElection, createElection, openElection, scheduleClose } from '../src/elections/store.ts';
@@ -25,6 +26,7 @@ describe.each(testEngines())('transition() on $name', (engine) => {
   const newElection = async () => (await createElection(database.db, system, {
     meetingId, kind: 'selection', title: '测试票决', marking: 'approval', seats: 1, passBase: 'valid-ballots',
     options: [{ key: 'c01', title: '甲' }, { key: 'c02', title: '乙' }],
+    scrutineers: await scrutineersFor(database.db, meetingId),
   })).id;
 
   beforeAll(async () => {

@@ -91,6 +91,9 @@ describe.each(testEngines())('satisfaction ratings on $name', (engine) => {
       const created = await post(`/admin/meetings/${meeting.id}/ratings`, form);
       expect(created.status).toBe(303);
       const id = Number(/\/admin\/elections\/(\d+)/.exec(created.headers.get('location')!)![1]);
+      // Not before its scrutineers are named; then it opens.
+      expect((await postForm(t.app, `/admin/elections/${id}/open`, {}, { Cookie: mishu })).headers.get('location')).toBe(`/admin/elections/${id}?error=no-scrutineers`);
+      expect((await postForm(t.app, `/admin/elections/${id}/scrutineers`, { scrutineers: 'D011 D012' }, { Cookie: mishu })).headers.get('location')).toBe(`/admin/elections/${id}?done=scrutineers`);
       expect((await postForm(t.app, `/admin/elections/${id}/open`, {}, { Cookie: mishu })).headers.get('location')).toBe(`/admin/elections/${id}?done=opened`);
       const e = await database.db.selectFrom('elections').select(['kind', 'marking', 'seats', 'deputies_total', 'electorate']).where('id', '=', id).executeTakeFirstOrThrow();
       expect(e).toEqual({ kind: 'satisfaction', marking: 'satisfaction', seats: null, deputies_total: 29, electorate: 'standing-committee' });

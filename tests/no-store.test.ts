@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrutineersFor } from './support/fixtures.ts';
 import { POLICY } from '../src/auth/policy.ts';
 import { createElection, openElection } from '../src/elections/store.ts';
 import { addCandidate, createMeeting, recordAttendance } from '../src/meetings/store.ts';
@@ -16,6 +17,7 @@ describe.each(testEngines())('Cache-Control: no-store, from the access policy, o
   let database: DbHandle;
   let t: ReturnType<typeof testApp>;
   let cookie: string;
+  let scrutineerCookie: string;
 
   beforeAll(async () => {
     database = await engine.open();
@@ -30,12 +32,15 @@ describe.each(testEngines())('Cache-Control: no-store, from the access policy, o
     const e = await createElection(database.db, system, {
       meetingId: meeting.id, kind: 'selection', title: '测试票决', marking: 'approval', seats: 1, passBase: 'valid-ballots',
       options: [{ key: 'c01', title: '项目甲', candidateId: a.id }, { key: 'c02', title: '项目乙', candidateId: b.id }],
+      scrutineers: await scrutineersFor(database.db, meeting.id),
     });
     const deputies = (await database.db.selectFrom('deputies').select('id').execute()).map((d) => d.id);
     await recordAttendance(database.db, system, meeting.id, deputies, true);
     await openElection(database.db, system, e.id);
-    // Every role at once, so that every signed-in page answers for real (not with a refusal page).
-    cookie = await (await makeUser(database, t.clock, ['secretariat', 'scrutineer', 'department', 'deputy'])).cookie();
+    // Every role one account may hold together (a scrutineer is never also the secretariat: that
+    // account is the other cookie), so that every signed-in page answers for real, not with a refusal.
+    cookie = await (await makeUser(database, t.clock, ['secretariat', 'department', 'deputy'])).cookie();
+    scrutineerCookie = await (await makeUser(database, t.clock, ['scrutineer'])).cookie();
   });
   afterAll(() => database.close());
 
@@ -45,7 +50,9 @@ describe.each(testEngines())('Cache-Control: no-store, from the access policy, o
     const seen: string[] = [];
     for (const [key] of routes) {
       const path = key.slice(4).replace(/:id/g, '1');
-      const res = await t.app.request(path, { headers: { Cookie: cookie } });
+      const allowed = POLICY[key];
+      const asScrutineer = Array.isArray(allowed) && allowed.includes('scrutineer') && !allowed.includes('secretariat');
+      const res = await t.app.request(path, { headers: { Cookie: asScrutineer ? scrutineerCookie : cookie } });
       seen.push(`${key} ${res.status} ${res.headers.get('Cache-Control')}`);
     }
     expect(seen.filter((s) => !s.endsWith(' no-store'))).toEqual([]);

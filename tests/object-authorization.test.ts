@@ -10,7 +10,7 @@ import { createUser } from '../src/users/store.ts';
 import { testApp } from './support/app.ts';
 import { postForm } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
-import { buildFixture, type Fixture } from './support/fixtures.ts';
+import { buildFixture, type Fixture, scrutineersFor } from './support/fixtures.ts';
 
 /**
  * Beside the route × role table (tests/authorization.test.ts): checks on the objects a request
@@ -26,13 +26,18 @@ describe.each(testEngines())('object-level authorization on $name', (engine) => 
     database = await engine.open();
     t = testApp(database);
     f = await buildFixture(database, t.clock, {
-      deputies: 4, candidates: 3, standingCommittee: 1, election: { open: true },
+      deputies: 4, candidates: 3, standingCommittee: 1,
       accounts: [
         { username: 'd001', roles: ['deputy'], deputyCode: 'D001' },
         { username: 'd002', roles: ['deputy'], deputyCode: 'D002' },
         { username: 'jianpiao', roles: ['scrutineer', 'deputy'], deputyCode: 'D003', displayName: '监票人甲' },
         { username: 'mishu', roles: ['secretariat'] },
       ],
+      // D003 and D001 are named; D004's scrutineer account (below) is not.
+      election: { open: true, scrutineers: ['D003', 'D001'] },
+    });
+    await createUser(database.db, f.acting, {
+      username: 'jianpiao-other', displayName: '监票人乙', password: 'fixture password 2024', roles: ['scrutineer', 'deputy'], deputyId: f.deputyId('D004'),
     });
     // A deputy of another term, with an account of their own.
     const other = await createTerm(database.db, f.acting, { name: '另一届人民代表大会', ordinal: 2, startsOn: '2027-01-01', endsOn: '2031-12-31' });
@@ -58,7 +63,7 @@ describe.each(testEngines())('object-level authorization on $name', (engine) => 
   it('refuses a deputy outside a rating\'s electorate (the standing committee) its ballot', async () => {
     const rating = await createElection(database.db, f.acting, {
       meetingId: f.meetingId, kind: 'satisfaction', title: '测评', marking: 'satisfaction', seats: null, passBase: 'valid-ballots',
-      electorate: 'standing-committee', options: [{ key: 'c01', title: '项目' }],
+      electorate: 'standing-committee', options: [{ key: 'c01', title: '项目' }], scrutineers: await scrutineersFor(database.db, f.meetingId),
     });
     await openElection(database.db, f.acting, rating.id);
     const cookie = await f.account('d002').cookie();
@@ -71,6 +76,13 @@ describe.each(testEngines())('object-level authorization on $name', (engine) => 
     await closeElection(database.db, f.acting, f.electionId!);
     const { digest } = await sealElection(database.db, f.acting, f.electionId!);
     const scrutineer = await f.account('jianpiao').cookie();
+    // A scrutineer account whose deputy is not named for this vote cannot certify it, by HTTP or otherwise.
+    const other = await database.db.selectFrom('users').select('id').where('username', '=', 'jianpiao-other').executeTakeFirstOrThrow();
+    const { token } = await createSession(database.db, t.clock, other.id, 'test');
+    const unnamed = await postForm(t.app, `/admin/elections/${f.electionId}/certify`, { digest }, { Cookie: `${SESSION_COOKIE}=${token}` });
+    expect(unnamed.headers.get('location')).toBe(`/admin/elections/${f.electionId}/scrutiny?error=not-named`);
+    expect(await (await t.app.request(`/admin/elections/${f.electionId}/scrutiny`, { headers: { Cookie: `${SESSION_COOKIE}=${token}` } })).text()).toContain('您不是本次表决的监票人');
+    await expect(certifyElection(database.db, f.acting, f.electionId!, { userId: other.id, name: '监票人乙' }, digest)).rejects.toMatchObject({ reason: 'not-named' });
     const first = await postForm(t.app, `/admin/elections/${f.electionId}/certify`, { digest }, { Cookie: scrutineer });
     expect(first.headers.get('location')).toBe(`/admin/elections/${f.electionId}/scrutiny?done=certified`);
     const again = await postForm(t.app, `/admin/elections/${f.electionId}/certify`, { digest }, { Cookie: scrutineer });

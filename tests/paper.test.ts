@@ -9,7 +9,7 @@ import { commitPaper, issuePaper, keyPaperBallot, paperReconciliation, recordRet
 import { Refused } from '../src/platform/refusal.ts';
 import { testEngines } from './support/databases.ts';
 import { makeUser } from './support/auth.ts';
-import { buildFixture } from './support/fixtures.ts';
+import { buildFixture, scrutineersFor } from './support/fixtures.ts';
 
 describe.each(testEngines())('paper ballots on $name', (engine) => {
   let database: DbHandle;
@@ -37,6 +37,7 @@ describe.each(testEngines())('paper ballots on $name', (engine) => {
     const e = await createElection(database.db, acting, {
       meetingId, kind: 'selection', title: 'paper', marking: 'for-against-abstain', seats: 2, passBase: 'all-deputies',
       options: [{ key: 'a', title: 'A' }, { key: 'b', title: 'B' }, { key: 'c', title: 'C' }],
+      scrutineers: await scrutineersFor(database.db, meetingId),
     });
     await openElection(database.db, acting, e.id);
     return e.id;

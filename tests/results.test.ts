@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { scrutineersFor } from './support/fixtures.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR, type Acting } from '../src/platform/acting.ts';
 import { castBallot } from '../src/ballots/store.ts';
@@ -57,7 +58,7 @@ describe.each(testEngines())('published results on $name', (engine) => {
 
   async function create(input: Partial<NewElection> & Pick<NewElection, 'title' | 'options'>) {
     return (await createElection(database.db, acting, {
-      meetingId, kind: 'selection', marking: 'approval', seats: 1, passBase: 'valid-ballots', ...input,
+      meetingId, kind: 'selection', marking: 'approval', seats: 1, passBase: 'valid-ballots', scrutineers: await scrutineersFor(database.db, meetingId), ...input,
     })).id;
   }
   /** Opens and casts one electronic ballot per marks string, each by a deputy not used before. */

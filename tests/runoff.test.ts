@@ -9,7 +9,7 @@ import { verifyRecord } from '../src/domain/record/verify.ts';
 import { testApp } from './support/app.ts';
 import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
-import { buildFixture, FIXTURE_PASSWORD } from './support/fixtures.ts';
+import { buildFixture, FIXTURE_PASSWORD, scrutineersFor } from './support/fixtures.ts';
 
 const SECRET = 'test-signing-key-secret-0123456789abcdef';
 // 13 ballots for 2 of 4 seats, passing on valid ballots (> 6.5): 甲 10, 乙 8, 丙 8, 丁 0 → 甲 chosen, 乙/丙 tied for the last seat.
@@ -47,6 +47,7 @@ describe.each(testEngines())('runoffs and re-runs on $name', (engine) => {
     const e = await createElection(database.db, acting, {
       meetingId, kind: 'selection', title: '测试票决', marking: 'for-against-abstain', seats: 2, passBase: 'valid-ballots',
       options: candidates.map((c, i) => ({ key: `c0${i + 1}`, title: c.name, candidateId: c.id })),
+      scrutineers: await scrutineersFor(database.db, meetingId),
     });
     selectionId = e.id;
     // Present deputies (one of the sixteen is absent).
@@ -219,6 +220,7 @@ describe.each(testEngines())('runoffs and re-runs on $name', (engine) => {
       const options = await database.db.selectFrom('election_options').select(['key', 'title', 'candidate_id as candidateId']).where('election_id', '=', selectionId).orderBy('position').execute();
       const e = await createElection(database.db, acting, {
         meetingId, kind: 'selection', title: '被宣布无效的票决', marking: 'approval', seats: 2, passBase: 'present', options,
+        scrutineers: await scrutineersFor(database.db, meetingId),
       });
       voidId = e.id;
       await openElection(database.db, acting, voidId);

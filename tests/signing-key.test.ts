@@ -16,7 +16,7 @@ import { publicKeyFromDer, signEd25519, verifyEd25519 } from '../src/domain/reco
 import { testApp } from './support/app.ts';
 import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
-import { buildFixture, FIXTURE_PASSWORD } from './support/fixtures.ts';
+import { buildFixture, FIXTURE_PASSWORD, scrutineersFor } from './support/fixtures.ts';
 
 const SECRET = 'a-signing-key-secret-of-forty-characters!';
 const PG = 'postgres://app@db.internal:5432/minsheng';
@@ -126,8 +126,8 @@ describe.each(testEngines())('the signing key on $name', (engine) => {
       deputies: 3,
       accounts: [
         { username: 'mishu', roles: ['secretariat'] },
-        { username: 'jianpiao1', roles: ['scrutineer'] },
-        { username: 'jianpiao2', roles: ['scrutineer'] },
+        { username: 'jianpiao1', roles: ['scrutineer', 'deputy'], deputyCode: 'D001' },
+        { username: 'jianpiao2', roles: ['scrutineer', 'deputy'], deputyCode: 'D002' },
       ],
     });
     const t = testApp(database, { DATABASE_URL: PG, DEMO: '0' });
@@ -135,6 +135,7 @@ describe.each(testEngines())('the signing key on $name', (engine) => {
     const { meetingId } = fixture;
     const e = await createElection(database.db, acting, {
       meetingId, kind: 'selection', title: '无密钥', marking: 'approval', seats: 1, passBase: 'valid-ballots', options: [{ key: 'c01', title: '甲' }, { key: 'c02', title: '乙' }],
+      scrutineers: await scrutineersFor(database.db, meetingId),
     });
     await openElection(database.db, acting, e.id);
     await castBallot(database.db, t.clock, { electionId: e.id, deputyId: fixture.deputyId('D001'), marks: 'NF' });

@@ -143,7 +143,9 @@ describe.each(testEngines())('accounts, roles and credential slips on $name', (e
       ['no role', [['username', 'norole'], ['displayName', 'x']], 'roles', '请至少选择一种身份'],
       ['a department account without department', [['username', 'nodep'], ['displayName', 'x'], ['roles', 'department']], 'departmentId', '须选择所属单位'],
       ['a deputy account without deputy', [['username', 'nodeputy'], ['displayName', 'x'], ['roles', 'deputy']], 'deputyCode', '须填写关联的代表编号'],
-      ['an unknown deputy code', [['username', 'ghost'], ['displayName', 'x'], ['roles', 'scrutineer'], ['deputyCode', 'X999']], 'deputyCode', '代表名单中没有这个编号'],
+      ['an unknown deputy code', [['username', 'ghost'], ['displayName', 'x'], ['roles', 'scrutineer'], ['roles', 'deputy'], ['deputyCode', 'X999']], 'deputyCode', '代表名单中没有这个编号'],
+      ['a scrutineer who is not a deputy', [['username', 'notdeputy'], ['displayName', 'x'], ['roles', 'scrutineer']], 'roles', '“监票人”身份只能赋予代表本人的账户'],
+      ['a scrutineer who is the secretariat', [['username', 'both'], ['displayName', 'x'], ['roles', 'secretariat'], ['roles', 'scrutineer'], ['roles', 'deputy'], ['deputyCode', 'D031']], 'roles', '“监票人”与“大会秘书处”身份不能由同一账户兼任'],
       ['a deputy who has an account', [['username', 'again'], ['displayName', 'x'], ['roles', 'deputy'], ['deputyCode', 'D001']], 'deputyCode', '这位代表已有账户'],
       ['an unknown role', [['username', 'boss'], ['displayName', 'x'], ['roles', 'admin']], 'roles', '输入有误'],
     ] as [string, [string, string][], string, string][])('re-renders %s with 422 and the message next to the field', async (_, fields, field, message) => {
@@ -242,35 +244,53 @@ describe.each(testEngines())('accounts, roles and credential slips on $name', (e
       const cookie = await other.cookie();
       expect((await get('/admin', cookie)).status).toBe(200);
 
-      const res = await post(`/admin/users/${other.user.id}/roles`, [['roles', 'scrutineer'], ['deputyCode', 'd030']], mishu);
+      const res = await post(`/admin/users/${other.user.id}/roles`, [['roles', 'scrutineer'], ['roles', 'deputy'], ['deputyCode', 'd030']], mishu);
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe(`/admin/users/${other.user.id}?done=roles`);
       expect(await (await get(res.headers.get('location')!, mishu)).text()).toContain('身份已保存');
 
       expect((await get('/admin', cookie)).status).toBe(403);
       expect((await get('/admin/users', cookie)).status).toBe(403);
-      expect(await rolesOf(other.user.id)).toEqual(['scrutineer']);
+      expect(await rolesOf(other.user.id)).toEqual(['deputy', 'scrutineer']);
       const entry = (await audit('user.roles.change')).at(-1)!;
       expect(entry.details).toEqual({
         before: { roles: ['secretariat'], deputy: null, departmentId: null },
-        after: { roles: ['scrutineer'], deputy: 'D030', departmentId: null },
+        after: { roles: ['scrutineer', 'deputy'], deputy: 'D030', departmentId: null },
       });
     });
 
     it('refuses to remove one\'s own secretariat role, with a translated message', async () => {
-      const res = await post(`/admin/users/${mishuId}/roles`, [['roles', 'scrutineer']], mishu);
+      const res = await post(`/admin/users/${mishuId}/roles`, [['roles', 'deputy'], ['deputyCode', 'D032']], mishu);
       expect(res.status).toBe(409);
       expect(await res.text()).toContain('不能取消自己的“大会秘书处”身份');
       expect(await rolesOf(mishuId)).toEqual(['secretariat']);
-      const en = await post(`/admin/users/${mishuId}/roles`, [['roles', 'scrutineer']], `${mishu}; lang=en`);
+      const en = await post(`/admin/users/${mishuId}/roles`, [['roles', 'deputy'], ['deputyCode', 'D032']], `${mishu}; lang=en`);
       expect(await en.text()).toContain('You cannot remove your own Secretariat role.');
     });
 
     it('lets one change one\'s other roles while keeping the secretariat role', async () => {
-      const res = await post(`/admin/users/${mishuId}/roles`, [['roles', 'secretariat'], ['roles', 'scrutineer']], mishu);
+      const res = await post(`/admin/users/${mishuId}/roles`, [['roles', 'secretariat'], ['roles', 'deputy'], ['deputyCode', 'D033']], mishu);
       expect(res.status).toBe(303);
-      expect(await rolesOf(mishuId)).toEqual(['scrutineer', 'secretariat']);
+      expect(await rolesOf(mishuId)).toEqual(['deputy', 'secretariat']);
       await post(`/admin/users/${mishuId}/roles`, [['roles', 'secretariat']], mishu);
+    });
+
+    it('never puts the scrutineer role beside the secretariat role, or on an account that is not a deputy\'s own', async () => {
+      // The secretariat granting itself the role (the probe's first step to certifying alone) is refused, in either language.
+      const res = await post(`/admin/users/${mishuId}/roles`, [['roles', 'secretariat'], ['roles', 'scrutineer'], ['roles', 'deputy'], ['deputyCode', 'D034']], mishu);
+      expect(res.status).toBe(422);
+      expect(await res.text()).toContain('“监票人”与“大会秘书处”身份不能由同一账户兼任');
+      const en = await post(`/admin/users/${mishuId}/roles`, [['roles', 'secretariat'], ['roles', 'scrutineer']], `${mishu}; lang=en`);
+      expect(await en.text()).toContain('One account cannot hold both the Scrutineer and the Secretariat role.');
+      expect(await rolesOf(mishuId)).toEqual(['secretariat']);
+      const staff = await makeUser(database, t.clock, ['secretariat']);
+      expect((await post(`/admin/users/${staff.user.id}/roles`, [['roles', 'scrutineer']], mishu)).status).toBe(422);
+      expect(await rolesOf(staff.user.id)).toEqual(['secretariat']);
+      // The database refuses the same, whatever code writes the roles.
+      await expect(database.db.insertInto('user_roles').values({ user_id: mishuId, role: 'scrutineer' }).execute()).rejects.toThrow(/never held together|deputy's own account/);
+      const jianpiao = await userByName('jianpiao1');
+      await expect(database.db.insertInto('user_roles').values({ user_id: jianpiao.id, role: 'secretariat' }).execute()).rejects.toThrow(/never held together/);
+      await expect(database.db.updateTable('users').set({ deputy_id: null }).where('id', '=', jianpiao.id).execute()).rejects.toThrow(/stays linked/);
     });
 
     it('re-renders invalid links with 422 next to the field', async () => {
@@ -298,12 +318,13 @@ describe.each(testEngines())('accounts, roles and credential slips on $name', (e
     it('keeps one secretariat when two remove each other at the same moment', async () => {
       const a = await makeUser(database, t.clock, ['secretariat']);
       const b = await makeUser(database, t.clock, ['secretariat']);
+      const department = await database.db.selectFrom('departments').select('id').limit(1).executeTakeFirstOrThrow();
       // Only these two hold the role now.
       await database.db.deleteFrom('user_roles').where('role', '=', 'secretariat').where('user_id', 'not in', [a.user.id, b.user.id]).execute();
       const as = (u: typeof a) => ({ clock: t.clock, actor: { userId: u.user.id, name: u.username } });
       const results = await Promise.all([
-        changeAccountRoles(database.db, as(a), b.user.id, { roles: ['scrutineer'], departmentId: null, deputyCode: '' }),
-        changeAccountRoles(database.db, as(b), a.user.id, { roles: ['scrutineer'], departmentId: null, deputyCode: '' }),
+        changeAccountRoles(database.db, as(a), b.user.id, { roles: ['department'], departmentId: department.id, deputyCode: '' }),
+        changeAccountRoles(database.db, as(b), a.user.id, { roles: ['department'], departmentId: department.id, deputyCode: '' }),
       ]);
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       const left = await database.db.selectFrom('user_roles').select('user_id').where('role', '=', 'secretariat').execute();

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { scrutineersFor } from './support/fixtures.ts';
 import { dictionary } from '../src/platform/i18n/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../src/platform/db/index.ts';
@@ -286,6 +287,7 @@ describe.each(testEngines())('meeting settings, self check-in and ballot set-up 
     const { createElection } = await import('../src/elections/store.ts');
     const e = await createElection(database.db, { clock: t.clock, actor: { userId: null, name: 'test' } }, {
       meetingId: old.id, kind: 'selection', title: '2023', marking: 'approval', seats: 1, passBase: 'valid-ballots', options: [{ key: 'c01', title: 'a' }, { key: 'c02', title: 'b' }],
+      scrutineers: await scrutineersFor(database.db, old.id),
     });
     const cookie = sessionCookieFrom(await signIn(t.app, 'd001', DEMO_PASSWORD))!;
     const res = await postForm(t.app, `/elections/${e.id}/ballot`, { 'choice.c01': 'F' }, { Cookie: cookie });

@@ -64,6 +64,7 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /admin/elections/:id/open': ['secretariat'],
   'POST /admin/elections/:id/close': ['secretariat'],
   'POST /admin/elections/:id/schedule': ['secretariat'],
+  'POST /admin/elections/:id/scrutineers': ['secretariat'],
   'GET /admin/elections/:id/turnout': ['secretariat', 'scrutineer'],
   'GET /admin/elections/:id/turnout/stream': ['secretariat', 'scrutineer'],
   'GET /elections/:id/display': ['secretariat', 'scrutineer'],
@@ -80,6 +81,9 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /admin/elections/:id/scrutiny': ['secretariat', 'scrutineer'],
   'POST /admin/elections/:id/seal': ['secretariat'],
   'POST /admin/elections/:id/certify': ['scrutineer'],
+  // A named scrutineer confirms (or declines) a credential step on a protected deputy
+  'POST /scrutiny/approvals/:id/confirm': ['scrutineer'],
+  'POST /scrutiny/approvals/:id/decline': ['scrutineer'],
   'POST /admin/elections/:id/publish': ['secretariat'],
   'POST /admin/elections/:id/void': ['secretariat'],
   'POST /admin/elections/:id/runoff': ['secretariat'],

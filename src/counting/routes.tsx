@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ScrutinyListPage, ScrutinyPage } from '../../views/counting/scrutiny.tsx';
-import { canStart } from '../domain/lifecycle.ts';
+import { canStart, CERTIFICATIONS_REQUIRED } from '../domain/lifecycle.ts';
 import { keyFingerprint } from '../domain/record/digest.ts';
-import { electionLinks, getElection, turnout } from '../elections/store.ts';
+import { electionLinks, electionScrutineers, getElection, turnout } from '../elections/store.ts';
+import { type ApprovalRefusal, listApprovals } from '../users/approvals.ts';
 import type { AppEnv } from '../platform/http/env.ts';
 import { textField } from '../platform/http/forms.ts';
 import { acting, type Ctx, currentUser, db, flash, found, idParam, refusing, view } from '../platform/http/kit.ts';
@@ -11,7 +12,7 @@ import type { MessageKey } from '../platform/i18n/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { publicKeyPem, publicSigningKey, SigningKeyUnavailable } from './signing.ts';
 import {
-  certifyElection, CERTIFICATIONS_REQUIRED, createRunoff, invalidSealedBallots, publishElection, publishedRecordJson, recordSummary,
+  certifyElection, createRunoff, invalidSealedBallots, publishElection, publishedRecordJson, recordSummary,
   rerunElection, scrutinyList, sealElection, TITLE_MAX, VOID_REASON_MAX, voidElection, type CountingRefusal,
 } from './store.ts';
 
@@ -24,6 +25,7 @@ const ERRORS: Record<Exclude<CountingRefusal, 'not-found'> | 'signing-key', Mess
   'stale-digest': 'counting.error.stale-digest',
   'already-certified': 'counting.error.already-certified',
   'same-name': 'counting.error.same-name',
+  'not-named': 'counting.error.not-named',
   'too-few-certifications': 'counting.error.too-few-certifications',
   'reason-required': 'counting.error.reason-required',
   'reason-too-long': 'counting.error.reason-too-long',
@@ -36,6 +38,12 @@ const ERRORS: Record<Exclude<CountingRefusal, 'not-found'> | 'signing-key', Mess
 const NOTICES: Record<string, MessageKey> = {
   sealed: 'counting.done.sealed', certified: 'counting.done.certified', published: 'counting.done.published', voided: 'counting.done.voided',
 };
+const APPROVAL_NOTICES: Record<string, MessageKey> = { 'approval-confirmed': 'approval.done.confirmed', 'approval-declined': 'approval.done.declined' };
+const APPROVAL_ERRORS: Record<Exclude<ApprovalRefusal, 'not-found'>, MessageKey> = {
+  'not-yours': 'approval.error.not-yours', decided: 'approval.error.decided', expired: 'approval.error.expired',
+};
+/** Credential steps shown on the scrutiny list: those of the last days. */
+const APPROVALS_SHOWN_MS = 3 * 24 * 60 * 60 * 1000;
 
 const pageOf = (id: number) => `/admin/elections/${id}/scrutiny`;
 
@@ -67,27 +75,35 @@ export function countingRoutes() {
   return new Hono<AppEnv>()
     .get('/scrutiny', async (c) => {
       const user = currentUser(c);
-      const scrutineer = user.roles.includes('scrutineer');
-      const elections = (await scrutinyList(db(c))).map((r) => ({
+      const now = c.var.deps.clock.now();
+      const [list, approvals] = await Promise.all([
+        scrutinyList(db(c), user.id), listApprovals(db(c), now, { userId: user.id }, { since: new Date(now.getTime() - APPROVALS_SHOWN_MS) }),
+      ]);
+      const elections = list.map((r) => ({
         id: r.id, title: r.title, state: r.state, meetingTitle: r.meetingTitle,
-        awaitingMe: scrutineer && canStart('certify', r.state) && !r.certifiedBy.includes(user.id),
+        awaitingMe: r.namedMe && canStart('certify', r.state) && !r.certifiedBy.includes(user.id),
       }));
-      return c.render(<ScrutinyListPage v={view(c)} elections={elections} />, { title: c.var.t('counting.listTitle') });
+      const error = c.req.query('error') as keyof typeof APPROVAL_ERRORS | undefined;
+      return c.render(<ScrutinyListPage v={view(c)} elections={elections} approvals={approvals} notice={flash(c, APPROVAL_NOTICES)}
+        error={error && Object.hasOwn(APPROVAL_ERRORS, error) ? c.var.t(APPROVAL_ERRORS[error]) : undefined} />, { title: c.var.t('counting.listTitle') });
     })
     .get('/admin/elections/:id/scrutiny', async (c) => {
       const e = found(await getElection(db(c), idParam(c)));
-      const [record, invalid, t, links] = await Promise.all([
+      const user = currentUser(c);
+      const [record, invalid, t, links, scrutineers, approvals] = await Promise.all([
         recordSummary(db(c), e.id),
         invalidSealedBallots(db(c), e.id),
         canStart('seal', e.state) ? turnout(db(c), e.id) : undefined,
         electionLinks(db(c), e),
+        electionScrutineers(db(c), e.id),
+        listApprovals(db(c), c.var.deps.clock.now(), { userId: user.id }, { electionId: e.id }),
       ]);
-      const user = currentUser(c);
       const errorParam = c.req.query('error') as keyof typeof ERRORS | undefined;
       const errorKey = errorParam && Object.hasOwn(ERRORS, errorParam) ? ERRORS[errorParam] : undefined;
       const fingerprint = record?.signature ? keyFingerprint(Buffer.from(record.signature.publicKey, 'base64')) : undefined;
       return c.render(<ScrutinyPage v={view(c)} election={e} turnout={t} record={record} invalidBallots={invalid} links={links} titleMax={TITLE_MAX}
         roles={{ secretariat: user.roles.includes('secretariat'), scrutineer: user.roles.includes('scrutineer') }}
+        scrutineers={scrutineers} namedMe={scrutineers.some((s) => s.account?.id === user.id)} approvals={approvals}
         certifiedByMe={record?.certifiedBy.includes(user.id) ?? false} required={CERTIFICATIONS_REQUIRED} voidReasonMax={VOID_REASON_MAX}
         fingerprint={fingerprint} notice={flash(c, NOTICES)}
         error={errorKey ? c.var.t(errorKey, { required: CERTIFICATIONS_REQUIRED, max: VOID_REASON_MAX, titleMax: TITLE_MAX }) : undefined}

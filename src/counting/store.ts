@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import { sql } from 'kysely';
-import { canStart, isPublished, SCRUTINY_STATES } from '../domain/lifecycle.ts';
+import { canStart, CERTIFICATIONS_REQUIRED, isPublished, SCRUTINY_STATES } from '../domain/lifecycle.ts';
 import type { ElectionState } from '../domain/vocabulary.ts';
 import { publicKeyFromDer, recordDigest, signEd25519, signingPayload, verifyEd25519 } from '../domain/record/digest.ts';
 import type { Certification, ElectionRecord, InvalidReason, RecordBody } from '../domain/record/format.ts';
@@ -16,19 +16,12 @@ import { buildRecordBody, checkRecordBody } from './record-builder.ts';
 import { planRunoff } from './runoff-plan.ts';
 import { loadSigningKey, type SigningConfig } from './signing.ts';
 
-/**
- * How many distinct scrutineers (监票人) must confirm a record's digest before it is certified and
- * may be published: at least two. A constant, not a setting: lowering it per deployment
- * would weaken every published result.
- */
-export const CERTIFICATIONS_REQUIRED = 2;
-
 /** A void reason is free text for the minutes; long enough for one paragraph. */
 export const VOID_REASON_MAX = 500;
 
 export type CountingRefusal =
   | LifecycleRefusal | 'paper-uncommitted' | 'paper-exceeds' | 'inconsistent'
-  | 'stale-digest' | 'already-certified' | 'same-name' | 'too-few-certifications' | 'reason-required' | 'reason-too-long'
+  | 'stale-digest' | 'already-certified' | 'same-name' | 'not-named' | 'too-few-certifications' | 'reason-required' | 'reason-too-long'
   | 'no-tie' | 'runoff-exists' | 'title-invalid' | 'rerun-exists';
 
 /** A counting step the rules refuse; nothing was written. */
@@ -128,6 +121,11 @@ export async function certifyElection(db: Db, acting: Acting, electionId: number
     return transition(trx, acting, electionId, 'certify', async () => {
       const rec = await trx.selectFrom('election_records').select(['digest', 'certifications', 'certified_by'])
         .where('election_id', '=', electionId).executeTakeFirstOrThrow();
+      // Only the deputies named as this election's scrutineers before it opened certify it, each
+      // from their own account (the scrutineer role sits only on a deputy's own account).
+      const named = await trx.selectFrom('election_scrutineers as s').innerJoin('users as u', 'u.deputy_id', 's.deputy_id')
+        .select('s.deputy_id').where('s.election_id', '=', electionId).where('u.id', '=', certifier.userId).executeTakeFirst();
+      if (!named) throw refuse('not-named');
       if (digest.trim() !== rec.digest) throw refuse('stale-digest');
       if (rec.certified_by.includes(certifier.userId)) throw refuse('already-certified');
       const name = certifier.name.trim();
@@ -191,6 +189,11 @@ export async function voidElection(db: Db, acting: Acting, electionId: number, r
   });
 }
 
+/** The deputies named as an election's scrutineers, in order: a runoff or a re-run starts with the same (the secretariat may change them before it opens). */
+async function scrutineersOf(trx: Trx, electionId: number): Promise<number[]> {
+  return (await trx.selectFrom('election_scrutineers').select('deputy_id').where('election_id', '=', electionId).orderBy('position').execute()).map((r) => r.deputy_id);
+}
+
 /** One live (not void) runoff per count; the database's partial unique index backs this up. */
 async function refuseSecondRunoff(trx: Trx, countId: number) {
   const existing = await trx.selectFrom('elections').select('id').where('runoff_of', '=', countId).where('state', '!=', 'void').executeTakeFirst();
@@ -225,7 +228,7 @@ export async function createRunoff(db: Db, acting: Acting, electionId: number, t
     if (!plan.ok) throw refuse('no-tie', { why: plan.reason });
     const runoff = await insertElection(trx, acting, {
       meetingId: e.meeting_id, kind: 'runoff', title: name, marking: e.marking, seats: plan.seats, passBase: e.pass_base,
-      electorate: e.electorate, runoffOf: electionId, options: plan.options,
+      electorate: e.electorate, runoffOf: electionId, options: plan.options, scrutineers: await scrutineersOf(trx, electionId),
     });
     return { id: runoff.id };
   });
@@ -252,7 +255,7 @@ export async function rerunElection(db: Db, acting: Acting, electionId: number):
       .where('election_id', '=', electionId).orderBy('position').execute();
     const rerun = await insertElection(trx, acting, {
       meetingId: e.meeting_id, kind: e.kind, title: e.title, marking: e.marking, seats: e.seats, passBase: e.pass_base,
-      electorate: e.electorate, runoffOf: e.runoff_of, rerunOf: electionId, options,
+      electorate: e.electorate, runoffOf: e.runoff_of, rerunOf: electionId, options, scrutineers: await scrutineersOf(trx, electionId),
     });
     return { id: rerun.id };
   });
@@ -326,11 +329,13 @@ export async function invalidSealedBallots(db: Db, electionId: number): Promise<
 }
 
 /** Votes past their close (newest first, at most 200), with who has certified each, for the scrutiny list. */
-export async function scrutinyList(db: Db): Promise<{ id: number; title: string; state: ElectionState; meetingTitle: string; certifiedBy: number[] }[]> {
+export async function scrutinyList(db: Db, viewerId: number): Promise<{ id: number; title: string; state: ElectionState; meetingTitle: string; certifiedBy: number[]; namedMe: boolean }[]> {
   const rows = await db.selectFrom('elections as e').innerJoin('meetings as m', 'm.id', 'e.meeting_id')
     .leftJoin('election_records as r', 'r.election_id', 'e.id')
     .select(['e.id', 'e.title', 'e.state', 'm.title as meetingTitle', 'r.certified_by'])
+    .select((eb) => eb.exists(eb.selectFrom('election_scrutineers as s').innerJoin('users as u', 'u.deputy_id', 's.deputy_id')
+      .select('s.election_id').whereRef('s.election_id', '=', 'e.id').where('u.id', '=', viewerId)).as('namedMe'))
     .where('e.state', 'in', SCRUTINY_STATES)
     .orderBy('e.id', 'desc').limit(200).execute();
-  return rows.map((r) => ({ id: r.id, title: r.title, state: r.state, meetingTitle: r.meetingTitle, certifiedBy: r.certified_by ?? [] }));
+  return rows.map((r) => ({ id: r.id, title: r.title, state: r.state, meetingTitle: r.meetingTitle, certifiedBy: r.certified_by ?? [], namedMe: Boolean(r.namedMe) }));
 }

@@ -120,7 +120,7 @@ export interface HistoryInput {
  */
 export async function seedVote2023(db: Db, input: HistoryInput): Promise<number> {
   const clock = fixedClock(AT.created);
-  const staff = new Map((await db.selectFrom('users').select(['id', 'username', 'display_name'])
+  const staff = new Map((await db.selectFrom('users').select(['id', 'username', 'display_name', 'deputy_id'])
     .select((eb) => eb.selectFrom('user_roles').whereRef('user_roles.user_id', '=', 'users.id').select(sql<string[]>`array_agg(role)`.as('r')).as('roles'))
     .where('username', 'in', ['mishu', 'jianpiao1', 'jianpiao2']).execute()).map((u) => [u.username, u]));
   const user = (username: string) => {
@@ -134,12 +134,15 @@ export async function seedVote2023(db: Db, input: HistoryInput): Promise<number>
 
   const candidates = await db.selectFrom('candidates').select(['id', 'name', 'ballot_order'])
     .where('meeting_id', '=', input.meetingId).orderBy('ballot_order').execute();
+  const roster = await db.selectFrom('deputies').select(['id', 'code']).where('term_id', '=', input.termId).orderBy('code').execute();
+  // The scrutineers are the deputies of the two scrutineer accounts, named before the vote opens.
+  const scrutineers = ['jianpiao1', 'jianpiao2'].map((u) => user(u).deputy_id!);
   const election = await createElection(db, secretariat, {
     meetingId: input.meetingId, kind: 'selection', title: DEMO_2023_TITLE, marking: 'for-against-abstain', seats: SEATS, passBase: 'all-deputies',
     options: candidates.map((c) => ({ key: optionKey(c.ballot_order), title: c.name, candidateId: c.id })),
+    scrutineers,
   });
 
-  const roster = await db.selectFrom('deputies').select(['id', 'code']).where('term_id', '=', input.termId).orderBy('code').execute();
   const present = roster.filter((_, i) => !isAbsent(i));
   clock.set(AT.attendance);
   await recordAttendance(db, secretariat, input.meetingId, present.map((d) => d.id), true);

@@ -38,6 +38,9 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'd002', displayName: '代表 D002（演示）', roles: ['deputy'], deputyCode: 'D002' },
 ];
 
+/** The deputies named as scrutineers of the demo's votes: those of the two scrutineer accounts. */
+export const DEMO_SCRUTINEERS = DEMO_ACCOUNTS.filter((a) => a.roles.includes('scrutineer')).map((a) => a.deputyCode!);
+
 export const DEMO_TERM_NAME = '龙游县第十四届人民代表大会';
 
 /** True once demo (or any) data exists: start-up seeds only an empty database. */
@@ -107,11 +110,12 @@ export async function seedDemo(db: Db, clock: Clock, options: DemoOptions): Prom
   });
   for (const c of CANDIDATES_2024) await addCandidate(db, acting, m2024.id, c);
 
-  // The current meeting's vote, ready to open: 12 candidates for 10 seats, attendance recorded.
+  // The current meeting's vote, ready to open: 12 candidates for 10 seats, its two scrutineers named, attendance recorded.
   const candidates2024 = await db.selectFrom('candidates').select(['id', 'name', 'ballot_order']).where('meeting_id', '=', m2024.id).orderBy('ballot_order').execute();
   await createElection(db, acting, {
     meetingId: m2024.id, kind: 'selection', title: '2024年民生实事项目票决', marking: 'for-against-abstain', seats: 10, passBase: 'all-deputies',
     options: candidates2024.map((c) => ({ key: optionKey(c.ballot_order), title: c.name, candidateId: c.id })),
+    scrutineers: DEMO_SCRUTINEERS.map((code) => deputies.get(code)!),
   });
   const roster = await db.selectFrom('deputies').select(['id', 'code']).where('term_id', '=', termId).orderBy('code').execute();
   // 228 of 240 present (every 20th absent): quorum met, and the demo deputies are all present.

@@ -13,6 +13,16 @@ import type { ElectionState, Role } from './vocabulary.ts';
  * scrutineers (a first one leaves the election tallied, and more may confirm until publication).
  */
 
+/**
+ * How many distinct named scrutineers (监票人) must confirm a record's digest before it is certified
+ * and may be published: at least two; an election names at least as many before it opens. A
+ * constant, not a setting: lowering it per deployment would weaken every published result.
+ */
+export const CERTIFICATIONS_REQUIRED = 2;
+
+/** The most scrutineers one election names. */
+export const SCRUTINEERS_MAX = 15;
+
 /** A step of the lifecycle, named as the secretariat's buttons name it. */
 export const STEPS = ['open', 'close', 'seal', 'certify', 'publish', 'void'] as const;
 export type Step = (typeof STEPS)[number];

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { Category, Channel, ElectionKind, ElectionState, Electorate, InvalidReason, KeyedInvalidReason, Marking, PassBase, Role } from './vocabulary.ts';
+import type { Category, Channel, CredentialStep, ElectionKind, ElectionState, Electorate, InvalidReason, KeyedInvalidReason, Marking, PassBase, Role } from './vocabulary.ts';
 
 /**
  * The stored tables, as Kysely sees them (the migrations in migrations/ create them). Every
@@ -247,6 +247,31 @@ export interface ElectionRecordTable {
 }
 
 /** The Ed25519 key that signs published records; its private half encrypted. */
+/** A deputy named as a scrutineer (监票人) of an election, before it opens; only they certify it. */
+export interface ElectionScrutineerTable {
+  election_id: number;
+  deputy_id: number;
+  /** The order the secretariat named them in (1, 2, …), as pages list them. */
+  position: number;
+}
+
+/** A credential step on a protected deputy, waiting for (or given) a named scrutineer's confirmation. */
+export interface CredentialApprovalTable {
+  id: Generated<number>;
+  step: CredentialStep;
+  deputy_id: number;
+  user_id: number | null;
+  election_ids: number[];
+  requested_by: number | null;
+  requested_by_name: string;
+  requested_at: Date;
+  decided_by: number | null;
+  decided_by_name: string | null;
+  decided_at: Date | null;
+  decision: 'confirmed' | 'declined' | null;
+  used_at: Date | null;
+}
+
 export interface SigningKeyTable {
   id: number;
   public_key_der: Uint8Array;
@@ -279,6 +304,8 @@ export interface Database {
   sealed_ballots: SealedBallotTable;
   election_records: ElectionRecordTable;
   signing_keys: SigningKeyTable;
+  election_scrutineers: ElectionScrutineerTable;
+  credential_approvals: CredentialApprovalTable;
 }
 
 export type Term = Selectable<TermTable>;
@@ -292,3 +319,4 @@ export type User = Selectable<UserTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type Session = Selectable<SessionTable>;
 export type Election = Selectable<ElectionTable>;
+export type CredentialApproval = Selectable<CredentialApprovalTable>;

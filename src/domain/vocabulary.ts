@@ -55,6 +55,14 @@ const LETTER_SETS = {
 } as const satisfies Record<Marking, readonly string[]>;
 export const LETTERS: Readonly<Record<Marking, readonly string[]>> = LETTER_SETS;
 
+/**
+ * Steps that would hand the secretariat a deputy's credentials: a new one-time password, a first
+ * account, an account linked to (or away from) the deputy. While the deputy is on the roll of an
+ * open vote or a named scrutineer of an unpublished one, each waits for a named scrutineer's confirmation.
+ */
+export const CREDENTIAL_STEPS = ['reset', 'issue', 'link'] as const;
+export type CredentialStep = (typeof CREDENTIAL_STEPS)[number];
+
 /** Project categories (the migration's check constraint holds the same list). */
 export const CATEGORIES = [
   'rural-revitalisation', 'social-security', 'employment', 'science-education', 'culture-sports',
@@ -71,6 +79,9 @@ export function isOneOf<const T extends readonly string[]>(words: T, value: unkn
 // The dictionary key of each word's label, so that no caller builds a key from a string.
 export const ROLE_LABEL: Readonly<Record<Role, MessageKey>> = {
   secretariat: 'role.secretariat', scrutineer: 'role.scrutineer', department: 'role.department', deputy: 'role.deputy',
+};
+export const CREDENTIAL_STEP_LABEL: Readonly<Record<CredentialStep, MessageKey>> = {
+  reset: 'approval.step.reset', issue: 'approval.step.issue', link: 'approval.step.link',
 };
 export const KIND_LABEL: Readonly<Record<ElectionKind, MessageKey>> = {
   selection: 'result.kind.selection', runoff: 'result.kind.runoff', satisfaction: 'result.kind.satisfaction',

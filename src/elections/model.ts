@@ -41,3 +41,13 @@ export interface ElectionListItem {
   kind: Election['kind'];
   state: ElectionState;
 }
+
+/** A deputy named as a scrutineer of an election, with the account they would certify with. */
+export interface NamedScrutineer {
+  deputyId: number;
+  code: string;
+  name: string;
+  delegation: string;
+  /** The deputy's account, and whether it holds the scrutineer role (without it they cannot certify). */
+  account: { id: number; username: string; scrutineer: boolean } | null;
+}

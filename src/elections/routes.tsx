@@ -17,19 +17,21 @@ import type { MessageKey } from '../platform/i18n/index.ts';
 import { parseBeijingMinute } from '../platform/time.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
 import { publishedApiResult } from '../results/store.ts';
-import { electionInput, optionKey, ratingInput } from './rules.ts';
+import { electionInput, optionKey, parseScrutineerCodes, ratingInput } from './rules.ts';
 import {
-  closeElection, createElection, type ElectionRefusal, electionLinks, electionState, getElection, openElection, scheduleClose, turnout,
+  closeElection, createElection, type ElectionRefusal, electionLinks, electionScrutineers, electionState, getElection, nameScrutineers,
+  openElection, scheduleClose, turnout,
 } from './store.ts';
 
 const stringValues = (form: Record<string, unknown>) => Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 
 const NOTICES: Record<string, MessageKey> = {
   election: 'election.created', runoff: 'runoff.created', rerun: 'rerun.created', opened: 'election.opened',
-  closed: 'election.closedNotice', scheduled: 'election.scheduledNotice',
+  closed: 'election.closedNotice', scheduled: 'election.scheduledNotice', scrutineers: 'scrutineers.saved',
 };
 const ERRORS: Partial<Record<ElectionRefusal, MessageKey>> = {
   quorum: 'election.noQuorum', 'wrong-state': 'election.stateConflict', time: 'election.scheduleInvalid', 'not-allowed': 'error.403',
+  'no-scrutineers': 'election.noScrutineers',
 };
 
 const electionOr404 = async (c: Ctx) => found(await getElection(db(c), idParam(c)));
@@ -69,6 +71,19 @@ function liveStream(c: Ctx, render: () => Promise<{ html: string; final?: boolea
 async function hallShown(database: Db, electionId: number, state: ElectionState): Promise<HallShown> {
   const record = isPublished(state) ? await recordSummary(database, electionId) : undefined;
   return record ? { record } : { turnout: await turnout(database, electionId) };
+}
+
+/** The secretariat's page of one vote; `form` carries a refused scrutineers form back to it. */
+async function electionAdminPage(c: Ctx, form?: { scrutineers: string; errors: Record<string, string> }) {
+  const e = await electionOr404(c);
+  const [attendance, t, links, scrutineers] = await Promise.all([
+    attendanceSummary(db(c), e.meeting_id, e.electorate), isFrozen(e.state) ? turnout(db(c), e.id) : undefined, electionLinks(db(c), e),
+    electionScrutineers(db(c), e.id),
+  ]);
+  const error = c.req.query('error') as ElectionRefusal | undefined;
+  const errorKey = error ? ERRORS[error] : undefined;
+  return c.render(<ElectionAdminPage v={view(c)} election={e} attendance={attendance} turnout={t} links={links} scrutineers={scrutineers}
+    scrutineersForm={form} notice={form ? undefined : flash(c, NOTICES)} error={errorKey ? c.var.t(errorKey) : undefined} />, { title: e.title });
 }
 
 /**
@@ -125,15 +140,19 @@ export function electionRoutes() {
         return meetingAdminPage(c, meeting.id, { ratingErrors: fieldErrors(c.var.t, e), ratingValues: { ...stringValues(form), projects: [...ids].join(',') } });
       }
     })
-    .get('/admin/elections/:id', async (c) => {
-      const e = await electionOr404(c);
-      const [attendance, t, links] = await Promise.all([
-        attendanceSummary(db(c), e.meeting_id, e.electorate), isFrozen(e.state) ? turnout(db(c), e.id) : undefined, electionLinks(db(c), e),
-      ]);
-      const error = c.req.query('error') as ElectionRefusal | undefined;
-      const errorKey = error ? ERRORS[error] : undefined;
-      return c.render(<ElectionAdminPage v={view(c)} election={e} attendance={attendance} turnout={t} links={links} notice={flash(c, NOTICES)}
-        error={errorKey ? c.var.t(errorKey) : undefined} />, { title: e.title });
+    .get('/admin/elections/:id', (c) => electionAdminPage(c))
+    .post('/admin/elections/:id/scrutineers', async (c) => {
+      const id = idParam(c);
+      const typed = textField(await c.req.parseBody(), 'scrutineers');
+      try {
+        const parsed = parseScrutineerCodes(typed);
+        if ('issues' in parsed) throw new ValidationError(parsed.issues);
+        return await refusing(c, adminPage(id), 'scrutineers', () => nameScrutineers(db(c), acting(c), id, parsed.codes));
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        c.status(422);
+        return electionAdminPage(c, { scrutineers: typed, errors: fieldErrors(c.var.t, e) });
+      }
     })
     .post('/admin/elections/:id/open', async (c) => {
       const id = idParam(c);
@@ -168,18 +187,21 @@ export function electionRoutes() {
     .get('/api/elections/:id', async (c) => {
       const e = await electionOr404(c);
       // The published record's result; null before publication (and for a void vote, never published).
-      const result = isPublished(e.state) ? await publishedApiResult(db(c), e.id) : null;
+      const [result, scrutineers] = await Promise.all([isPublished(e.state) ? publishedApiResult(db(c), e.id) : null, electionScrutineers(db(c), e.id)]);
       return c.json({
         id: String(e.id), title: e.title, kind: e.kind, state: e.state,
         meeting: { id: String(e.meeting_id), title: e.meetingTitle, year: e.meetingYear },
         rules: { marking: e.marking, ...(e.seats !== null ? { seats: e.seats } : {}), passBase: e.pass_base, deputiesTotal: e.deputies_total },
         openedAt: e.opened_at?.toISOString() ?? null, closedAt: e.closed_at?.toISOString() ?? null,
         options: e.options.map((o) => ({ id: o.key, title: o.title, candidateId: o.candidateId === null ? null : String(o.candidateId) })),
+        // Who certifies the result: named before the vote opens, public from then on.
+        scrutineers: scrutineers.map((s) => ({ name: s.name, delegation: s.delegation })),
         result,
       });
     })
     .get('/elections/:id/display', async (c) => {
       const e = await electionOr404(c);
-      return c.render(<HallDisplay v={view(c)} election={e} shown={await hallShown(db(c), e.id, e.state)} />, { title: `${c.var.t('display.title')} · ${e.title}` });
+      const [shown, scrutineers] = await Promise.all([hallShown(db(c), e.id, e.state), electionScrutineers(db(c), e.id)]);
+      return c.render(<HallDisplay v={view(c)} election={e} shown={shown} scrutineers={scrutineers} />, { title: `${c.var.t('display.title')} · ${e.title}` });
     });
 }

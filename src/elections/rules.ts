@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CERTIFICATIONS_REQUIRED, SCRUTINEERS_MAX } from '../domain/lifecycle.ts';
+import type { FieldIssue } from '../platform/validation.ts';
 import { ELECTORATES, PASS_BASES, SELECTION_MARKINGS } from '../domain/vocabulary.ts';
 
 /** Election set-up as the secretariat enters it; a selection is always 差额 (fewer seats than options). */
@@ -24,3 +26,17 @@ export function optionKey(position: number): string {
   return `c${String(position).padStart(2, '0')}`;
 }
 
+
+/**
+ * The scrutineers' deputy codes as typed (separated by spaces, commas or 、), in order, or the
+ * problems: at least CERTIFICATIONS_REQUIRED distinct codes, at most SCRUTINEERS_MAX, none twice.
+ */
+export function parseScrutineerCodes(raw: string): { codes: string[] } | { issues: FieldIssue[] } {
+  const codes = raw.split(/[\s,，、;；]+/u).filter(Boolean);
+  const issues: FieldIssue[] = [];
+  if (codes.some((c) => !/^[A-Za-z0-9_-]{1,32}$/.test(c))) issues.push({ field: 'scrutineers', key: 'scrutineers.codeFormat' });
+  else if (new Set(codes.map((c) => c.toLowerCase())).size !== codes.length) issues.push({ field: 'scrutineers', key: 'scrutineers.twice' });
+  else if (codes.length < CERTIFICATIONS_REQUIRED) issues.push({ field: 'scrutineers', key: 'scrutineers.tooFew' });
+  else if (codes.length > SCRUTINEERS_MAX) issues.push({ field: 'scrutineers', key: 'scrutineers.tooMany' });
+  return issues.length > 0 ? { issues } : { codes };
+}

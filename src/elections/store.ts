@@ -1,17 +1,18 @@
 import { sql } from 'kysely';
 import { appendAudit } from '../audit/store.ts';
 import { attendanceSummary } from '../meetings/store.ts';
-import { acceptsBallots } from '../domain/lifecycle.ts';
+import { acceptsBallots, CERTIFICATIONS_REQUIRED, isFrozen } from '../domain/lifecycle.ts';
 import type { Election } from '../domain/tables.ts';
 import type { ElectionKind, Electorate, Marking, PassBase } from '../domain/vocabulary.ts';
 import type { Acting } from '../platform/acting.ts';
 import type { Db, Trx } from '../platform/db/index.ts';
 import { Refused } from '../platform/refusal.ts';
-import type { ElectionLinks, ElectionListItem, ElectionView, Turnout } from './model.ts';
-import { type LifecycleRefusal, transition } from './transition.ts';
+import { ValidationError } from '../platform/validation.ts';
+import type { ElectionLinks, ElectionListItem, ElectionView, NamedScrutineer, Turnout } from './model.ts';
+import { type LifecycleRefusal, lockElection, transition } from './transition.ts';
 
 /** Why an election cannot open, close or be scheduled, beyond the lifecycle's own refusals. */
-export type ElectionRefusal = LifecycleRefusal | 'quorum' | 'time';
+export type ElectionRefusal = LifecycleRefusal | 'quorum' | 'time' | 'no-scrutineers';
 
 export async function getElection(db: Db, id: number): Promise<ElectionView | undefined> {
   const e = await db.selectFrom('elections as e').innerJoin('meetings as m', 'm.id', 'e.meeting_id')
@@ -91,6 +92,8 @@ export interface NewElection {
   rerunOf?: number | null;
   /** Options in ballot order; `key` is the id published in the record. */
   options: { key: string; title: string; candidateId?: number | null }[];
+  /** Deputies (ids, of the meeting's term) named as scrutineers, in order; may be named later, before the vote opens. */
+  scrutineers?: readonly number[];
 }
 
 /** An election in draft, with its options in ballot order. */
@@ -108,10 +111,15 @@ export async function insertElection(trx: Trx, acting: Acting, input: NewElectio
   await trx.insertInto('election_options').values(input.options.map((o, i) => ({
     election_id: election.id, position: i + 1, key: o.key, title: o.title, candidate_id: o.candidateId ?? null,
   }))).execute();
+  const scrutineers = input.scrutineers ?? [];
+  if (scrutineers.length > 0) {
+    await trx.insertInto('election_scrutineers').values(scrutineers.map((deputy_id, i) => ({ election_id: election.id, deputy_id, position: i + 1 }))).execute();
+  }
   await appendAudit(trx, acting.clock, acting.actor, {
     action: 'election.create', subject: `election:${election.id}`,
     details: {
       meetingId: input.meetingId, kind: input.kind, marking: input.marking, seats: input.seats, passBase: input.passBase, options: input.options.map((o) => o.key),
+      ...(scrutineers.length > 0 ? { scrutineers: await deputyCodes(trx, scrutineers) } : {}),
       ...(input.runoffOf ? { runoffOf: input.runoffOf } : {}), ...(input.rerunOf ? { rerunOf: input.rerunOf } : {}),
     },
   });
@@ -127,6 +135,9 @@ export async function openElection(db: Db, acting: Acting, electionId: number): 
   await db.transaction().execute((trx) => transition(trx, acting, electionId, 'open', async (e) => {
     const attendance = await attendanceSummary(trx, e.meeting_id, e.electorate);
     if (!attendance.quorum) throw new Refused<ElectionRefusal>('quorum', { present: attendance.present, expected: attendance.expected });
+    // Who certifies the result is known before anyone votes.
+    const named = await trx.selectFrom('election_scrutineers').select((eb) => eb.fn.countAll<number>().as('n')).where('election_id', '=', electionId).executeTakeFirstOrThrow();
+    if (Number(named.n) < CERTIFICATIONS_REQUIRED) throw new Refused<ElectionRefusal>('no-scrutineers', { named: Number(named.n), required: CERTIFICATIONS_REQUIRED });
     const { term_id: termId } = await trx.selectFrom('meetings').select('term_id').where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
     let deputies = trx.selectFrom('deputies').select('id').where('term_id', '=', termId);
     if (e.electorate === 'standing-committee') deputies = deputies.where('standing_committee', '=', true);
@@ -165,3 +176,57 @@ export async function electionState(db: Db, electionId: number): Promise<Electio
   return (await db.selectFrom('elections').select('state').where('id', '=', electionId).executeTakeFirst())?.state;
 }
 
+
+async function deputyCodes(trx: Trx, ids: readonly number[]): Promise<string[]> {
+  const rows = await trx.selectFrom('deputies').select(['id', 'code']).where('id', 'in', [...ids]).execute();
+  return ids.map((id) => rows.find((r) => r.id === id)?.code ?? String(id));
+}
+
+/** The deputies named as scrutineers of an election, in the order named, with their accounts. */
+export async function electionScrutineers(db: Db | Trx, electionId: number): Promise<NamedScrutineer[]> {
+  return (await scrutineersOf(db, [electionId])).get(electionId) ?? [];
+}
+
+/** The named scrutineers of several elections at once (a meeting's votes), by election. */
+export async function scrutineersOf(db: Db | Trx, electionIds: readonly number[]): Promise<Map<number, NamedScrutineer[]>> {
+  const map = new Map<number, NamedScrutineer[]>();
+  if (electionIds.length === 0) return map;
+  const rows = await db.selectFrom('election_scrutineers as s').innerJoin('deputies as d', 'd.id', 's.deputy_id')
+    .leftJoin('users as u', 'u.deputy_id', 'd.id')
+    .select(['s.election_id as electionId', 'd.id as deputyId', 'd.code', 'd.name', 'd.delegation', 'u.id as userId', 'u.username'])
+    .select((eb) => eb.exists(eb.selectFrom('user_roles as r').select('r.role').whereRef('r.user_id', '=', 'u.id').where('r.role', '=', 'scrutineer')).as('scrutineer'))
+    .where('s.election_id', 'in', [...electionIds]).orderBy('s.election_id').orderBy('s.position').execute();
+  for (const r of rows) {
+    const list = map.get(r.electionId) ?? [];
+    list.push({
+      deputyId: r.deputyId, code: r.code, name: r.name, delegation: r.delegation,
+      account: r.userId === null ? null : { id: r.userId, username: r.username!, scrutineer: Boolean(r.scrutineer) },
+    });
+    map.set(r.electionId, list);
+  }
+  return map;
+}
+
+/**
+ * Names the scrutineers of a draft election by deputy code (of the meeting's term; case as on the
+ * roster or not), replacing any named before. Refused once the election has opened; unknown codes
+ * are a ValidationError on the `scrutineers` field. Audited with the codes.
+ */
+export async function nameScrutineers(db: Db, acting: Acting, electionId: number, codes: readonly string[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const e = await lockElection(trx, electionId);
+    if (!e) throw new Refused<ElectionRefusal>('not-found');
+    if (isFrozen(e.state)) throw new Refused<ElectionRefusal>('wrong-state', { state: e.state });
+    const { term_id: termId } = await trx.selectFrom('meetings').select('term_id').where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
+    const deputies = await trx.selectFrom('deputies').select(['id', 'code'])
+      .where('term_id', '=', termId).where(sql<string>`lower(code)`, 'in', codes.map((c) => c.toLowerCase())).execute();
+    // An exact match first, then one that differs only in case.
+    const ids = codes.map((c) => (deputies.find((d) => d.code === c) ?? deputies.find((d) => d.code.toLowerCase() === c.toLowerCase()))?.id);
+    if (ids.some((id) => id === undefined) || new Set(ids).size !== ids.length) throw new ValidationError([{ field: 'scrutineers', key: 'scrutineers.unknown' }]);
+    await trx.deleteFrom('election_scrutineers').where('election_id', '=', electionId).execute();
+    await trx.insertInto('election_scrutineers').values(ids.map((deputy_id, i) => ({ election_id: electionId, deputy_id: deputy_id!, position: i + 1 }))).execute();
+    await appendAudit(trx, acting.clock, acting.actor, {
+      action: 'election.scrutineers', subject: `election:${electionId}`, details: { scrutineers: await deputyCodes(trx, ids as number[]) },
+    });
+  });
+}

@@ -7,7 +7,7 @@ import { AdminDashboard } from '../../views/meetings/dashboard.tsx';
 import { HomePage } from '../../views/meetings/home.tsx';
 import { MeetingPage } from '../../views/meetings/meeting.tsx';
 import { isFrozen } from '../domain/lifecycle.ts';
-import { electionsByMeeting, listElections } from '../elections/store.ts';
+import { electionsByMeeting, listElections, scrutineersOf } from '../elections/store.ts';
 import type { AppEnv } from '../platform/http/env.ts';
 import { fieldErrors, intField, listField, textField } from '../platform/http/forms.ts';
 import { acting, type Ctx, currentUser, db, flash, found, idParam, view } from '../platform/http/kit.ts';
@@ -104,8 +104,10 @@ export function meetingRoutes() {
       const [candidates, elections, chosen] = await Promise.all([
         listCandidates(db(c), meeting.id), listElections(db(c), meeting.id), meetingChosenProjects(db(c), meeting.id),
       ]);
+      const scrutineers = await scrutineersOf(db(c), elections.map((e) => e.id));
       return c.render(<MeetingPage v={view(c)} meeting={meeting} candidates={candidates}
-        elections={elections.map((e) => ({ id: e.id, title: e.title, kind: e.kind, state: e.state }))} chosen={chosen} />, { title: meeting.title });
+        elections={elections.map((e) => ({ id: e.id, title: e.title, kind: e.kind, state: e.state, scrutineers: scrutineers.get(e.id) ?? [] }))}
+        chosen={chosen} />, { title: meeting.title });
     })
     .get('/candidates/:id', async (c) => {
       const candidate = await candidateOr404(c);

@@ -1,4 +1,5 @@
-import type { Role } from '../domain/vocabulary.ts';
+import type { CredentialStep, Role } from '../domain/vocabulary.ts';
+import type { ApprovalStatus } from './rules.ts';
 
 /** An account as the secretariat sees it: roles, links and status, never the password hash. */
 export interface AccountSummary {
@@ -33,4 +34,23 @@ export interface CredentialSlip {
   affiliation: string | null;
   /** The meeting or term the account is for; null for a staff account. */
   context: string | null;
+}
+
+/** A credential step on a protected deputy and where its confirmation stands. */
+export interface ApprovalView {
+  id: number;
+  step: CredentialStep;
+  deputy: { id: number; code: string; name: string };
+  /** The account concerned; null for a deputy's first account. */
+  username: string | null;
+  /** The votes whose named scrutineers may confirm it. */
+  elections: number[];
+  requestedBy: string;
+  requestedAt: Date;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  usedAt: Date | null;
+  status: ApprovalStatus;
+  /** The viewer may confirm or decline it. */
+  decidable: boolean;
 }

@@ -92,11 +92,13 @@ describe('the account form', () => {
     expect(checkAccountLinks(links(['secretariat'], { departmentId: 3 }))).toEqual([{ field: 'departmentId', key: 'users.departmentWithoutRole' }]);
   });
 
-  it('needs a deputy code for the deputy role, allows one for scrutineers, refuses it for others', () => {
+  it('needs a deputy code for the deputy role, and the deputy role and code for scrutineers, refuses it for others', () => {
     expect(checkAccountLinks(links(['deputy']))).toEqual([{ field: 'deputyCode', key: 'users.deputyRequired' }]);
     expect(checkAccountLinks(links(['deputy'], { deputyCode: 'D001' }))).toEqual([]);
-    expect(checkAccountLinks(links(['scrutineer']))).toEqual([]);
-    expect(checkAccountLinks(links(['scrutineer'], { deputyCode: 'D011' }))).toEqual([]);
+    expect(checkAccountLinks(links(['scrutineer']))).toEqual([{ field: 'roles', key: 'users.scrutineerIsDeputy' }]);
+    expect(checkAccountLinks(links(['scrutineer'], { deputyCode: 'D011' }))).toEqual([{ field: 'roles', key: 'users.scrutineerIsDeputy' }]);
+    expect(checkAccountLinks(links(['scrutineer', 'deputy'], { deputyCode: 'D011' }))).toEqual([]);
+    expect(checkAccountLinks(links(['secretariat', 'scrutineer', 'deputy'], { deputyCode: 'D011' }))).toEqual([{ field: 'roles', key: 'users.scrutineerNotSecretariat' }]);
     expect(checkAccountLinks(links(['secretariat'], { deputyCode: 'D011' }))).toEqual([{ field: 'deputyCode', key: 'users.deputyWithoutRole' }]);
   });
 });

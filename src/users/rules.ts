@@ -36,7 +36,8 @@ export type AccountLinks = z.output<typeof accountLinksInput>;
  * What the schema cannot say. A username (when given) has the allowed shape. Roles and links fit
  * together: at least one role; a department account names its department and nothing else names
  * one; a deputy account is tied to a deputy on the roster (that is how the deputy appears on the
- * roll), a scrutineer may be; nobody else is.
+ * roll), and so is a scrutineer (the role sits only on a deputy's own account, beside the deputy
+ * role, never beside the secretariat's); nobody else is.
  */
 export function checkAccountLinks(input: AccountLinks & { username?: string }): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -47,7 +48,36 @@ export function checkAccountLinks(input: AccountLinks & { username?: string }): 
   if (!has('department') && input.departmentId !== null) issues.push({ field: 'departmentId', key: 'users.departmentWithoutRole' });
   if (has('deputy') && input.deputyCode === '') issues.push({ field: 'deputyCode', key: 'users.deputyRequired' });
   if (!has('deputy') && !has('scrutineer') && input.deputyCode !== '') issues.push({ field: 'deputyCode', key: 'users.deputyWithoutRole' });
+  issues.push(...checkRoleSet(input.roles).map((key) => ({ field: 'roles', key })));
   return issues;
+}
+
+/**
+ * Separation of duties in one account's roles: a scrutineer certifies as the deputy they are (the
+ * account also holds the deputy role and so is tied to their place on the roster), and is never
+ * also the secretariat, whose work they check. The database refuses the same (user_roles trigger).
+ */
+export function checkRoleSet(roles: readonly Role[]): MessageKey[] {
+  if (!roles.includes('scrutineer')) return [];
+  const issues: MessageKey[] = [];
+  if (roles.includes('secretariat')) issues.push('users.scrutineerNotSecretariat');
+  if (!roles.includes('deputy')) issues.push('users.scrutineerIsDeputy');
+  return issues;
+}
+
+/** A request waits this long for a named scrutineer's decision (the length of a sitting), then lapses. */
+export const REQUEST_OPEN_MS = 4 * 60 * 60 * 1000;
+/** A confirmation allows its one step within this time; after that it must be asked for again. */
+export const APPROVAL_USABLE_MS = 30 * 60 * 1000;
+
+export type ApprovalStatus = 'pending' | 'confirmed' | 'declined' | 'used' | 'expired';
+
+/** Where a credential request stands at `now`. */
+export function approvalStatus(a: { decision: 'confirmed' | 'declined' | null; requested_at: Date; decided_at: Date | null; used_at: Date | null }, now: Date): ApprovalStatus {
+  if (a.used_at) return 'used';
+  if (a.decision === 'declined') return 'declined';
+  if (a.decision === 'confirmed') return now.getTime() - a.decided_at!.getTime() < APPROVAL_USABLE_MS ? 'confirmed' : 'expired';
+  return now.getTime() - a.requested_at.getTime() < REQUEST_OPEN_MS ? 'pending' : 'expired';
 }
 
 /** The account a secretariat member is about to change, as the rules below need it. */

@@ -11,9 +11,10 @@ import type { User } from '../domain/tables.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { type FieldIssue, parseInput, ValidationError } from '../platform/validation.ts';
 import { hashPassword, hashPasswords } from './password.ts';
+import { credentialGate, type Gate, protectedAmong, useApproval } from './approvals.ts';
 import { ROLES, type Role } from '../domain/vocabulary.ts';
 import {
-  type AccountLinks, accountLinksInput, checkAccountLinks, checkDisable, checkRoleChange, deputyUsername, staffAccountInput,
+  type AccountLinks, accountLinksInput, checkAccountLinks, checkDisable, checkRoleChange, checkRoleSet, deputyUsername, staffAccountInput,
   type TargetAccount,
 } from './rules.ts';
 
@@ -25,10 +26,14 @@ export interface NewUser {
   deputyId?: number | null;
   departmentId?: number | null;
   mustChangePassword?: boolean;
+  /** The scrutineer's confirmation this account's creation uses (a protected deputy's first account). */
+  approvalId?: number | null;
 }
 
 /** Creates an account with its roles; the password is stored only as an argon2id hash. */
 export async function createUser(db: Db, acting: Acting, input: NewUser): Promise<User> {
+  const roleIssues = checkRoleSet(input.roles);
+  if (roleIssues.length > 0) throw new ValidationError(roleIssues.map((key) => ({ field: 'roles', key })));
   const passwordHash = await hashPassword(input.password);
   const username = input.username.trim().toLowerCase();
   return db.transaction().execute(async (trx) => {
@@ -51,8 +56,10 @@ export async function createUser(db: Db, acting: Acting, input: NewUser): Promis
     if (input.roles.length > 0) {
       await trx.insertInto('user_roles').values(input.roles.map((role) => ({ user_id: user.id, role }))).execute();
     }
+    await useApproval(trx, acting, input.approvalId ?? null);
     await appendAudit(trx, acting.clock, acting.actor, {
-      action: 'user.create', subject: `user:${user.id}`, details: { username, roles: [...input.roles] },
+      action: 'user.create', subject: `user:${user.id}`,
+      details: { username, roles: [...input.roles], ...(input.approvalId ? { approval: input.approvalId, protected: true } : {}) },
     });
     return user;
   });
@@ -194,20 +201,32 @@ async function slipFor(db: Db | Transaction<Database>, account: AccountSummary, 
  * Creates an account from the secretariat's form with a one-time password that must be replaced
  * at first sign-in. Returns the slip to print; the password is not kept anywhere.
  */
-export async function createStaffAccount(db: Db, acting: Acting, raw: unknown): Promise<CredentialSlip> {
+export async function createStaffAccount(db: Db, acting: Acting, raw: unknown): Promise<CredentialSlip | Pending> {
   const input = parseInput(staffAccountInput, raw);
   const issues = checkAccountLinks(input);
   if (issues.length > 0) throw new ValidationError(issues);
   const { deputyId, departmentId } = await resolveLinks(db, input);
+  // A deputy's first account hands the secretariat their credentials: while they are protected, only once confirmed.
+  let approvalId: number | null = null;
+  if (deputyId !== null) {
+    const gate = await db.transaction().execute((trx) => credentialGate(trx, acting, 'issue', deputyId, null));
+    if (!gate.open) return { pending: gate.approval };
+    approvalId = gate.approvalId;
+  }
   const password = newInitialPassword();
   const user = await createUser(db, acting, {
     username: input.username, displayName: input.displayName, password, roles: input.roles,
-    deputyId, departmentId, mustChangePassword: true,
+    deputyId, departmentId, mustChangePassword: true, approvalId,
   });
   return slipFor(db, (await getAccount(db, user.id))!, password);
 }
 
-export type AccountChange = { ok: true } | { ok: false; refusal: MessageKey } | { ok: false; notFound: true };
+/** A credential step that waits for a named scrutineer's confirmation (the request is made and audited). */
+export interface Pending {
+  pending: { id: number; elections: number[] };
+}
+
+export type AccountChange = { ok: true } | { ok: false; refusal: MessageKey } | { ok: false; notFound: true } | ({ ok: false } & Pending);
 
 /**
  * Replaces an account's roles (and the department and deputy they point to), refusing what
@@ -224,14 +243,28 @@ export async function changeAccountRoles(db: Db, acting: Acting, userId: number,
     const refusal = checkRoleChange(acting.actor.userId ?? 0, targetOf(before), links.roles, await activeSecretariatIds(trx));
     if (refusal) return { ok: false, refusal };
     const { deputyId, deputyCode, departmentId } = await resolveLinks(trx, links, userId);
-    await trx.updateTable('users').set({ deputy_id: deputyId, department_id: departmentId }).where('id', '=', userId).execute();
+    // Linking an account to a deputy, or away from one, hands over or takes away their credentials:
+    // while that deputy is protected, only once a named scrutineer has confirmed it.
+    const approvals: number[] = [];
+    if (deputyId !== (before.deputy?.id ?? null)) {
+      for (const d of [before.deputy?.id ?? null, deputyId]) {
+        if (d === null) continue;
+        const gate: Gate = await credentialGate(trx, acting, 'link', d, userId);
+        if (!gate.open) return { ok: false, pending: gate.approval };
+        if (gate.approvalId !== null) approvals.push(gate.approvalId);
+      }
+    }
+    // Roles first: a scrutineer's account never loses its deputy while it holds the role (the database checks).
     await trx.deleteFrom('user_roles').where('user_id', '=', userId).execute();
+    await trx.updateTable('users').set({ deputy_id: deputyId, department_id: departmentId }).where('id', '=', userId).execute();
     if (links.roles.length > 0) await trx.insertInto('user_roles').values(links.roles.map((role) => ({ user_id: userId, role }))).execute();
+    for (const id of approvals) await useApproval(trx, acting, id);
     await appendAudit(trx, acting.clock, acting.actor, {
       action: 'user.roles.change', subject: `user:${userId}`,
       details: {
         before: { roles: before.roles, deputy: before.deputy?.code ?? null, departmentId: before.department?.id ?? null },
         after: { roles: links.roles, deputy: deputyCode, departmentId },
+        ...(approvals.length > 0 ? { approvals, protected: true } : {}),
       },
     });
     return { ok: true };
@@ -250,24 +283,35 @@ async function activeSecretariatIds(trx: Transaction<Database>): Promise<number[
 
 /**
  * Gives an account a new one-time password: the old one stops working, every session of the
- * account ends, and a lock from failed sign-ins is lifted. Returns the slip, or undefined for an
+ * account ends, and a lock from failed sign-ins is lifted. Returns the slip; or, for a deputy on
+ * the roll of an open vote or a named scrutineer of an unpublished one without a named scrutineer's
+ * recent confirmation, the request now waiting for one (nothing else changes); undefined for an
  * unknown account.
  */
-export async function resetAccountPassword(db: Db, acting: Acting, userId: number): Promise<CredentialSlip | undefined> {
+export async function resetAccountPassword(db: Db, acting: Acting, userId: number): Promise<{ slip: CredentialSlip } | Pending | undefined> {
   const password = newInitialPassword();
   const hash = await hashPassword(password);
-  const account = await db.transaction().execute(async (trx) => {
+  const outcome = await db.transaction().execute(async (trx): Promise<Pending | { account: AccountSummary } | undefined> => {
     const account = await getAccount(trx, userId);
     if (!account) return undefined;
+    let approvalId: number | null = null;
+    if (account.deputy) {
+      const gate = await credentialGate(trx, acting, 'reset', account.deputy.id, userId);
+      if (!gate.open) return { pending: gate.approval };
+      approvalId = gate.approvalId;
+    }
     await trx.updateTable('users').set({ password_hash: hash, must_change_password: true }).where('id', '=', userId).execute();
     const sessions = await trx.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
     await clearAccountThrottle(trx, account.username);
+    await useApproval(trx, acting, approvalId);
     await appendAudit(trx, acting.clock, acting.actor, {
-      action: 'user.reset', subject: `user:${userId}`, details: { username: account.username, sessions: Number(sessions.numDeletedRows) },
+      action: 'user.reset', subject: `user:${userId}`,
+      details: { username: account.username, sessions: Number(sessions.numDeletedRows), ...(approvalId ? { approval: approvalId, protected: true } : {}) },
     });
-    return account;
+    return { account };
   });
-  return account && slipFor(db, { ...account, mustChangePassword: true }, password);
+  if (!outcome || 'pending' in outcome) return outcome;
+  return { slip: await slipFor(db, { ...outcome.account, mustChangePassword: true }, password) };
 }
 
 /**
@@ -330,6 +374,8 @@ export interface IssuedCredentials {
   slips: CredentialSlip[];
   /** Deputies asked for who already had an account (their slips come only from a reset). */
   skipped: number;
+  /** Protected deputies whose first account now waits for a named scrutineer's confirmation (by code). */
+  awaiting: string[];
 }
 
 /**
@@ -345,7 +391,7 @@ export async function issueDeputyCredentials(db: Db, acting: Acting, termId: num
   let q = db.selectFrom('deputies as d').leftJoin('users as u', 'u.deputy_id', 'd.id')
     .select(['d.id', 'd.code', 'd.name', 'd.delegation', 'u.id as user_id']).where('d.term_id', '=', termId);
   if (deputyIds) {
-    if (deputyIds.length === 0) return { term, context: await termContext(db, termId), slips: [], skipped: 0 };
+    if (deputyIds.length === 0) return { term, context: await termContext(db, termId), slips: [], skipped: 0, awaiting: [] };
     q = q.where('d.id', 'in', [...deputyIds]);
   }
   // Grouped by delegation (in pinyin order, the same on both engines whatever their collation),
@@ -363,8 +409,19 @@ export async function issueDeputyCredentials(db: Db, acting: Acting, termId: num
     // Someone may have issued some of these meanwhile: those keep the account they got.
     const nowHeld = wanted.length === 0 ? new Set<number>() : new Set((await trx.selectFrom('users').select('deputy_id')
       .where('deputy_id', 'in', wanted.map((d) => d.id)).execute()).map((r) => r.deputy_id!));
+    // Deputies on an open roll, or named scrutineers, get a first account only with a named scrutineer's confirmation.
+    const protectedIds = await protectedAmong(trx, wanted.filter((d) => !nowHeld.has(d.id)).map((d) => d.id));
+    const awaiting: string[] = [];
+    const approvals = new Map<number, number>();
+    for (const d of wanted) {
+      if (!protectedIds.has(d.id)) continue;
+      const gate = await credentialGate(trx, acting, 'issue', d.id, null);
+      if (gate.open) approvals.set(d.id, gate.approvalId!);
+      else awaiting.push(d.code);
+    }
+    const waiting = new Set(awaiting);
     const taken = new Set((await trx.selectFrom('users').select('username').execute()).map((r) => r.username));
-    const rows = wanted.flatMap((d, i) => nowHeld.has(d.id) ? [] : [{
+    const rows = wanted.flatMap((d, i) => nowHeld.has(d.id) || waiting.has(d.code) ? [] : [{
       deputy: d,
       password: passwords[i]!,
       values: {
@@ -381,14 +438,19 @@ export async function issueDeputyCredentials(db: Db, acting: Acting, termId: num
       await trx.insertInto('user_roles').values(inserted.map((u) => ({ user_id: u.id, role: 'deputy' }))).execute();
     }
     const context = await termContext(trx, termId);
+    for (const id of approvals.values()) await useApproval(trx, acting, id);
     if (rows.length > 0) {
       await appendAudit(trx, acting.clock, acting.actor, {
         action: 'credentials.issue', subject: `term:${termId}`,
-        details: { count: rows.length, deputies: rows.map((r) => r.deputy.code) },
+        details: {
+          count: rows.length, deputies: rows.map((r) => r.deputy.code),
+          ...(approvals.size > 0 ? { approvals: [...approvals.values()], protected: true } : {}),
+        },
       });
     }
     return {
-      term, context, skipped: deputies.length - rows.length,
+      term, context, skipped: deputies.length - rows.length - awaiting.length,
+      awaiting: awaiting.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
       slips: rows.map((r) => ({
         userId: ids.get(r.deputy.id)!, username: r.values.username, password: r.password,
         name: r.deputy.name, affiliation: r.deputy.delegation, context,

@@ -3,17 +3,39 @@ import { createSession, SESSION_COOKIE } from '../../src/auth/sessions.ts';
 import type { Clock } from '../../src/platform/time.ts';
 import type { DbHandle } from '../../src/platform/db/index.ts';
 import type { Role } from '../../src/domain/vocabulary.ts';
+import { createTerm, upsertDeputies } from '../../src/terms/store.ts';
 import { createUser } from '../../src/users/store.ts';
 import { sameOrigin } from './app.ts';
 
 let counter = 0;
 
-/** A fresh account with the given roles, its password, and a way to mint sessions for it. */
-export async function makeUser(database: DbHandle, clock: Clock, roles: Role[], opts: { password?: string; mustChangePassword?: boolean } = {}) {
+/**
+ * A deputy of its own for an account that must be a deputy's (a scrutineer's: the role sits only on
+ * a deputy's own account), in a term of the tests' own that no vote uses.
+ */
+async function ownDeputy(database: DbHandle, clock: Clock, n: number): Promise<number> {
+  const acting = { clock, actor: { userId: null, name: 'test' } };
+  let term = await database.db.selectFrom('terms').select('id').where('name', '=', '测试账户专用届').executeTakeFirst();
+  term ??= await createTerm(database.db, acting, { name: '测试账户专用届', ordinal: 99, startsOn: '2000-01-01', endsOn: '2000-12-31' });
+  const code = `U${process.pid}X${n}`;
+  await upsertDeputies(database.db, acting, term.id, [{ code, name: `测试代表${n}`, delegation: '测试团', standingCommittee: false, phone: null }]);
+  return (await database.db.selectFrom('deputies').select('id').where('term_id', '=', term.id).where('code', '=', code).executeTakeFirstOrThrow()).id;
+}
+
+/**
+ * A fresh account with the given roles, its password, and a way to mint sessions for it. A
+ * scrutineer is made a deputy's own account (with the deputy role and a deputy of its own), as
+ * separation of duties requires, unless `deputyId` names the deputy.
+ */
+export async function makeUser(database: DbHandle, clock: Clock, roles: Role[], opts: { password?: string; mustChangePassword?: boolean; deputyId?: number } = {}) {
   const password = opts.password ?? 'correct horse battery';
-  const username = `u${process.pid}x${++counter}`;
+  const n = ++counter;
+  const username = `u${process.pid}x${n}`;
+  const scrutineer = roles.includes('scrutineer');
+  const deputyId = opts.deputyId ?? (scrutineer ? await ownDeputy(database, clock, n) : null);
   const user = await createUser(database.db, { clock, actor: { userId: null, name: 'test' } }, {
-    username, displayName: `测试用户${counter}`, password, roles, mustChangePassword: opts.mustChangePassword,
+    username, displayName: `测试用户${n}`, password, roles: scrutineer && !roles.includes('deputy') ? [...roles, 'deputy'] : roles,
+    mustChangePassword: opts.mustChangePassword, deputyId,
   });
   return {
     user, username, password,

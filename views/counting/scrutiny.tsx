@@ -1,7 +1,10 @@
 import type { RecordSummary } from '../../src/counting/model.ts';
 import { canStart, inScrutiny, isPublished } from '../../src/domain/lifecycle.ts';
 import { type ElectionState, INVALID_REASON_LABEL } from '../../src/domain/vocabulary.ts';
-import type { ElectionView, ElectionLinks, Turnout } from '../../src/elections/model.ts';
+import type { ElectionView, ElectionLinks, NamedScrutineer, Turnout } from '../../src/elections/model.ts';
+import type { ApprovalView } from '../../src/users/model.ts';
+import { ApprovalTable } from '../components/approvals.tsx';
+import { ScrutineerList } from '../components/scrutineers.tsx';
 import type { InvalidReason } from '../../src/domain/record/format.ts';
 import type { ViewContext } from '../context.ts';
 import { letterLabel } from '../components/labels.ts';
@@ -20,6 +23,12 @@ export interface ScrutinyPageProps {
   roles: { secretariat: boolean; scrutineer: boolean };
   /** The signed-in scrutineer already confirmed this record. */
   certifiedByMe: boolean;
+  /** The deputies named as this vote's scrutineers before it opened; only they certify. */
+  scrutineers: NamedScrutineer[];
+  /** The signed-in person is one of them. */
+  namedMe: boolean;
+  /** Credential steps on deputies this vote protects (resets, first accounts, re-links). */
+  approvals: ApprovalView[];
   required: number;
   voidReasonMax: number;
   fingerprint?: string;
@@ -147,7 +156,8 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
               {record.certifications.map((c) => <li>{c.name} <span class="muted">{shownTime(v, c.at)}</span></li>)}
             </ul>
           )}
-          {p.roles.scrutineer && canStart('certify', e.state) && (
+          {p.roles.scrutineer && canStart('certify', e.state) && !p.namedMe && <Notice kind="warn">{t('counting.notNamed')}</Notice>}
+          {p.namedMe && canStart('certify', e.state) && (
             p.certifiedByMe ? <p class="notice notice--ok">{t('counting.youCertified')}</p> : (
               <form method="post" action={`/admin/elections/${e.id}/certify`} class="stack narrow">
                 <fieldset>
@@ -176,6 +186,12 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
           )}
         </>
       )}
+
+      <h2>{t('scrutineers.title')}</h2>
+      <ScrutineerList v={v} scrutineers={p.scrutineers} staff />
+      <h2>{t('approval.title')}</h2>
+      <p class="field__hint">{t('approval.intro')}</p>
+      <ApprovalTable v={v} approvals={p.approvals} caption={t('approval.title')} />
 
       {canVoid && (
         <details class="admin-form" open={p.voidOpen}>
@@ -239,11 +255,22 @@ export interface ScrutinyListItem {
 }
 
 /** Votes past their close, for scrutineers (who reach it from their account page) and the secretariat. */
-export function ScrutinyListPage({ v, elections }: { v: ViewContext; elections: ScrutinyListItem[] }) {
+export function ScrutinyListPage({ v, elections, approvals, notice, error }: {
+  v: ViewContext; elections: ScrutinyListItem[]; approvals: ApprovalView[]; notice?: string; error?: string;
+}) {
   const { t } = v;
   return (
     <section aria-labelledby="scrutiny-list-title">
       <h1 id="scrutiny-list-title">{t('counting.listTitle')}</h1>
+      {notice && <Notice kind="ok">{notice}</Notice>}
+      {error && <Notice kind="error">{error}</Notice>}
+      {approvals.length > 0 && (
+        <>
+          <h2>{t('approval.title')}</h2>
+          <p class="field__hint">{t('approval.intro')}</p>
+          <ApprovalTable v={v} approvals={approvals} caption={t('approval.title')} />
+        </>
+      )}
       <p>{t('counting.listIntro')}</p>
       {elections.length === 0 ? <p class="muted">{t('counting.listEmpty')}</p> : (
         <ul class="meeting-list">

@@ -1,7 +1,8 @@
 import { acceptsBallots, acceptsPaperEntry, canStart, inScrutiny, isFrozen } from '../../src/domain/lifecycle.ts';
 import { ElectionRelations } from '../components/election-relations.tsx';
 import { MARKING_LABEL, PASS_BASE_LABEL } from '../../src/domain/vocabulary.ts';
-import type { ElectionLinks, ElectionView, Turnout } from '../../src/elections/model.ts';
+import type { ElectionLinks, ElectionView, NamedScrutineer, Turnout } from '../../src/elections/model.ts';
+import { ScrutineerList } from '../components/scrutineers.tsx';
 import type { Attendance } from '../../src/meetings/model.ts';
 import { Field, Notice, PostButton } from '../components/form.tsx';
 import { stateLabel } from '../components/labels.ts';
@@ -41,8 +42,9 @@ export function TurnoutPanel({ v, electionId, turnout, live }: { v: ViewContext;
   );
 }
 
-export function ElectionAdminPage({ v, election: e, attendance, turnout, links, notice, error }: {
-  v: ViewContext; election: ElectionView; attendance: Attendance; turnout: Turnout | undefined; links: ElectionLinks; notice?: string; error?: string;
+export function ElectionAdminPage({ v, election: e, attendance, turnout, links, scrutineers, scrutineersForm, notice, error }: {
+  v: ViewContext; election: ElectionView; attendance: Attendance; turnout: Turnout | undefined; links: ElectionLinks;
+  scrutineers: NamedScrutineer[]; scrutineersForm?: { scrutineers: string; errors: Record<string, string> }; notice?: string; error?: string;
 }) {
   const { t } = v;
   return (
@@ -65,6 +67,16 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
         <div><dt>{t('attendance.present')}</dt><dd>{attendance.present} · {attendance.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</dd></div>
         {e.close_scheduled_at && <div><dt>{t('election.scheduledClose')}</dt><dd>{e.close_scheduled_at.toISOString()}</dd></div>}
       </dl>
+      <h2 id="scrutineers-title">{t('scrutineers.title')}</h2>
+      <p class="field__hint">{isFrozen(e.state) ? t('scrutineers.fixed') : t('scrutineers.intro')}</p>
+      <ScrutineerList v={v} scrutineers={scrutineers} staff />
+      {!isFrozen(e.state) && (
+        <form method="post" action={`/admin/elections/${e.id}/scrutineers`} class="filter-form" aria-labelledby="scrutineers-title">
+          <Field name="scrutineers" label={t('scrutineers.label')} hint={t('scrutineers.hint')} required maxlength={600}
+            value={scrutineersForm?.scrutineers ?? scrutineers.map((s) => s.code).join(' ')} error={scrutineersForm?.errors['scrutineers']} />
+          <button type="submit" class="button button--secondary">{t('scrutineers.save')}</button>
+        </form>
+      )}
       <div class="review-actions">
         {canStart('open', e.state) && <PostButton action={`/admin/elections/${e.id}/open`} label={t('election.open')} kind="primary" />}
         {canStart('close', e.state) && <PostButton action={`/admin/elections/${e.id}/close`} label={t('election.close')} kind="danger" />}

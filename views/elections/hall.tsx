@@ -1,6 +1,7 @@
 import type { RecordSummary } from '../../src/counting/model.ts';
 import { RATING_LABEL } from '../../src/domain/vocabulary.ts';
-import type { ElectionView, Turnout } from '../../src/elections/model.ts';
+import type { ElectionView, Turnout, NamedScrutineer } from '../../src/elections/model.ts';
+import { scrutineerLine } from '../components/scrutineers.tsx';
 import { chosenRows, isSelecting, notChosenRows, resultRows, tiedRows, type ResultRow } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
 import { stateLabel } from '../components/labels.ts';
@@ -12,11 +13,12 @@ import { stateLabel } from '../components/labels.ts';
 /** What the display shows below the title: the published result, or else the live turnout. */
 export type HallShown = { record: RecordSummary } | { turnout: Turnout };
 
-export function HallDisplay({ v, election: e, shown }: { v: ViewContext; election: ElectionView; shown: HallShown }) {
+export function HallDisplay({ v, election: e, shown, scrutineers }: { v: ViewContext; election: ElectionView; shown: HallShown; scrutineers: NamedScrutineer[] }) {
   return (
     <section class="hall" aria-labelledby="hall-title">
       <p class="hall__meeting">{e.meetingTitle}</p>
       <h1 id="hall-title" class="hall__title">{e.title}</h1>
+      {scrutineers.length > 0 && <p class="hall-scrutineers">{scrutineerLine(v, scrutineers)}</p>}
       <div id="hall-live" data-hx-sse:connect={`/elections/${e.id}/display/stream`}>
         <HallLive v={v} state={e.state} shown={shown} />
       </div>

@@ -1,6 +1,7 @@
 import { formatDateRange } from '../../src/platform/i18n/index.ts';
 import { isPublished } from '../../src/domain/lifecycle.ts';
-import type { ElectionListItem } from '../../src/elections/model.ts';
+import type { ElectionListItem, NamedScrutineer } from '../../src/elections/model.ts';
+import { scrutineerLine } from '../components/scrutineers.tsx';
 import type { CandidateView, MeetingSummary } from '../../src/meetings/model.ts';
 import type { MeetingChosenList } from '../../src/results/model.ts';
 import { CandidateList } from '../components/candidates.tsx';
@@ -8,8 +9,8 @@ import type { ViewContext } from '../context.ts';
 import { stateLabel } from '../components/labels.ts';
 import { FinalList } from '../components/final-list.tsx';
 
-/** A vote as the meeting page lists it. */
-export type MeetingVote = ElectionListItem;
+/** A vote as the meeting page lists it, with the scrutineers named for it (public before it opens). */
+export type MeetingVote = ElectionListItem & { scrutineers?: NamedScrutineer[] };
 
 /** The meeting's votes with their state; a published one links to its result. */
 function MeetingVotes({ v, elections }: { v: ViewContext; elections: MeetingVote[] }) {
@@ -23,6 +24,7 @@ function MeetingVotes({ v, elections }: { v: ViewContext; elections: MeetingVote
             <li>
               {isPublished(e.state) ? <a href={`/elections/${e.id}/result`}>{e.title}</a> : <span class="vote-list__title">{e.title}</span>}{' '}
               <span class={isPublished(e.state) ? 'chip chip--ok' : 'chip'}>{stateLabel(v, e.state)}</span>
+              {e.scrutineers && e.scrutineers.length > 0 && <div class="muted vote-list__scrutineers">{scrutineerLine(v, e.scrutineers)}</div>}
             </li>
           ))}
         </ul>

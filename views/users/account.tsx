@@ -25,12 +25,14 @@ export interface AccountDetailPageProps {
   values?: LinkValues;
   errors?: FieldErrors;
   notice?: string;
+  /** A credential step now waiting for a named scrutineer's confirmation. */
+  pending?: string;
   /** Why a change was refused (last secretariat, own role). */
   refusal?: string;
 }
 
 /** GET /admin/users/:id: one account, its roles, a password reset and disabling. */
-export function AccountDetailPage({ v, account: a, sessions, lockedUntil, departments, own, values, errors = {}, notice, refusal }: AccountDetailPageProps) {
+export function AccountDetailPage({ v, account: a, sessions, lockedUntil, departments, own, values, errors = {}, notice, refusal, pending }: AccountDetailPageProps) {
   const { t } = v;
   const hasErrors = Object.values(errors).some(Boolean);
   return (
@@ -38,6 +40,7 @@ export function AccountDetailPage({ v, account: a, sessions, lockedUntil, depart
       <p class="breadcrumb"><a href="/admin">{t('admin.title')}</a> / <a href="/admin/users">{t('admin.users')}</a></p>
       <h1 id="user-title">{a.displayName}</h1>
       {notice && <Notice kind="ok">{notice}</Notice>}
+      {pending && <Notice kind="warn">{pending}</Notice>}
       {refusal && <Notice kind="error">{refusal}</Notice>}
       <dl class="facts facts--wide">
         <div><dt>{t('auth.username')}</dt><dd>{a.username}</dd></div>

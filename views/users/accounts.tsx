@@ -22,6 +22,8 @@ export interface AccountsPageProps {
   values?: NewAccountValues;
   errors?: FieldErrors;
   notice?: string;
+  /** A credential step now waiting for a named scrutineer's confirmation. */
+  pending?: string;
 }
 
 /** What an account is tied to: its deputy (code, name, delegation) or its department. */
@@ -38,7 +40,7 @@ export function roleList(v: ViewContext, roles: readonly Role[]): string {
 }
 
 /** GET /admin/users: new staff account, deputies' slips per term, and every account by role. */
-export function AccountsPage({ v, accounts, role, departments, terms, values = EMPTY_ACCOUNT, errors = {}, notice }: AccountsPageProps) {
+export function AccountsPage({ v, accounts, role, departments, terms, values = EMPTY_ACCOUNT, errors = {}, notice, pending }: AccountsPageProps) {
   const { t } = v;
   const hasErrors = Object.values(errors).some(Boolean);
   return (
@@ -46,6 +48,7 @@ export function AccountsPage({ v, accounts, role, departments, terms, values = E
       <p class="breadcrumb"><a href="/admin">{t('admin.title')}</a></p>
       <h1 id="users-title">{t('admin.users')}</h1>
       {notice && <Notice kind="ok">{notice}</Notice>}
+      {pending && <Notice kind="warn">{pending}</Notice>}
 
       <div class="panels">
         <section class="panel" aria-labelledby="create-title">

@@ -13,6 +13,8 @@ export interface SlipsPageProps {
   signInUrl: string;
   /** Deputies asked for who already had an account, and so got no slip. */
   skipped?: number;
+  /** Protected deputies whose first account waits for a scrutineer's confirmation (codes). */
+  awaiting?: string[];
   back: { href: string; label: string };
 }
 
@@ -37,7 +39,7 @@ function Slip({ v, slip, signInUrl }: { v: ViewContext; slip: CredentialSlip; si
  * The printable credential slips, shown once: the passwords exist nowhere else. On screen a
  * readable list with a warning and a Print button; on paper (app.css, "slips") eight to an A4 sheet.
  */
-export function SlipsPage({ v, title, slips, signInUrl, skipped = 0, back }: SlipsPageProps) {
+export function SlipsPage({ v, title, slips, signInUrl, skipped = 0, awaiting = [], back }: SlipsPageProps) {
   const { t } = v;
   const sheets: CredentialSlip[][] = [];
   for (let i = 0; i < slips.length; i += SLIPS_PER_SHEET) sheets.push(slips.slice(i, i + SLIPS_PER_SHEET));
@@ -53,6 +55,7 @@ export function SlipsPage({ v, title, slips, signInUrl, skipped = 0, back }: Sli
           </>)
           : <Notice kind="ok">{t('slips.none')}</Notice>}
         {skipped > 0 && <p class="muted">{t('slips.skipped', { count: skipped })}</p>}
+        {awaiting.length > 0 && <Notice kind="warn">{t('slips.awaiting', { count: awaiting.length, codes: awaiting.join('、') })}</Notice>}
         {slips.length > 0 && (
           <ul class="action-list">
             <li><button type="button" class="button button--primary print-button" data-print>{t('slips.print')}</button></li>
