@@ -14,7 +14,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { checkChain, type ChainLink } from '../src/audit/chain.ts';
 import { readAuditChain } from '../src/audit/store.ts';
 import type { Config } from '../src/config.ts';
-import { loadSigningKey } from '../src/counting/signing.ts';
+import { loadSigningKey } from '../src/keys/signing.ts';
 import { publishedRecord } from '../src/counting/store.ts';
 import { verifyRecord } from '../src/domain/record/verify.ts';
 import { createDb, createPostgresDb, pgliteDir, wrapPglite, type DbHandle } from '../src/platform/db/index.ts';

@@ -14,7 +14,7 @@ import { beijingTime } from '../platform/time.ts';
 import type { RecordSummary } from './model.ts';
 import { buildRecordBody, checkRecordBody } from './record-builder.ts';
 import { planRunoff } from './runoff-plan.ts';
-import { loadSigningKey, type SigningConfig } from './signing.ts';
+import { loadSigningKey, type SigningConfig } from '../keys/signing.ts';
 
 /**
  * How many distinct scrutineers (监票人) must confirm a record's digest before it is certified and
