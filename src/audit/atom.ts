@@ -36,7 +36,8 @@ export interface AtomFeed {
 }
 
 export function checkpointsAtom(feed: AtomFeed): string {
-  const host = new URL(feed.origin).host;
+  // A tag URI's authority is a host name, without a port.
+  const host = new URL(feed.origin).hostname;
   const e = xmlEscape;
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
