@@ -20,10 +20,11 @@ export async function checkpointAudit(trx: Trx, clock: Clock, key: SigningKey): 
   if (last && last.last_id === head.id) return undefined;
   const { length } = await trx.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('length'))
     .where('id', '<=', head.id).executeTakeFirstOrThrow();
-  const content = checkpointContent({ seq: (last?.seq ?? 0) + 1, length: Number(length), lastId: head.id, head: head.hash, at: clock.now(), publicKeyDer: key.publicKeyDer });
+  const now = clock.now();
+  const content = checkpointContent({ seq: (last?.seq ?? 0) + 1, length: Number(length), lastId: head.id, head: head.hash, at: now, publicKeyDer: key.publicKeyDer });
   const checkpoint = signCheckpoint(content, key);
   await trx.insertInto('audit_checkpoints').values({
-    seq: content.seq, at: clock.now(), length: content.length, last_id: content.lastId, head: content.head,
+    seq: content.seq, at: now, length: content.length, last_id: content.lastId, head: content.head,
     key_fingerprint: content.keyFingerprint, body: checkpointPayload(content).toString('utf8'),
     public_key: checkpoint.signature.publicKey, signature: checkpoint.signature.value,
   }).execute();
