@@ -4,7 +4,7 @@
 // into that database. Embedded engine: refused while a server (or another CLI) holds DATA_DIR; the
 // bundle's data directory is loaded beside DATA_DIR/pgdata and then swapped in, and its signing
 // secret written to DATA_DIR/signing-secret. Either refuses a database holding data unless --force.
-// Then: the migrations (an older backup is brought up to date), the audit chain, every published
+// Then: the migrations (an older backup is brought up to date), the audit chain and its stored checkpoints, every published
 // record (recount, digest, certifications, signature), and whether the signing key opens.
 // Exit 0 restored and verified, 1 refused or failed (a failed check included), 2 usage.
 import { grantApplicationRole } from '../src/database-roles.ts';
@@ -12,9 +12,11 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { checkChain, type ChainLink } from '../src/audit/chain.ts';
+import { readCheckpoints } from '../src/audit/checkpoint-store.ts';
+import { checkCheckpoints } from '../src/audit/checkpoints.ts';
 import { readAuditChain } from '../src/audit/store.ts';
 import type { Config } from '../src/config.ts';
-import { loadSigningKey } from '../src/counting/signing.ts';
+import { loadSigningKey } from '../src/keys/signing.ts';
 import { publishedRecord } from '../src/counting/store.ts';
 import { verifyRecord } from '../src/domain/record/verify.ts';
 import { createDb, createPostgresDb, pgliteDir, wrapPglite, type DbHandle } from '../src/platform/db/index.ts';
@@ -167,6 +169,11 @@ async function checkRestored(database: DbHandle, config: Config, recorded?: Cont
     ok = false;
   } else {
     say(`audit chain OK: ${links.length} entries, head ${links.at(-1)?.hash ?? '(empty log)'}`);
+    // The chain against the checkpoints the backup holds (a copy kept outside is checked with verify:audit --checkpoints).
+    const check = checkCheckpoints(links, (await readCheckpoints(db)).checkpoints);
+    for (const p of check.problems) complain(`the audit chain DISAGREES with its checkpoint #${p.seq} (${p.kind}): ${p.message}`);
+    if (check.problems.length) ok = false;
+    else if (check.checkpoints.length) say(`audit checkpoints OK: ${check.checkpoints.length} agree with the chain`);
   }
 
   const published = await db.selectFrom('election_records').select('election_id').where('published_at', 'is not', null).orderBy('election_id').execute();

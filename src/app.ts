@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { csrf } from 'hono/csrf';
+import { auditAnchor } from './audit/checkpoint-store.ts';
 import { auditRoutes } from './audit/routes.tsx';
 import { ballotRoutes } from './ballots/routes.tsx';
 import { countingRoutes } from './counting/routes.tsx';
@@ -30,10 +31,12 @@ import { userRoutes } from './users/routes.tsx';
 export type { AppDeps, AppEnv } from './platform/http/env.ts';
 
 /** Public data other sites may read (anonymously): see openData. */
-export const OPEN_DATA = ['/api/*', '/elections/:id/record.json', '/elections/:id/result.csv', '/.well-known/minsheng-signing-key'];
+export const OPEN_DATA = ['/api/*', '/elections/:id/record.json', '/elections/:id/result.csv', '/.well-known/minsheng-signing-key', '/audit/checkpoints.json', '/audit/checkpoints.atom'];
 
 /** Builds the Hono app from its dependencies. Importing this module starts nothing. */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(given: AppDeps): Hono<AppEnv> {
+  // Every step the app takes signs an audit checkpoint at election transitions (src/audit/checkpoints.ts).
+  const deps: AppDeps = { ...given, auditAnchor: given.auditAnchor ?? auditAnchor(given.config, given.logger) };
   const https = deps.config.publicUrl.protocol === 'https:';
   const app = new Hono<AppEnv>();
   app.use(async function provideDeps(c, next) {

@@ -8,7 +8,7 @@ import type { Logger } from './platform/log.ts';
  * What the application's database role may do, table by table, when a second role owns the tables
  * (MIGRATION_DATABASE_URL; see docs/operations.md). It owns nothing and holds only these grants:
  * it can cast into the box but never change or empty it (sealing goes through the owner's
- * `minsheng_seal_ballots`), read sealed ballots, add to the audit log but never rewrite it, and
+ * `minsheng_seal_ballots`), read sealed ballots, add to the audit log and its checkpoints but never rewrite them, and
  * cannot read the seal key, truncate, alter tables or switch triggers off. Tables not named get
  * the ordinary read and write grants.
  */
@@ -17,6 +17,7 @@ export const APPLICATION_GRANTS: Readonly<Record<string, readonly string[]>> = {
   sealed_ballots: ['select'],
   election_records: ['select', 'insert', 'update'],
   audit_log: ['select', 'insert'],
+  audit_checkpoints: ['select', 'insert'],
   signing_keys: ['select', 'insert'],
   seal_keys: [],
   kysely_migration: [],

@@ -4,13 +4,15 @@ import { createApp } from './app.ts';
 import { systemClock } from './platform/time.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrateDatabase } from './database-roles.ts';
-import { SigningKeyUnavailable } from './counting/signing.ts';
+import { SigningKeyUnavailable } from './keys/signing.ts';
 import { createDb } from './platform/db/index.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasData, seedDemo } from './demo/seed.ts';
 import { isDatabaseUnavailable } from './platform/http/errors.tsx';
 import { createShutdown } from './platform/http/shutdown.ts';
 import { startScheduler } from './elections/scheduler.ts';
+import { auditAnchor } from './audit/checkpoint-store.ts';
+import { startCheckpointer } from './audit/checkpointer.ts';
 import { createLogger } from './platform/log.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -75,8 +77,12 @@ async function main(): Promise<void> {
 
   const shutdown = createShutdown();
   // Scheduled closes: every instance checks; the guarded UPDATE closes each election exactly once.
-  const scheduler = startScheduler(database.db, systemClock, logger);
-  const app = createApp({ database, config, clock: systemClock, logger, shutdown });
+  // Audit checkpoints: signed at every election transition (the app's and the scheduler's), and
+  // hourly (and now, at start) while the chain grows.
+  const anchor = auditAnchor(config, logger);
+  const scheduler = startScheduler(database.db, systemClock, logger, 1000, anchor);
+  const checkpointer = startCheckpointer(database.db, systemClock, anchor, logger);
+  const app = createApp({ database, config, clock: systemClock, logger, shutdown, auditAnchor: anchor });
   const server = serve({ fetch: app.fetch, port: config.port }, () => {
     const ms = Math.round(performance.now() - startedAt);
     logger.info('listening', { url: config.publicUrl.origin, port: config.port, db: database.engine, demo: config.demo, startupMs: ms });
@@ -109,6 +115,7 @@ async function main(): Promise<void> {
     force.unref();
     shutdown.begin();
     await scheduler.stop();
+    await checkpointer.stop();
     // Stop accepting; in-flight requests finish; idle keep-alive sockets are closed as they free up.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     const idle = setInterval(() => server.closeIdleConnections(), 100);

@@ -30,6 +30,8 @@ const EXPECTED: [route: string, ...allowed: [0 | 1, 0 | 1, 0 | 1, 0 | 1, 0 | 1]]
   ['GET /elections/:id/result.csv', 1, 1, 1, 1, 1],
   ['GET /elections/:id/announcement', 1, 1, 1, 1, 1],
   ['GET /.well-known/minsheng-signing-key', 1, 1, 1, 1, 1],
+  ['GET /audit/checkpoints.json', 1, 1, 1, 1, 1],
+  ['GET /audit/checkpoints.atom', 1, 1, 1, 1, 1],
   ['GET /login', 1, 1, 1, 1, 1],
   ['POST /login', 1, 1, 1, 1, 1],
   ['POST /logout', 0, 1, 1, 1, 1],

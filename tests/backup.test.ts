@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkChain, type ChainLink } from '../src/audit/chain.ts';
+import { auditAnchor, checkpointIfGrown } from '../src/audit/checkpoint-store.ts';
 import { readAuditChain } from '../src/audit/store.ts';
 import { loadConfig } from '../src/config.ts';
 import { publishedRecordJson } from '../src/counting/store.ts';
@@ -68,6 +69,7 @@ function expectSameDatabase(restored: Snapshot, original: Snapshot) {
 
 function expectRestoreReport(stdout: string, original: Snapshot) {
   expect(stdout).toContain(`audit chain OK: ${original.audit.entries} entries, head ${original.audit.head}\n`);
+  expect(stdout).toContain('audit checkpoints OK: 1 agree with the chain\n');
   expect(stdout).toContain(`published records OK: ${original.records.length} of ${original.records.length} verify`);
   expect(stdout).toMatch(/^signing key: opens with this configuration \(fingerprint [0-9a-f]{64}, /m);
 }
@@ -115,6 +117,8 @@ describe('backup and restore of the embedded database', { timeout: 120_000 }, ()
     try {
       await migrateToLatest(held.db);
       expect(await seedDemo(held.db, fixedClock('2024-01-10T00:00:00Z'), { signing: loadConfig({ ...env(source), DEMO: '1' }) })).toBe(true);
+      // …and signs an audit checkpoint, as a server does at start.
+      expect(await checkpointIfGrown(held.db, fixedClock('2024-01-10T00:00:00Z'), auditAnchor(loadConfig({ ...env(source), DEMO: '1' })))).toMatchObject({ seq: 1 });
       const r = await runTs('scripts/backup.ts', env(source), [file]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`^minsheng: The embedded database in .* is in use by server \\(pid ${process.pid}`));
@@ -230,6 +234,7 @@ describe.runIf(postgres && empty)('backup and restore on PostgreSQL', { timeout:
     targetDb = await empty!();
     // The whole demo, its 2023 vote published and signed, as a server with DEMO=1 and this secret makes it.
     await seedDemo(sourceDb.db, fixedClock('2024-01-10T00:00:00Z'), { signing: loadConfig({ DATABASE_URL: sourceDb.url, DEMO: '1', SIGNING_KEY_SECRET: SECRET }) });
+    expect(await checkpointIfGrown(sourceDb.db, fixedClock('2024-01-10T00:00:00Z'), auditAnchor(loadConfig({ DATABASE_URL: sourceDb.url, DEMO: '1', SIGNING_KEY_SECRET: SECRET })))).toMatchObject({ seq: 1 });
     original = await snapshot(sourceDb.db);
   });
   afterAll(async () => {

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditAnchor, checkpointIfGrown } from '../src/audit/checkpoint-store.ts';
 import { castBallot } from '../src/ballots/store.ts';
+import { loadConfig } from '../src/config.ts';
 import { sealElection } from '../src/counting/store.ts';
 import { migrateDatabase } from '../src/database-roles.ts';
 import { closeElection, createElection, openElection } from '../src/elections/store.ts';
@@ -10,15 +12,23 @@ import { testEngines } from './support/databases.ts';
 import { buildFixture, scrutineersFor } from './support/fixtures.ts';
 import { adminUrl, withDatabase } from './support/postgres.ts';
 
-const GUARDED = ['ballots', 'sealed_ballots', 'election_records', 'audit_log'];
+const GUARDED = ['ballots', 'sealed_ballots', 'election_records', 'audit_log', 'audit_checkpoints'];
 
 describe.each(testEngines())('database guards on $name', (engine) => {
   let database: DbHandle;
   beforeAll(async () => { database = await engine.open(); });
   afterAll(() => database.close());
 
-  it('refuses TRUNCATE of the box, the sealed ballots, the records and the audit log', async () => {
+  it('refuses TRUNCATE of the box, the sealed ballots, the records, the audit log and its checkpoints', async () => {
     for (const table of GUARDED) await expect(sql`truncate ${sql.table(table)} cascade`.execute(database.db)).rejects.toThrow(/never truncated/);
+  });
+
+  it('keeps audit checkpoints append-only: no UPDATE, no DELETE', async () => {
+    await sql`insert into audit_checkpoints (seq, at, length, last_id, head, key_fingerprint, body, public_key, signature)
+      values (1, now(), 1, 1, ${'sha256:' + '0'.repeat(64)}, ${'0'.repeat(64)}, '{}', 'AA==', 'AA==')`.execute(database.db);
+    await expect(sql`update audit_checkpoints set head = 'forged'`.execute(database.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_checkpoints`.execute(database.db)).rejects.toThrow(/append-only/);
+    expect(await database.db.selectFrom('audit_checkpoints').select('head').execute()).toEqual([{ head: 'sha256:' + '0'.repeat(64) }]);
   });
 });
 
@@ -64,6 +74,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)('the application\'s database role 
     await closeElection(app.db, f.acting, f.electionId!);
     expect((await sealElection(app.db, f.acting, f.electionId!)).ballots).toBe(2);
     expect(await app.db.selectFrom('sealed_ballots').select('tracker').execute()).toHaveLength(2);
+    // …and signs an audit checkpoint of the chain, with the key it makes and stores itself.
+    const anchor = auditAnchor(loadConfig({ DATABASE_URL: url, SIGNING_KEY_SECRET: 'a'.repeat(32) }));
+    expect(await checkpointIfGrown(app.db, clock, anchor)).toMatchObject({ seq: 1, format: 'minsheng-audit-checkpoint/1' });
   });
 
   it('cannot rewrite, empty or truncate the box, the records or the audit log, nor switch a guard off', async () => {
@@ -81,6 +94,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)('the application\'s database role 
       sql`insert into sealed_ballots (election_id, tracker, marks) values (${e.id}, 'AAAA-AAAA-AAAA-AAAA', 'FN')`,
       sql`update audit_log set action = 'forged'`,
       sql`delete from audit_log`,
+      sql`update audit_checkpoints set head = 'forged'`,
+      sql`delete from audit_checkpoints`,
+      sql`alter table audit_checkpoints disable trigger audit_checkpoints_append_only`,
       sql`select key from seal_keys`,
       sql`alter table ballots disable trigger ballots_write_once`,
       sql`drop trigger ballots_no_truncate on ballots`,
@@ -90,7 +106,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('the application\'s database role 
       await expect(app.db.transaction().execute(async (trx) => {
         await sql`select set_config('minsheng.sealing', 'on', true)`.execute(trx);
         await attempt.execute(trx);
-      }), attempt.compile(app.db).sql).rejects.toThrow(/permission denied|must be owner|write-once|never truncated/);
+      }), attempt.compile(app.db).sql).rejects.toThrow(/permission denied|must be owner|write-once|never truncated|append-only/);
     }
     expect(await app.db.selectFrom('ballots').select('marks').where('election_id', '=', e.id).execute()).toEqual([{ marks: 'FN' }]);
     // The seal function checks the state itself: an open vote is not sealed by calling it directly.

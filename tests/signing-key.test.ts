@@ -8,7 +8,7 @@ import { SYSTEM_ACTOR } from '../src/platform/acting.ts';
 import { castBallot } from '../src/ballots/store.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { loadSigningKey, publicSigningKey, SigningKeyUnavailable } from '../src/counting/signing.ts';
+import { loadSigningKey, publicSigningKey, SigningKeyUnavailable } from '../src/keys/signing.ts';
 import { certifyElection, sealElection } from '../src/counting/store.ts';
 import { createPostgresDb, type DbHandle } from '../src/platform/db/index.ts';
 import { closeElection, createElection, openElection } from '../src/elections/store.ts';

@@ -26,6 +26,7 @@ export function Layout({ v, user, title, path, demo, children }: LayoutProps) {
         <meta name="htmx-config" content='{"includeIndicatorCSS":true}' />
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('app.css')} />
+        <link rel="alternate" type="application/atom+xml" href="/audit/checkpoints.atom" title={t('audit.checkpoints.title')} />
         <script src={assetUrl('htmx.min.js')} defer></script>
         <script src={assetUrl('hx-sse.min.js')} defer></script>
         <script src={assetUrl('app.js')} defer></script>
@@ -64,6 +65,10 @@ export function Layout({ v, user, title, path, demo, children }: LayoutProps) {
         <footer class="site-footer">
           <div class="wrap">
             <p>{t('footer.about')}</p>
+            <p>
+              {t('footer.checkpoints')} <a href="/audit/checkpoints.json" type="application/json">{t('footer.checkpointsJson')}</a>
+              {' · '}<a href="/audit/checkpoints.atom" type="application/atom+xml">{t('footer.checkpointsAtom')}</a>
+            </p>
           </div>
         </footer>
       </body>

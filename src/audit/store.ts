@@ -12,15 +12,20 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-// Serialises appends across connections and app instances for the length of the caller's transaction.
+// Serialises appends (and checkpoints of the head) across connections and app instances for the length of the caller's transaction.
 const AUDIT_LOCK_KEY = 0x6d73_6175; // "msau"
+
+/** Holds the audit chain still until the caller's transaction ends: no entry is appended meanwhile. */
+export async function lockAuditChain(trx: Transaction<Database>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+}
 
 /**
  * Appends one entry to the hash chain inside the caller's transaction, so the entry exists exactly
  * when the change it records does. Details must never hold passwords, tokens or ballot contents.
  */
 export async function appendAudit(trx: Transaction<Database>, clock: Clock, actor: Actor, event: AuditEvent): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+  await lockAuditChain(trx);
   const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
   const fields = {
     prevHash: last?.hash ?? GENESIS_HASH,

@@ -28,6 +28,8 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /elections/:id/result.csv': 'anyone',
   'GET /elections/:id/announcement': 'anyone',
   'GET /.well-known/minsheng-signing-key': 'anyone',
+  'GET /audit/checkpoints.json': 'anyone',
+  'GET /audit/checkpoints.atom': 'anyone',
   'GET /login': 'anyone',
   'POST /login': 'anyone',
 

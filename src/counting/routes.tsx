@@ -10,7 +10,7 @@ import { textField } from '../platform/http/forms.ts';
 import { acting, type Ctx, currentUser, db, flash, found, idParam, refusing, view } from '../platform/http/kit.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { Refused } from '../platform/refusal.ts';
-import { publicKeyPem, publicSigningKey, SigningKeyUnavailable } from './signing.ts';
+import { publicKeyPem, publicSigningKey, SigningKeyUnavailable } from '../keys/signing.ts';
 import {
   certifyElection, createRunoff, invalidSealedBallots, publishElection, publishedRecordJson, recordSummary,
   rerunElection, scrutinyList, sealElection, TITLE_MAX, VOID_REASON_MAX, voidElection, type CountingRefusal,

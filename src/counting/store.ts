@@ -14,7 +14,7 @@ import { beijingTime } from '../platform/time.ts';
 import type { RecordSummary } from './model.ts';
 import { buildRecordBody, checkRecordBody } from './record-builder.ts';
 import { planRunoff } from './runoff-plan.ts';
-import { loadSigningKey, type SigningConfig } from './signing.ts';
+import { loadSigningKey, type SigningConfig } from '../keys/signing.ts';
 
 /** A void reason is free text for the minutes; long enough for one paragraph. */
 export const VOID_REASON_MAX = 500;

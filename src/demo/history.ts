@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import type { Acting, Actor } from '../platform/acting.ts';
 import { castBallot } from '../ballots/store.ts';
 import { fixedClock } from '../platform/time.ts';
-import type { SigningConfig } from '../counting/signing.ts';
+import type { SigningConfig } from '../keys/signing.ts';
 import { certifyElection, publishElection, sealElection } from '../counting/store.ts';
 import type { Db } from '../platform/db/index.ts';
 import { optionKey } from '../elections/rules.ts';

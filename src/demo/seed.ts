@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { SYSTEM_ACTOR, type Acting } from '../platform/acting.ts';
 import { fixedClock, type Clock } from '../platform/time.ts';
-import { loadSigningKey, type SigningConfig } from '../counting/signing.ts';
+import { loadSigningKey, type SigningConfig } from '../keys/signing.ts';
 import { forgetPublishedSummaries } from '../counting/store.ts';
 import type { Db } from '../platform/db/index.ts';
 import { optionKey } from '../elections/rules.ts';

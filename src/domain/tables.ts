@@ -282,6 +282,23 @@ export interface SigningKeyTable {
   created_at: Generated<Date>;
 }
 
+/** A signed checkpoint of the audit chain (src/audit/checkpoints.ts); rows are never changed. */
+export interface AuditCheckpointTable {
+  seq: number;
+  at: Date;
+  /** Entries in the chain up to and including `last_id`. */
+  length: number;
+  last_id: number;
+  head: string;
+  key_fingerprint: string;
+  /** The canonical JSON that the signature covers. */
+  body: string;
+  /** Base64 DER (SPKI) Ed25519 public key. */
+  public_key: string;
+  /** Base64 Ed25519 signature of `body`. */
+  signature: string;
+}
+
 export interface Database {
   terms: TermTable;
   departments: DepartmentTable;
@@ -292,6 +309,7 @@ export interface Database {
   users: UserTable;
   user_roles: UserRoleTable;
   audit_log: AuditLogTable;
+  audit_checkpoints: AuditCheckpointTable;
   sessions: SessionTable;
   login_throttle: LoginThrottleTable;
   roster_imports: RosterImportTable;

@@ -28,7 +28,8 @@ export async function lockElection(trx: Trx, electionId: number): Promise<Electi
  * changes an election's state. It locks the election's row, checks the step against the lifecycle
  * table (from this state, by a person holding a role the table names for the step), runs
  * the step's own work with the locked row (work that may refuse with its own reasons), writes the
- * new state with the work's columns, and appends the chained audit entry `election.<step>`.
+ * new state with the work's columns, appends the chained audit entry `election.<step>`, and signs
+ * an audit checkpoint covering that entry (when the acting carries an `auditAnchor`, as the app's do).
  * Refusals are thrown as `Refused` with a typed reason; nothing is written then.
  */
 export async function transition<T = undefined>(
@@ -48,5 +49,7 @@ export async function transition<T = undefined>(
   if (!to || !allowed.includes(to)) throw new Error(`lifecycle: ${step} from ${election.state} must lead to one of ${allowed.join(', ')}, not ${to}`);
   await trx.updateTable('elections').set({ ...outcome.set, state: to }).where('id', '=', electionId).execute();
   await appendAudit(trx, acting.clock, acting.actor, { action: `election.${step}`, subject: `election:${electionId}`, details: outcome.details });
+  // A signed checkpoint of the chain, its head being the entry just written, commits with the step.
+  if (acting.auditAnchor) await acting.auditAnchor(trx, acting.clock);
   return outcome.result;
 }

@@ -24,7 +24,7 @@ const MAX_PAGES = 200;
 const SCREENSHOT_DIR = join(repoRoot, 'test-results', 'e2e');
 
 /** Links that lead to data rather than pages: checked for 200, not rendered. */
-const NON_PAGE = /^\/api\/|^\/\.well-known\/|\.(json|csv|xml|md|pem|txt)$/;
+const NON_PAGE = /^\/api\/|^\/\.well-known\/|\.(json|csv|xml|atom|md|pem|txt)$/;
 
 let server: RunningServer;
 let browser: Browser;

@@ -1,3 +1,4 @@
+import type { AuditAnchor } from '../acting.ts';
 import type { Clock } from '../time.ts';
 import type { Config } from '../../config.ts';
 import type { DbHandle } from '../db/index.ts';
@@ -14,6 +15,8 @@ export interface AppDeps {
   logger: Logger;
   /** Signals long-lived responses (SSE) to end when the server shuts down. */
   shutdown: Shutdown;
+  /** Signs audit checkpoints at election transitions; createApp makes one from the configuration when not given. */
+  auditAnchor?: AuditAnchor;
 }
 
 export interface AppEnv {

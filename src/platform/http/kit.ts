@@ -31,7 +31,7 @@ export function currentUser(c: Ctx): RegisteredUser {
 /** The signed-in person acting now, for the audit entries and lifecycle checks of the store. */
 export function acting(c: Ctx): Acting {
   const user = currentUser(c);
-  return { clock: c.var.deps.clock, actor: { userId: user.id, name: user.username, roles: user.roles } };
+  return { clock: c.var.deps.clock, actor: { userId: user.id, name: user.username, roles: user.roles }, auditAnchor: c.var.deps.auditAnchor };
 }
 
 /** The route's numeric parameter (`:id` by default), or 404 for anything else. */

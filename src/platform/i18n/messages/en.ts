@@ -11,6 +11,9 @@ export const en: Record<MessageKey, string> = {
   'demo.banner': 'Demo data: the deputies, amounts and vote counts on this site are illustrative, not real.',
   'footer.about': "Information system for the people's congress deputies' vote on livelihood projects. Candidates, results and progress are public.",
   'footer.health': 'System status',
+  'footer.checkpoints': 'Audit checkpoints:',
+  'footer.checkpointsJson': 'JSON',
+  'footer.checkpointsAtom': 'Atom feed',
 
   'home.title': 'Home',
   'home.current': 'Current meeting',
@@ -530,6 +533,10 @@ export const en: Record<MessageKey, string> = {
   'audit.subject': 'Subject',
   'audit.details': 'Details',
   'audit.older': 'Older entries',
+  'audit.checkpoints.title': 'Audit checkpoints',
+  'audit.checkpoints.subtitle': 'Signed checkpoints of the audit log\'s hash chain: keep a copy and check the log against it with npm run verify:audit -- --checkpoints.',
+  'audit.checkpoints.entry': 'Audit checkpoint #{seq}: {length} entries up to entry {lastId}',
+  'audit.checkpoints.badPage': 'after must be a whole number of 0 or more, and limit a whole number from 1 to {max}.',
 
   // — counting and publication —
   'counting.title': 'Counting and publication',

@@ -10,6 +10,9 @@ export const zhCN = {
   'demo.banner': '演示数据：本站的代表姓名、金额与票数均为示意，并非真实信息。',
   'footer.about': '民生实事项目人大代表票决制信息系统。候选项目、票决结果和实施进度向社会公开。',
   'footer.health': '系统状态',
+  'footer.checkpoints': '审计检查点：',
+  'footer.checkpointsJson': 'JSON',
+  'footer.checkpointsAtom': 'Atom 订阅',
 
   'home.title': '首页',
   'home.current': '本次会议',
@@ -529,6 +532,10 @@ export const zhCN = {
   'audit.subject': '对象',
   'audit.details': '详情',
   'audit.older': '更早的记录',
+  'audit.checkpoints.title': '审计检查点',
+  'audit.checkpoints.subtitle': '审计日志哈希链的签名检查点：请保存副本，并用 npm run verify:audit -- --checkpoints 核对日志。',
+  'audit.checkpoints.entry': '审计检查点 #{seq}：截至第 {lastId} 条，共 {length} 条记录',
+  'audit.checkpoints.badPage': 'after 须为不小于 0 的整数，limit 须为 1 至 {max} 的整数。',
 
   // — counting and publication —
   'counting.title': '计票与公布',

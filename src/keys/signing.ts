@@ -191,3 +191,24 @@ export async function loadSigningKey(db: Db, config: SigningConfig): Promise<Sig
 export function publicKeyPem(publicKeyDer: Uint8Array): string {
   return createPublicKey({ key: Buffer.from(publicKeyDer), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }).toString();
 }
+
+/**
+ * The signing key, opened once and kept while it stays the same: audit checkpoints are signed at
+ * every election transition and hourly, and deriving the key-encryption key (scrypt, ~0.1 s) each
+ * time would hold the audit chain's lock for that long. The stored row is read on every call (one
+ * small query), so a key removed or replaced by an administrator is noticed at once.
+ */
+export function signingKeyCache(config: SigningConfig): (db: Db) => Promise<SigningKey> {
+  let cached: { stamp: string; key: SigningKey } | undefined;
+  const stampOf = (row: KeyRow | undefined) => (row
+    ? Buffer.concat([Buffer.from(row.public_key_der), Buffer.from(row.private_key_encrypted), Buffer.from(row.kdf_salt)]).toString('base64')
+    : '');
+  return async (db) => {
+    if (config.signingKeyFile !== undefined) return fromFile(config.signingKeyFile);
+    const row = await readKeyRow(db);
+    if (cached && row && cached.stamp === stampOf(row)) return cached.key;
+    const key = await loadSigningKey(db, config);
+    cached = { stamp: stampOf(await readKeyRow(db)), key };
+    return key;
+  };
+}
