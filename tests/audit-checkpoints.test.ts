@@ -14,7 +14,7 @@ import { beijingTime } from '../src/platform/time.ts';
 import { testApp } from './support/app.ts';
 import { postForm } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
-import { buildFixture, type Fixture } from './support/fixtures.ts';
+import { buildFixture, type Fixture, scrutineersFor } from './support/fixtures.ts';
 import { wellFormedXml, xmlText } from './support/xml.ts';
 
 const SECRET = 'test-signing-key-secret-0123456789abcdef';
@@ -38,7 +38,7 @@ describe.each(testEngines())('audit checkpoints on $name', (engine) => {
     t = testApp(database, { SIGNING_KEY_SECRET: SECRET });
     f = await buildFixture(database, t.clock, {
       deputies: 3, candidates: 2, election: { marking: 'approval', seats: 1 },
-      accounts: [{ username: 'mishu', roles: ['secretariat'] }, { username: 'jp1', roles: ['scrutineer'] }, { username: 'jp2', roles: ['scrutineer'] }],
+      accounts: [{ username: 'mishu', roles: ['secretariat'] }, { username: 'jp1', roles: ['scrutineer', 'deputy'], deputyCode: 'D001' }, { username: 'jp2', roles: ['scrutineer', 'deputy'], deputyCode: 'D002' }],
     });
     const key = await t.app.request('/.well-known/minsheng-signing-key');
     fingerprint = /fingerprint \(of the DER public key\): ([0-9a-f]{64})/.exec(await key.text())![1]!;
@@ -87,6 +87,7 @@ describe.each(testEngines())('audit checkpoints on $name', (engine) => {
     const e = await createElection(database.db, f.acting, {
       meetingId: f.meetingId, kind: 'selection', title: '定时结束', marking: 'approval', seats: 1, passBase: 'valid-ballots',
       options: f.candidates.map((c, i) => ({ key: `c0${i + 1}`, title: c.name, candidateId: c.id })),
+      scrutineers: await scrutineersFor(database.db, f.meetingId),
     });
     await openElection(database.db, f.acting, e.id);
     await scheduleClose(database.db, f.acting, e.id, new Date(t.clock.now().getTime() + 60_000));
@@ -127,6 +128,7 @@ describe.each(testEngines())('audit checkpoints on $name', (engine) => {
     const e = await createElection(database.db, f.acting, {
       meetingId: f.meetingId, kind: 'selection', title: '无密钥', marking: 'approval', seats: 1, passBase: 'valid-ballots',
       options: f.candidates.map((c, i) => ({ key: `c0${i + 1}`, title: c.name, candidateId: c.id })),
+      scrutineers: await scrutineersFor(database.db, f.meetingId),
     });
     await recordAttendance(database.db, f.acting, f.meetingId, f.deputies.map((d) => d.id), true);
     const before = (await stored()).length;
