@@ -93,4 +93,26 @@ describe.each(testEngines())('object-level authorization on $name', (engine) => 
     await postForm(t.app, `/account/sessions/${victim.id}/revoke`, {}, { Cookie: await f.account('d002').cookie() });
     expect(await database.db.selectFrom('sessions').select('id').where('id', '=', victim.id).execute()).toHaveLength(1);
   });
+
+  it('lets the secretariat change nothing of a sealed result: no second seal, no re-run, no runoff, no publication before two certifications, no candidate edit', async () => {
+    // The count of the previous test is sealed and has one certification.
+    const id = f.electionId!;
+    const record = async () => database.db.selectFrom('election_records').select(['digest', 'body', 'certifications']).where('election_id', '=', id).executeTakeFirstOrThrow();
+    const before = await record();
+    const mishu = await f.account('mishu').cookie();
+    const step = async (path: string, fields: Record<string, string> = {}) =>
+      (await postForm(t.app, `/admin/elections/${id}/${path}`, fields, { Cookie: mishu })).headers.get('location');
+    expect(await step('seal')).toBe(`/admin/elections/${id}/scrutiny?error=wrong-state`);
+    expect(await step('publish')).toBe(`/admin/elections/${id}/scrutiny?error=wrong-state`);
+    expect(await step('rerun')).toBe(`/admin/elections/${id}/scrutiny?error=wrong-state`);
+    expect(await step('runoff', { title: '再次投票' })).toBe(`/admin/elections/${id}/scrutiny?error=wrong-state`);
+    expect((await postForm(t.app, `/admin/elections/${id}/certify`, { digest: before.digest }, { Cookie: mishu })).status).toBe(403);
+    expect(await step('scrutineers', { scrutineers: 'D002 D004' })).toBe(`/admin/elections/${id}?error=wrong-state`);
+    const edit = await postForm(t.app, `/admin/candidates/${f.candidates[0]!.id}`, {
+      name: '改名', category: 'health', description: '说明', targets: '目标', investmentWan: '1', deadline: '2024-12-31',
+      leadDepartment: '测试局', coDepartments: '', leadOfficial: '副县长 测试',
+    }, { Cookie: mishu });
+    expect(edit.status).toBe(409);
+    expect(await record()).toEqual(before);
+  });
 });
