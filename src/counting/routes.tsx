@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { type Ask, confirmFirst } from '../../views/components/confirm.tsx';
 import { ScrutinyListPage, ScrutinyPage } from '../../views/counting/scrutiny.tsx';
+import type { ElectionView } from '../elections/model.ts';
+import type { Translate } from '../platform/i18n/index.ts';
 import { canStart, CERTIFICATIONS_REQUIRED } from '../domain/lifecycle.ts';
 import { keyFingerprint } from '../domain/record/digest.ts';
 import { electionLinks, electionScrutineers, getElection, turnout } from '../elections/store.ts';
@@ -68,6 +71,16 @@ async function createFrom(c: Ctx, done: string, create: (fromId: number) => Prom
 }
 
 /**
+ * Asks before an irreversible counting step (the confirmation page, 200), unless the posted form
+ * confirms the facts as they are now: then undefined, and the step runs.
+ */
+async function ask(c: Ctx, build: (e: ElectionView, t: Translate) => Promise<Omit<Ask, 'back'>> | Omit<Ask, 'back'>) {
+  const e = found(await getElection(db(c), idParam(c)));
+  const form = await c.req.parseBody();
+  return confirmFirst(c, form, { ...(await build(e, view(c).t)), back: pageOf(e.id) });
+}
+
+/**
  * Counting and proof: seal (closed → tallied), scrutineers' certification, signed publication, void,
  * runoffs and re-runs; the public record and the public signing key.
  */
@@ -109,7 +122,14 @@ export function countingRoutes() {
         error={errorKey ? c.var.t(errorKey, { required: CERTIFICATIONS_REQUIRED, max: VOID_REASON_MAX, titleMax: TITLE_MAX }) : undefined}
         voidOpen={errorParam === 'reason-required' || errorParam === 'reason-too-long'} />, { title: `${c.var.t('counting.title')} · ${e.title}` });
     })
-    .post('/admin/elections/:id/seal', (c) => step(c, 'sealed', async (id) => {
+    .post('/admin/elections/:id/seal', async (c) => (await ask(c, async (e, t) => {
+      const now = await turnout(db(c), e.id);
+      return {
+        title: t('ask.seal.title'), button: t('ask.seal.button'),
+        consequences: [t('ask.seal.final'), t('ask.seal.counts', { electronic: now.electronic, paper: now.paperReturned })],
+        facts: { state: e.state, electronic: now.electronic, paper: now.paperReturned },
+      };
+    })) ?? step(c, 'sealed', async (id) => {
       try {
         return await sealElection(db(c), acting(c), id);
       } catch (e) {
@@ -120,17 +140,42 @@ export function countingRoutes() {
     .post('/admin/elections/:id/certify', async (c) => {
       const digest = textField(await c.req.parseBody(), 'digest');
       const user = currentUser(c);
-      return step(c, 'certified', (id) => certifyElection(db(c), acting(c), id, { userId: user.id, name: user.displayName }, digest));
+      return (await ask(c, (e, t) => ({
+        title: t('ask.certify.title'), button: t('ask.certify.button'),
+        consequences: [t('ask.certify.digest', { digest }), t('ask.certify.final')],
+        facts: { state: e.state, digest }, carry: { digest },
+      }))) ?? step(c, 'certified', (id) => certifyElection(db(c), acting(c), id, { userId: user.id, name: user.displayName }, digest));
     })
-    .post('/admin/elections/:id/publish', (c) => step(c, 'published', (id) => publishElection(db(c), acting(c), id, c.var.deps.config)))
+    .post('/admin/elections/:id/publish', async (c) => (await ask(c, async (e, t) => {
+      const record = await recordSummary(db(c), e.id);
+      const certifications = record?.certifications.length ?? 0;
+      return {
+        title: t('ask.publish.title'), button: t('ask.publish.button'),
+        consequences: [t('ask.publish.final'), t('ask.publish.counts', { count: certifications, digest: record?.digest ?? '—' })],
+        facts: { state: e.state, digest: record?.digest ?? '', certifications },
+      };
+    })) ?? step(c, 'published', (id) => publishElection(db(c), acting(c), id, c.var.deps.config)))
     .post('/admin/elections/:id/runoff', async (c) => {
       const title = textField(await c.req.parseBody(), 'title');
-      return createFrom(c, 'runoff', (id) => createRunoff(db(c), acting(c), id, title));
+      // A title the rules refuse is refused at once; a good one is confirmed first.
+      const valid = title.trim() !== '' && [...title.trim()].length <= TITLE_MAX;
+      return (valid ? await ask(c, (e, t) => ({
+        title: t('ask.runoff.title'), button: t('ask.runoff.button'), consequences: [t('ask.runoff.what', { title: title.trim() })],
+        facts: { state: e.state }, carry: { title },
+      })) : undefined) ?? createFrom(c, 'runoff', (id) => createRunoff(db(c), acting(c), id, title));
     })
-    .post('/admin/elections/:id/rerun', (c) => createFrom(c, 'rerun', (id) => rerunElection(db(c), acting(c), id)))
+    .post('/admin/elections/:id/rerun', async (c) => (await ask(c, (e, t) => ({
+      title: t('ask.rerun.title'), button: t('ask.rerun.button'), consequences: [t('ask.rerun.what')], facts: { state: e.state },
+    }))) ?? createFrom(c, 'rerun', (id) => rerunElection(db(c), acting(c), id)))
     .post('/admin/elections/:id/void', async (c) => {
       const reason = textField(await c.req.parseBody(), 'reason');
-      return step(c, 'voided', (id) => voidElection(db(c), acting(c), id, reason));
+      // A missing or overlong reason is refused at once (the form says why); a good one is confirmed first.
+      const valid = reason.trim() !== '' && [...reason.trim()].length <= VOID_REASON_MAX;
+      return (valid ? await ask(c, (e, t) => ({
+        title: t('ask.void.title'), button: t('ask.void.button'),
+        consequences: [t('ask.void.final'), t('ask.void.reason', { reason: reason.trim() })],
+        facts: { state: e.state }, carry: { reason },
+      })) : undefined) ?? step(c, 'voided', (id) => voidElection(db(c), acting(c), id, reason));
     })
     .get('/elections/:id/record.json', async (c) => {
       const id = idParam(c);

@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { confirmFirst } from '../../views/components/confirm.tsx';
+import { scrutineerLine } from '../../views/components/scrutineers.tsx';
 import { ElectionAdminPage, TurnoutPanel } from '../../views/elections/admin.tsx';
 import { HallDisplay, HallLive, type HallShown } from '../../views/elections/hall.tsx';
 import { recordSummary } from '../counting/store.ts';
@@ -155,12 +157,30 @@ export function electionRoutes() {
       }
     })
     .post('/admin/elections/:id/open', async (c) => {
-      const id = idParam(c);
-      return refusing(c, adminPage(id), 'opened', () => openElection(db(c), acting(c), id));
+      const e = await electionOr404(c);
+      const [attendance, scrutineers] = await Promise.all([attendanceSummary(db(c), e.meeting_id, e.electorate), electionScrutineers(db(c), e.id)]);
+      const { t } = view(c);
+      const asked = confirmFirst(c, await c.req.parseBody(), {
+        title: t('ask.open.title'), button: t('ask.open.button'), back: adminPage(e.id),
+        consequences: [
+          t('ask.open.frozen'),
+          t('ask.open.attendance', { expected: attendance.expected, present: attendance.present }),
+          scrutineers.length > 0 ? scrutineerLine(view(c), scrutineers) : t('scrutineers.none'),
+        ],
+        facts: { state: e.state, expected: attendance.expected, present: attendance.present, scrutineers: scrutineers.map((s) => s.code).join(' ') },
+      });
+      return asked ?? refusing(c, adminPage(e.id), 'opened', () => openElection(db(c), acting(c), e.id));
     })
     .post('/admin/elections/:id/close', async (c) => {
-      const id = idParam(c);
-      return refusing(c, adminPage(id), 'closed', () => closeElection(db(c), acting(c), id));
+      const e = await electionOr404(c);
+      const now = await turnout(db(c), e.id);
+      const { t } = view(c);
+      const asked = confirmFirst(c, await c.req.parseBody(), {
+        title: t('ask.close.title'), button: t('ask.close.button'), back: adminPage(e.id),
+        consequences: [t('ask.close.final'), t('ask.close.turnout', { voted: now.voted, waiting: now.waiting.length, paper: now.paperIssued })],
+        facts: { state: e.state, voted: now.voted, waiting: now.waiting.length, paper: now.paperIssued },
+      });
+      return asked ?? refusing(c, adminPage(e.id), 'closed', () => closeElection(db(c), acting(c), e.id));
     })
     .post('/admin/elections/:id/schedule', async (c) => {
       const id = idParam(c);

@@ -54,13 +54,35 @@ export function sessionCookieFrom(res: Response): string | undefined {
   return value && value !== `${SESSION_COOKIE}=` ? value : undefined;
 }
 
-/** POSTs a form the way a same-origin browser does. */
-export function postForm(app: Hono<any>, path: string, fields: Record<string, string>, headers: Record<string, string> = {}, env?: unknown) {
+/** POSTs a form the way a same-origin browser does, once: an irreversible step answers with its confirmation page. */
+export function postOnce(app: Hono<any>, path: string, fields: Record<string, string> | [string, string][], headers: Record<string, string> = {}, env?: unknown) {
   return app.request(path, {
     method: 'POST',
     body: new URLSearchParams(fields),
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...sameOrigin, ...headers },
   }, env);
+}
+
+/** The hidden fields of a confirmation page's form (views/components/confirm.tsx), or undefined for any other answer. */
+export function confirmationFields(html: string): [string, string][] | undefined {
+  const form = /<form method="post" action="[^"]*" class="review-actions">([\s\S]*?)<\/form>/.exec(html)?.[1];
+  if (!form || !form.includes('name="confirm" value="1"')) return undefined;
+  const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return [...form.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)"\/?>/g)].map((m) => [unescape(m[1]!), unescape(m[2]!)]);
+}
+
+/**
+ * POSTs a form as a person who confirms what they set out to do: when the step answers with its
+ * confirmation page (an irreversible step), posts that page's form back, as the button would.
+ * Tests of the confirmation itself use `postOnce`.
+ */
+export async function postForm(app: Hono<any>, path: string, fields: Record<string, string>, headers: Record<string, string> = {}, env?: unknown) {
+  const first = await postOnce(app, path, fields, headers, env);
+  if (first.status !== 200 || !first.headers.get('content-type')?.startsWith('text/html')) return first;
+  const html = await first.text();
+  const confirm = confirmationFields(html);
+  if (!confirm) return new Response(html, { status: first.status, headers: first.headers });
+  return postOnce(app, path, confirm, headers, env);
 }
 
 export function signIn(app: Hono<any>, username: string, password: string, headers: Record<string, string> = {}, env?: unknown) {
