@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  checkAccessibility, formatNuMessages, launchBrowser, startServer, summarizeViolations, validateHtmlBatch, watchPageErrors,
+  checkAccessibility, formatNuMessages, launchBrowser, postConfirmed, startServer, summarizeViolations, validateHtmlBatch, watchPageErrors,
   type AxeViolation, type HtmlDocument, type RunningServer,
 } from './harness.ts';
 
@@ -35,7 +35,7 @@ describe('secretariat pages', () => {
     // Open the demo vote, so that turnout, paper and hall-display pages exist.
     const meetings = await (await context.request.get('/api/meetings')).json() as { elections: { id: string }[] }[];
     const electionId = meetings[0]!.elections[0]!.id;
-    const opened = await context.request.post(`/admin/elections/${electionId}/open`, { headers: { Origin: server.url }, form: {}, maxRedirects: 0 });
+    const opened = await postConfirmed(context, server.url, `/admin/elections/${electionId}/open`);
     expect(opened.status()).toBe(303);
 
     const queue = ['/admin', `/admin/elections/${electionId}/paper/ballot`, `/elections/${electionId}/display`];

@@ -8,8 +8,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Result as AxeResult, RunOptions as AxeRunOptions } from 'axe-core';
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { type APIResponse, chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { confirmationFields } from '../support/auth.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -254,4 +255,17 @@ export async function expectCleanPage(page: Page, errors: PageErrors | undefined
   expect(violations, formatViolations(violations, name)).toEqual([]);
   if (errors) expect(errors.errors, `${name}: console or page errors`).toEqual([]);
   documents.push({ url: name, html: await page.content() });
+}
+
+/**
+ * POSTs a form from a browser context as a person who confirms an irreversible step: when the
+ * answer is the step's confirmation page, posts that page's form back (as its button would).
+ */
+export async function postConfirmed(context: BrowserContext, origin: string, path: string, form: Record<string, string> = {}): Promise<APIResponse> {
+  const post = (body: Record<string, string> | [string, string][]) =>
+    context.request.post(path, { headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' }, data: new URLSearchParams(body).toString(), maxRedirects: 0 });
+  const first = await post(form);
+  if (first.status() !== 200) return first;
+  const fields = confirmationFields(await first.text());
+  return fields ? post(fields) : first;
 }

@@ -163,7 +163,11 @@ describe('voting in the browser', () => {
     expect(await heading.textContent()).toContain('未开启');
     await checkPage(page, staffErrors, 'staff /admin/elections/:id (draft)');
 
-    await Promise.all([page.waitForURL(`**/admin/elections/${electionId}?done=opened`), page.getByRole('button', { name: '开启投票' }).click()]);
+    // Opening is asked first: the page says 应到, 实到 and who the scrutineers are.
+    await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/open`), page.getByRole('button', { name: '开启投票' }).click()]);
+    expect(await page.locator('.confirm__list').textContent()).toContain('监票人：');
+    await checkPage(page, staffErrors, 'staff open confirmation');
+    await Promise.all([page.waitForURL(`**/admin/elections/${electionId}?done=opened`), page.getByRole('button', { name: '确认开启投票' }).click()]);
     expect(await heading.textContent()).toContain('投票中');
     expect(await page.getByRole('button', { name: '开启投票' }).count()).toBe(0);
     // Turnout is shown (and polled) once the vote is open; nobody has voted yet.

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { confirmationFields } from '../support/auth.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -110,7 +111,8 @@ describe('graceful shutdown with live streams open', () => {
       const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('minsheng_session='))!;
       const meetings = await (await fetch(`${server.url}/api/meetings`)).json() as { elections: { id: string }[] }[];
       const id = meetings[0]!.elections[0]!.id;
-      expect((await fetch(`${server.url}/admin/elections/${id}/open`, form({}, cookie))).status).toBe(303);
+      const asked = await (await fetch(`${server.url}/admin/elections/${id}/open`, form({}, cookie))).text();
+      expect((await fetch(`${server.url}/admin/elections/${id}/open`, form(Object.fromEntries(confirmationFields(asked)!), cookie))).status).toBe(303);
       const streams = await Promise.all([1, 2, 3].map(() => fetch(`${server.url}/admin/elections/${id}/turnout/stream`, { headers: { Cookie: cookie } })));
       for (const s of streams) expect(s.headers.get('content-type')).toMatch(/^text\/event-stream/);
       const readers = streams.map((s) => s.body!.getReader());

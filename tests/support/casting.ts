@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { confirmationFields } from './auth.ts';
 import type { Db } from '../../src/platform/db/index.ts';
 
 /**
@@ -128,12 +129,19 @@ export async function createSelection(t: Target, demo: Demo, title: string): Pro
   const a = await retrying(() => request(t, 'POST', `/admin/meetings/${demo.meetingId}/elections`, form, cookie));
   const id = /^\/admin\/elections\/(\d+)\?done=election$/.exec(a.location ?? '')?.[1];
   if (a.status !== 303 || !id) throw new Error(`creating a selection answered ${a.status} ${a.location}: ${a.body.slice(0, 300)}`);
+  // Its scrutineers: the demo's two.
+  const named = await retrying(() => request(t, 'POST', `/admin/elections/${id}/scrutineers`, { scrutineers: 'D011 D012' }, cookie));
+  if (named.status !== 303) throw new Error(`naming the scrutineers of ${id} answered ${named.status}: ${named.body.slice(0, 300)}`);
   return Number(id);
 }
 
 export async function openElection(t: Target, electionId: number): Promise<void> {
   const { cookie } = await retrying(() => signIn(t, MISHU));
-  const a = await retrying(() => request(t, 'POST', `/admin/elections/${electionId}/open`, {}, cookie));
+  // Opening is confirmed: the first answer is the confirmation page, whose form is posted back.
+  const asked = await retrying(() => request(t, 'POST', `/admin/elections/${electionId}/open`, {}, cookie));
+  const fields = confirmationFields(asked.body);
+  if (!fields) throw new Error(`opening ${electionId} asked nothing: ${asked.status} ${asked.body.slice(0, 300)}`);
+  const a = await retrying(() => request(t, 'POST', `/admin/elections/${electionId}/open`, new URLSearchParams(fields), cookie));
   if (a.status !== 303 || !a.location?.includes('done=opened')) throw new Error(`opening ${electionId} answered ${a.status} ${a.location}`);
 }
 
