@@ -62,7 +62,7 @@ async function homePage(name: string, database: DbHandle, n: number) {
   await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { signing: config });
   const app = createApp({ database, config, clock: fixedClock('2024-01-15T00:00:00Z'), logger: silentLogger, shutdown: createShutdown() });
   const ceiling = await timeLoop(n, async () => {
-    const [current] = await listMeetings(database.db);
+    const [current] = await listMeetings(database.db, { publishedOnly: true });
     await listCandidates(database.db, current!.id);
   });
   const full = await timeLoop(n, async () => {

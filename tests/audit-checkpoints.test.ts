@@ -38,7 +38,7 @@ describe.each(testEngines())('audit checkpoints on $name', (engine) => {
     t = testApp(database, { SIGNING_KEY_SECRET: SECRET });
     f = await buildFixture(database, t.clock, {
       deputies: 3, candidates: 2, election: { marking: 'approval', seats: 1 },
-      accounts: [{ username: 'mishu', roles: ['secretariat'] }, { username: 'jp1', roles: ['scrutineer', 'deputy'], deputyCode: 'D001' }, { username: 'jp2', roles: ['scrutineer', 'deputy'], deputyCode: 'D002' }],
+      accounts: [{ username: 'mishu', roles: ['secretariat'] }, { username: 'jianpiao-yi', roles: ['scrutineer', 'deputy'], deputyCode: 'D001' }, { username: 'jianpiao-er', roles: ['scrutineer', 'deputy'], deputyCode: 'D002' }],
     });
     const key = await t.app.request('/.well-known/minsheng-signing-key');
     fingerprint = /fingerprint \(of the DER public key\): ([0-9a-f]{64})/.exec(await key.text())![1]!;
@@ -60,8 +60,8 @@ describe.each(testEngines())('audit checkpoints on $name', (engine) => {
         await post(mishu, 'close');
       }],
       ['seal', () => post(mishu, 'seal')],
-      ['certify', async () => post(await f.account('jp1').cookie(), 'certify', { digest: await digest() })],
-      ['certify', async () => post(await f.account('jp2').cookie(), 'certify', { digest: await digest() })],
+      ['certify', async () => post(await f.account('jianpiao-yi').cookie(), 'certify', { digest: await digest() })],
+      ['certify', async () => post(await f.account('jianpiao-er').cookie(), 'certify', { digest: await digest() })],
       ['publish', () => post(mishu, 'publish')],
     ];
     const digest = async () => (await database.db.selectFrom('election_records').select('digest').where('election_id', '=', id).executeTakeFirstOrThrow()).digest;
@@ -149,10 +149,10 @@ describe.each(testEngines())('audit checkpoints on $name', (engine) => {
     expect(body.next).toBeUndefined();
     expect(body.checkpoints.map((c) => c.seq)).toEqual((await stored()).map((r) => r.seq));
     expect(checkCheckpoints(await chain(), body.checkpoints, { key: fingerprint }).problems).toEqual([]);
-    for (const secret of ['election.open', 'mishu', 'jp1', '定时结束']) expect(text).not.toContain(secret);
+    for (const secret of ['election.open', 'mishu', 'jianpiao-yi', '定时结束']) expect(text).not.toContain(secret);
     expect(Object.keys(body.checkpoints[0]!).sort()).toEqual(['at', 'format', 'head', 'keyFingerprint', 'lastId', 'length', 'seq', 'signature']);
     // Signed in, the same list is never stored by a cache.
-    const signedIn = await t.app.request('/audit/checkpoints.json', { headers: { Cookie: await f.account('jp1').cookie() } });
+    const signedIn = await t.app.request('/audit/checkpoints.json', { headers: { Cookie: await f.account('jianpiao-yi').cookie() } });
     expect(signedIn.headers.get('cache-control')).toBe('no-store');
   });
 

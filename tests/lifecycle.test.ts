@@ -34,7 +34,7 @@ describe.each(testEngines())('transition() on $name', (engine) => {
     const term = await createTerm(database.db, system, { name: '测试届', ordinal: 1, startsOn: '2022-01-01', endsOn: '2026-12-31' });
     await upsertDeputies(database.db, system, term.id, ['D1', 'D2', 'D3'].map((code) => ({ code, name: code, delegation: '甲代表团' })));
     deputyIds = (await database.db.selectFrom('deputies').select('id').where('term_id', '=', term.id).orderBy('code').execute()).map((d) => d.id);
-    meetingId = (await createMeeting(database.db, system, { termId: term.id, title: '测试会议', sessionOrdinal: 1, year: 2024, startsOn: '2024-01-15', endsOn: '2024-01-17' })).id;
+    meetingId = (await createMeeting(database.db, system, { termId: term.id, title: '测试会议', sessionOrdinal: 1, year: 2024, startsOn: '2024-01-15', endsOn: '2024-01-17' }, { published: true })).id;
   });
   afterAll(() => database.close());
 

@@ -51,6 +51,9 @@ describe.each(testEngines())('meetings and candidates (secretariat) on $name', (
     expect(ok.status).toBe(303);
     const c = await database.db.selectFrom('candidates').selectAll().where('meeting_id', '=', meeting.id).executeTakeFirstOrThrow();
     expect(c).toMatchObject({ name: '城区口袋公园建设', ballot_order: 1, total_investment_yuan: 15_005_000, targets: ['新建口袋公园10个', '新增绿地2公顷'], deadline: '2024-12-31' });
+    // Public once the meeting is published (confirmed), not before.
+    expect((await t.app.request(`/candidates/${c.id}`)).status).toBe(404);
+    expect((await post(`/admin/meetings/${meeting.id}/publish`, {})).headers.get('location')).toBe(`/admin/meetings/${meeting.id}?done=published`);
     const detail = await (await t.app.request(`/candidates/${c.id}`)).text();
     expect(detail).toContain('住房和城乡建设局、自然资源和规划局');
   });

@@ -25,7 +25,7 @@ describe.each(testEngines())('Cache-Control: no-store, from the access policy, o
     const system = { clock: t.clock, actor: SYSTEM_ACTOR };
     const term = await createTerm(database.db, system, { name: '测试届', ordinal: 1, startsOn: '2022-01-01', endsOn: '2026-12-31' });
     await upsertDeputies(database.db, system, term.id, [{ code: 'D1', name: '甲', delegation: '甲团' }, { code: 'D2', name: '乙', delegation: '甲团' }]);
-    const meeting = await createMeeting(database.db, system, { termId: term.id, title: '测试会议', sessionOrdinal: 1, year: 2024, startsOn: '2024-01-15', endsOn: '2024-01-17' });
+    const meeting = await createMeeting(database.db, system, { termId: term.id, title: '测试会议', sessionOrdinal: 1, year: 2024, startsOn: '2024-01-15', endsOn: '2024-01-17' }, { published: true });
     const candidate = { category: 'health' as const, description: '说明', targets: ['目标'], totalInvestmentYuan: null, deadline: '2024-12-31', leadDepartment: '卫生健康局', leadOfficial: '某某' };
     const a = await addCandidate(database.db, system, meeting.id, { ...candidate, name: '项目甲' });
     const b = await addCandidate(database.db, system, meeting.id, { ...candidate, name: '项目乙' });

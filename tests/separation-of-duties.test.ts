@@ -70,8 +70,7 @@ describe.each(testEngines())('separation of duties on $name', (engine) => {
       expect(location(await post(`/admin/elections/${id}/scrutineers`, { scrutineers: 'd002、D001, ' }, mishu))).toBe(`/admin/elections/${id}?done=scrutineers`);
       expect((await electionScrutineers(database.db, id)).map((s) => s.code)).toEqual(['D002', 'D001']);
       expect((await audit('election.scrutineers')).at(-1)!.details).toEqual({ scrutineers: ['D002', 'D001'] });
-      // The public meeting page and the API name them before anyone votes.
-      expect(await (await get(`/meetings/${f.meetingId}`)).text()).toContain('监票人：代表2、代表1');
+      // The API names them before the vote opens (the meeting page, which lists no drafts, from the opening on).
       expect((await (await get(`/api/elections/${id}`)).json()).scrutineers).toEqual([
         { name: '代表2', delegation: expect.any(String) }, { name: '代表1', delegation: expect.any(String) },
       ]);
@@ -89,7 +88,8 @@ describe.each(testEngines())('separation of duties on $name', (engine) => {
         .rejects.toThrow(/fixed once it has opened/);
       await expect(database.db.deleteFrom('election_scrutineers').where('election_id', '=', id).execute()).rejects.toThrow(/fixed once it has opened/);
       expect((await electionScrutineers(database.db, id)).map((s) => s.code)).toEqual(['D001', 'D002']);
-      // The hall display names them too.
+      // The public meeting page and the hall display name them, before anyone has voted.
+      expect(await (await get(`/meetings/${f.meetingId}`)).text()).toContain('监票人：代表1、代表2');
       expect(await (await get(`/elections/${id}/display`, mishu)).text()).toContain('监票人：代表1、代表2');
     });
   });

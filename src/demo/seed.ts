@@ -87,7 +87,7 @@ export async function seedDemo(db: Db, clock: Clock, options: DemoOptions): Prom
   const m2023 = await createMeeting(db, past, {
     termId, title: '龙游县第十四届人民代表大会第二次会议', sessionOrdinal: 2, year: 2023,
     startsOn: '2023-01-09', endsOn: '2023-01-12',
-  });
+  }, { published: true });
   for (const c of CANDIDATES_2023) await addCandidate(db, past, m2023.id, c);
 
   const deputies = new Map((await db.selectFrom('deputies').select(['id', 'code']).where('term_id', '=', termId).execute())
@@ -107,7 +107,7 @@ export async function seedDemo(db: Db, clock: Clock, options: DemoOptions): Prom
   const m2024 = await createMeeting(db, acting, {
     termId, title: '龙游县第十四届人民代表大会第三次会议', sessionOrdinal: 3, year: 2024,
     startsOn: '2024-01-15', endsOn: '2024-01-18',
-  });
+  }, { published: true });
   for (const c of CANDIDATES_2024) await addCandidate(db, acting, m2024.id, c);
 
   // The current meeting's vote, ready to open: 12 candidates for 10 seats, its two scrutineers named, attendance recorded.

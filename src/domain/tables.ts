@@ -65,6 +65,8 @@ export interface MeetingTable {
   shared_tablets: Generated<boolean>;
   /** Deputies may check themselves in. */
   self_check_in: Generated<boolean>;
+  /** When the secretariat made the meeting public; null while it is being prepared. */
+  published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: CreatedAt;
 }
 
@@ -161,6 +163,8 @@ export interface ElectionTable {
   runoff_of: number | null;
   /** The void election this one holds again. */
   rerun_of: Generated<number | null>;
+  /** Why a further selection is held in a meeting that already has one (set up with it). */
+  note: Generated<string | null>;
   state: Generated<ElectionState>;
   /** 应到, frozen when the election opens. */
   deputies_total: number | null;

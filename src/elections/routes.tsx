@@ -16,12 +16,13 @@ import type { AppEnv } from '../platform/http/env.ts';
 import { fieldErrors, intField, listField, textField } from '../platform/http/forms.ts';
 import { acting, type Ctx, db, flash, found, idParam, refusing, view } from '../platform/http/kit.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
-import { parseBeijingMinute } from '../platform/time.ts';
+import { beijingDate, parseBeijingMinute } from '../platform/time.ts';
+import { formatDate, formatDateRange } from '../platform/i18n/index.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
 import { publishedApiResult } from '../results/store.ts';
 import { electionInput, optionKey, parseScrutineerCodes, ratingInput } from './rules.ts';
 import {
-  closeElection, createElection, type ElectionRefusal, electionLinks, electionScrutineers, electionState, getElection, nameScrutineers,
+  closeElection, createElection, deleteDraft, type ElectionRefusal, electionLinks, electionScrutineers, electionState, getElection, nameScrutineers,
   openElection, scheduleClose, turnout,
 } from './store.ts';
 
@@ -33,7 +34,7 @@ const NOTICES: Record<string, MessageKey> = {
 };
 const ERRORS: Partial<Record<ElectionRefusal, MessageKey>> = {
   quorum: 'election.noQuorum', 'wrong-state': 'election.stateConflict', time: 'election.scheduleInvalid', 'not-allowed': 'error.403',
-  'no-scrutineers': 'election.noScrutineers',
+  'no-scrutineers': 'election.noScrutineers', 'meeting-unpublished': 'election.meetingUnpublished', 'not-draft': 'election.notDraft',
 };
 
 const electionOr404 = async (c: Ctx) => found(await getElection(db(c), idParam(c)));
@@ -73,6 +74,15 @@ function liveStream(c: Ctx, render: () => Promise<{ html: string; final?: boolea
 async function hallShown(database: Db, electionId: number, state: ElectionState): Promise<HallShown> {
   const record = isPublished(state) ? await recordSummary(database, electionId) : undefined;
   return record ? { record } : { turnout: await turnout(database, electionId) };
+}
+
+/** A warning, when today (Beijing time) is not one of the meeting's days: a step then is rarely meant. */
+async function outsideMeeting(c: Ctx, meetingId: number): Promise<string | undefined> {
+  const m = await getMeeting(db(c), meetingId);
+  const today = beijingDate(c.var.deps.clock.now());
+  if (!m || (today >= m.startsOn && today <= m.endsOn)) return undefined;
+  const { t, lang } = view(c);
+  return t('ask.outsideMeeting', { today: formatDate(lang, today), dates: formatDateRange(lang, m.startsOn, m.endsOn) });
 }
 
 /** The secretariat's page of one vote; `form` carries a refused scrutineers form back to it. */
@@ -158,27 +168,48 @@ export function electionRoutes() {
     })
     .post('/admin/elections/:id/open', async (c) => {
       const e = await electionOr404(c);
-      const [attendance, scrutineers] = await Promise.all([attendanceSummary(db(c), e.meeting_id, e.electorate), electionScrutineers(db(c), e.id)]);
+      const [attendance, scrutineers, outside] = await Promise.all([
+        attendanceSummary(db(c), e.meeting_id, e.electorate), electionScrutineers(db(c), e.id), outsideMeeting(c, e.meeting_id),
+      ]);
       const { t } = view(c);
       const asked = confirmFirst(c, await c.req.parseBody(), {
         title: t('ask.open.title'), button: t('ask.open.button'), back: adminPage(e.id),
         consequences: [
+          ...(outside ? [outside] : []),
           t('ask.open.frozen'),
           t('ask.open.attendance', { expected: attendance.expected, present: attendance.present }),
           scrutineers.length > 0 ? scrutineerLine(view(c), scrutineers) : t('scrutineers.none'),
         ],
-        facts: { state: e.state, expected: attendance.expected, present: attendance.present, scrutineers: scrutineers.map((s) => s.code).join(' ') },
+        facts: {
+          state: e.state, expected: attendance.expected, present: attendance.present, scrutineers: scrutineers.map((s) => s.code).join(' '),
+          outside: outside ? 1 : 0,
+        },
       });
       return asked ?? refusing(c, adminPage(e.id), 'opened', () => openElection(db(c), acting(c), e.id));
     })
+    .post('/admin/elections/:id/delete', async (c) => {
+      const e = await electionOr404(c);
+      const { t } = view(c);
+      const asked = confirmFirst(c, await c.req.parseBody(), {
+        title: t('ask.deleteDraft.title'), button: t('ask.deleteDraft.button'), back: adminPage(e.id),
+        consequences: [t('ask.deleteDraft.what', { title: e.title })], facts: { state: e.state },
+      });
+      if (asked) return asked;
+      let meetingId: number | undefined;
+      const back = await refusing(c, adminPage(e.id), 'deleted', async () => { meetingId = (await deleteDraft(db(c), acting(c), e.id)).meetingId; });
+      return meetingId === undefined ? back : c.redirect(`/admin/meetings/${meetingId}?done=electionDeleted`, 303);
+    })
     .post('/admin/elections/:id/close', async (c) => {
       const e = await electionOr404(c);
-      const now = await turnout(db(c), e.id);
+      const [now, outside] = await Promise.all([turnout(db(c), e.id), outsideMeeting(c, e.meeting_id)]);
       const { t } = view(c);
       const asked = confirmFirst(c, await c.req.parseBody(), {
         title: t('ask.close.title'), button: t('ask.close.button'), back: adminPage(e.id),
-        consequences: [t('ask.close.final'), t('ask.close.turnout', { voted: now.voted, waiting: now.waiting.length, paper: now.paperIssued })],
-        facts: { state: e.state, voted: now.voted, waiting: now.waiting.length, paper: now.paperIssued },
+        consequences: [
+          ...(outside ? [outside] : []),
+          t('ask.close.final'), t('ask.close.turnout', { voted: now.voted, waiting: now.waiting.length, paper: now.paperIssued }),
+        ],
+        facts: { state: e.state, voted: now.voted, waiting: now.waiting.length, paper: now.paperIssued, outside: outside ? 1 : 0 },
       });
       return asked ?? refusing(c, adminPage(e.id), 'closed', () => closeElection(db(c), acting(c), e.id));
     })

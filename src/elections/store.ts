@@ -12,7 +12,7 @@ import type { ElectionLinks, ElectionListItem, ElectionView, NamedScrutineer, Tu
 import { type LifecycleRefusal, lockElection, transition } from './transition.ts';
 
 /** Why an election cannot open, close or be scheduled, beyond the lifecycle's own refusals. */
-export type ElectionRefusal = LifecycleRefusal | 'quorum' | 'time' | 'no-scrutineers';
+export type ElectionRefusal = LifecycleRefusal | 'quorum' | 'time' | 'no-scrutineers' | 'meeting-unpublished' | 'not-draft';
 
 export async function getElection(db: Db, id: number): Promise<ElectionView | undefined> {
   const e = await db.selectFrom('elections as e').innerJoin('meetings as m', 'm.id', 'e.meeting_id')
@@ -133,6 +133,9 @@ export async function insertElection(trx: Trx, acting: Acting, input: NewElectio
  */
 export async function openElection(db: Db, acting: Acting, electionId: number): Promise<void> {
   await db.transaction().execute((trx) => transition(trx, acting, electionId, 'open', async (e) => {
+    // The public sees the meeting, its candidates and its scrutineers before anyone votes.
+    const meeting = await trx.selectFrom('meetings').select('published_at').where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
+    if (!meeting.published_at) throw new Refused<ElectionRefusal>('meeting-unpublished');
     const attendance = await attendanceSummary(trx, e.meeting_id, e.electorate);
     if (!attendance.quorum) throw new Refused<ElectionRefusal>('quorum', { present: attendance.present, expected: attendance.expected });
     // Who certifies the result is known before anyone votes.
@@ -228,5 +231,24 @@ export async function nameScrutineers(db: Db, acting: Acting, electionId: number
     await appendAudit(trx, acting.clock, acting.actor, {
       action: 'election.scrutineers', subject: `election:${electionId}`, details: { scrutineers: await deputyCodes(trx, ids as number[]) },
     });
+  });
+}
+
+/**
+ * Deletes a vote that never opened (a draft set up by mistake), with its options and named
+ * scrutineers; audited with its title. Refused for any other state: a vote that opened is kept.
+ */
+export async function deleteDraft(db: Db, acting: Acting, electionId: number): Promise<{ meetingId: number }> {
+  return db.transaction().execute(async (trx) => {
+    const e = await lockElection(trx, electionId);
+    if (!e) throw new Refused<ElectionRefusal>('not-found');
+    if (e.state !== 'draft') throw new Refused<ElectionRefusal>('not-draft', { state: e.state });
+    await trx.deleteFrom('election_scrutineers').where('election_id', '=', electionId).execute();
+    await trx.deleteFrom('election_options').where('election_id', '=', electionId).execute();
+    await trx.deleteFrom('elections').where('id', '=', electionId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, {
+      action: 'election.delete', subject: `election:${electionId}`, details: { title: e.title, meetingId: e.meeting_id, kind: e.kind },
+    });
+    return { meetingId: e.meeting_id };
   });
 }

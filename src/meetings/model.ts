@@ -9,6 +9,8 @@ export interface MeetingSummary {
   endsOn: string;
   termName: string;
   candidateCount: number;
+  /** Public (home page, meeting page, open data) once the secretariat published it. */
+  published: boolean;
 }
 
 /** A candidate project with its departments' names, as pages show it. */

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { confirmFirst } from '../../views/components/confirm.tsx';
 import { HTTPException } from 'hono/http-exception';
 import { BallotMessage } from '../../views/ballots/ballot.tsx';
 import { AttendancePage, CandidateEditPage, MeetingAdminPage, MeetingsAdminPage } from '../../views/meetings/admin.tsx';
@@ -20,7 +21,7 @@ import { listTerms } from '../terms/store.ts';
 import type { CandidateView } from './model.ts';
 import type { CandidateInput } from './rules.ts';
 import {
-  addCandidate, attendanceSheet, attendanceSummary, createMeeting, getCandidate, getMeeting, listCandidates, listMeetings,
+  addCandidate, attendanceSheet, attendanceSummary, createMeeting, getCandidate, getMeeting, listCandidates, listMeetings, publishMeeting,
   meetingSettings, openedElectionListing, ratableProjects, recordAttendance, selfCheckIn, updateCandidate, updateMeetingSettings,
 } from './store.ts';
 
@@ -29,11 +30,15 @@ const stringValues = (form: Record<string, unknown>) => Object.fromEntries(Objec
 
 const NOTICES: Record<string, MessageKey> = {
   meeting: 'meetingAdmin.created', candidate: 'candidateAdmin.added', candidateUpdated: 'candidateAdmin.updated',
-  settings: 'meetingAdmin.settingsSaved',
+  settings: 'meetingAdmin.settingsSaved', published: 'meetingAdmin.publishedNotice', electionDeleted: 'meetingAdmin.electionDeleted',
 };
 
 const meetingOr404 = async (c: Ctx) => found(await getMeeting(db(c), idParam(c)));
+/** A meeting as the public may see it: only once published. */
+const publicMeetingOr404 = async (c: Ctx) => found(await getMeeting(db(c), idParam(c), PUBLIC));
 const candidateOr404 = async (c: Ctx) => found(await getCandidate(db(c), idParam(c)));
+const PUBLIC = { publishedOnly: true } as const;
+const ALL = { publishedOnly: false } as const;
 
 /** The forms of the meeting page that may come back with errors: candidate, election and rating set-up. */
 export interface MeetingFormState {
@@ -55,7 +60,7 @@ export async function meetingAdminPage(c: Ctx, meetingId: number, extra: Meeting
 }
 
 async function meetingsPage(c: Ctx, extra: { errors?: FormState; values?: FormState } = {}) {
-  const [meetings, terms] = await Promise.all([listMeetings(db(c)), listTerms(db(c))]);
+  const [meetings, terms] = await Promise.all([listMeetings(db(c), ALL), listTerms(db(c))]);
   return c.render(<MeetingsAdminPage v={view(c)} meetings={meetings} terms={terms} {...extra} />, { title: c.var.t('meetingAdmin.title') });
 }
 
@@ -94,27 +99,30 @@ function candidateValues(c: CandidateView): FormState {
 export function meetingRoutes() {
   return new Hono<AppEnv>()
     .get('/', async (c) => {
-      const meetings = await listMeetings(db(c));
+      const meetings = await listMeetings(db(c), PUBLIC);
       const [current, ...past] = meetings;
       const candidates = current ? await listCandidates(db(c), current.id) : [];
       return c.render(<HomePage v={view(c)} current={current} candidates={candidates} past={past} />, { title: c.var.t('home.title') });
     })
     .get('/meetings/:id', async (c) => {
-      const meeting = await meetingOr404(c);
+      const meeting = await publicMeetingOr404(c);
       const [candidates, elections, chosen] = await Promise.all([
         listCandidates(db(c), meeting.id), listElections(db(c), meeting.id), meetingChosenProjects(db(c), meeting.id),
       ]);
       const scrutineers = await scrutineersOf(db(c), elections.map((e) => e.id));
       return c.render(<MeetingPage v={view(c)} meeting={meeting} candidates={candidates}
-        elections={elections.map((e) => ({ id: e.id, title: e.title, kind: e.kind, state: e.state, scrutineers: scrutineers.get(e.id) ?? [] }))}
+        // Drafts are the secretariat's work in progress: not public.
+        elections={elections.filter((e) => e.state !== 'draft').map((e) => ({ id: e.id, title: e.title, kind: e.kind, state: e.state, scrutineers: scrutineers.get(e.id) ?? [] }))}
         chosen={chosen} />, { title: meeting.title });
     })
     .get('/candidates/:id', async (c) => {
       const candidate = await candidateOr404(c);
+      // A candidate of a meeting still being prepared is not public.
+      found(await getMeeting(db(c), candidate.meetingId, PUBLIC));
       return c.render(<CandidatePage v={view(c)} candidate={candidate} />, { title: candidate.name });
     })
     .get('/api/meetings', async (c) => {
-      const [meetings, elections] = await Promise.all([listMeetings(db(c)), electionsByMeeting(db(c))]);
+      const [meetings, elections] = await Promise.all([listMeetings(db(c), PUBLIC), electionsByMeeting(db(c))]);
       // Ids are strings, as in the record format.
       return c.json(meetings.map((m) => ({
         id: String(m.id), title: m.title, year: m.year, startsOn: m.startsOn, endsOn: m.endsOn,
@@ -140,6 +148,18 @@ export function meetingRoutes() {
       }
     })
     .get('/admin/meetings/:id', async (c) => meetingAdminPage(c, idParam(c)))
+    .post('/admin/meetings/:id/publish', async (c) => {
+      const meeting = await meetingOr404(c);
+      const { t } = view(c);
+      const asked = confirmFirst(c, await c.req.parseBody(), {
+        title: t('ask.publishMeeting.title'), button: t('ask.publishMeeting.button'), back: `/admin/meetings/${meeting.id}`,
+        consequences: [t('ask.publishMeeting.what', { count: meeting.candidateCount }), t('ask.publishMeeting.final')],
+        facts: { published: String(meeting.published), candidates: meeting.candidateCount },
+      });
+      if (asked) return asked;
+      await publishMeeting(db(c), acting(c), meeting.id);
+      return c.redirect(`/admin/meetings/${meeting.id}?done=published`, 303);
+    })
     .post('/admin/meetings/:id/candidates', async (c) => {
       const meeting = await meetingOr404(c);
       const form = await c.req.parseBody();

@@ -14,7 +14,11 @@ import { candidateInput, type CandidateInput, meetingInput, type MeetingInput } 
 /** Why a change to a meeting's candidates is refused: a vote listing them has opened. */
 export type MeetingRefusal = 'frozen';
 
-export async function createMeeting(db: Db, acting: Acting, input: MeetingInput): Promise<Meeting> {
+/**
+ * Creates a meeting, not public until it is published (`publishMeeting`); seeding and tests may
+ * publish it at once.
+ */
+export async function createMeeting(db: Db, acting: Acting, input: MeetingInput, options: { published?: boolean } = {}): Promise<Meeting> {
   const m = parseInput(meetingInput, input);
   return db.transaction().execute(async (trx) => {
     // The form offers existing terms only; any other id is a stale or tampered form, not a database error.
@@ -23,12 +27,25 @@ export async function createMeeting(db: Db, acting: Acting, input: MeetingInput)
     const meeting = await trx.insertInto('meetings').values({
       term_id: m.termId, title: m.title, session_ordinal: m.sessionOrdinal, year: m.year,
       starts_on: m.startsOn, ends_on: m.endsOn, shared_tablets: m.sharedTablets,
+      published_at: options.published ? acting.clock.now() : null,
     }).returningAll().executeTakeFirstOrThrow().catch(duplicateAs('title'));
     await appendAudit(trx, acting.clock, acting.actor, {
       action: 'meeting.create', subject: `meeting:${meeting.id}`,
-      details: { title: m.title, year: m.year, startsOn: m.startsOn, endsOn: m.endsOn },
+      details: { title: m.title, year: m.year, startsOn: m.startsOn, endsOn: m.endsOn, ...(options.published ? { published: true } : {}) },
     });
     return meeting;
+  });
+}
+
+/** Makes a meeting public: its page, its candidates, its votes' outcomes. Once only; audited. Undefined for an unknown meeting. */
+export async function publishMeeting(db: Db, acting: Acting, meetingId: number): Promise<'published' | 'already' | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const m = await trx.selectFrom('meetings').select(['id', 'published_at']).where('id', '=', meetingId).forUpdate().executeTakeFirst();
+    if (!m) return undefined;
+    if (m.published_at) return 'already';
+    await trx.updateTable('meetings').set({ published_at: acting.clock.now() }).where('id', '=', meetingId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'meeting.publish', subject: `meeting:${meetingId}` });
+    return 'published';
   });
 }
 
@@ -122,7 +139,7 @@ function meetingQuery(db: Db) {
   return db.selectFrom('meetings as m')
     .innerJoin('terms as t', 't.id', 'm.term_id')
     .select((eb) => [
-      'm.id', 'm.title', 'm.year', 'm.starts_on', 'm.ends_on', 't.name as term_name',
+      'm.id', 'm.title', 'm.year', 'm.starts_on', 'm.ends_on', 'm.published_at', 't.name as term_name',
       eb.selectFrom('candidates as c').whereRef('c.meeting_id', '=', 'm.id')
         .select(eb.fn.countAll<number>().as('n')).as('candidate_count'),
     ]);
@@ -133,18 +150,25 @@ type MeetingRow = Awaited<ReturnType<ReturnType<typeof meetingQuery>['executeTak
 function toMeetingSummary(r: MeetingRow): MeetingSummary {
   return {
     id: r.id, title: r.title, year: r.year, startsOn: r.starts_on, endsOn: r.ends_on,
-    termName: r.term_name, candidateCount: Number(r.candidate_count ?? 0),
+    termName: r.term_name, candidateCount: Number(r.candidate_count ?? 0), published: r.published_at !== null,
   };
 }
 
-/** Every meeting, newest first; the first one is the current meeting. */
-export async function listMeetings(db: Db): Promise<MeetingSummary[]> {
-  const rows = await meetingQuery(db).orderBy('m.starts_on', 'desc').orderBy('m.id', 'desc').execute();
+/** Which meetings a caller sees: the public only published ones, the secretariat every one. */
+export interface MeetingScope { publishedOnly: boolean }
+
+/** Meetings, newest first; the first one is the current meeting. */
+export async function listMeetings(db: Db, scope: MeetingScope): Promise<MeetingSummary[]> {
+  let q = meetingQuery(db);
+  if (scope.publishedOnly) q = q.where('m.published_at', 'is not', null);
+  const rows = await q.orderBy('m.starts_on', 'desc').orderBy('m.id', 'desc').execute();
   return rows.map(toMeetingSummary);
 }
 
-export async function getMeeting(db: Db, id: number): Promise<MeetingSummary | undefined> {
-  const row = await meetingQuery(db).where('m.id', '=', id).executeTakeFirst();
+export async function getMeeting(db: Db, id: number, scope: MeetingScope = { publishedOnly: false }): Promise<MeetingSummary | undefined> {
+  let q = meetingQuery(db).where('m.id', '=', id);
+  if (scope.publishedOnly) q = q.where('m.published_at', 'is not', null);
+  const row = await q.executeTakeFirst();
   return row && toMeetingSummary(row);
 }
 

@@ -103,7 +103,7 @@ export async function buildFixture(database: DbHandle, clock: Clock, options: Fi
 
   const meeting = await createMeeting(db, acting, {
     termId: term.id, title: '测试届人民代表大会第一次会议', sessionOrdinal: 1, year: 2024, startsOn: '2024-01-15', endsOn: '2024-01-18',
-  });
+  }, { published: true });
   const candidates: { id: number; name: string }[] = [];
   for (let i = 1; i <= (options.candidates ?? 0); i++) {
     const c = await addCandidate(db, acting, meeting.id, {

@@ -78,7 +78,8 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
         </form>
       )}
       <div class="review-actions">
-        {canStart('open', e.state) && <PostButton action={`/admin/elections/${e.id}/open`} label={t('election.open')} kind="primary" />}
+        {canStart('open', e.state) && <PostButton action={`/admin/elections/${e.id}/open`} label={t('election.open')} kind="danger" />}
+        {e.state === 'draft' && <PostButton action={`/admin/elections/${e.id}/delete`} label={t('election.deleteDraft')} kind="danger" />}
         {canStart('close', e.state) && <PostButton action={`/admin/elections/${e.id}/close`} label={t('election.close')} kind="danger" />}
         {(acceptsBallots(e.state) || acceptsPaperEntry(e.state)) && <a class="button button--secondary" href={`/elections/${e.id}/display`}>{t('display.open')}</a>}
         {isFrozen(e.state) && <a class="button button--secondary" href={`/admin/elections/${e.id}/paper`}>{t('paper.title')}</a>}

@@ -6,7 +6,7 @@ import {
 import { formatDateRange } from '../../src/platform/i18n/index.ts';
 import { Money } from '../components/candidates.tsx';
 import { categoryLabel } from '../components/labels.ts';
-import { Field, Notice, SelectField, TextArea } from '../components/form.tsx';
+import { Field, Notice, PostButton, SelectField, TextArea } from '../components/form.tsx';
 import { stateLabel } from '../components/labels.ts';
 import type { ViewContext } from '../context.ts';
 
@@ -25,7 +25,7 @@ export function MeetingsAdminPage({ v, meetings, terms, errors = {}, values = {}
           <thead><tr><th scope="col">{t('meetingAdmin.meeting')}</th><th scope="col">{t('meeting.dates')}</th><th scope="col">{t('meeting.candidates')}</th></tr></thead>
           <tbody>
             {meetings.map((m) => (
-              <tr><th scope="row"><a href={`/admin/meetings/${m.id}`}>{m.title}</a></th><td>{formatDateRange(lang, m.startsOn, m.endsOn)}</td><td>{m.candidateCount}</td></tr>
+              <tr><th scope="row"><a href={`/admin/meetings/${m.id}`}>{m.title}</a>{!m.published && <> <span class="chip chip--warn">{t('meetingAdmin.notPublic')}</span></>}</th><td>{formatDateRange(lang, m.startsOn, m.endsOn)}</td><td>{m.candidateCount}</td></tr>
             ))}
           </tbody>
         </table>
@@ -76,8 +76,16 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
   return (
     <section aria-labelledby="meeting-title">
       <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href="/admin/meetings">{t('meetingAdmin.title')}</a></nav>
-      <h1 id="meeting-title">{p.meeting.title}</h1>
+      <h1 id="meeting-title">{p.meeting.title} <span class={p.meeting.published ? 'chip chip--ok' : 'chip chip--warn'}>{t(p.meeting.published ? 'meetingAdmin.public' : 'meetingAdmin.notPublic')}</span></h1>
       {p.notice && <Notice kind="ok">{p.notice}</Notice>}
+      {p.meeting.published
+        ? <p class="muted"><a href={`/meetings/${p.meeting.id}`}>{t('meetingAdmin.publicPage')}</a></p>
+        : (
+          <div class="notice notice--warn">
+            <p>{t('meetingAdmin.notPublicHelp')}</p>
+            <PostButton action={`/admin/meetings/${p.meeting.id}/publish`} label={t('meetingAdmin.publish')} kind="danger" />
+          </div>
+        )}
       <p>
         <a class="button button--secondary" href={`/admin/meetings/${p.meeting.id}/attendance`}>{t('attendance.title')}</a>{' '}
         <span class="muted">{t('attendance.summary', { expected: p.attendance.expected, present: p.attendance.present })} · {p.attendance.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</span>
