@@ -766,4 +766,11 @@ export const en: Record<MessageKey, string> = {
   'approval.done.declined': "Declined.",
   'slips.awaiting': "{count} deputies are on the roll of an open vote or scrutineers: their accounts are issued only once a scrutineer confirms: {codes}.",
   'audit.protected': "Protected credential step",
+  'ballot.errors.title': "Please check your ballot",
+  'ballot.missing.mark': "Not marked: choose one for this project.",
+  'ballot.missing.link': "Project {position}, “{option}”, has no mark yet",
+  'ballot.shared.title': "Note your tracker before you leave",
+  'ballot.shared.note': "This tablet is shared. Once you have noted your tracker, press “I have noted it, leave”: the screen returns to the sign-in page, and your choices and tracker are not left for the next deputy.",
+  'ballot.shared.leave': "I have noted it, leave",
+  'ballot.shared.countdown': "The sign-in page comes back by itself in {seconds} seconds.",
 };
