@@ -7,6 +7,8 @@ export interface LayoutProps {
   /** The signed-in person, for the account links; null for the public. */
   user: { displayName: string; roles: readonly string[] } | null;
   title: string;
+  /** Where to go after a while without JavaScript (app.js does it with JavaScript): see PageProps. */
+  refresh?: { seconds: number; url: string };
   /** The current path, so the language switch returns here. */
   path: string;
   demo: boolean;
@@ -14,7 +16,7 @@ export interface LayoutProps {
 }
 
 /** The page shell: skip link, demo banner, header with navigation and language switch, footer. */
-export function Layout({ v, user, title, path, demo, children }: LayoutProps) {
+export function Layout({ v, user, title, refresh, path, demo, children }: LayoutProps) {
   const { t, lang } = v;
   const other = lang === 'zh-CN' ? 'en' : 'zh-CN';
   return (
@@ -23,6 +25,7 @@ export function Layout({ v, user, title, path, demo, children }: LayoutProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${t('site.name')}`}</title>
+        {refresh && <noscript><meta http-equiv="refresh" content={`${refresh.seconds}; url=${refresh.url}`} /></noscript>}
         <meta name="htmx-config" content='{"includeIndicatorCSS":true}' />
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('app.css')} />

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { BallotMessage, BallotPage, ReceiptPage, ReviewPage, type BallotElection, type BallotOption } from '../../views/ballots/ballot.tsx';
+import { BallotMessage, BallotPage, ReceiptPage, ReviewPage, SHARED_RECEIPT_SECONDS, SHARED_RETURN_TO, type BallotElection, type BallotOption } from '../../views/ballots/ballot.tsx';
 import { TrackerPage } from '../../views/ballots/tracker.tsx';
 import { VotePage } from '../../views/ballots/vote.tsx';
 import { clearSessionCookie } from '../auth/middleware.ts';
@@ -44,7 +44,7 @@ async function loadBallot(c: Ctx): Promise<LoadedBallot> {
   const options = e.options.map((o) => ({ key: o.key, position: o.position, title: o.title, candidate: o.candidateId ? candidates.get(o.candidateId) : undefined }));
   return {
     e, options,
-    election: { id: e.id, title: e.title, meetingTitle: e.meetingTitle, marking: e.marking, seats: e.seats },
+    election: { id: e.id, title: e.title, meetingTitle: e.meetingTitle, marking: e.marking, seats: e.seats, sharedTablets: e.sharedTablets },
     spec: { kind: e.kind, marking: e.marking, seats: e.seats, optionKeys: options.map((o) => o.key) },
   };
 }
@@ -76,11 +76,16 @@ function refuse(c: Ctx, election: BallotElection, why: CastRefusal) {
   return c.render(<BallotMessage v={view(c)} title={election.title} message={c.var.t(REFUSALS[why])} />, { title: election.title });
 }
 
-/** The ballot again, with the deputy's choices kept and every problem listed (422). */
+/**
+ * The ballot again (422), with the deputy's choices kept: unmarked items marked in place and linked
+ * from the error summary, every other problem listed in it.
+ */
 function rejectMarks(c: Ctx, b: LoadedBallot, choices: Record<string, string>, problems: BallotProblem[]) {
   const titles = new Map(b.options.map((o) => [o.key, o.title]));
+  const missing = problems.flatMap((p) => (p.code === 'missing-mark' ? [p.option] : []));
+  const errors = problems.filter((p) => p.code !== 'missing-mark').map((p) => problemText(c, p, titles));
   c.status(422);
-  return c.render(<BallotPage v={view(c)} election={b.election} options={b.options} choices={choices} errors={problems.map((p) => problemText(c, p, titles))} />, { title: b.election.title });
+  return c.render(<BallotPage v={view(c)} election={b.election} options={b.options} choices={choices} errors={errors} missing={missing} />, { title: b.election.title });
 }
 
 /**
@@ -129,7 +134,8 @@ export function ballotRoutes() {
       if (!checked.ok) return rejectMarks(c, b, form.choices, checked.problems);
       const result = await castBallot(db(c), c.var.deps.clock, { electionId: b.e.id, deputyId, marks: checked.marks, tracker: form.tracker, spec: b.spec });
       if (result.status === 'refused') return refuse(c, b.election, result.reason);
-      // On shared tablets the next deputy must not find this one signed in.
+      // On shared tablets the next deputy must not find this one signed in, nor their receipt: it goes
+      // back to the sign-in page when the deputy leaves it or after a while (views/ballots/ballot.tsx).
       if (b.e.sharedTablets) {
         await revokeSession(db(c), user.id, user.sessionId);
         clearSessionCookie(c);
@@ -137,7 +143,7 @@ export function ballotRoutes() {
       }
       return c.render(
         <ReceiptPage v={view(c)} election={b.election} options={b.options} marks={result.marks} tracker={result.tracker} signedOut={b.e.sharedTablets} />,
-        { title: c.var.t('ballot.receiptTitle') },
+        { title: c.var.t('ballot.receiptTitle'), ...(b.e.sharedTablets ? { refresh: { seconds: SHARED_RECEIPT_SECONDS, url: SHARED_RETURN_TO } } : {}) },
       );
     })
     .get('/verify', async (c) => {

@@ -7,8 +7,18 @@ import type { AppEnv } from './env.ts';
 
 declare module 'hono' {
   interface ContextRenderer {
-    (content: string | Promise<string>, props: { title: string }): Response | Promise<Response>;
+    (content: string | Promise<string>, props: PageProps): Response | Promise<Response>;
   }
+}
+
+/** What a page hands the shell besides its content. */
+export interface PageProps {
+  title: string;
+  /**
+   * Go to `url` after `seconds` when JavaScript does not run (a `<meta http-equiv="refresh">` inside
+   * `<noscript>`); with JavaScript the page does it itself, replacing its history entry.
+   */
+  refresh?: { seconds: number; url: string };
 }
 
 /** The page shell (views/layout.tsx), handed in by createApp: the platform does not import views. */
@@ -16,6 +26,7 @@ export type LayoutComponent = FC<{
   v: { lang: Lang; t: Translate };
   user: RegisteredUser | null;
   title: string;
+  refresh?: PageProps['refresh'];
   path: string;
   demo: boolean;
   children?: Child;
@@ -31,11 +42,11 @@ export function wantsFragment(c: Context): boolean {
 }
 
 export function renderer(Layout: LayoutComponent) {
-  return jsxRenderer<AppEnv>(({ children, title }, c) => {
+  return jsxRenderer<AppEnv>(({ children, title, refresh }, c) => {
     c.header('Vary', 'HX-Request', { append: true });
     if (wantsFragment(c)) return <>{children}</>;
     return (
-      <Layout v={{ lang: c.var.lang, t: c.var.t }} user={c.var.user ?? null} title={title} path={c.req.path} demo={c.var.deps.config.demo}>
+      <Layout v={{ lang: c.var.lang, t: c.var.t }} user={c.var.user ?? null} title={title} refresh={refresh} path={c.req.path} demo={c.var.deps.config.demo}>
         {children}
       </Layout>
     );

@@ -816,4 +816,11 @@ export const en: Record<MessageKey, string> = {
   'election.deleteDraft': "Delete draft",
   'election.meetingUnpublished': "The meeting is not public yet, so voting cannot open. Publish the meeting on its page first.",
   'election.notDraft': "Only a vote that never opened can be deleted.",
+  'ballot.errors.title': "Please check your ballot",
+  'ballot.missing.mark': "Not marked: choose one for this project.",
+  'ballot.missing.link': "Project {position}, “{option}”, has no mark yet",
+  'ballot.shared.title': "Note your tracker before you leave",
+  'ballot.shared.note': "This tablet is shared. Once you have noted your tracker, press “I have noted it, leave”: the screen returns to the sign-in page, and your choices and tracker are not left for the next deputy.",
+  'ballot.shared.leave': "I have noted it, leave",
+  'ballot.shared.countdown': "The sign-in page comes back by itself in {seconds} seconds.",
 };

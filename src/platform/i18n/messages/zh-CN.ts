@@ -815,6 +815,13 @@ export const zhCN = {
   'election.deleteDraft': "删除草稿",
   'election.meetingUnpublished': "会议尚未公开，不能开启投票。请先在会议页面公开本次会议。",
   'election.notDraft': "只有尚未开启的表决可以删除。",
+  'ballot.errors.title': "请检查您的选票",
+  'ballot.missing.mark': "未选择：请在本项中选择一项。",
+  'ballot.missing.link': "第 {position} 项“{option}”尚未选择",
+  'ballot.shared.title': "请先记下追踪码，再离开",
+  'ballot.shared.note': "这是多人共用的平板。记下追踪码后，请点“我已看完，退出”：屏幕将回到登录页，您的选择和追踪码不会留给下一位代表。",
+  'ballot.shared.leave': "我已看完，退出",
+  'ballot.shared.countdown': "{seconds} 秒后将自动回到登录页。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
