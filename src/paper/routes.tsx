@@ -73,7 +73,7 @@ async function askingAgain(c: Ctx, done: string, run: () => Promise<unknown>, ty
   if (!again) return answer;
   const reason = again.reason as keyof typeof ERRORS;
   const d = again.detail as { codes?: string[]; returned?: number; issued?: number };
-  const error = c.var.t(ERRORS[reason], { codes: (d.codes ?? []).join('、'), returned: d.returned ?? 0, issued: d.issued ?? 0 });
+  const error = c.var.t(ERRORS[reason], { codes: (d.codes ?? []).join(c.var.lang === 'en' ? ', ' : '、'), returned: d.returned ?? 0, issued: d.issued ?? 0 });
   const voidHref = reason === 'returned-exceeds' ? `/admin/elections/${id}/scrutiny?void=paper-exceeds&returned=${d.returned}#void` : undefined;
   return paperPage(c, { error, ...typed, ...(voidHref ? { voidHref } : {}) });
 }
