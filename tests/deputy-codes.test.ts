@@ -14,12 +14,11 @@ describe.each(testEngines())('deputy codes and case on $name', (engine) => {
     try {
       const clock = fixedClock('2024-01-10T00:00:00Z');
       const acting = { clock, actor: SYSTEM_ACTOR };
-      const fixture = await buildFixture(database, clock, { deputies: 3 });
+      await buildFixture(database, clock, { deputies: 3 });
       const termId = (await database.db.selectFrom('deputies').select('term_id').executeTakeFirstOrThrow()).term_id;
       const hasIndex = async () => (await sql<{ n: number }>`select count(*)::int as n from pg_indexes where indexname = 'deputies_term_code_lower_key'`.execute(database.db)).rows[0]!.n === 1;
       const codes = async () => (await database.db.selectFrom('deputies').select('code').where('term_id', '=', termId).orderBy('code').execute()).map((d) => d.code);
       expect(await hasIndex()).toBe(true);
-      void fixture;
 
       // A roster that types d001 updates D001, spelled as the roster has it.
       expect(await upsertDeputies(database.db, acting, termId, [{ code: 'd001', name: '改名', delegation: '城关镇代表团' }])).toMatchObject({ created: 0, updated: 1 });
