@@ -14,6 +14,7 @@ import { startScheduler } from './elections/scheduler.ts';
 import { auditAnchor } from './audit/checkpoint-store.ts';
 import { startCheckpointer } from './audit/checkpointer.ts';
 import { createLogger } from './platform/log.ts';
+import { deputyCodeClashes } from './terms/store.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -59,6 +60,9 @@ async function main(): Promise<void> {
     throw e;
   }
   if (applied.length) logger.info('migrations applied', { migrations: applied });
+  // Codes that differ only in case make a typed code ambiguous; the roster is the secretariat's to correct.
+  const clashes = await deputyCodeClashes(database.db);
+  if (clashes.length) logger.warn('deputy codes that differ only in case: correct the roster (docs/operations.md)', { clashes });
 
   let seeded = false;
   if (config.demo && !(await hasData(database.db))) {

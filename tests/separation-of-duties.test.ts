@@ -53,8 +53,8 @@ describe.each(testEngines())('separation of duties on $name', (engine) => {
       expect(location(await post(`/admin/elections/${id}/open`, {}, mishu))).toBe(`/admin/elections/${id}?error=no-scrutineers`);
       expect(await (await get(`/admin/elections/${id}?error=no-scrutineers`, mishu)).text()).toContain('尚未确定至少 2 位监票人，不能开启投票');
       for (const [typed, message] of [
-        ['D001', '至少需要 2 位监票人'], ['D001 d001', '同一位代表不能重复列为监票人'], ['D001 X999', '有编号不是本届代表的编号'],
-        ['D001 <b>', '代表编号只能包含'], ['', '至少需要 2 位监票人'],
+        ['D001', '至少需要 2 位监票人'], ['D001 d001', '同一位代表不能重复列为监票人'], ['D001 X999', '没有编号为 X999 的本届代表'],
+        ['D001 <b>', '“&lt;b&gt;”不是代表编号：代表编号只能包含'], ['', '至少需要 2 位监票人'],
       ]) {
         const res = await post(`/admin/elections/${id}/scrutineers`, { scrutineers: typed! }, mishu);
         expect(res.status, typed).toBe(422);

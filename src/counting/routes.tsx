@@ -13,6 +13,7 @@ import { textField } from '../platform/http/forms.ts';
 import { acting, type Ctx, currentUser, db, flash, found, idParam, refusing, view } from '../platform/http/kit.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { Refused } from '../platform/refusal.ts';
+import { exceedingReturned, returnedExceedsIssued } from '../paper/rules.ts';
 import { publicKeyPem, publicSigningKey, SigningKeyUnavailable } from '../keys/signing.ts';
 import {
   certifyElection, createRunoff, invalidSealedBallots, publishElection, publishedRecordJson, recordSummary,
@@ -113,6 +114,11 @@ export function countingRoutes() {
       ]);
       const errorParam = c.req.query('error') as keyof typeof ERRORS | undefined;
       const errorKey = errorParam && Object.hasOwn(ERRORS, errorParam) ? ERRORS[errorParam] : undefined;
+      // More paper ballots came back than were issued (asked on the paper page, or recorded before
+      // such a count was refused): the void form offers the legal reason, in the reader's language.
+      const stored = e.paper_returned !== null && returnedExceedsIssued(e.paper_returned, e.paper_issued) ? e.paper_returned : undefined;
+      const returned = (c.req.query('void') === 'paper-exceeds' ? exceedingReturned(c.req.query('returned'), e.paper_issued) : undefined) ?? stored;
+      const voidReason = returned === undefined || !canStart('void', e.state) ? undefined : c.var.t('counting.voidReason.paperExceeds', { returned, issued: e.paper_issued });
       const fingerprint = record?.signature ? keyFingerprint(Buffer.from(record.signature.publicKey, 'base64')) : undefined;
       return c.render(<ScrutinyPage v={view(c)} election={e} turnout={t} record={record} invalidBallots={invalid} links={links} titleMax={TITLE_MAX}
         roles={{ secretariat: user.roles.includes('secretariat'), scrutineer: user.roles.includes('scrutineer') }}
@@ -120,7 +126,7 @@ export function countingRoutes() {
         certifiedByMe={record?.certifiedBy.includes(user.id) ?? false} required={CERTIFICATIONS_REQUIRED} voidReasonMax={VOID_REASON_MAX}
         fingerprint={fingerprint} notice={flash(c, NOTICES)}
         error={errorKey ? c.var.t(errorKey, { required: CERTIFICATIONS_REQUIRED, max: VOID_REASON_MAX, titleMax: TITLE_MAX }) : undefined}
-        voidOpen={errorParam === 'reason-required' || errorParam === 'reason-too-long'} />, { title: `${c.var.t('counting.title')} · ${e.title}` });
+        voidOpen={errorParam === 'reason-required' || errorParam === 'reason-too-long' || voidReason !== undefined} voidReason={voidReason} />, { title: `${c.var.t('counting.title')} · ${e.title}` });
     })
     .post('/admin/elections/:id/seal', async (c) => (await ask(c, async (e, t) => {
       const now = await turnout(db(c), e.id);

@@ -16,6 +16,7 @@ export interface Turnout {
   present: number;
   electronic: number;
   paperIssued: number;
+  /** Paper ballots counted back, as recorded on the paper page (0 until then). */
   paperReturned: number;
   voted: number;
   /** Present, eligible deputies who have not voted yet: names only, for the secretariat and scrutineers. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { codeKey, isCodeShape, splitCodes } from '../domain/codes.ts';
 import { CERTIFICATIONS_REQUIRED, SCRUTINEERS_MAX } from '../domain/lifecycle.ts';
 import type { FieldIssue } from '../platform/validation.ts';
 import { ELECTORATES, PASS_BASES, SELECTION_MARKINGS } from '../domain/vocabulary.ts';
@@ -28,14 +29,16 @@ export function optionKey(position: number): string {
 
 
 /**
- * The scrutineers' deputy codes as typed (separated by spaces, commas or 、), in order, or the
- * problems: at least CERTIFICATIONS_REQUIRED distinct codes, at most SCRUTINEERS_MAX, none twice.
+ * The scrutineers' deputy codes as typed (separated as src/domain/codes.ts reads any typed list:
+ * spaces, commas, 、, semicolons, full-width or not), in order, or the problems: at least
+ * CERTIFICATIONS_REQUIRED distinct codes (whatever their case), at most SCRUTINEERS_MAX, none twice.
  */
 export function parseScrutineerCodes(raw: string): { codes: string[] } | { issues: FieldIssue[] } {
-  const codes = raw.split(/[\s,，、;；]+/u).filter(Boolean);
+  const codes = splitCodes(raw);
   const issues: FieldIssue[] = [];
-  if (codes.some((c) => !/^[A-Za-z0-9_-]{1,32}$/.test(c))) issues.push({ field: 'scrutineers', key: 'scrutineers.codeFormat' });
-  else if (new Set(codes.map((c) => c.toLowerCase())).size !== codes.length) issues.push({ field: 'scrutineers', key: 'scrutineers.twice' });
+  const malformed = codes.filter((c) => !isCodeShape(c));
+  if (malformed.length > 0) issues.push({ field: 'scrutineers', key: 'scrutineers.notACode', params: { codes: [...new Set(malformed)].join('、') } });
+  else if (new Set(codes.map(codeKey)).size !== codes.length) issues.push({ field: 'scrutineers', key: 'scrutineers.twice' });
   else if (codes.length < CERTIFICATIONS_REQUIRED) issues.push({ field: 'scrutineers', key: 'scrutineers.tooFew' });
   else if (codes.length > SCRUTINEERS_MAX) issues.push({ field: 'scrutineers', key: 'scrutineers.tooMany' });
   return issues.length > 0 ? { issues } : { codes };

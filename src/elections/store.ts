@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { appendAudit } from '../audit/store.ts';
 import { attendanceSummary } from '../meetings/store.ts';
+import { codeKey, matchCodes } from '../domain/codes.ts';
 import { acceptsBallots, CERTIFICATIONS_REQUIRED, isFrozen } from '../domain/lifecycle.ts';
 import type { Election } from '../domain/tables.ts';
 import type { ElectionKind, Electorate, Marking, PassBase } from '../domain/vocabulary.ts';
@@ -58,8 +59,8 @@ export async function turnout(db: Db, electionId: number): Promise<Turnout> {
     .select(['d.name', 'd.delegation'])
     .where('r.election_id', '=', electionId).where('r.channel', 'is', null).where('a.present', '=', true)
     .orderBy('d.delegation').orderBy('d.code').execute();
-  const paperReturned = (await db.selectFrom('ballots').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('election_id', '=', electionId).where('channel', '=', 'paper').executeTakeFirstOrThrow()).n;
+  // The paper ballots counted back, as the secretariat recorded them (the seal checks the box against this figure).
+  const paperReturned = (await db.selectFrom('elections').select('paper_returned').where('id', '=', electionId).executeTakeFirst())?.paper_returned ?? 0;
   const electronic = c?.electronic ?? 0;
   return {
     eligible: c?.eligible ?? 0, present: c?.present ?? 0, electronic, paperIssued: c?.paper ?? 0, paperReturned,
@@ -222,14 +223,17 @@ export async function nameScrutineers(db: Db, acting: Acting, electionId: number
     if (isFrozen(e.state)) throw new Refused<ElectionRefusal>('wrong-state', { state: e.state });
     const { term_id: termId } = await trx.selectFrom('meetings').select('term_id').where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
     const deputies = await trx.selectFrom('deputies').select(['id', 'code'])
-      .where('term_id', '=', termId).where(sql<string>`lower(code)`, 'in', codes.map((c) => c.toLowerCase())).execute();
-    // An exact match first, then one that differs only in case.
-    const ids = codes.map((c) => (deputies.find((d) => d.code === c) ?? deputies.find((d) => d.code.toLowerCase() === c.toLowerCase()))?.id);
-    if (ids.some((id) => id === undefined) || new Set(ids).size !== ids.length) throw new ValidationError([{ field: 'scrutineers', key: 'scrutineers.unknown' }]);
+      .where('term_id', '=', termId).where(sql<string>`lower(code)`, 'in', codes.map(codeKey)).execute();
+    // An exact match first, then one that differs only in case (src/domain/codes.ts).
+    const found = matchCodes(codes, deputies);
+    const unknown = [...found.unknown, ...found.ambiguous];
+    if (unknown.length > 0) throw new ValidationError([{ field: 'scrutineers', key: 'scrutineers.unknownCodes', params: { codes: unknown.join('、') } }]);
+    const ids = found.matched.map((m) => m.row.id);
+    if (new Set(ids).size !== ids.length) throw new ValidationError([{ field: 'scrutineers', key: 'scrutineers.twice' }]);
     await trx.deleteFrom('election_scrutineers').where('election_id', '=', electionId).execute();
-    await trx.insertInto('election_scrutineers').values(ids.map((deputy_id, i) => ({ election_id: electionId, deputy_id: deputy_id!, position: i + 1 }))).execute();
+    await trx.insertInto('election_scrutineers').values(ids.map((deputy_id, i) => ({ election_id: electionId, deputy_id, position: i + 1 }))).execute();
     await appendAudit(trx, acting.clock, acting.actor, {
-      action: 'election.scrutineers', subject: `election:${electionId}`, details: { scrutineers: await deputyCodes(trx, ids as number[]) },
+      action: 'election.scrutineers', subject: `election:${electionId}`, details: { scrutineers: await deputyCodes(trx, ids) },
     });
   });
 }

@@ -296,7 +296,7 @@ export async function attendanceSheet(db: Db, meetingId: number, filter: { q: st
     .leftJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'd.id').on('a.meeting_id', '=', meetingId))
     .select(['d.id', 'd.code', 'd.name', 'd.delegation', 'a.present'])
     .where('d.term_id', '=', termId);
-  if (filter.q) rows = rows.where((eb) => eb.or([eb('d.name', 'like', `%${filter.q.replace(/[%_\\]/g, '\\$&')}%`), eb('d.code', '=', filter.q)]));
+  if (filter.q) rows = rows.where((eb) => eb.or([eb('d.name', 'like', `%${filter.q.replace(/[%_\\]/g, '\\$&')}%`), eb(sql<string>`lower(d.code)`, '=', filter.q.trim().toLowerCase())]));
   if (filter.delegation) rows = rows.where('d.delegation', '=', filter.delegation);
   const [list, delegations] = await Promise.all([
     rows.orderBy('d.delegation').orderBy('d.code').execute(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isComplete, reconcilePaper, type PaperEntry } from './rules.ts';
+import { exceedingReturned, isComplete, reconcilePaper, returnedExceedsIssued, type PaperEntry } from './rules.ts';
 
 const e = (clerkUserId: number, seq: number, marks: string, invalid: PaperEntry['invalid'] = null): PaperEntry => ({ clerkUserId, seq, marks, invalid });
 
@@ -36,5 +36,20 @@ describe('reconcilePaper', () => {
     const r = reconcilePaper([e(1, 3, 'NNN'), e(2, 3, 'NNN')], 2, 'selection', 2);
     expect(r.beyondReturned).toEqual([3]);
     expect(r.incomplete).toEqual([1, 2]);
+  });
+});
+
+describe('more returned than issued', () => {
+  it('is only a count above the ballots issued', () => {
+    expect(returnedExceedsIssued(3, 2)).toBe(true);
+    expect(returnedExceedsIssued(2, 2)).toBe(false);
+    expect(returnedExceedsIssued(0, 0)).toBe(false);
+  });
+
+  it('reads the figure a link to the void form names only when it exceeds the ballots issued', () => {
+    expect(exceedingReturned('3', 2)).toBe(3);
+    expect(exceedingReturned('2', 2)).toBeUndefined();
+    expect(exceedingReturned(undefined, 2)).toBeUndefined();
+    for (const q of ['', '-3', '3.5', '1e3', ' 3', '9999999999', '三']) expect(exceedingReturned(q, 2), q).toBeUndefined();
   });
 });

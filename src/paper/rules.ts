@@ -48,3 +48,21 @@ export function reconcilePaper(entries: readonly PaperEntry[], returned: number,
 export function isComplete(r: PaperReconciliation, returned: number): boolean {
   return r.agreed.length === returned && r.mismatched.length === 0 && r.beyondReturned.length === 0;
 }
+
+/**
+ * More paper ballots counted back than were handed out: never saved (a miscount is counted again);
+ * if more really came back, the law makes the vote void, which the secretariat declares.
+ */
+export function returnedExceedsIssued(returned: number, issued: number): boolean {
+  return returned > issued;
+}
+
+/**
+ * The figure a link to the void form names (`?void=paper-exceeds&returned=N`), when it does exceed
+ * the ballots issued: so that a query string can prefill only this reason with a true comparison.
+ */
+export function exceedingReturned(query: string | undefined, issued: number): number | undefined {
+  if (query === undefined || !/^\d{1,9}$/.test(query)) return undefined;
+  const returned = Number(query);
+  return returnedExceedsIssued(returned, issued) ? returned : undefined;
+}

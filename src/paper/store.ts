@@ -6,65 +6,71 @@ import { newTracker } from '../ballots/tracker.ts';
 import type { Db } from '../platform/db/index.ts';
 import { acceptsPaperEntry, votingOpenAt } from '../domain/lifecycle.ts';
 import { LETTERS, type KeyedInvalidReason } from '../domain/vocabulary.ts';
-import { type LifecycleRefusal, lockElection, transition } from '../elections/transition.ts';
+import { type LifecycleRefusal, lockElection } from '../elections/transition.ts';
+import { codeKey, isCodeShape, matchCodes } from '../domain/codes.ts';
 import { Refused } from '../platform/refusal.ts';
-import { isComplete, reconcilePaper, type PaperEntry, type PaperReconciliation } from './rules.ts';
+import { isComplete, reconcilePaper, returnedExceedsIssued, type PaperEntry, type PaperReconciliation } from './rules.ts';
 
-export type PaperRefusal = LifecycleRefusal | 'beyond-issued' | 'beyond-returned' | 'bad-marks' | 'incomplete' | 'unknown-deputies';
+export type PaperRefusal = LifecycleRefusal | 'beyond-issued' | 'beyond-returned' | 'bad-marks' | 'incomplete' | 'unknown-deputies'
+  | 'bad-codes' | 'unknown-codes' | 'returned-exceeds';
 
 /** A paper-ballot step the rules refuse; nothing was written. */
 const refuse = (reason: PaperRefusal, detail?: Record<string, unknown>) => new Refused<PaperRefusal>(reason, detail);
 
 /**
  * Records that the named deputies received paper ballots (during the vote): their roll rows are
- * marked `paper`, so they cannot vote electronically, and vice versa. Only present deputies who
- * have not voted. Returns how many were issued now.
+ * marked `paper`, so they cannot vote electronically, and vice versa. Codes are matched whatever
+ * their case (an exact match first; src/domain/codes.ts). Only present deputies on the roll who
+ * have not voted; anything else refuses the whole list, naming the codes, and issues nothing:
+ * `bad-codes` (not a code at all), `unknown-codes` (no such deputy in the term),
+ * `unknown-deputies` (a deputy who cannot receive one now). Returns how many were issued.
  */
 export async function issuePaper(db: Db, acting: Acting, electionId: number, deputyCodes: readonly string[]): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const e = await lockElection(trx, electionId);
     if (!e) throw refuse('not-found');
     if (!votingOpenAt(e, acting.clock.now())) throw refuse('wrong-state');
-    const codes = [...new Set(deputyCodes)];
+    const malformed = deputyCodes.filter((c) => !isCodeShape(c));
+    if (malformed.length > 0) throw refuse('bad-codes', { codes: [...new Set(malformed)] });
+    const codes = deputyCodes.filter((c, i) => deputyCodes.findIndex((d) => codeKey(d) === codeKey(c)) === i);
     if (codes.length === 0) return 0;
-    const eligible = await trx.selectFrom('roll as r').innerJoin('deputies as d', 'd.id', 'r.deputy_id')
-      .innerJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'r.deputy_id').on('a.meeting_id', '=', e.meeting_id))
-      .select(['d.id', 'd.code']).where('r.election_id', '=', electionId).where('r.channel', 'is', null).where('a.present', '=', true)
-      .where('d.code', 'in', codes).execute();
-    if (eligible.length !== codes.length) {
-      const ok = new Set(eligible.map((x) => x.code));
-      throw refuse('unknown-deputies', { codes: codes.filter((c) => !ok.has(c)) });
-    }
+    const { term_id: termId } = await trx.selectFrom('meetings').select('term_id').where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
+    const deputies = await trx.selectFrom('deputies as d')
+      .leftJoin('roll as r', (j) => j.onRef('r.deputy_id', '=', 'd.id').on('r.election_id', '=', electionId))
+      .leftJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'd.id').on('a.meeting_id', '=', e.meeting_id))
+      .select(['d.id', 'd.code', sql<boolean>`r.deputy_id is not null and r.channel is null and a.present is true`.as('eligible')])
+      .where('d.term_id', '=', termId).where(sql<string>`lower(d.code)`, 'in', codes.map(codeKey)).execute();
+    const found = matchCodes(codes, deputies);
+    const unknown = [...found.unknown, ...found.ambiguous];
+    if (unknown.length > 0) throw refuse('unknown-codes', { codes: unknown });
+    const ineligible = found.matched.filter((m) => !m.row.eligible);
+    if (ineligible.length > 0) throw refuse('unknown-deputies', { codes: ineligible.map((m) => m.row.code) });
+    const ids = [...new Set(found.matched.map((m) => m.row.id))];
     const now = acting.clock.now();
     await trx.updateTable('roll').set({ channel: 'paper', issued_at: now })
-      .where('election_id', '=', electionId).where('deputy_id', 'in', eligible.map((x) => x.id)).where('channel', 'is', null).execute();
+      .where('election_id', '=', electionId).where('deputy_id', 'in', ids).where('channel', 'is', null).execute();
     await trx.updateTable('elections')
       .set({ paper_issued: sql<number>`(select count(*) from roll where election_id = ${electionId} and channel = 'paper')` })
       .where('id', '=', electionId).execute();
-    await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.issue', subject: `election:${electionId}`, details: { deputies: codes } });
-    return eligible.length;
+    const issued = [...new Set(found.matched.map((m) => m.row.code))];
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.issue', subject: `election:${electionId}`, details: { deputies: issued } });
+    return ids.length;
   });
 }
 
 /**
- * Records how many paper ballots came back. More returned than issued voids the vote, with the
- * reason, in the same transaction (through the lifecycle's void step).
+ * Records how many paper ballots came back. More than were issued is refused and nothing is
+ * saved (`returned-exceeds`, with both figures): a miscount is counted again, and if more really
+ * came back the secretariat voids the vote deliberately on the scrutiny page, with the reason.
  */
-export async function recordReturned(db: Db, acting: Acting, electionId: number, returned: number): Promise<{ voided: boolean }> {
-  return db.transaction().execute(async (trx) => {
+export async function recordReturned(db: Db, acting: Acting, electionId: number, returned: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
     const e = await lockElection(trx, electionId);
     if (!e) throw refuse('not-found');
     if (!acceptsPaperEntry(e.state) || e.paper_committed_at) throw refuse('wrong-state');
-    const voided = returned > e.paper_issued;
+    if (returnedExceedsIssued(returned, e.paper_issued)) throw refuse('returned-exceeds', { returned, issued: e.paper_issued });
     await trx.updateTable('elections').set({ paper_returned: returned }).where('id', '=', electionId).execute();
     await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.returned', subject: `election:${electionId}`, details: { returned, issued: e.paper_issued } });
-    if (voided) {
-      await transition(trx, acting, electionId, 'void', () => ({
-        set: { void_reason: `paper ballots returned (${returned}) exceed those issued (${e.paper_issued})` },
-        details: { reason: 'paper-returned-exceeds-issued', returned, issued: e.paper_issued }, result: undefined,
-      }));
-    }
-    return { voided };
   });
 }
 

@@ -5,6 +5,8 @@ import { isMessageKey, type MessageKey } from './i18n/index.ts';
 export interface FieldIssue {
   field: string;
   key: MessageKey;
+  /** Values for the message's placeholders (e.g. the codes a list could not find). */
+  params?: Record<string, string | number>;
 }
 
 /** Input that breaks a rule; nothing was written. Routes render `issues` next to their fields. */

@@ -74,6 +74,8 @@ describe('parseRosterCsv', () => {
     const r = parseRosterCsv(utf8(`${HEADER}\nD1,王伟,团,,\nD2,李娜,团,,\nD1,张三,团,,\n`));
     expect(r.rows).toEqual([]);
     expect(r.errors).toEqual([{ line: 4, key: 'roster.csv.duplicateCode', params: { first: 2 }, column: '代表编号', value: 'D1' }]);
+    // Codes are matched whatever their case: d1 is D1 again.
+    expect(parseRosterCsv(utf8(`${HEADER}\nD1,王伟,团,,\nd1,张三,团,,\n`)).errors).toEqual([{ line: 3, key: 'roster.csv.duplicateCode', params: { first: 2 }, column: '代表编号', value: 'd1' }]);
   });
 
   it('reports every invalid value with its row, column and the value (phone numbers masked)', () => {

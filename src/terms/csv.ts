@@ -2,6 +2,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { deputyInput } from '../terms/rules.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
+import { codeKey } from '../domain/codes.ts';
 
 /** More rows than any county roster has (a few hundred deputies); the limit keeps a preview page bounded. */
 export const MAX_ROSTER_ROWS = 20_000;
@@ -232,8 +233,9 @@ export function parseRosterCsv(bytes: Uint8Array): ParsedRoster {
     }
     const code = cell('code').trim();
     if (code !== '') {
-      const first = firstLineOfCode.get(code);
-      if (first === undefined) firstLineOfCode.set(code, line);
+      // Codes are matched whatever their case, so D001 and d001 are the same code twice.
+      const first = firstLineOfCode.get(codeKey(code));
+      if (first === undefined) firstLineOfCode.set(codeKey(code), line);
       else rowErrors.push({ line, key: 'roster.csv.duplicateCode', params: { first }, column: columnOf('code'), value: shown('code', code) });
     }
     // In the order of the file's columns, as the person reads the row.

@@ -10,6 +10,7 @@ import { duplicateAs } from '../platform/db/errors.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
 import { deputyInput, type DeputyInput, termInput, type TermInput } from './rules.ts';
 import { maskPhone, type RosterRow } from './csv.ts';
+import { codeKey, matchCodes } from '../domain/codes.ts';
 
 export async function createTerm(db: Db, acting: Acting, input: TermInput): Promise<Term> {
   const t = parseInput(termInput, input);
@@ -56,9 +57,14 @@ export async function upsertDeputiesIn(
   });
   const seen = new Map<string, number>();
   parsed.forEach((d, i) => {
-    if (seen.has(d.code)) throw new ValidationError([{ field: `${i}.code`, key: 'validation.duplicateCode' }]);
-    seen.set(d.code, i);
+    if (seen.has(codeKey(d.code))) throw new ValidationError([{ field: `${i}.code`, key: 'validation.duplicateCode' }]);
+    seen.set(codeKey(d.code), i);
   });
+  // A code typed in another case updates the deputy the roster already has (d001 is D001), spelled as
+  // the roster spells it, rather than adding a second deputy whose code differs only in case.
+  const existing = await trx.selectFrom('deputies').select('code').where('term_id', '=', termId).execute();
+  const spelled = new Map(matchCodes(parsed.map((d) => d.code), existing).matched.map((m) => [m.typed, m.row.code]));
+  for (const d of parsed) d.code = spelled.get(d.code) ?? d.code;
   let created = 0;
   let updated = 0;
   // Chunks keep each statement well under PostgreSQL's 65,535 bind parameters.
@@ -159,15 +165,19 @@ const isExpired = (clock: Clock, createdAt: Date) => clock.now().getTime() - cre
 
 /** Compares an upload with the term's current roster, matching deputies by code. */
 export async function planRosterImport(db: Db, termId: number, rows: readonly RosterRow[]): Promise<ImportPlan> {
-  const current = new Map((await db.selectFrom('deputies')
+  const deputies = await db.selectFrom('deputies')
     .select(['code', 'name', 'delegation', 'standing_committee', 'phone'])
-    .where('term_id', '=', termId).execute()).map((d) => [d.code, d]));
+    .where('term_id', '=', termId).execute();
+  const current = new Map(deputies.map((d) => [d.code, d]));
+  // Matched whatever the case, as applying the import will (upsertDeputiesIn).
+  const spelled = new Map(matchCodes(rows.map((r) => r.code), deputies).matched.map((m) => [m.typed, m.row.code]));
   const plan: ImportPlan = { rows: [], created: 0, updated: 0, unchanged: 0, kept: 0 };
   const mentioned = new Set<string>();
   for (const row of rows) {
-    mentioned.add(row.code);
+    const code = spelled.get(row.code) ?? row.code;
+    mentioned.add(code);
     const shown = { ...row, phoneMasked: row.phone === null ? null : maskPhone(row.phone) };
-    const old = current.get(row.code);
+    const old = current.get(code);
     if (!old) {
       plan.created++;
       plan.rows.push({ row: shown, change: 'new', previous: {} });
@@ -210,4 +220,16 @@ export async function applyRosterImport(db: Db, acting: Acting, id: string): Pro
     await trx.updateTable('roster_imports').set({ applied_at: acting.clock.now(), rows: JSON.stringify(withoutPhones) }).where('id', '=', id).execute();
     return { ok: true, termId: pending.term_id, ...counts };
   });
+}
+
+/**
+ * Deputy codes of one term that differ only in case (D003 and d003): a typed code could not tell
+ * them apart. The migration 2026_11_30_180000 reports them and then leaves out the unique index
+ * that would refuse them; the server logs them at every start until the roster is corrected
+ * (docs/operations.md#deputy-codes-that-differ-only-in-case).
+ */
+export async function deputyCodeClashes(db: Db): Promise<{ termId: number; codes: string[] }[]> {
+  const rows = await db.selectFrom('deputies').select(['term_id', sql<string[]>`array_agg(code order by code)`.as('codes')])
+    .groupBy(['term_id', sql`lower(code)`]).having(sql`count(*)`, '>', 1).orderBy('term_id').orderBy(sql`lower(code)`).execute();
+  return rows.map((r) => ({ termId: r.term_id, codes: r.codes }));
 }

@@ -36,6 +36,8 @@ export interface ScrutinyPageProps {
   error?: string;
   /** The void form was refused: show it open. */
   voidOpen?: boolean;
+  /** The reason the void form offers (more paper ballots returned than issued), already translated. */
+  voidReason?: string | undefined;
   links: ElectionLinks;
   titleMax: number;
 }
@@ -194,13 +196,13 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
       <ApprovalTable v={v} approvals={p.approvals} caption={t('approval.title')} />
 
       {canVoid && (
-        <details class="admin-form" open={p.voidOpen}>
+        <details class="admin-form" id="void" open={p.voidOpen}>
           <summary>{t('counting.voidLegend')}</summary>
           <form method="post" action={`/admin/elections/${e.id}/void`} class="stack narrow">
             <div class="field">
               <label for="f-reason">{t('counting.voidReason')}</label>
               <p id="f-reason-hint" class="field__hint">{t('counting.voidHint')}</p>
-              <textarea id="f-reason" name="reason" rows={3} required maxlength={p.voidReasonMax} aria-describedby="f-reason-hint"></textarea>
+              <textarea id="f-reason" name="reason" rows={3} required maxlength={p.voidReasonMax} aria-describedby="f-reason-hint">{p.voidReason ?? ''}</textarea>
             </div>
             <button type="submit" class="button button--danger">{t('counting.voidButton')}</button>
           </form>

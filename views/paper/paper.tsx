@@ -17,6 +17,10 @@ export interface PaperPageProps {
   canCommit: boolean;
   notice?: string;
   error?: string;
+  /** What was typed into a form that was asked again (422). */
+  typed?: { codes?: string | undefined; returned?: string | undefined };
+  /** More paper ballots were counted back than handed out: where the secretariat may void the vote. */
+  voidHref?: string | undefined;
 }
 
 const marksText = (v: ViewContext, e: ElectionView, marks: string) => [...marks].map((l, i) => `${i + 1}:${letterLabel(v, e.marking, l)}`).join(' ');
@@ -31,7 +35,7 @@ export function PaperPage(p: PaperPageProps) {
       <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href={`/admin/elections/${e.id}`}>{e.title}</a></nav>
       <h1 id="paper-title">{t('paper.title')}</h1>
       {p.notice && <Notice kind="ok">{p.notice}</Notice>}
-      {p.error && <Notice kind="error">{p.error}</Notice>}
+      {p.error && <Notice kind="error">{p.error}{p.voidHref && <>{' '}<a href={p.voidHref}>{t('paper.voidLink')}</a></>}</Notice>}
       <dl class="facts facts--inline big-facts">
         <div><dt>{t('turnout.paperIssued')}</dt><dd>{p.issued}</dd></div>
         <div><dt>{t('turnout.paperReturned')}</dt><dd>{p.returned ?? '—'}</dd></div>
@@ -42,7 +46,7 @@ export function PaperPage(p: PaperPageProps) {
       {acceptsBallots(e.state) && (
         <form method="post" action={`/admin/elections/${e.id}/paper/issue`} class="stack narrow">
           <h2>{t('paper.issue')}</h2>
-          <Field name="codes" label={t('paper.codes')} hint={t('paper.codesHint')} required />
+          <Field name="codes" label={t('paper.codes')} hint={t('paper.codesHint')} value={p.typed?.codes ?? ''} error={p.typed?.codes !== undefined ? p.error : undefined} required />
           <button type="submit" class="button button--primary">{t('paper.issueButton')}</button>
         </form>
       )}
@@ -51,7 +55,7 @@ export function PaperPage(p: PaperPageProps) {
         <>
           <form method="post" action={`/admin/elections/${e.id}/paper/returned`} class="stack narrow">
             <h2>{t('paper.returnedTitle')}</h2>
-            <Field name="returned" label={t('paper.returnedLabel')} type="number" value={p.returned === null ? '' : String(p.returned)} hint={t('paper.returnedHint')} required />
+            <Field name="returned" label={t('paper.returnedLabel')} type="number" value={p.typed?.returned ?? (p.returned === null ? '' : String(p.returned))} hint={t('paper.returnedHint')} error={p.typed?.returned !== undefined ? p.error : undefined} required />
             <button type="submit" class="button button--secondary">{t('paper.save')}</button>
           </form>
           {p.returned !== null && p.returned > 0 && (

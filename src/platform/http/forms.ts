@@ -6,7 +6,7 @@ export function fieldErrors(t: Translate, e: ValidationError): Record<string, st
   const out: Record<string, string> = {};
   for (const issue of e.issues) {
     const field = issue.field.split('.')[0]!;
-    out[field] ??= t(issue.key);
+    out[field] ??= t(issue.key, issue.params);
   }
   return out;
 }
