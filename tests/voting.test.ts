@@ -266,8 +266,14 @@ describe.each(testEngines())('meeting settings, self check-in and ballot set-up 
       [`order.${a!.id}`, '3'], [`order.${c2!.id}`, '1'], [`order.${d!.id}`, '2'], [`order.${b!.id}`, '1'],
     ]);
     const post = (f: URLSearchParams) => t.app.request(`/admin/meetings/${meetingId}/elections`, { method: 'POST', body: f, headers: { Cookie: mishu, 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost:3000' } });
+    // The meeting already holds a selection: a further one says why, or is refused with the reason asked for.
+    const unexplained = await post(form);
+    expect(unexplained.status).toBe(422);
+    expect(await unexplained.text()).toMatch(/<p id="f-note-error" class="field__error">本次会议已有票决，另行票决须写明理由/);
+    form.set('note', '补充两个项目');
     const res = await post(form);
     expect(res.status).toBe(303);
+    expect((await database.db.selectFrom('elections').select('note').where('title', '=', '补充票决').executeTakeFirstOrThrow()).note).toBe('补充两个项目');
     const id = Number(/\/admin\/elections\/(\d+)/.exec(res.headers.get('location')!)![1]);
     const options = await database.db.selectFrom('election_options').select(['key', 'title']).where('election_id', '=', id).orderBy('position').execute();
     expect(options).toEqual([{ key: 'c01', title: c2!.name }, { key: 'c02', title: d!.name }, { key: 'c03', title: a!.name }]);

@@ -22,7 +22,7 @@ import { parseInput, ValidationError } from '../platform/validation.ts';
 import { publishedApiResult } from '../results/store.ts';
 import { electionInput, optionKey, parseScrutineerCodes, ratingInput } from './rules.ts';
 import {
-  closeElection, createElection, deleteDraft, type ElectionRefusal, electionLinks, electionScrutineers, electionState, getElection, nameScrutineers,
+  closeElection, createElection, deleteDraft, type ElectionRefusal, listElections, electionLinks, electionScrutineers, electionState, getElection, nameScrutineers,
   openElection, scheduleClose, turnout,
 } from './store.ts';
 
@@ -121,8 +121,14 @@ export function electionRoutes() {
           passBase: textField(form, 'passBase'), optionCount: chosen.length,
         });
         if (chosen.length < 2) throw new ValidationError([{ field: 'options', key: 'election.tooFewOptions' }]);
+        // A further selection in a meeting that already holds one says why (a second list is not routine).
+        const live = (await listElections(db(c), meeting.id)).some((x) => x.kind === 'selection' && x.state !== 'void');
+        const note = textField(form, 'note').trim();
+        if (live && note === '') throw new ValidationError([{ field: 'note', key: 'election.secondNeedsReason' }]);
+        if ([...note].length > 500) throw new ValidationError([{ field: 'note', key: 'validation.tooLong' }]);
         const e = await createElection(db(c), acting(c), {
           meetingId: meeting.id, kind: 'selection', title: input.title, marking: input.marking, seats: input.seats, passBase: input.passBase,
+          ...(live ? { note } : {}),
           options: chosen.map((x, i) => ({ key: optionKey(i + 1), title: x.name, candidateId: x.id })),
         });
         return c.redirect(`${adminPage(e.id)}?done=election`, 303);

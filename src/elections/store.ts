@@ -95,6 +95,8 @@ export interface NewElection {
   options: { key: string; title: string; candidateId?: number | null }[];
   /** Deputies (ids, of the meeting's term) named as scrutineers, in order; may be named later, before the vote opens. */
   scrutineers?: readonly number[];
+  /** Why a further selection is held in a meeting that already has one. */
+  note?: string | null;
 }
 
 /** An election in draft, with its options in ballot order. */
@@ -107,7 +109,7 @@ export async function insertElection(trx: Trx, acting: Acting, input: NewElectio
   const election = await trx.insertInto('elections').values({
     meeting_id: input.meetingId, kind: input.kind, title: input.title, marking: input.marking, seats: input.seats,
     pass_base: input.passBase, electorate: input.electorate ?? 'all-deputies', runoff_of: input.runoffOf ?? null, rerun_of: input.rerunOf ?? null,
-    deputies_total: null, opened_at: null, closed_at: null, close_scheduled_at: null, void_reason: null,
+    deputies_total: null, opened_at: null, closed_at: null, close_scheduled_at: null, void_reason: null, note: input.note ?? null,
   }).returningAll().executeTakeFirstOrThrow();
   await trx.insertInto('election_options').values(input.options.map((o, i) => ({
     election_id: election.id, position: i + 1, key: o.key, title: o.title, candidate_id: o.candidateId ?? null,
@@ -121,6 +123,7 @@ export async function insertElection(trx: Trx, acting: Acting, input: NewElectio
     details: {
       meetingId: input.meetingId, kind: input.kind, marking: input.marking, seats: input.seats, passBase: input.passBase, options: input.options.map((o) => o.key),
       ...(scrutineers.length > 0 ? { scrutineers: await deputyCodes(trx, scrutineers) } : {}),
+      ...(input.note ? { note: input.note } : {}),
       ...(input.runoffOf ? { runoffOf: input.runoffOf } : {}), ...(input.rerunOf ? { rerunOf: input.rerunOf } : {}),
     },
   });

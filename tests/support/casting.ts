@@ -124,7 +124,8 @@ export async function prepareDemo(t: Target): Promise<Demo> {
 /** A further selection in the 2024 meeting, like the demo's (12 options, 10 seats), in draft. */
 export async function createSelection(t: Target, demo: Demo, title: string): Promise<number> {
   const { cookie } = await retrying(() => signIn(t, MISHU));
-  const form = new URLSearchParams({ title, marking: 'for-against-abstain', seats: '10', passBase: 'all-deputies' });
+  // The demo's meeting already holds a selection: a further one says why.
+  const form = new URLSearchParams({ title, marking: 'for-against-abstain', seats: '10', passBase: 'all-deputies', note: '故障测试' });
   for (const id of demo.candidateIds) form.append('include', id);
   const a = await retrying(() => request(t, 'POST', `/admin/meetings/${demo.meetingId}/elections`, form, cookie));
   const id = /^\/admin\/elections\/(\d+)\?done=election$/.exec(a.location ?? '')?.[1];

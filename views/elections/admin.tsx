@@ -59,6 +59,7 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
       )}
       {notice && <Notice kind="ok">{notice}</Notice>}
       {error && <Notice kind="error">{error}</Notice>}
+      {e.note && <p><strong>{t('election.noteLabel')}</strong>：{e.note}</p>}
       <dl class="facts facts--wide">
         <div><dt>{t('election.marking')}</dt><dd>{t(MARKING_LABEL[e.marking])}</dd></div>
         {e.seats !== null && <div><dt>{t('election.seats')}</dt><dd>{t('election.seatsOf', { seats: e.seats, options: e.options.length })}</dd></div>}

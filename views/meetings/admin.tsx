@@ -114,6 +114,9 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
             <SelectField name="marking" label={t('election.marking')} value={ev.marking} error={ee.marking} options={SELECTION_MARKINGS.map((m) => [m, t(MARKING_LABEL[m])])} />
             <Field name="seats" label={t('election.seats')} type="number" value={ev.seats ?? String(Math.max(1, p.candidates.length - 2))} error={ee.seats} required />
             <SelectField name="passBase" label={t('election.passBase')} value={ev.passBase} error={ee.passBase} options={PASS_BASES.map((b) => [b, t(PASS_BASE_LABEL[b])])} />
+            {p.elections.some((e) => e.kind === 'selection' && e.state !== 'void') && (
+              <TextArea name="note" label={t('election.noteLabel')} value={ev.note} error={ee.note} hint={t('election.noteHint')} rows={3} />
+            )}
             <fieldset>
               <legend>{t('election.optionsLegend')}</legend>
               {ee.options && <p class="field__error">{ee.options}</p>}

@@ -827,4 +827,7 @@ export const en: Record<MessageKey, string> = {
   'counting.voidReason.paperExceeds': "More ballots were returned than were issued ({returned} returned, {issued} issued): this vote is void.",
   'scrutineers.notACode': "“{codes}” is not a deputy code: a deputy code may contain only letters, digits, “-” and “_”.",
   'scrutineers.unknownCodes': "There is no deputy of this term with the code {codes}: please check the roster.",
+  'election.noteLabel': "Why a further selection",
+  'election.noteHint': "This meeting already has a selection: say why another one is held (e.g. additional projects). The note is audited and shown on the vote’s page.",
+  'election.secondNeedsReason': "This meeting already has a selection: a further one needs a stated reason.",
 };

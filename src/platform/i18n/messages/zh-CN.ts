@@ -826,6 +826,9 @@ export const zhCN = {
   'counting.voidReason.paperExceeds': "收回的选票多于发出的选票（收回 {returned} 张，发出 {issued} 张），本次表决无效。",
   'scrutineers.notACode': "“{codes}”不是代表编号：代表编号只能包含字母、数字、“-”和“_”。",
   'scrutineers.unknownCodes': "没有编号为 {codes} 的本届代表，请对照代表名册。",
+  'election.noteLabel': "再次票决的说明",
+  'election.noteHint': "本次会议已有票决：请说明为何另行票决（例如补充项目）。说明写入审计日志，并在表决页面显示。",
+  'election.secondNeedsReason': "本次会议已有票决，另行票决须写明理由。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
