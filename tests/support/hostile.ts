@@ -39,6 +39,8 @@ export interface HostileRequest {
   raw?: string | Uint8Array;
   /** The multipart boundary, when `encoding` is multipart. */
   boundary?: string;
+  /** Headers besides the same-origin ones: an htmx request, a JSON client, another language. */
+  headers: Record<string, string>;
   /** What was done to the valid body (for the failure report). */
   mutation: string;
 }
@@ -382,6 +384,12 @@ const rawBody = (fields: Fields): fc.Arbitrary<Pick<HostileRequest, 'contentType
   );
 };
 
+/** Mostly a plain browser form post; sometimes htmx's, a JSON client's, or in English. */
+const EXTRA_HEADERS: fc.Arbitrary<Record<string, string>> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant({}) },
+  { weight: 1, arbitrary: fc.constantFrom<Record<string, string>>({ 'HX-Request': 'true' }, { Accept: 'application/json' }, { 'Accept-Language': 'en' }, { 'HX-Request': 'true', 'HX-Target': 'main' }) },
+);
+
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A valid body and mutations of it, as a request to send. */
@@ -392,7 +400,7 @@ export function hostileRequest(route: string, w: World): fc.Arbitrary<HostileReq
   return valid(w).chain((v) => {
     const n = v.fields.length;
     const at = fc.nat({ max: Math.max(0, n - 1) });
-    type Change = { fields: Fields; id?: string; mutation: string };
+    type Change = { fields: Fields; id?: string; query?: string; mutation: string };
     const same: fc.Arbitrary<Change> = fc.constant({ fields: v.fields, id: v.id, mutation: 'none (valid body)' });
     const changes: fc.Arbitrary<Change>[] = [
       fc.tuple(hostileName, hostileValue).map(([name, value]) => ({ fields: [...v.fields, [name, value]], id: v.id, mutation: 'field added' })),
@@ -429,13 +437,16 @@ export function hostileRequest(route: string, w: World): fc.Arbitrary<HostileReq
       );
     }
     if (hasId) changes.push(hostileId(w, route).map((id) => ({ fields: v.fields, id, mutation: 'id replaced' })));
+    changes.push(fc.oneof(fc.constantFrom('edit=1', 'read=gb18030', 'next=//evil.example', 'done=x', 'error=%00', '%ff', '&&='),
+      fc.tuple(hostileName, hostileString).map(([n, value]) => new URLSearchParams([[n, value]]).toString()))
+      .map((query) => ({ fields: v.fields, id: v.id, query, mutation: 'query added' })));
     // Upload routes: most mutations go to the file (its name, its content, one of its cells).
     const change = fc.oneof({ weight: 2, arbitrary: same }, { weight: 8, arbitrary: fc.oneof(...changes) },
       ...(fileChanges.length > 0 ? [{ weight: 12, arbitrary: fc.oneof(...fileChanges) }] : []));
-    return fc.tuple(change, fc.constantFrom('urlencoded', 'multipart', 'raw') as fc.Arbitrary<HostileRequest['encoding']>, BOUNDARY)
-      .chain(([c, encoding, boundary]) => {
-        const path = route.slice('POST '.length).replace(':id', c.id ?? '');
-        const base: HostileRequest = { route, path, encoding, fields: c.fields, mutation: c.mutation };
+    return fc.tuple(change, fc.constantFrom('urlencoded', 'multipart', 'raw') as fc.Arbitrary<HostileRequest['encoding']>, BOUNDARY, EXTRA_HEADERS)
+      .chain(([c, encoding, boundary, headers]) => {
+        const path = route.slice('POST '.length).replace(':id', c.id ?? '') + (c.query === undefined ? '' : `?${c.query}`);
+        const base: HostileRequest = { route, path, encoding, fields: c.fields, headers, mutation: c.mutation };
         if (encoding === 'urlencoded') return fc.constant(base);
         if (encoding === 'multipart') return fc.constant({ ...base, boundary });
         return rawBody(c.fields).map((r) => ({ ...base, ...r, mutation: `${c.mutation}; ${r.mutation}` }));
@@ -477,7 +488,7 @@ export function encode(r: HostileRequest): { body: string | Uint8Array; contentT
 /** The RequestInit of a hostile request, as a same-origin browser would send it (CSRF passes). */
 export function requestInit(r: HostileRequest, cookie: string | undefined): RequestInit {
   const { body, contentType } = encode(r);
-  const headers: Record<string, string> = { ...sameOrigin };
+  const headers: Record<string, string> = { ...r.headers, ...sameOrigin };
   if (contentType) headers['Content-Type'] = contentType;
   if (cookie) headers.Cookie = cookie;
   return { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body) as Uint8Array<ArrayBuffer>, headers };
