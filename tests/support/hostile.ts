@@ -204,7 +204,7 @@ const tracker = fc.array(fc.integer({ min: 0, max: 31 }), { minLength: 16, maxLe
 const chineseText = (max: number) => fc.string({ unit: fc.constantFrom(...'民生实事项目代表会议测试票决甲乙丙丁一二三'), minLength: 1, maxLength: max });
 const day = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
 const digest = fc.oneof(fc.stringMatching(/^sha256:[0-9a-f]{64}$/), fc.constant(''));
-/** F, A or N for each of four options, at most `seats` F (the fixture votes have 2 or 3 seats). */
+/** F, A or N for each of four options, at most two F (every vote of the world has two seats or more). */
 const ballotChoices = fc.array(fc.constantFrom('F', 'A', 'N'), { minLength: 4, maxLength: 4 })
   .map((letters) => {
     let f = 0;
@@ -236,9 +236,9 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
   'POST /elections/:id/ballot/review': (w) => fc.tuple(ids([w.elections.open]), ballotChoices).map(([id, c]) => ({ id, fields: c })),
   'POST /elections/:id/ballot': (w) => fc.tuple(ids([w.elections.open]), ballotChoices, tracker).map(([id, c, t]) => ({ id, fields: [...c, ['tracker', t]] })),
 
-  'POST /admin/meetings': (w) => fc.tuple(ids([w.termId, w.otherTermId]), chineseText(30), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 2022, max: 2026 }), day, fc.boolean())
-    .map(([termId, title, session, year, d, shared]) => ({ fields: [['termId', termId], ['title', title], ['sessionOrdinal', String(session)], ['year', String(year)],
-      ['startsOn', `${year}-03-01`], ['endsOn', `${year}-03-0${1 + (d.length % 5)}`], ['sharedTablets', shared ? '1' : '0']] })),
+  'POST /admin/meetings': (w) => fc.tuple(ids([w.termId, w.otherTermId]), chineseText(30), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 2022, max: 2026 }), fc.integer({ min: 1, max: 5 }), fc.boolean())
+    .map(([termId, title, session, year, days, shared]) => ({ fields: [['termId', termId], ['title', title], ['sessionOrdinal', String(session)], ['year', String(year)],
+      ['startsOn', `${year}-03-01`], ['endsOn', `${year}-03-0${days}`], ['sharedTablets', shared ? '1' : '0']] })),
   'POST /admin/meetings/:id/candidates': (w) => fc.tuple(ids([w.meetingId, w.otherMeetingId]), candidateFields).map(([id, f]) => ({ id, fields: f })),
   'POST /admin/candidates/:id': (w) => fc.tuple(ids([...w.candidateIds, ...w.otherCandidateIds]), candidateFields).map(([id, f]) => ({ id, fields: f })),
   'POST /admin/meetings/:id/elections': (w) => fc.tuple(fc.subarray(w.candidateIds, { minLength: 2 }), chineseText(20), pick(SELECTION_MARKINGS), pick(PASS_BASES), fc.integer({ min: 1, max: 3 }))

@@ -18,12 +18,15 @@ export const UNHASHED_TABLES: ReadonlySet<string> = new Set(['audit_log', 'login
 
 export type TableHashes = Record<string, string>;
 
+/** The content hashes of the tables, and the WAL position they were read at (see walPosition). */
+export interface Snapshot { hashes: TableHashes; lsn: string }
+
 /**
  * One SQL statement that hashes the content of every other table of the schema: md5 of its rows as
  * text, sorted (so physical order, which an UPDATE to the same value moves, does not count), one
- * hash per table so that a difference names its table.
+ * hash per table so that a difference names its table; with the WAL position, in the same statement.
  */
-export async function tableHasher(db: Db): Promise<() => Promise<TableHashes>> {
+export async function tableHasher(db: Db): Promise<() => Promise<Snapshot>> {
   const tables = (await sql<{ name: string }>`
     select table_name as name from information_schema.tables
     where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db)).rows
@@ -35,8 +38,11 @@ export async function tableHasher(db: Db): Promise<() => Promise<TableHashes>> {
     where n.nspname = current_schema() and c.relkind = 'r' and c.relpersistence <> 'p'`.execute(db)).rows;
   if (unlogged.length > 0) throw new Error(`unlogged tables: ${unlogged.map((u) => u.name).join(', ')}`);
   const parts = tables.map((t) => sql`${sql.lit(t)}, (select md5(coalesce(string_agg(x::text, '|' order by x::text collate "C"), '')) from ${sql.table(t)} x)`);
-  const query = sql<{ h: TableHashes }>`select json_build_object(${sql.join(parts)}) as h`;
-  return async () => (await query.execute(db)).rows[0]!.h;
+  const query = sql<{ h: TableHashes; lsn: string }>`select json_build_object(${sql.join(parts)}) as h, pg_current_wal_insert_lsn()::text as lsn`;
+  return async () => {
+    const { h, lsn } = (await query.execute(db)).rows[0]!;
+    return { hashes: h, lsn };
+  };
 }
 
 /** The tables whose hashes differ between two snapshots (empty when none). */
