@@ -54,6 +54,8 @@ export interface World {
   otherTermId: number;
   meetingId: number;
   otherMeetingId: number;
+  /** A later meeting of the same term, whose ratings may take the first meeting's candidates. */
+  laterMeetingId: number;
   candidateIds: number[];
   otherCandidateIds: number[];
   deputies: { id: number; code: string }[];
@@ -111,6 +113,9 @@ export async function buildWorld(database: DbHandle, clock: Clock): Promise<Worl
   await openElection(db, acting, tallied);
   await closeElection(db, acting, tallied);
   await sealElection(db, acting, tallied);
+
+  // The next year's meeting of the same term, where this meeting's candidates can be rated.
+  const laterMeeting = await createMeeting(db, acting, { termId: fixture.termId, title: '测试届人民代表大会第二次会议', sessionOrdinal: 2, year: 2025, startsOn: '2025-01-10', endsOn: '2025-01-12' });
 
   // Another term with its own meeting, candidates and vote: "the id of some other object".
   const other = await createTerm(db, acting, { name: '另一届人民代表大会', ordinal: 2, startsOn: '2027-01-01', endsOn: '2031-12-31' });
@@ -184,11 +189,11 @@ export async function buildWorld(database: DbHandle, clock: Clock): Promise<Worl
   const deputies = fixture.deputies;
   const elections = { open: fixture.electionId!, draft, closed, tallied, other: otherVote };
   return {
-    termId: fixture.termId, otherTermId: other.id, meetingId: fixture.meetingId, otherMeetingId: otherMeeting.id,
+    termId: fixture.termId, otherTermId: other.id, meetingId: fixture.meetingId, otherMeetingId: otherMeeting.id, laterMeetingId: laterMeeting.id,
     candidateIds: fixture.candidates.map((c) => c.id), otherCandidateIds: otherCandidates, deputies, elections,
     importIds: { pending, expired }, victimUserIds: victims, actorUserIds: actors.map((a) => a.id),
     usernames: ['denglu', 'mishu', 'nobody'], cookieFor, answered,
-    allIds: [...new Set([fixture.termId, other.id, fixture.meetingId, otherMeeting.id, ...fixture.candidates.map((c) => c.id), ...otherCandidates,
+    allIds: [...new Set([fixture.termId, other.id, fixture.meetingId, otherMeeting.id, laterMeeting.id, ...fixture.candidates.map((c) => c.id), ...otherCandidates,
       ...deputies.map((d) => d.id), ...Object.values(elections), ...victims])].sort((a, b) => a - b),
   };
 }
@@ -244,8 +249,8 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
   'POST /admin/meetings/:id/elections': (w) => fc.tuple(fc.subarray(w.candidateIds, { minLength: 2 }), chineseText(20), pick(SELECTION_MARKINGS), pick(PASS_BASES), fc.integer({ min: 1, max: 3 }))
     .map(([chosen, title, marking, passBase, seats]) => ({ id: String(w.meetingId), fields: [['title', title], ['marking', marking], ['passBase', passBase], ['seats', String(seats)],
       ...chosen.flatMap((c, i): Fields => [['include', String(c)], [`order.${c}`, String(i + 1)]])] })),
-  'POST /admin/meetings/:id/ratings': (w) => fc.tuple(chineseText(20), pick(PASS_BASES), pick(ELECTORATES), fc.subarray(w.candidateIds))
-    .map(([title, passBase, electorate, projects]) => ({ id: String(w.meetingId), fields: [['title', title], ['passBase', passBase], ['electorate', electorate],
+  'POST /admin/meetings/:id/ratings': (w) => fc.tuple(ids([w.laterMeetingId, w.meetingId]), chineseText(20), pick(PASS_BASES), pick(ELECTORATES), fc.subarray(w.candidateIds, { minLength: 1 }))
+    .map(([id, title, passBase, electorate, projects]) => ({ id, fields: [['title', title], ['passBase', passBase], ['electorate', electorate],
       ...projects.map((p): [string, string] => ['project', String(p)])] })),
   'POST /admin/meetings/:id/settings': (w) => fc.tuple(ids([w.meetingId, w.otherMeetingId]), fc.boolean(), fc.boolean())
     .map(([id, shared, self]) => ({ id, fields: [['sharedTablets', shared ? '1' : '0'], ['selfCheckIn', self ? '1' : '0']] })),
