@@ -64,6 +64,31 @@ describe.each(testEngines())('hostile input ends in a clear 4xx, never a 500, on
     expect(await counts()).toEqual(before);
   });
 
+  it('refuses a NUL character in an uploaded file\'s name with the translated message, changing nothing', async () => {
+    const roster = '代表编号,姓名,代表团\r\nD009,新代表,湖镇镇代表团\r\n';
+    const imports = async () => (await database.db.selectFrom('roster_imports').select('id').orderBy('id').execute()).map((r) => r.id);
+    const before = await imports();
+    const res = await t.app.request(`/admin/terms/${fixture.termId}/roster/preview`, {
+      method: 'POST',
+      body: `--xyz\r\nContent-Disposition: form-data; name="file"; filename="名册\u0000.csv"\r\nContent-Type: text/csv\r\n\r\n${roster}\r\n--xyz--\r\n`,
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz', ...sameOrigin, Cookie: mishu },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain(zh['error.nulByte']);
+    expect(await imports()).toEqual(before);
+  });
+  it('names a NUL character in a roster file\'s cell by row and column, in a translated 422, keeping nothing', async () => {
+    const imports = async () => (await database.db.selectFrom('roster_imports').select('id').orderBy('id').execute()).map((r) => r.id);
+    const before = await imports();
+    const form = new FormData();
+    form.append('file', new File(['代表编号,姓名,代表团\r\nD009,新\u0000代表,湖镇镇代表团\r\n'], 'roster.csv', { type: 'text/csv' }));
+    const res = await t.app.request(`/admin/terms/${fixture.termId}/roster/preview`, { method: 'POST', body: form, headers: { ...sameOrigin, Cookie: mishu } });
+    expect(res.status).toBe(422);
+    const page = await res.text();
+    expect(page).toContain(zh['roster.csv.nulByte']);
+    expect(page).toContain('姓名');
+    expect(await imports()).toEqual(before);
+  });
   it('refuses integers beyond what the database holds, naming the field, changing nothing', async () => {
     const before = await counts();
     const term = await postForm(t.app, '/admin/terms', { name: '第九十九届', ordinal: '99999999999', startsOn: '2030-01-01', endsOn: '2034-12-31' }, { Cookie: mishu });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../src/platform/db/index.ts';
 import { MAX_ROSTER_ROWS } from '../src/terms/csv.ts';
+import { createRosterImport, IMPORT_TTL_MS } from '../src/terms/store.ts';
+import { fixedClock } from '../src/platform/time.ts';
 import { createUser } from '../src/users/store.ts';
 import { sameOrigin, testApp } from './support/app.ts';
 import { testEngines } from './support/databases.ts';
@@ -357,6 +359,21 @@ describe.each(testEngines())('terms and rosters on $name', (engine) => {
       const res = await upload(utf8(generatedRoster(MAX_ROSTER_ROWS + 1)));
       expect(res.status).toBe(422);
       expect(await res.text()).toContain(`超过了 ${MAX_ROSTER_ROWS} 行的上限`);
+    });
+  });
+
+  describe('keeping an upload', () => {
+    it('clears expired uploads and keeps the new one in one transaction: an upload the database refuses clears nothing', async () => {
+      const old = fixedClock(new Date(t.clock.now().getTime() - 2 * IMPORT_TTL_MS).toISOString());
+      const userId = (await database.db.selectFrom('users').select('id').where('username', '=', 'secretary').executeTakeFirstOrThrow()).id;
+      const row = { line: 2, code: 'D001', name: '王伟', delegation: '龙洲街道代表团', standingCommittee: false, phone: null };
+      const expired = await createRosterImport(database.db, old, { termId, userId, fileName: 'old.csv', rows: [row] });
+      // A NUL is text no PostgreSQL column can hold: the insert fails after the clearing.
+      await expect(createRosterImport(database.db, t.clock, { termId, userId, fileName: 'new.csv', rows: [{ ...row, name: '王\u0000伟' }] })).rejects.toThrow();
+      expect(await database.db.selectFrom('roster_imports').select('id').where('id', '=', expired).execute()).toEqual([{ id: expired }]);
+      // The next good upload clears it.
+      await createRosterImport(database.db, t.clock, { termId, userId, fileName: 'new.csv', rows: [row] });
+      expect(await database.db.selectFrom('roster_imports').select('id').where('id', '=', expired).execute()).toEqual([]);
     });
   });
 

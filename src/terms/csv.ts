@@ -213,8 +213,11 @@ export function parseRosterCsv(bytes: Uint8Array): ParsedRoster {
       return i === undefined ? '' : (record[i] ?? '');
     };
     const rowErrors: RosterIssue[] = [];
+    // A NUL is text no database column can hold: named here, the cell's other checks skipped.
+    const withNul = new Set(ROSTER_COLUMNS.map((c) => c.field).filter((f) => cell(f).includes('\u0000')));
+    for (const field of withNul) rowErrors.push({ line, key: 'roster.csv.nulByte', column: columnOf(field) });
     const committee = cell('standingCommittee').trim().toLowerCase();
-    if (!YES.has(committee) && !NO.has(committee)) {
+    if (!withNul.has('standingCommittee') && !YES.has(committee) && !NO.has(committee)) {
       rowErrors.push({ line, key: 'roster.csv.standingCommittee', column: columnOf('standingCommittee'), value: shown('standingCommittee', cell('standingCommittee')) });
     }
     const phone = cell('phone').trim();
@@ -228,6 +231,7 @@ export function parseRosterCsv(bytes: Uint8Array): ParsedRoster {
       if (!(e instanceof ValidationError)) throw e;
       for (const issue of e.issues) {
         const field = issue.field as RosterField;
+        if (withNul.has(field)) continue;
         rowErrors.push({ line, key: issue.key, column: columnOf(field), value: shown(field, cell(field)) });
       }
     }

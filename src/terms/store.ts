@@ -139,12 +139,15 @@ export async function listRoster(db: Db, termId: number): Promise<RosterEntry[]>
 export async function createRosterImport(db: Db, clock: Clock, input: { termId: number; userId: number; fileName: string; rows: readonly RosterRow[] }): Promise<string> {
   const id = newOpaqueId();
   const now = clock.now();
-  // Housekeeping: uploads nobody confirmed hold personal data (phone numbers) for no purpose.
-  await db.deleteFrom('roster_imports').where('applied_at', 'is', null).where('created_at', '<', new Date(now.getTime() - IMPORT_TTL_MS)).execute();
-  await db.insertInto('roster_imports').values({
-    id, term_id: input.termId, created_by: input.userId, created_at: now, file_name: input.fileName,
-    rows: JSON.stringify(input.rows), row_count: input.rows.length, applied_at: null,
-  }).execute();
+  // One transaction: an upload the database refuses (and the request that answers 400) changes nothing.
+  await db.transaction().execute(async (trx) => {
+    // Housekeeping: uploads nobody confirmed hold personal data (phone numbers) for no purpose.
+    await trx.deleteFrom('roster_imports').where('applied_at', 'is', null).where('created_at', '<', new Date(now.getTime() - IMPORT_TTL_MS)).execute();
+    await trx.insertInto('roster_imports').values({
+      id, term_id: input.termId, created_by: input.userId, created_at: now, file_name: input.fileName,
+      rows: JSON.stringify(input.rows), row_count: input.rows.length, applied_at: null,
+    }).execute();
+  });
   return id;
 }
 

@@ -199,6 +199,7 @@ export const en: Record<MessageKey, string> = {
   'roster.csv.malformed': 'This row is not valid CSV and cannot be read.',
   'roster.csv.tooManyFields': 'This row has {count} cells but there are only {columns} columns. Is there a comma in a value without quotation marks?',
   'roster.csv.duplicateCode': 'This code is already used in row {first}.',
+  'roster.csv.nulByte': 'This cell contains a control character (NUL) that cannot be stored. Delete it and upload the file again.',
   'roster.csv.standingCommittee': 'Use 是 or 否 (or yes/no, 1/0, true/false; empty means no).',
   'roster.import.title': 'Confirm the roster import',
   'roster.import.term': 'Term',

@@ -198,6 +198,7 @@ export const zhCN = {
   'roster.csv.malformed': '这一行不是有效的 CSV，无法读取。',
   'roster.csv.tooManyFields': '这一行有 {count} 个单元格，但只有 {columns} 列。内容中的逗号是否没有加引号？',
   'roster.csv.duplicateCode': '代表编号与第 {first} 行重复。',
+  'roster.csv.nulByte': '此单元格含有无法保存的控制字符（NUL），请删除后重新上传。',
   'roster.csv.standingCommittee': '请填写“是”或“否”（也可用 yes/no、1/0、true/false;留空表示否）。',
   'roster.import.title': '确认导入代表名单',
   'roster.import.term': '届次',
