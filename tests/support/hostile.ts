@@ -9,7 +9,7 @@ import { addCandidate, createMeeting } from '../../src/meetings/store.ts';
 import type { DbHandle } from '../../src/platform/db/index.ts';
 import { fixedClock, type Clock } from '../../src/platform/time.ts';
 import { createRosterImport, createTerm, upsertDeputies, IMPORT_TTL_MS } from '../../src/terms/store.ts';
-import { createUser } from '../../src/users/store.ts';
+import { createUser, resetAccountPassword } from '../../src/users/store.ts';
 import { sameOrigin } from './app.ts';
 import { buildFixture, deputyCode, FIXTURE_PASSWORD } from './fixtures.ts';
 import { ROSTER_HEADER } from './roster.ts';
@@ -64,6 +64,8 @@ export interface World {
   importIds: { pending: string; expired: string };
   /** Accounts the user routes may change: never the accounts that act. */
   victimUserIds: number[];
+  /** A credential request waiting for a named scrutineer. */
+  approvalId: number;
   /** The acting accounts' ids, kept out of the user routes' targets. */
   actorUserIds: number[];
   /** Sign-in names and their password, for the sign-in route. */
@@ -90,9 +92,10 @@ export async function buildWorld(database: DbHandle, clock: Clock): Promise<Worl
     deputies: 8, standingCommittee: 3, present: 7, candidates: 4, election: { open: true },
     accounts: [
       { username: 'mishu', roles: ['secretariat'] },
-      { username: 'mishu2', roles: ['secretariat', 'scrutineer'] },
-      { username: 'jianpiao1', roles: ['scrutineer'] },
-      { username: 'jianpiao2', roles: ['scrutineer'] },
+      { username: 'mishu2', roles: ['secretariat', 'department'] },
+      // Scrutineers are deputies' own accounts (never the secretariat's), named for the fixture's votes.
+      { username: 'jianpiao1', roles: ['scrutineer', 'deputy'], deputyCode: 'D003' },
+      { username: 'jianpiao2', roles: ['scrutineer', 'deputy'], deputyCode: 'D004' },
       { username: 'daibiao1', roles: ['deputy'], deputyCode: 'D001' },
       { username: 'daibiao2', roles: ['deputy'], deputyCode: 'D002' },
       { username: 'daibiao8', roles: ['deputy'], deputyCode: 'D008' }, // absent from the meeting
@@ -104,6 +107,7 @@ export async function buildWorld(database: DbHandle, clock: Clock): Promise<Worl
   const options = fixture.candidates.map((c, i) => ({ key: optionKey(i + 1), title: c.name, candidateId: c.id }));
   const vote = (title: string) => createElection(db, acting, {
     meetingId: fixture.meetingId, kind: 'selection', title, marking: 'for-against-abstain', seats: 2, passBase: 'valid-ballots', options,
+    scrutineers: [fixture.deputyId('D003'), fixture.deputyId('D004')],
   });
   const draft = (await vote('草稿票决')).id;
   const closed = (await vote('已截止票决')).id;
@@ -140,13 +144,18 @@ export async function buildWorld(database: DbHandle, clock: Clock): Promise<Worl
   const expired = await createRosterImport(db, expiredClock, { termId: fixture.termId, userId: mishu.id, fileName: 'old.csv', rows });
 
   const victims: number[] = [];
-  for (const [i, roles] of ([['scrutineer'], ['secretariat'], ['department'], []] as Role[][]).entries()) {
-    victims.push((await createUser(db, acting, { username: `beigai${i}`, displayName: `被改账号${i}`, password: FIXTURE_PASSWORD, roles })).id);
+  for (const [i, roles] of ([['scrutineer', 'deputy'], ['secretariat'], ['department'], []] as Role[][]).entries()) {
+    victims.push((await createUser(db, acting, {
+      username: `beigai${i}`, displayName: `被改账号${i}`, password: FIXTURE_PASSWORD, roles, deputyId: roles.includes('deputy') ? fixture.deputyId('D006') : null,
+    })).id);
   }
+  // A credential step waiting for a named scrutineer: daibiao1 is on the open vote's roll.
+  const reset = await resetAccountPassword(db, acting, fixture.account('daibiao1').id);
+  const approvalId = reset && 'pending' in reset ? reset.pending.id : 0;
 
   // The accounts that act, by role; `denglu` only signs in (its password never changes).
   const actorRoles: Record<string, Role[]> = {
-    mishu: ['secretariat'], mishu2: ['secretariat', 'scrutineer'], jianpiao1: ['scrutineer'], jianpiao2: ['scrutineer'],
+    mishu: ['secretariat'], mishu2: ['secretariat', 'department'], jianpiao1: ['scrutineer', 'deputy'], jianpiao2: ['scrutineer', 'deputy'],
     daibiao1: ['deputy'], daibiao2: ['deputy'], daibiao8: ['deputy'], ziji: ['department'], denglu: ['secretariat'],
   };
   const actors = Object.keys(actorRoles).map((n) => fixture.account(n));
@@ -191,7 +200,7 @@ export async function buildWorld(database: DbHandle, clock: Clock): Promise<Worl
   return {
     termId: fixture.termId, otherTermId: other.id, meetingId: fixture.meetingId, otherMeetingId: otherMeeting.id, laterMeetingId: laterMeeting.id,
     candidateIds: fixture.candidates.map((c) => c.id), otherCandidateIds: otherCandidates, deputies, elections,
-    importIds: { pending, expired }, victimUserIds: victims, actorUserIds: actors.map((a) => a.id),
+    importIds: { pending, expired }, victimUserIds: victims, actorUserIds: actors.map((a) => a.id), approvalId,
     usernames: ['denglu', 'mishu', 'nobody'], cookieFor, answered,
     allIds: [...new Set([fixture.termId, other.id, fixture.meetingId, otherMeeting.id, laterMeeting.id, ...fixture.candidates.map((c) => c.id), ...otherCandidates,
       ...deputies.map((d) => d.id), ...Object.values(elections), ...victims])].sort((a, b) => a - b),
@@ -248,6 +257,8 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
   'POST /admin/candidates/:id': (w) => fc.tuple(ids([...w.candidateIds, ...w.otherCandidateIds]), candidateFields).map(([id, f]) => ({ id, fields: f })),
   'POST /admin/meetings/:id/elections': (w) => fc.tuple(fc.subarray(w.candidateIds, { minLength: 2 }), chineseText(20), pick(SELECTION_MARKINGS), pick(PASS_BASES), fc.integer({ min: 1, max: 3 }))
     .map(([chosen, title, marking, passBase, seats]) => ({ id: String(w.meetingId), fields: [['title', title], ['marking', marking], ['passBase', passBase], ['seats', String(seats)],
+      // The meeting already holds a selection: a further one states why.
+      ['note', `补充票决：${title}`],
       ...chosen.flatMap((c, i): Fields => [['include', String(c)], [`order.${c}`, String(i + 1)]])] })),
   'POST /admin/meetings/:id/ratings': (w) => fc.tuple(ids([w.laterMeetingId, w.meetingId]), chineseText(20), pick(PASS_BASES), pick(ELECTORATES), fc.subarray(w.candidateIds, { minLength: 1 }))
     .map(([id, title, passBase, electorate, projects]) => ({ id, fields: [['title', title], ['passBase', passBase], ['electorate', electorate],
@@ -273,6 +284,12 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
   'POST /admin/elections/:id/void': (w) => fc.tuple(electionId(w), chineseText(40)).map(([id, reason]) => ({ id, fields: [['reason', reason]] })),
   'POST /admin/elections/:id/runoff': (w) => fc.tuple(electionId(w), chineseText(20)).map(([id, title]) => ({ id, fields: [['title', title]] })),
   'POST /admin/elections/:id/rerun': (w) => electionOnly(w),
+  'POST /admin/elections/:id/delete': (w) => electionOnly(w),
+  'POST /admin/elections/:id/scrutineers': (w) => fc.tuple(electionId(w), fc.uniqueArray(pick(w.deputies.map((d) => d.code)), { minLength: 2, maxLength: 3 }), fc.constantFrom(' ', ', ', '、', '，'))
+    .map(([id, codes, sep]) => ({ id, fields: [['scrutineers', codes.join(sep)]] })),
+  'POST /admin/meetings/:id/publish': (w) => ids([w.meetingId, w.laterMeetingId, w.otherMeetingId]).map((id) => ({ id, fields: [] as Fields })),
+  'POST /scrutiny/approvals/:id/confirm': (w) => ids([w.approvalId, w.approvalId + 1000]).map((id) => ({ id, fields: [] as Fields })),
+  'POST /scrutiny/approvals/:id/decline': (w) => ids([w.approvalId, w.approvalId + 1000]).map((id) => ({ id, fields: [] as Fields })),
 
   'POST /admin/users': () => fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{2,12}$/), chineseText(10), fc.subarray(['secretariat', 'scrutineer'], { minLength: 1 }))
     .map(([username, name, roles]) => ({ fields: [['username', username], ['displayName', name], ...roles.map((r): [string, string] => ['roles', r]), ['departmentId', ''], ['deputyCode', '']] })),
