@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectCleanPage, formatNuMessages, launchBrowser, startServer, validateHtmlBatch, watchPageErrors,
-  type HtmlDocument, type PageErrors, type RunningServer,
+  type HtmlDocument, type PageErrors, type RunningServer, postConfirmed,
 } from './harness.ts';
 
 const PASSWORD = 'minsheng-demo';
@@ -59,7 +59,7 @@ describe('more paper ballots back than handed out, in the hall', () => {
     const tablet = await secretariat(TABLET);
     const meetings = await (await tablet.context.request.get('/api/meetings')).json() as { elections: { id: string }[] }[];
     const id = meetings[0]!.elections[0]!.id;
-    const post = (path: string) => tablet.context.request.post(path, { headers: { Origin: server.url }, form: {}, maxRedirects: 0 });
+    const post = (path: string) => postConfirmed(tablet.context, server.url, path);
     expect((await post(`/admin/elections/${id}/open`)).status()).toBe(303);
 
     // Paper ballots to two deputies, typed with a full-width comma and in lower case.
