@@ -152,8 +152,9 @@ async function markAttendance(c: Ctx, meeting: MeetingSummary, ids: number[], fo
       if (asked) return asked;
     }
   }
+  let changed: number;
   try {
-    await recordAttendance(db(c), acting(c), meeting.id, ids, present, options);
+    changed = await recordAttendance(db(c), acting(c), meeting.id, ids, present, options);
   } catch (e) {
     // Only deputies of the meeting's term can be marked.
     if (e instanceof ValidationError) throw new HTTPException(400);
@@ -168,7 +169,7 @@ async function markAttendance(c: Ctx, meeting: MeetingSummary, ids: number[], fo
   const was = sheetQuery((k) => new URLSearchParams(back).get(k) ?? undefined);
   for (const k of ['q', 'delegation', 'show'] as const) if (was[k] && was[k] !== 'all') query.set(k, was[k]);
   if (open) query.set('open', open);
-  query.set(present ? 'updated' : 'undone', String(new Set(ids).size));
+  query.set(present ? 'updated' : 'undone', String(changed));
   return c.redirect(`/admin/meetings/${meeting.id}/attendance?${query.toString()}${open ? `#${groupAnchor(open)}` : ''}`, 303);
 }
 

@@ -251,12 +251,13 @@ export async function undoStanding(db: Db | Trx, meetingId: number, deputyIds: r
  * which the rules allow only until it counted (`undoRefusal`): refused (nothing written) when any of
  * the deputies voted in an open vote of the meeting, or any vote of the meeting has closed. The
  * audit entry of an undo names the deputies; `delegation` notes a whole delegation marked at once.
+ * Returns how many deputies changed.
  */
-export async function recordAttendance(db: Db, acting: Acting, meetingId: number, deputyIds: readonly number[], present: boolean, options: { delegation?: string } = {}): Promise<void> {
+export async function recordAttendance(db: Db, acting: Acting, meetingId: number, deputyIds: readonly number[], present: boolean, options: { delegation?: string } = {}): Promise<number> {
   // A deputy named twice (a repeated form field) is marked once: one statement cannot upsert a row twice.
   const ids = [...new Set(deputyIds)];
-  if (ids.length === 0) return;
-  await db.transaction().execute(async (trx) => {
+  if (ids.length === 0) return 0;
+  return db.transaction().execute(async (trx) => {
     // Only deputies of the meeting's term.
     const ofTerm = await trx.selectFrom('deputies as d').innerJoin('meetings as m', 'm.term_id', 'd.term_id')
       .select(['d.id', 'd.code']).where('m.id', '=', meetingId).where('d.id', 'in', ids).orderBy('d.code').execute();
@@ -268,6 +269,8 @@ export async function recordAttendance(db: Db, acting: Acting, meetingId: number
       const refusal = undoRefusal({ votedInOpenVote: standing.voted.length > 0, meetingHasClosedVote: standing.closed });
       if (refusal) throw new Refused<AttendanceRefusal>(refusal, { deputies: standing.voted.map((d) => ({ code: d.code, name: d.name })) });
     }
+    const { n: wasPresent } = await trx.selectFrom('attendance').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('meeting_id', '=', meetingId).where('deputy_id', 'in', ids).where('present', '=', true).executeTakeFirstOrThrow();
     const now = acting.clock.now();
     await trx.insertInto('attendance')
       .values(ids.map((deputy_id) => ({ meeting_id: meetingId, deputy_id, present, changed_at: now, source: 'secretariat' as const })))
@@ -281,6 +284,8 @@ export async function recordAttendance(db: Db, acting: Acting, meetingId: number
         ...(options.delegation === undefined ? {} : { delegation: options.delegation }),
       },
     });
+    // How many changed: those checked in, or those whose check-in was undone.
+    return present ? ids.length - Number(wasPresent) : Number(wasPresent);
   });
 }
 
