@@ -102,6 +102,14 @@ function sheetQuery(get: (key: string) => string | undefined): { q: string; dele
   };
 }
 
+/** A sheet's search and filter as a query string, only the fields the page knows (no `back` passes through as typed). */
+function sheetSearch(query: Partial<ReturnType<typeof sheetQuery>>, extra: Record<string, string> = {}): string {
+  const out = new URLSearchParams();
+  for (const k of ['q', 'delegation', 'show', 'open'] as const) if (query[k] && query[k] !== 'all') out.set(k, query[k]);
+  for (const [k, v] of Object.entries(extra)) out.set(k, v);
+  return out.toString();
+}
+
 async function attendancePage(c: Ctx, meeting: MeetingSummary, query: ReturnType<typeof sheetQuery>, extra: { notice?: string; error?: string }) {
   const [roster, summary] = await Promise.all([attendanceRoster(db(c), meeting.id), attendanceSummary(db(c), meeting.id)]);
   return c.render(<AttendancePage v={view(c)} meeting={meeting} summary={summary} {...query}
@@ -112,10 +120,10 @@ const namesOf = (c: Ctx, deputies: readonly { code: string; name: string }[]) =>
   deputies.map((d) => `${d.code} ${d.name}`).join(c.var.lang === 'en' ? ', ' : '、');
 
 /** The page again, 409, saying whose check-in cannot be undone and why. */
-function refusedUndo(c: Ctx, meeting: MeetingSummary, back: string, reason: AttendanceRefusal, names: string) {
+function refusedUndo(c: Ctx, meeting: MeetingSummary, was: ReturnType<typeof sheetQuery>, reason: AttendanceRefusal, names: string) {
   c.status(409);
   const error = c.var.t(reason === 'voted' ? 'attendance.refused.voted' : 'attendance.refused.closed', { names });
-  return attendancePage(c, meeting, sheetQuery((k) => new URLSearchParams(back).get(k) ?? undefined), { error });
+  return attendancePage(c, meeting, was, { error });
 }
 
 /**
@@ -125,18 +133,19 @@ function refusedUndo(c: Ctx, meeting: MeetingSummary, back: string, reason: Atte
 async function markAttendance(c: Ctx, meeting: MeetingSummary, ids: number[], form: Record<string, unknown>, options: { delegation?: string }) {
   const present = textField(form, 'present') === '1';
   const back = textField(form, 'back');
+  const was = sheetQuery((k) => new URLSearchParams(back).get(k) ?? undefined);
   const open = textField(form, 'open') || options.delegation;
   if (!present && ids.length > 0) {
     const standing = await undoStanding(db(c), meeting.id, ids);
     const refusal = undoRefusal({ votedInOpenVote: standing.voted.length > 0, meetingHasClosedVote: standing.closed });
-    if (refusal) return refusedUndo(c, meeting, back, refusal, namesOf(c, refusal === 'voted' ? standing.voted : standing.present));
+    if (refusal) return refusedUndo(c, meeting, { ...was, open: open ?? '' }, refusal, namesOf(c, refusal === 'voted' ? standing.voted : standing.present));
     if (standing.present.length > 0) {
       const { t } = view(c);
       const summary = await attendanceSummary(db(c), meeting.id);
       const after = summary.present - standing.present.length;
       const asked = confirmFirst(c, form, {
         title: t('ask.undoAttendance.title'), button: t('ask.undoAttendance.button'),
-        back: `/admin/meetings/${meeting.id}/attendance?${back}`,
+        back: `/admin/meetings/${meeting.id}/attendance?${sheetSearch({ ...was, open })}`,
         consequences: [
           t('ask.undoAttendance.who', { count: standing.present.length, names: namesOf(c, standing.present) }),
           t('ask.undoAttendance.what', { before: summary.present, after, expected: summary.expected }),
@@ -161,16 +170,12 @@ async function markAttendance(c: Ctx, meeting: MeetingSummary, ids: number[], fo
     // A deputy voted, or a vote closed, since the confirmation page.
     if (e instanceof Refused && (e.reason === 'voted' || e.reason === 'closed')) {
       const standing = await undoStanding(db(c), meeting.id, ids);
-      return refusedUndo(c, meeting, back, e.reason as AttendanceRefusal, namesOf(c, e.reason === 'voted' ? standing.voted : standing.present));
+      return refusedUndo(c, meeting, { ...was, open: open ?? '' }, e.reason as AttendanceRefusal, namesOf(c, e.reason === 'voted' ? standing.voted : standing.present));
     }
     throw e;
   }
-  const query = new URLSearchParams();
-  const was = sheetQuery((k) => new URLSearchParams(back).get(k) ?? undefined);
-  for (const k of ['q', 'delegation', 'show'] as const) if (was[k] && was[k] !== 'all') query.set(k, was[k]);
-  if (open) query.set('open', open);
-  query.set(present ? 'updated' : 'undone', String(changed));
-  return c.redirect(`/admin/meetings/${meeting.id}/attendance?${query.toString()}${open ? `#${groupAnchor(open)}` : ''}`, 303);
+  const query = sheetSearch({ ...was, open }, { [present ? 'updated' : 'undone']: String(changed) });
+  return c.redirect(`/admin/meetings/${meeting.id}/attendance?${query}${open ? `#${encodeURIComponent(groupAnchor(open))}` : ''}`, 303);
 }
 
 /**
