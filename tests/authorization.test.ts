@@ -62,6 +62,7 @@ const EXPECTED: [route: string, ...allowed: [0 | 1, 0 | 1, 0 | 1, 0 | 1, 0 | 1]]
   ['POST /admin/meetings/:id/settings', 0, 0, 0, 0, 1],
   ['GET /admin/meetings/:id/attendance', 0, 0, 0, 0, 1],
   ['POST /admin/meetings/:id/attendance', 0, 0, 0, 0, 1],
+  ['POST /admin/meetings/:id/attendance/delegation', 0, 0, 0, 0, 1],
   ['GET /admin/elections/:id', 0, 0, 0, 0, 1],
   ['POST /admin/elections/:id/open', 0, 0, 0, 0, 1],
   ['POST /admin/elections/:id/close', 0, 0, 0, 0, 1],

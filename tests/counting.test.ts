@@ -263,10 +263,15 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
     await castBallot(database.db, t.clock, { electionId: e.id, deputyId: deputies.get('D001')!, marks: 'FN' });
     await database.db.updateTable('elections').set({ close_scheduled_at: new Date(t.clock.now().getTime() - 1000) }).where('id', '=', e.id).execute();
     expect(await closeDueElections(database.db, t.clock)).toContain(e.id);
-    await recordAttendance(database.db, acting, meetingId, [deputies.get('D050')!, deputies.get('D051')!], false);
+    const two = [deputies.get('D050')!, deputies.get('D051')!];
+    // Once a vote of the meeting closed, a check-in can no longer be undone through the app …
+    await expect(recordAttendance(database.db, acting, meetingId, two, false)).rejects.toMatchObject({ reason: 'closed' });
+    // … and attendance changed behind its back still does not move the record.
+    const setPresent = (present: boolean) => database.db.updateTable('attendance').set({ present }).where('meeting_id', '=', meetingId).where('deputy_id', 'in', two).execute();
+    await setPresent(false);
     await sealElection(database.db, acting, e.id);
     expect((await recordSummary(database.db, e.id))!.body.roll).toEqual({ eligible: 240, present: 228, electronic: 1, paperIssued: 0, paperReturned: 0 });
-    await recordAttendance(database.db, acting, meetingId, [deputies.get('D050')!, deputies.get('D051')!], true);
+    await setPresent(true);
   });
 
   it('keeps the multiset of (marks, invalid) of whatever was cast when sealing, and the record verifies', async () => {

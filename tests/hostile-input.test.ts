@@ -116,7 +116,7 @@ describe.each(testEngines())('hostile input ends in a clear 4xx, never a 500, on
   it('marks a deputy named twice in one attendance form once', async () => {
     const id = String(fixture.deputyId('D003'));
     const res = await t.app.request(`/admin/meetings/${fixture.meetingId}/attendance`, {
-      method: 'POST', body: new URLSearchParams([['deputy', id], ['deputy', id], ['present', '0']]),
+      method: 'POST', body: new URLSearchParams([['deputy', id], ['deputy', id], ['present', '0'], ['confirm', '1'], ['fact.undo', id], ['fact.present', '3']]),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...sameOrigin, Cookie: mishu },
     });
     expect(res.status).toBe(303);
@@ -124,7 +124,7 @@ describe.each(testEngines())('hostile input ends in a clear 4xx, never a 500, on
       .where('meeting_id', '=', fixture.meetingId).where('deputy_id', '=', Number(id)).execute();
     expect(rows).toEqual([{ present: false }]);
     const audit = await database.db.selectFrom('audit_log').select('details').where('action', '=', 'attendance.absent').execute();
-    expect(audit.map((a) => a.details)).toEqual([{ deputies: 1 }]);
+    expect(audit.map((a) => a.details)).toEqual([{ deputies: 1, codes: ['D003'] }]);
   });
   it('goes back only to a plain local path: a control character in `next` sends home, never a 500 or another site', async () => {
     for (const next of ['/admin\r\nSet-Cookie: x=1', '/\t/evil.example', '/\n/evil.example']) {

@@ -63,6 +63,7 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /admin/meetings/:id/settings': ['secretariat'],
   'GET /admin/meetings/:id/attendance': ['secretariat'],
   'POST /admin/meetings/:id/attendance': ['secretariat'],
+  'POST /admin/meetings/:id/attendance/delegation': ['secretariat'],
   'GET /admin/elections/:id': ['secretariat'],
   'POST /admin/elections/:id/open': ['secretariat'],
   'POST /admin/elections/:id/close': ['secretariat'],

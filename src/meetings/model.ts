@@ -46,6 +46,8 @@ export interface AttendanceRow {
   name: string;
   delegation: string;
   present: boolean;
+  /** Checked in, and that can no longer be undone: they voted in an open vote, or a vote of the meeting closed. */
+  locked: boolean;
 }
 
 /** The settings of a meeting the secretariat may change. */

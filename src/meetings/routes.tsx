@@ -2,12 +2,13 @@ import { Hono } from 'hono';
 import { confirmFirst } from '../../views/components/confirm.tsx';
 import { HTTPException } from 'hono/http-exception';
 import { BallotMessage } from '../../views/ballots/ballot.tsx';
-import { AttendancePage, CandidateEditPage, MeetingAdminPage, MeetingsAdminPage } from '../../views/meetings/admin.tsx';
+import { AttendancePage, CandidateEditPage, groupAnchor, MeetingAdminPage, MeetingsAdminPage } from '../../views/meetings/admin.tsx';
 import { CandidatePage } from '../../views/meetings/candidate.tsx';
 import { AdminDashboard } from '../../views/meetings/dashboard.tsx';
 import { HomePage } from '../../views/meetings/home.tsx';
 import { MeetingPage } from '../../views/meetings/meeting.tsx';
 import { isFrozen } from '../domain/lifecycle.ts';
+import { hasQuorum } from '../domain/tally.ts';
 import { electionsByMeeting, listElections, scrutineersOf } from '../elections/store.ts';
 import type { AppEnv } from '../platform/http/env.ts';
 import { fieldErrors, intField, listField, textField } from '../platform/http/forms.ts';
@@ -18,11 +19,12 @@ import { Refused } from '../platform/refusal.ts';
 import { ValidationError } from '../platform/validation.ts';
 import { meetingChosenProjects } from '../results/store.ts';
 import { listTerms } from '../terms/store.ts';
-import type { CandidateView } from './model.ts';
+import { attendanceShow, type AttendanceShow, delegationsOf, groupSheet, undoRefusal } from './attendance.ts';
+import type { CandidateView, MeetingSummary } from './model.ts';
 import type { CandidateInput } from './rules.ts';
 import {
-  addCandidate, attendanceSheet, attendanceSummary, createMeeting, getCandidate, getMeeting, listCandidates, listMeetings, publishMeeting,
-  meetingSettings, openedElectionListing, ratableProjects, recordAttendance, selfCheckIn, updateCandidate, updateMeetingSettings,
+  addCandidate, type AttendanceRefusal, attendanceRoster, attendanceSummary, createMeeting, getCandidate, getMeeting, listCandidates, listMeetings, publishMeeting,
+  meetingSettings, openedElectionListing, ratableProjects, recordAttendance, selfCheckIn, undoStanding, updateCandidate, updateMeetingSettings,
 } from './store.ts';
 
 type FormState = Record<string, string>;
@@ -90,6 +92,90 @@ function candidateValues(c: CandidateView): FormState {
     investmentWan: c.totalInvestmentYuan === null ? '' : String(c.totalInvestmentYuan / 10_000), deadline: c.deadline,
     leadDepartment: c.leadDepartment, coDepartments: c.coDepartments.join('、'), leadOfficial: c.leadOfficial,
   };
+}
+
+/** The attendance sheet's search and filter, from a query string (the page) or a form's `back` (after a step). */
+function sheetQuery(get: (key: string) => string | undefined): { q: string; delegation: string; show: AttendanceShow; open: string } {
+  return {
+    q: (get('q') ?? '').trim().slice(0, 50), delegation: (get('delegation') ?? '').slice(0, 100),
+    show: attendanceShow(get('show')), open: (get('open') ?? '').slice(0, 100),
+  };
+}
+
+/** A sheet's search and filter as a query string, only the fields the page knows (no `back` passes through as typed). */
+function sheetSearch(query: Partial<ReturnType<typeof sheetQuery>>, extra: Record<string, string> = {}): string {
+  const out = new URLSearchParams();
+  for (const k of ['q', 'delegation', 'show', 'open'] as const) if (query[k] && query[k] !== 'all') out.set(k, query[k]);
+  for (const [k, v] of Object.entries(extra)) out.set(k, v);
+  return out.toString();
+}
+
+async function attendancePage(c: Ctx, meeting: MeetingSummary, query: ReturnType<typeof sheetQuery>, extra: { notice?: string; error?: string }) {
+  const [roster, summary] = await Promise.all([attendanceRoster(db(c), meeting.id), attendanceSummary(db(c), meeting.id)]);
+  return c.render(<AttendancePage v={view(c)} meeting={meeting} summary={summary} {...query}
+    delegations={delegationsOf(roster)} groups={groupSheet(roster, query)} {...extra} />, { title: c.var.t('attendance.title') });
+}
+
+const namesOf = (c: Ctx, deputies: readonly { code: string; name: string }[]) =>
+  deputies.map((d) => `${d.code} ${d.name}`).join(c.var.lang === 'en' ? ', ' : '、');
+
+/** The page again, 409, saying whose check-in cannot be undone and why. */
+function refusedUndo(c: Ctx, meeting: MeetingSummary, was: ReturnType<typeof sheetQuery>, reason: AttendanceRefusal, names: string) {
+  c.status(409);
+  const error = c.var.t(reason === 'voted' ? 'attendance.refused.voted' : 'attendance.refused.closed', { names });
+  return attendancePage(c, meeting, was, { error });
+}
+
+/**
+ * Marks deputies present, or undoes their check-in: refused (409, naming them) once the rules say it
+ * counted (`undoRefusal`), else asked first (`confirmFirst`) when anyone present would be marked absent.
+ */
+async function markAttendance(c: Ctx, meeting: MeetingSummary, ids: number[], form: Record<string, unknown>, options: { delegation?: string }) {
+  const present = textField(form, 'present') === '1';
+  const back = textField(form, 'back');
+  const was = sheetQuery((k) => new URLSearchParams(back).get(k) ?? undefined);
+  const open = textField(form, 'open') || options.delegation;
+  if (!present && ids.length > 0) {
+    const standing = await undoStanding(db(c), meeting.id, ids);
+    const refusal = undoRefusal({ votedInOpenVote: standing.voted.length > 0, meetingHasClosedVote: standing.closed });
+    if (refusal) return refusedUndo(c, meeting, { ...was, open: open ?? '' }, refusal, namesOf(c, refusal === 'voted' ? standing.voted : standing.present));
+    if (standing.present.length > 0) {
+      const { t } = view(c);
+      const summary = await attendanceSummary(db(c), meeting.id);
+      const after = summary.present - standing.present.length;
+      const asked = confirmFirst(c, form, {
+        title: t('ask.undoAttendance.title'), button: t('ask.undoAttendance.button'),
+        back: `/admin/meetings/${meeting.id}/attendance?${sheetSearch({ ...was, open })}`,
+        consequences: [
+          t('ask.undoAttendance.who', { count: standing.present.length, names: namesOf(c, standing.present) }),
+          t('ask.undoAttendance.what', { before: summary.present, after, expected: summary.expected }),
+          ...(summary.quorum && !hasQuorum(after, summary.expected) ? [t('ask.undoAttendance.quorum')] : []),
+          t('ask.undoAttendance.audit'),
+        ],
+        facts: { undo: standing.present.map((d) => d.id).join(','), present: summary.present },
+        carry: {
+          present: '0', back, ...(open ? { open } : {}),
+          ...(options.delegation === undefined ? { deputies: ids.join(',') } : { delegation: options.delegation }),
+        },
+      });
+      if (asked) return asked;
+    }
+  }
+  let changed: number;
+  try {
+    changed = await recordAttendance(db(c), acting(c), meeting.id, ids, present, options);
+  } catch (e) {
+    // Only deputies of the meeting's term can be marked.
+    if (e instanceof ValidationError) throw new HTTPException(400);
+    // A deputy voted, or a vote closed, since the confirmation page.
+    if (e instanceof Refused && (e.reason === 'voted' || e.reason === 'closed')) {
+      const standing = await undoStanding(db(c), meeting.id, ids);
+      return refusedUndo(c, meeting, { ...was, open: open ?? '' }, e.reason as AttendanceRefusal, namesOf(c, e.reason === 'voted' ? standing.voted : standing.present));
+    }
+    throw e;
+  }
+  const query = sheetSearch({ ...was, open }, { [present ? 'updated' : 'undone']: String(changed) });
+  return c.redirect(`/admin/meetings/${meeting.id}/attendance?${query}${open ? `#${encodeURIComponent(groupAnchor(open))}` : ''}`, 303);
 }
 
 /**
@@ -201,29 +287,29 @@ export function meetingRoutes() {
     })
     .get('/admin/meetings/:id/attendance', async (c) => {
       const meeting = await meetingOr404(c);
-      const q = (c.req.query('q') ?? '').trim().slice(0, 50);
-      const delegation = (c.req.query('delegation') ?? '').slice(0, 50);
-      const [sheet, summary] = await Promise.all([attendanceSheet(db(c), meeting.id, { q, delegation }), attendanceSummary(db(c), meeting.id)]);
       const updated = c.req.query('updated');
-      return c.render(<AttendancePage v={view(c)} meeting={meeting} summary={summary} q={q} delegation={delegation}
-        delegations={sheet.delegations} rows={sheet.rows}
-        notice={updated ? c.var.t('attendance.updated', { count: Number(updated) || 0 }) : undefined} />, { title: c.var.t('attendance.title') });
+      const undone = c.req.query('undone');
+      const notice = updated ? c.var.t('attendance.updated', { count: Number(updated) || 0 })
+        : undone ? c.var.t('attendance.undone', { count: Number(undone) || 0 }) : undefined;
+      return attendancePage(c, meeting, sheetQuery((k) => c.req.query(k)), { notice });
     })
     .post('/admin/meetings/:id/attendance', async (c) => {
       const meeting = await meetingOr404(c);
       const form = await c.req.parseBody({ all: true });
-      const ids = listField(form, 'deputy').map((x) => parseId(typeof x === 'string' ? x : undefined));
+      // One or more `deputy` fields (the page), or `deputies` as a comma-separated list (a confirmation carries it so).
+      const raw = [...listField(form, 'deputy'), ...textField(form, 'deputies').split(',').filter((x) => x !== '')];
+      const ids = raw.map((x) => parseId(typeof x === 'string' ? x : undefined));
       if (ids.some((x) => x === undefined)) throw new HTTPException(400);
-      try {
-        await recordAttendance(db(c), acting(c), meeting.id, ids as number[], textField(form, 'present') === '1');
-      } catch (e) {
-        // Only deputies of the meeting's term can be marked.
-        if (e instanceof ValidationError) throw new HTTPException(400);
-        throw e;
-      }
-      const query = new URLSearchParams(textField(form, 'back'));
-      query.set('updated', String(ids.length));
-      return c.redirect(`/admin/meetings/${meeting.id}/attendance?${query.toString()}`, 303);
+      return markAttendance(c, meeting, ids as number[], form, {});
+    })
+    .post('/admin/meetings/:id/attendance/delegation', async (c) => {
+      const meeting = await meetingOr404(c);
+      const form = await c.req.parseBody({ all: true });
+      const delegation = textField(form, 'delegation');
+      const ids = (await attendanceRoster(db(c), meeting.id)).filter((r) => r.delegation === delegation).map((r) => r.id);
+      // A delegation not on the term's roster: a stale or tampered form.
+      if (ids.length === 0) throw new HTTPException(400);
+      return markAttendance(c, meeting, ids, form, { delegation });
     })
     .post('/meetings/:id/check-in', async (c) => {
       const user = currentUser(c);

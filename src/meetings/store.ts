@@ -9,6 +9,7 @@ import type { Electorate } from '../domain/vocabulary.ts';
 import type { Attendance, AttendanceRow, CandidateView, MeetingSettings, MeetingSummary, RatableProject } from './model.ts';
 import { Refused } from '../platform/refusal.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
+import { undoRefusal, type UndoRefusal } from './attendance.ts';
 import { candidateInput, type CandidateInput, meetingInput, type MeetingInput } from './rules.ts';
 
 /** Why a change to a meeting's candidates is refused: a vote listing them has opened. */
@@ -223,24 +224,68 @@ export async function attendanceSummary(db: Db, meetingId: number, electorate: E
   return { expected, present, quorum: hasQuorum(present, expected) };
 }
 
-/** Marks deputies present (or absent) at a meeting: 签到. */
-export async function recordAttendance(db: Db, acting: Acting, meetingId: number, deputyIds: readonly number[], present: boolean): Promise<void> {
+/** Why un-checking deputies is refused: one of them voted in an open vote, or a vote of the meeting closed. */
+export type AttendanceRefusal = UndoRefusal;
+
+/**
+ * Where the deputies stand for undoing their check-in: which of them are present now, which voted
+ * in an open vote of the meeting (roll row marked), and whether any vote of the meeting has closed.
+ */
+export async function undoStanding(db: Db | Trx, meetingId: number, deputyIds: readonly number[]): Promise<{
+  present: { id: number; code: string; name: string }[]; voted: { id: number; code: string; name: string }[]; closed: boolean;
+}> {
+  if (deputyIds.length === 0) return { present: [], voted: [], closed: false };
+  // One after another: inside a transaction the statements share one connection.
+  const present = await db.selectFrom('attendance as a').innerJoin('deputies as d', 'd.id', 'a.deputy_id').select(['d.id', 'd.code', 'd.name'])
+      .where('a.meeting_id', '=', meetingId).where('a.present', '=', true).where('a.deputy_id', 'in', [...deputyIds]).orderBy('d.code').execute();
+  const voted = await db.selectFrom('roll as r').innerJoin('elections as e', 'e.id', 'r.election_id').innerJoin('deputies as d', 'd.id', 'r.deputy_id')
+      .select(['d.id', 'd.code', 'd.name']).distinct()
+      .where('e.meeting_id', '=', meetingId).where('e.state', '=', 'open').where('r.channel', 'is not', null)
+      .where('r.deputy_id', 'in', [...deputyIds]).orderBy('d.code').execute();
+  const closed = await db.selectFrom('elections').select('id').where('meeting_id', '=', meetingId).where('state', 'not in', ['draft', 'open']).executeTakeFirst();
+  return { present, voted, closed: closed !== undefined };
+}
+
+/**
+ * Marks deputies present (or absent) at a meeting: 签到, audited. Marking absent undoes a check-in,
+ * which the rules allow only until it counted (`undoRefusal`): refused (nothing written) when any of
+ * the deputies voted in an open vote of the meeting, or any vote of the meeting has closed. The
+ * audit entry of an undo names the deputies; `delegation` notes a whole delegation marked at once.
+ * Returns how many deputies changed.
+ */
+export async function recordAttendance(db: Db, acting: Acting, meetingId: number, deputyIds: readonly number[], present: boolean, options: { delegation?: string } = {}): Promise<number> {
   // A deputy named twice (a repeated form field) is marked once: one statement cannot upsert a row twice.
   const ids = [...new Set(deputyIds)];
-  if (ids.length === 0) return;
-  await db.transaction().execute(async (trx) => {
+  if (ids.length === 0) return 0;
+  return db.transaction().execute(async (trx) => {
     // Only deputies of the meeting's term.
     const ofTerm = await trx.selectFrom('deputies as d').innerJoin('meetings as m', 'm.term_id', 'd.term_id')
-      .select('d.id').where('m.id', '=', meetingId).where('d.id', 'in', ids).execute();
+      .select(['d.id', 'd.code']).where('m.id', '=', meetingId).where('d.id', 'in', ids).orderBy('d.code').execute();
     if (ofTerm.length !== ids.length) throw new ValidationError([{ field: 'deputy', key: 'validation.invalid' }]);
+    if (!present) {
+      // The meeting's votes, locked against a close (which locks its vote's row) until this commits.
+      await trx.selectFrom('elections').select('id').where('meeting_id', '=', meetingId).forShare().execute();
+      const standing = await undoStanding(trx, meetingId, ids);
+      const refusal = undoRefusal({ votedInOpenVote: standing.voted.length > 0, meetingHasClosedVote: standing.closed });
+      if (refusal) throw new Refused<AttendanceRefusal>(refusal, { deputies: standing.voted.map((d) => ({ code: d.code, name: d.name })) });
+    }
+    const { n: wasPresent } = await trx.selectFrom('attendance').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('meeting_id', '=', meetingId).where('deputy_id', 'in', ids).where('present', '=', true).executeTakeFirstOrThrow();
     const now = acting.clock.now();
     await trx.insertInto('attendance')
       .values(ids.map((deputy_id) => ({ meeting_id: meetingId, deputy_id, present, changed_at: now, source: 'secretariat' as const })))
       .onConflict((oc) => oc.columns(['meeting_id', 'deputy_id']).doUpdateSet({ present, changed_at: now, source: 'secretariat' }))
       .execute();
     await appendAudit(trx, acting.clock, acting.actor, {
-      action: present ? 'attendance.present' : 'attendance.absent', subject: `meeting:${meetingId}`, details: { deputies: ids.length },
+      action: present ? 'attendance.present' : 'attendance.absent', subject: `meeting:${meetingId}`,
+      details: {
+        deputies: ids.length,
+        ...(present ? {} : { codes: ofTerm.map((d) => d.code) }),
+        ...(options.delegation === undefined ? {} : { delegation: options.delegation }),
+      },
     });
+    // How many changed: those checked in, or those whose check-in was undone.
+    return present ? ids.length - Number(wasPresent) : Number(wasPresent);
   });
 }
 
@@ -289,20 +334,28 @@ export async function ratableProjects(db: Db, meetingId: number): Promise<Ratabl
     .orderBy('m.starts_on', 'desc').orderBy('c.ballot_order').execute();
 }
 
-/** The attendance sheet of a meeting: its term's deputies, found by name or code and by delegation. */
-export async function attendanceSheet(db: Db, meetingId: number, filter: { q: string; delegation: string }): Promise<{ rows: AttendanceRow[]; delegations: string[] }> {
+/**
+ * Every deputy of the meeting's term with their attendance and whether their check-in can still be
+ * undone (`locked`: they voted in an open vote of the meeting, or a vote of the meeting closed).
+ * Searching, filtering, grouping and sorting are the pure `groupSheet`'s, in JavaScript, so that
+ * they are the same on both engines.
+ */
+export async function attendanceRoster(db: Db, meetingId: number): Promise<AttendanceRow[]> {
   const { term_id: termId } = await db.selectFrom('meetings').select('term_id').where('id', '=', meetingId).executeTakeFirstOrThrow();
-  let rows = db.selectFrom('deputies as d')
-    .leftJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'd.id').on('a.meeting_id', '=', meetingId))
-    .select(['d.id', 'd.code', 'd.name', 'd.delegation', 'a.present'])
-    .where('d.term_id', '=', termId);
-  if (filter.q) rows = rows.where((eb) => eb.or([eb('d.name', 'like', `%${filter.q.replace(/[%_\\]/g, '\\$&')}%`), eb(sql<string>`lower(d.code)`, '=', filter.q.trim().toLowerCase())]));
-  if (filter.delegation) rows = rows.where('d.delegation', '=', filter.delegation);
-  const [list, delegations] = await Promise.all([
-    rows.orderBy('d.delegation').orderBy('d.code').execute(),
-    db.selectFrom('deputies').select('delegation').distinct().where('term_id', '=', termId).orderBy('delegation').execute(),
+  const [rows, closed] = await Promise.all([
+    db.selectFrom('deputies as d')
+      .leftJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'd.id').on('a.meeting_id', '=', meetingId))
+      .select((eb) => ['d.id', 'd.code', 'd.name', 'd.delegation', 'a.present',
+        eb.exists(eb.selectFrom('roll as r').innerJoin('elections as e', 'e.id', 'r.election_id').select('r.deputy_id')
+          .whereRef('r.deputy_id', '=', 'd.id').where('e.meeting_id', '=', meetingId).where('e.state', '=', 'open')
+          .where('r.channel', 'is not', null)).as('voted')])
+      .where('d.term_id', '=', termId).execute(),
+    db.selectFrom('elections').select('id').where('meeting_id', '=', meetingId).where('state', 'not in', ['draft', 'open']).executeTakeFirst(),
   ]);
-  return { rows: list.map((r) => ({ ...r, present: r.present === true })), delegations: delegations.map((d) => d.delegation) };
+  return rows.map((r) => ({
+    id: r.id, code: r.code, name: r.name, delegation: r.delegation, present: r.present === true,
+    locked: r.present === true && undoRefusal({ votedInOpenVote: r.voted === true, meetingHasClosedVote: closed !== undefined }) !== undefined,
+  }));
 }
 
 /** Meetings of the deputy's term that let deputies check themselves in, where this one has not yet. */

@@ -268,6 +268,8 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
   'POST /admin/meetings/:id/attendance': (w) => fc.tuple(fc.subarray(w.deputies.map((d) => d.id)), fc.boolean(), fc.constantFrom('', 'q=代表&delegation=', 'delegation=龙洲街道代表团'))
     .map(([deputies, present, back]) => ({ id: String(w.meetingId), fields: [...deputies.map((d): [string, string] => ['deputy', String(d)]), ['present', present ? '1' : '0'], ['back', back]] })),
 
+  'POST /admin/meetings/:id/attendance/delegation': (w) => fc.tuple(ids([w.meetingId, w.otherMeetingId]), fc.constantFrom('龙洲街道代表团', '东华街道代表团', '湖镇镇代表团'), fc.boolean())
+    .map(([id, delegation, present]) => ({ id, fields: [['delegation', delegation], ['present', present ? '1' : '0']] })),
   'POST /admin/elections/:id/open': (w) => electionOnly(w),
   'POST /admin/elections/:id/close': (w) => electionOnly(w),
   'POST /admin/elections/:id/schedule': (w) => fc.tuple(electionId(w), fc.oneof(fc.constant(''), fc.integer({ min: 10, max: 23 }).map((h) => `2024-01-15 ${h}:30`)))

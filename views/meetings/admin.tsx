@@ -1,5 +1,6 @@
 import type { ElectionListItem } from '../../src/elections/model.ts';
-import type { Attendance, AttendanceRow, CandidateView, MeetingSummary, RatableProject } from '../../src/meetings/model.ts';
+import type { AttendanceShow, DelegationGroup } from '../../src/meetings/attendance.ts';
+import type { Attendance, CandidateView, MeetingSummary, RatableProject } from '../../src/meetings/model.ts';
 import {
   CATEGORIES, ELECTORATE_LABEL, ELECTORATES, MARKING_LABEL, PASS_BASE_LABEL, PASS_BASES, SELECTION_MARKINGS,
 } from '../../src/domain/vocabulary.ts';
@@ -186,49 +187,93 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
   );
 }
 
-export function AttendancePage({ v, meeting, summary, rows, q, delegation, delegations, notice }: {
-  v: ViewContext; meeting: MeetingSummary; summary: Attendance; rows: AttendanceRow[]; q: string; delegation: string; delegations: string[]; notice?: string;
-}) {
+/** The id of a delegation's section on the attendance sheet (a link's target after a step there). */
+export const groupAnchor = (delegation: string): string => `g-${delegation.replace(/\s+/g, '-')}`;
+
+export interface AttendancePageProps {
+  v: ViewContext; meeting: MeetingSummary; summary: Attendance;
+  q: string; delegation: string; show: AttendanceShow;
+  /** The delegation to show open (the one just worked on). */
+  open: string;
+  delegations: string[]; groups: DelegationGroup[];
+  notice?: string; error?: string;
+}
+
+/**
+ * 签到 for a few hundred deputies on a tablet: the overall counts always in view (sticky), a search
+ * that takes part of a code, a name or a delegation, and one section per delegation (collapsed
+ * unless searched, filtered or just worked on) with its own 实到/应到, its bulk buttons and one
+ * large button per deputy. Plain forms and <details>: no JavaScript needed.
+ */
+export function AttendancePage(p: AttendancePageProps) {
+  const { v, meeting, summary } = p;
   const { t } = v;
+  const base = `/admin/meetings/${meeting.id}/attendance`;
+  const filtered = p.q !== '' || p.delegation !== '' || p.show !== 'all';
+  const back = new URLSearchParams([...(p.q ? [['q', p.q]] : []), ...(p.delegation ? [['delegation', p.delegation]] : []), ...(p.show !== 'all' ? [['show', p.show]] : [])]).toString();
   return (
-    <section aria-labelledby="attendance-title">
+    <section aria-labelledby="attendance-title" class="attendance">
       <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href={`/admin/meetings/${meeting.id}`}>{meeting.title}</a></nav>
       <h1 id="attendance-title">{t('attendance.title')}</h1>
-      {notice && <Notice kind="ok">{notice}</Notice>}
-      <dl class="facts facts--inline big-facts">
-        <div><dt>{t('attendance.expected')}</dt><dd>{summary.expected}</dd></div>
-        <div><dt>{t('attendance.present')}</dt><dd>{summary.present}</dd></div>
-        <div><dt>{t('attendance.quorum')}</dt><dd>{summary.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</dd></div>
-      </dl>
-      <form method="get" action={`/admin/meetings/${meeting.id}/attendance`} class="filter-form">
-        <Field name="q" label={t('attendance.search')} value={q} />
-        <SelectField name="delegation" label={t('attendance.delegation')} value={delegation} options={[['', t('attendance.allDelegations')], ...delegations.map((d) => [d, d] as [string, string])]} />
-        <button type="submit" class="button button--secondary">{t('attendance.filter')}</button>
+      <div class="attendance-bar">
+        <dl class="facts facts--inline big-facts">
+          <div><dt>{t('attendance.expected')}</dt><dd>{summary.expected}</dd></div>
+          <div><dt>{t('attendance.present')}</dt><dd>{summary.present}</dd></div>
+          <div><dt>{t('attendance.quorum')}</dt><dd class={summary.quorum ? 'ok' : 'warn'}>{summary.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</dd></div>
+        </dl>
+      </div>
+      {p.notice && <Notice kind="ok">{p.notice}</Notice>}
+      {p.error && <Notice kind="error">{p.error}</Notice>}
+      <form method="get" action={base} class="filter-form attendance-search">
+        <Field name="q" label={t('attendance.search')} value={p.q} hint={t('attendance.searchHint')} maxlength={50} />
+        <SelectField name="show" label={t('attendance.show')} value={p.show}
+          options={[['all', t('attendance.showAll')], ['absent', t('attendance.showAbsent')], ['present', t('attendance.showPresent')]]} />
+        <SelectField name="delegation" label={t('attendance.delegation')} value={p.delegation} options={[['', t('attendance.allDelegations')], ...p.delegations.map((d) => [d, d] as [string, string])]} />
+        <button type="submit" class="button button--primary">{t('attendance.filter')}</button>
+        {filtered && <a class="button button--secondary" href={base}>{t('attendance.clear')}</a>}
       </form>
-      <form method="post" action={`/admin/meetings/${meeting.id}/attendance`}>
-        <input type="hidden" name="back" value={`q=${encodeURIComponent(q)}&delegation=${encodeURIComponent(delegation)}`} />
-        <div class="review-actions">
-          <button type="submit" name="present" value="1" class="button button--primary">{t('attendance.markPresent')}</button>
-          <button type="submit" name="present" value="0" class="button button--secondary">{t('attendance.markAbsent')}</button>
-        </div>
-        <div class="table-wrap">
-          <table class="table">
-            <caption>{t('attendance.listCaption', { count: rows.length })}</caption>
-            <thead><tr><th scope="col">{t('attendance.select')}</th><th scope="col">{t('roster.code')}</th><th scope="col">{t('account.name')}</th><th scope="col">{t('attendance.delegation')}</th><th scope="col">{t('attendance.status')}</th></tr></thead>
+      {p.groups.length === 0 && <p class="notice">{t('attendance.noMatch')}</p>}
+      {p.groups.map((g) => (
+        <details class="attendance-group" id={groupAnchor(g.delegation)} open={filtered || p.open === g.delegation || p.groups.length === 1}>
+          <summary>
+            <h2>{g.delegation}</h2>
+            <span class={g.present === g.expected ? 'chip chip--ok' : 'chip'}>{t('attendance.groupCount', { present: g.present, expected: g.expected })}</span>
+            {g.rows.length < g.expected && <span class="muted"> {t('attendance.groupShown', { count: g.rows.length })}</span>}
+          </summary>
+          <form method="post" action={`${base}/delegation`} class="attendance-bulk">
+            <input type="hidden" name="delegation" value={g.delegation} />
+            <input type="hidden" name="back" value={back} />
+            {g.present < g.expected && <button type="submit" name="present" value="1" class="button button--primary">{t('attendance.allPresent')}<span class="visually-hidden"> {g.delegation}</span></button>}
+            {g.present > 0 && <button type="submit" name="present" value="0" class="button button--secondary">{t('attendance.allAbsent')}<span class="visually-hidden"> {g.delegation}</span></button>}
+          </form>
+          <table class="table attendance-table">
+            <caption class="visually-hidden">{t('attendance.groupsCaption', { delegation: g.delegation })}</caption>
+            <thead><tr><th scope="col">{t('roster.code')}</th><th scope="col">{t('account.name')}</th><th scope="col">{t('attendance.status')}</th><th scope="col"><span class="visually-hidden">{t('sessions.actions')}</span></th></tr></thead>
             <tbody>
-              {rows.map((r) => (
-                <tr>
-                  <td><input type="checkbox" name="deputy" value={String(r.id)} id={`d-${r.id}`} class="big-check" aria-label={`${t('attendance.select')} ${r.name}`} /></td>
-                  <td>{r.code}</td>
-                  <th scope="row"><label for={`d-${r.id}`}>{r.name}</label></th>
-                  <td>{r.delegation}</td>
+              {g.rows.map((r) => (
+                <tr class={r.present ? 'is-present' : undefined}>
+                  <td class="attendance-code">{r.code}</td>
+                  <th scope="row">{r.name}</th>
                   <td>{r.present ? <span class="chip chip--ok">{t('attendance.isPresent')}</span> : <span class="chip">{t('attendance.isAbsent')}</span>}</td>
+                  <td>
+                    {r.locked ? <span class="muted">{t('attendance.locked')}</span> : (
+                      <form method="post" action={base}>
+                        <input type="hidden" name="deputy" value={String(r.id)} />
+                        <input type="hidden" name="present" value={r.present ? '0' : '1'} />
+                        <input type="hidden" name="back" value={back} />
+                        <input type="hidden" name="open" value={g.delegation} />
+                        <button type="submit" class={r.present ? 'button button--secondary attendance-action' : 'button button--primary attendance-action'}>
+                          {t(r.present ? 'attendance.undo' : 'attendance.checkIn')}<span class="visually-hidden"> {r.code} {r.name}</span>
+                        </button>
+                      </form>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
-      </form>
+        </details>
+      ))}
     </section>
   );
 }
