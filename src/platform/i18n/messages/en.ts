@@ -827,4 +827,7 @@ export const en: Record<MessageKey, string> = {
   'counting.voidReason.paperExceeds': "More ballots were returned than were issued ({returned} returned, {issued} issued): this vote is void.",
   'scrutineers.notACode': "“{codes}” is not a deputy code: a deputy code may contain only letters, digits, “-” and “_”.",
   'scrutineers.unknownCodes': "There is no deputy of this term with the code {codes}: please check the roster.",
+  'role.clerk': "Clerk",
+  'users.clerkNotSecretariat': "One account cannot hold both the Clerk and the Secretariat role.",
+  'users.clerkNotScrutineer': "One account cannot hold both the Clerk and the Scrutineer role.",
 };

@@ -826,6 +826,9 @@ export const zhCN = {
   'counting.voidReason.paperExceeds': "收回的选票多于发出的选票（收回 {returned} 张，发出 {issued} 张），本次表决无效。",
   'scrutineers.notACode': "“{codes}”不是代表编号：代表编号只能包含字母、数字、“-”和“_”。",
   'scrutineers.unknownCodes': "没有编号为 {codes} 的本届代表，请对照代表名册。",
+  'role.clerk': "计票人",
+  'users.clerkNotSecretariat': "“计票人”与“大会秘书处”身份不能由同一账户兼任。",
+  'users.clerkNotScrutineer': "“计票人”与“监票人”身份不能由同一账户兼任。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
