@@ -20,7 +20,8 @@ export interface PaperReconciliation {
   beyondReturned: number[];
 }
 
-const sameKeying = (a: PaperEntry, b: PaperEntry) => a.marks === b.marks && a.invalid === b.invalid;
+/** Whether two keyings of a sheet say the same. */
+export const sameKeying = (a: Pick<PaperEntry, 'marks' | 'invalid'>, b: Pick<PaperEntry, 'marks' | 'invalid'>) => a.marks === b.marks && a.invalid === b.invalid;
 
 /**
  * Compares the clerks' keyings of the returned stack, position by position. A position is agreed
