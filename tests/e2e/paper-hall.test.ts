@@ -65,7 +65,9 @@ describe('more paper ballots back than handed out, in the hall', () => {
     // Paper ballots to two deputies, typed with a full-width comma and in lower case.
     await tablet.page.goto(`/admin/elections/${id}/paper`);
     await tablet.page.getByLabel('领取纸质选票的代表编号').fill('D003，d005');
-    await Promise.all([tablet.page.waitForURL('**/paper?done=issued'), tablet.page.getByRole('button', { name: '登记发放' }).click()]);
+    // Handing out is irreversible: asked first, then confirmed.
+    await tablet.page.getByRole('button', { name: '登记发放' }).click();
+    await Promise.all([tablet.page.waitForURL('**/paper?done=issued'), tablet.page.getByRole('button', { name: '确认发放' }).click()]);
     expect(await tablet.page.locator('[role=status]').textContent()).toContain('已登记发放');
     expect((await post(`/admin/elections/${id}/close`)).status()).toBe(303);
 
