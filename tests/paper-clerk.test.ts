@@ -138,8 +138,8 @@ describe.each(testEngines())('paper double entry by clerks on $name', (engine) =
       expect(html).toContain('修改第 1 张的录入？');
       expect(html).toContain('您此前录入：1:赞成 2:弃权 3:赞成');
       expect(html).toContain('现在改为：1:反对 2:弃权 3:赞成 · 无法辨认（废票）');
-      expect(html).toContain('第 1 项: 赞成 → 反对');
-      expect(html).toContain('作废原因: — → 无法辨认（废票）');
+      expect(html).toContain('第 1 项：赞成 → 反对');
+      expect(html).toContain('作废原因：— → 无法辨认（废票）');
       expect((await entries()).map((e) => [e.seq, e.marks, e.invalid])).toEqual([[1, 'FNF', null]]);
       expect(await audit('paper.rekey')).toEqual([]);
       const en = await (await once('jipiao1', '/paper/entries', { seq: '1', ...sheet('A') }, '; lang=en')).text();

@@ -120,7 +120,7 @@ describe('paper double entry by two clerks', () => {
     await yi.page.getByRole('button', { name: '保存这张票' }).click();
     await yi.page.getByRole('heading', { name: '修改第 1 张的录入？' }).waitFor();
     const change = await yi.page.locator('.confirm__list').textContent();
-    expect(change).toContain('第 1 项: 反对 → 赞成');
+    expect(change).toContain('第 1 项：反对 → 赞成');
     await noSideways(yi.page);
     await yi.page.screenshot({ path: `${SHOTS}/clerk-rekey-confirm-phone.png`, fullPage: true });
     await checkPage(yi.page, yi.errors, 'paper: confirm a re-entry (phone)');

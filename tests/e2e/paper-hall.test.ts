@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectCleanPage, formatNuMessages, launchBrowser, startServer, validateHtmlBatch, watchPageErrors,
+  expectCleanPage, formatNuMessages, launchBrowser, postConfirmed, startServer, validateHtmlBatch, watchPageErrors,
   type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
@@ -59,7 +59,8 @@ describe('more paper ballots back than handed out, in the hall', () => {
     const tablet = await secretariat(TABLET);
     const meetings = await (await tablet.context.request.get('/api/meetings')).json() as { elections: { id: string }[] }[];
     const id = meetings[0]!.elections[0]!.id;
-    const post = (path: string) => tablet.context.request.post(path, { headers: { Origin: server.url }, form: {}, maxRedirects: 0 });
+    // Opening and closing are irreversible: posted as a person who confirms them.
+    const post = (path: string) => postConfirmed(tablet.context, server.url, path);
     expect((await post(`/admin/elections/${id}/open`)).status()).toBe(303);
 
     // Paper ballots to two deputies, typed with a full-width comma and in lower case.

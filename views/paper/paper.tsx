@@ -42,8 +42,10 @@ export function keyingChanges(v: ViewContext, e: ElectionView, before: Keying, a
   const d = differingItems([before, after]);
   const letter = (l: string | undefined) => (l ? letterLabel(v, e.marking, l) : '—');
   return [
-    ...d.items.map((i) => `${v.t('paper.item', { n: i + 1 })}: ${letter(before.marks[i])} → ${letter(after.marks[i])}`),
-    ...(d.invalid ? [`${v.t('paper.invalidReason')}: ${before.invalid ? invalidLabel(v, before.invalid) : '—'} → ${after.invalid ? invalidLabel(v, after.invalid) : '—'}`] : []),
+    ...d.items.map((i) => v.t('paper.changeLine', { what: v.t('paper.item', { n: i + 1 }), before: letter(before.marks[i]), after: letter(after.marks[i]) })),
+    ...(d.invalid ? [v.t('paper.changeLine', {
+      what: v.t('paper.invalidReason'), before: before.invalid ? invalidLabel(v, before.invalid) : '—', after: after.invalid ? invalidLabel(v, after.invalid) : '—',
+    })] : []),
   ];
 }
 

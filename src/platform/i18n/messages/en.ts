@@ -867,4 +867,5 @@ export const en: Record<MessageKey, string> = {
   'paper.ask.rekey.after': "Now: {keyed}",
   'paper.ask.rekey.changes': "What changes: {changes}",
   'paper.ask.rekey.audited': "The earlier entry and the change will be kept in the audit log.",
+  'paper.changeLine': "{what}: {before} → {after}",
 };

@@ -866,6 +866,7 @@ export const zhCN = {
   'paper.ask.rekey.after': "现在改为：{keyed}",
   'paper.ask.rekey.changes': "改动之处：{changes}",
   'paper.ask.rekey.audited': "原录入与改动都将记入审计日志。",
+  'paper.changeLine': "{what}：{before} → {after}",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
