@@ -55,7 +55,7 @@ describe.each(testEngines())('paper double entry by clerks on $name', (engine) =
   it('two different clerks key each sheet; the secretariat and a scrutineer cannot key, a scrutineer sees both entries', async () => {
     const database = await engine.open();
     try {
-      const { id, post, page, sheet, entries, toKeying } = await setUp(database);
+      const { t, id, post, page, sheet, entries, toKeying, cookie } = await setUp(database);
       await toKeying();
 
       // Before anyone keyed: nothing waits for a second clerk; the form offers sheet 1.
@@ -107,6 +107,9 @@ describe.each(testEngines())('paper double entry by clerks on $name', (engine) =
       expect(watch).toContain('待第二位计票人录入');
       expect(watch).not.toContain(`action="/admin/elections/${id}/paper/entries"`);
       expect(watch).not.toContain(`action="/admin/elections/${id}/paper/commit"`);
+      // The scrutineer reaches it from the vote's scrutiny page.
+      const scrutiny = await (await t.app.request(`/admin/elections/${id}/scrutiny`, { headers: { Cookie: await cookie('jianpiao1') } })).text();
+      expect(scrutiny).toContain(`<a href="/admin/elections/${id}/paper">查看纸质选票的全部录入</a>`);
       // Nor does the secretariat key any more.
       expect(await page('mishu')).not.toContain(`action="/admin/elections/${id}/paper/entries"`);
 

@@ -868,4 +868,5 @@ export const en: Record<MessageKey, string> = {
   'paper.ask.rekey.changes': "What changes: {changes}",
   'paper.ask.rekey.audited': "The earlier entry and the change will be kept in the audit log.",
   'paper.changeLine': "{what}: {before} → {after}",
+  'paper.watchLink': "See every keying of the paper ballots",
 };

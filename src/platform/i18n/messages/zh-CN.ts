@@ -867,6 +867,7 @@ export const zhCN = {
   'paper.ask.rekey.changes': "改动之处：{changes}",
   'paper.ask.rekey.audited': "原录入与改动都将记入审计日志。",
   'paper.changeLine': "{what}：{before} → {after}",
+  'paper.watchLink': "查看纸质选票的全部录入",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
