@@ -80,10 +80,10 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
     expect(await (await get(location(refused)!, mishu)).text()).toContain('纸质选票尚未全部录入并放入票箱，不能封存。');
     expect(await state()).toBe('closed');
 
-    const clerks = [await userId('mishu'), await userId('jianpiao1')];
+    const clerks = [await userId('jipiao1'), await userId('jipiao2')];
     for (const clerk of clerks) {
       for (const [i, b] of PAPER.entries()) {
-        await keyPaperBallot(database.db, { clock: t.clock, actor: { userId: clerk, name: 'clerk' } }, electionId, { seq: i + 1, ...b });
+        await keyPaperBallot(database.db, { clock: t.clock, actor: { userId: clerk, name: 'clerk', roles: ['clerk'] } }, electionId, { seq: i + 1, ...b });
       }
     }
     expect(await commitPaper(database.db, acting, electionId)).toBe(PAPER.length);
@@ -277,7 +277,7 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
   it('keeps the multiset of (marks, invalid) of whatever was cast when sealing, and the record verifies', async () => {
     const meetingId = (await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow()).id;
     const acting = { clock: t.clock, actor: SYSTEM_ACTOR };
-    const clerks = [await userId('mishu'), await userId('jianpiao1')];
+    const clerks = [await userId('jipiao1'), await userId('jipiao2')];
     const marks = fc.array(fc.constantFrom('F', 'N'), { minLength: 3, maxLength: 3 }).map((m) => m.join(''));
     const box = fc.record({
       electronic: fc.array(marks.filter((m) => countFor(m) <= 2), { maxLength: 6 }),
@@ -299,7 +299,7 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
         await recordReturned(database.db, acting, e.id, paper.length);
         for (const clerk of clerks) {
           for (const [i, b] of paper.entries()) {
-            await keyPaperBallot(database.db, { clock: t.clock, actor: { userId: clerk, name: 'clerk' } }, e.id, { seq: i + 1, marks: b.marks, invalid: b.unreadable ? 'unreadable' : null });
+            await keyPaperBallot(database.db, { clock: t.clock, actor: { userId: clerk, name: 'clerk', roles: ['clerk'] } }, e.id, { seq: i + 1, marks: b.marks, invalid: b.unreadable ? 'unreadable' : null });
           }
         }
         await commitPaper(database.db, acting, e.id);

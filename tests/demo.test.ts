@@ -60,7 +60,7 @@ describe.each(testEngines())('demo data on $name', (engine) => {
 
   it('has a staff account for every role, with hashed passwords', async () => {
     const roles = await database.db.selectFrom('user_roles').select('role').distinct().execute();
-    expect(roles.map((r) => r.role).sort()).toEqual(['department', 'deputy', 'scrutineer', 'secretariat']);
+    expect(roles.map((r) => r.role).sort()).toEqual(['clerk', 'department', 'deputy', 'scrutineer', 'secretariat']);
     const users = await database.db.selectFrom('users').selectAll().execute();
     expect(users.map((u) => u.username).sort()).toEqual(DEMO_ACCOUNTS.map((a) => a.username).sort());
     for (const u of users) {

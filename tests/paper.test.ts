@@ -16,7 +16,7 @@ describe.each(testEngines())('paper ballots on $name', (engine) => {
   const clock = fixedClock('2024-01-16T01:00:00Z');
   const acting = { clock, actor: SYSTEM_ACTOR };
   let meetingId: number;
-  let clerkA: { clock: typeof clock; actor: { userId: number; name: string } };
+  let clerkA: { clock: typeof clock; actor: { userId: number; name: string; roles: string[] } };
   let clerkB: typeof clerkA;
   let deputyIds: Map<string, number>;
 
@@ -25,10 +25,10 @@ describe.each(testEngines())('paper ballots on $name', (engine) => {
     // Twenty deputies, D020 absent.
     const fixture = await buildFixture(database, fixedClock('2024-01-10T00:00:00Z'), { deputies: 20, present: 19 });
     meetingId = fixture.meetingId;
-    const a = await makeUser(database, clock, ['secretariat']);
-    const b = await makeUser(database, clock, ['scrutineer']);
-    clerkA = { clock, actor: { userId: a.user.id, name: a.username } };
-    clerkB = { clock, actor: { userId: b.user.id, name: b.username } };
+    const a = await makeUser(database, clock, ['clerk']);
+    const b = await makeUser(database, clock, ['clerk']);
+    clerkA = { clock, actor: { userId: a.user.id, name: a.username, roles: ['clerk'] } };
+    clerkB = { clock, actor: { userId: b.user.id, name: b.username, roles: ['clerk'] } };
     deputyIds = new Map(fixture.deputies.map((d) => [d.code, d.id]));
   });
   afterAll(async () => { await database.close(); });
@@ -117,14 +117,15 @@ describe.each(testEngines())('paper ballot pages on $name', (engine) => {
     const { postForm, sessionCookieFrom, signIn } = await import('./support/auth.ts');
     const database = await engine.open();
     try {
-      // A draft vote over twelve candidates; twenty deputies, D020 absent; a secretariat and a scrutineer.
+      // A draft vote over twelve candidates; twenty deputies, D020 absent; a secretariat and two clerks.
       const fixture = await buildFixture(database, fixedClock('2024-01-10T00:00:00Z'), {
         deputies: 20, present: 19, candidates: 12, election: { seats: 10, passBase: 'all-deputies' },
-        accounts: [{ username: 'mishu', roles: ['secretariat'] }, { username: 'jianpiao1', roles: ['scrutineer', 'deputy'], deputyCode: 'D011' }],
+        accounts: [{ username: 'mishu', roles: ['secretariat'] }, { username: 'jipiao1', roles: ['clerk'] }, { username: 'jipiao2', roles: ['clerk'] }],
       });
       const t = testApp(database);
       const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', fixture.account('mishu').password))!;
-      const scrutineer = sessionCookieFrom(await signIn(t.app, 'jianpiao1', fixture.account('jianpiao1').password))!;
+      const clerk1 = sessionCookieFrom(await signIn(t.app, 'jipiao1', fixture.account('jipiao1').password))!;
+      const clerk2 = sessionCookieFrom(await signIn(t.app, 'jipiao2', fixture.account('jipiao2').password))!;
       const id = fixture.electionId!;
       const post = (cookie: string, path: string, form: Record<string, string> = {}) => postForm(t.app, `/admin/elections/${id}${path}`, form, { Cookie: cookie });
       const page = async () => (await t.app.request(`/admin/elections/${id}/paper`, { headers: { Cookie: mishu } })).text();
@@ -138,17 +139,17 @@ describe.each(testEngines())('paper ballot pages on $name', (engine) => {
       await post(mishu, '/close');
       await post(mishu, '/paper/returned', { returned: '2' });
       const ballot = (c01: string) => Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`choice.c${String(i + 1).padStart(2, '0')}`, i === 0 ? c01 : 'N']));
-      await post(mishu, '/paper/entries', { seq: '1', ...ballot('F'), invalid: '' });
-      await post(scrutineer, '/paper/entries', { seq: '1', ...ballot('A'), invalid: '' });
-      await post(mishu, '/paper/entries', { seq: '2', ...ballot('N'), invalid: 'unreadable' });
-      await post(scrutineer, '/paper/entries', { seq: '2', ...ballot('N'), invalid: 'unreadable' });
-      expect((await post(mishu, '/paper/entries', { seq: '3', ...ballot('N'), invalid: '' })).headers.get('location')).toContain('error=beyond-issued');
+      await post(clerk1, '/paper/entries', { seq: '1', ...ballot('F'), invalid: '' });
+      await post(clerk2, '/paper/entries', { seq: '1', ...ballot('A'), invalid: '' });
+      await post(clerk1, '/paper/entries', { seq: '2', ...ballot('N'), invalid: 'unreadable' });
+      await post(clerk2, '/paper/entries', { seq: '2', ...ballot('N'), invalid: 'unreadable' });
+      expect((await post(clerk1, '/paper/entries', { seq: '3', ...ballot('N'), invalid: '' })).headers.get('location')).toContain('error=beyond-issued');
       const mismatch = await page();
       expect(mismatch).toContain('两次录入不一致');
       expect(mismatch).toContain('1:赞成');
       expect(mismatch).toContain('1:反对');
       expect((await post(mishu, '/paper/commit')).headers.get('location')).toContain('error=incomplete');
-      await post(scrutineer, '/paper/entries', { seq: '1', ...ballot('F'), invalid: '' });
+      await post(clerk2, '/paper/entries', { seq: '1', ...ballot('F'), invalid: '' });
       expect((await post(mishu, '/paper/commit')).headers.get('location')).toBe(`/admin/elections/${id}/paper?done=committed`);
       const box = await database.db.selectFrom('ballots').select(['marks', 'invalid']).where('election_id', '=', id).where('channel', '=', 'paper').execute();
       expect(box.map((b) => [b.marks[0], b.invalid]).sort()).toEqual([['F', null], ['N', 'unreadable']]);

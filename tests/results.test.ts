@@ -32,6 +32,7 @@ describe.each(testEngines())('published results on $name', (engine) => {
   let candidates: { id: number; name: string }[];
   let deputies: number[];
   let scrutineers: { id: number; display_name: string }[];
+  let clerks: { id: number; display_name: string }[];
   let mainId: number;
   let nextDeputy = 0;
 
@@ -44,6 +45,7 @@ describe.each(testEngines())('published results on $name', (engine) => {
     deputies = (await database.db.selectFrom('attendance').select('deputy_id').where('meeting_id', '=', meetingId).where('present', '=', true)
       .orderBy('deputy_id').execute()).map((r) => r.deputy_id);
     scrutineers = await database.db.selectFrom('users').select(['id', 'display_name']).where('username', 'in', ['jianpiao1', 'jianpiao2']).orderBy('username').execute();
+    clerks = await database.db.selectFrom('users').select(['id', 'display_name']).where('username', 'in', ['jipiao1', 'jipiao2']).orderBy('username').execute();
   });
   afterAll(async () => { await database.close(); });
 
@@ -95,7 +97,7 @@ describe.each(testEngines())('published results on $name', (engine) => {
       await issuePaper(database.db, acting, mainId, [paperDeputy]);
       await closeElection(database.db, acting, mainId);
       await recordReturned(database.db, acting, mainId, 1);
-      for (const s of scrutineers) await keyPaperBallot(database.db, { clock: t.clock, actor: { userId: s.id, name: s.display_name } }, mainId, { seq: 1, marks: PAPER, invalid: null });
+      for (const k of clerks) await keyPaperBallot(database.db, { clock: t.clock, actor: { userId: k.id, name: k.display_name, roles: ['clerk'] } }, mainId, { seq: 1, marks: PAPER, invalid: null });
       await commitPaper(database.db, acting, mainId);
       await expectNothingPublic(mainId);
       const { digest } = await sealElection(database.db, acting, mainId);

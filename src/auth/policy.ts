@@ -74,11 +74,14 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /admin/elections/:id/turnout/stream': ['secretariat', 'scrutineer'],
   'GET /elections/:id/display': ['secretariat', 'scrutineer'],
   'GET /elections/:id/display/stream': ['secretariat', 'scrutineer'],
-  'GET /admin/elections/:id/paper': ['secretariat', 'scrutineer'],
+  // Paper ballots: the secretariat hands them out, counts them back and commits them; clerks (计票人)
+  // key them, twice by two clerks; scrutineers watch every keying.
+  'GET /paper': ['clerk'],
+  'GET /admin/elections/:id/paper': ['secretariat', 'scrutineer', 'clerk'],
   'GET /admin/elections/:id/paper/ballot': ['secretariat'],
   'POST /admin/elections/:id/paper/issue': ['secretariat'],
   'POST /admin/elections/:id/paper/returned': ['secretariat'],
-  'POST /admin/elections/:id/paper/entries': ['secretariat', 'scrutineer'],
+  'POST /admin/elections/:id/paper/entries': ['clerk'],
   'POST /admin/elections/:id/paper/commit': ['secretariat'],
 
   // Counting and publication: the secretariat seals, publishes or voids; scrutineers certify

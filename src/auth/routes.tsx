@@ -15,6 +15,7 @@ const field = (form: Record<string, unknown>, name: string) => (typeof form[name
 function homeFor(roles: readonly string[]): string {
   if (roles.includes('secretariat')) return '/admin';
   if (roles.includes('deputy')) return '/vote';
+  if (roles.includes('clerk')) return '/paper';
   return '/account';
 }
 

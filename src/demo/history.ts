@@ -122,7 +122,7 @@ export async function seedVote2023(db: Db, input: HistoryInput): Promise<number>
   const clock = fixedClock(AT.created);
   const staff = new Map((await db.selectFrom('users').select(['id', 'username', 'display_name', 'deputy_id'])
     .select((eb) => eb.selectFrom('user_roles').whereRef('user_roles.user_id', '=', 'users.id').select(sql<string[]>`array_agg(role)`.as('r')).as('roles'))
-    .where('username', 'in', ['mishu', 'jianpiao1', 'jianpiao2']).execute()).map((u) => [u.username, u]));
+    .where('username', 'in', ['mishu', 'jianpiao1', 'jianpiao2', 'jipiao1', 'jipiao2']).execute()).map((u) => [u.username, u]));
   const user = (username: string) => {
     const u = staff.get(username);
     if (!u) throw new Error(`the demo's 2023 vote needs the ${username} account`);
@@ -182,7 +182,7 @@ export async function seedVote2023(db: Db, input: HistoryInput): Promise<number>
   await recordReturned(db, secretariat, election.id, paperMarks.length);
   // Two clerks key every returned paper ballot independently; they agree.
   clock.set(AT.paperKeyed);
-  for (const clerk of ['mishu', 'jianpiao1']) {
+  for (const clerk of ['jipiao1', 'jipiao2']) {
     for (const [i, m] of paperMarks.entries()) {
       clock.advance(30_000);
       await keyPaperBallot(db, as(clerk), election.id, { seq: i + 1, marks: m, invalid: null });

@@ -33,6 +33,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'mishu', displayName: '大会秘书处（演示）', roles: ['secretariat'] },
   { username: 'jianpiao1', displayName: '监票人甲（演示）', roles: ['scrutineer', 'deputy'], deputyCode: 'D011' },
   { username: 'jianpiao2', displayName: '监票人乙（演示）', roles: ['scrutineer', 'deputy'], deputyCode: 'D012' },
+  { username: 'jipiao1', displayName: '计票人甲（演示）', roles: ['clerk'] },
+  { username: 'jipiao2', displayName: '计票人乙（演示）', roles: ['clerk'] },
   { username: 'jiaoyu', displayName: '教育局（演示）', roles: ['department'], department: '教育局' },
   { username: 'd001', displayName: '代表 D001（演示）', roles: ['deputy'], deputyCode: 'D001' },
   { username: 'd002', displayName: '代表 D002（演示）', roles: ['deputy'], deputyCode: 'D002' },

@@ -6,8 +6,11 @@ import type { MessageKey } from '../platform/i18n/index.ts';
  * labels all derive from here, so adding a word is one change that the compiler then walks through.
  */
 
-/** The roles a person can hold; one person may hold several (scrutineers are deputies too). */
-export const ROLES = ['secretariat', 'scrutineer', 'department', 'deputy'] as const;
+/**
+ * The roles a person can hold; one person may hold several (scrutineers are deputies too). A clerk
+ * (计票人) only keys paper ballots, and is never also the secretariat or a scrutineer.
+ */
+export const ROLES = ['secretariat', 'scrutineer', 'department', 'deputy', 'clerk'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** What a vote decides: a selection of projects (票决), the runoff of its tie (再次投票), or a rating (测评). */
@@ -78,7 +81,7 @@ export function isOneOf<const T extends readonly string[]>(words: T, value: unkn
 
 // The dictionary key of each word's label, so that no caller builds a key from a string.
 export const ROLE_LABEL: Readonly<Record<Role, MessageKey>> = {
-  secretariat: 'role.secretariat', scrutineer: 'role.scrutineer', department: 'role.department', deputy: 'role.deputy',
+  secretariat: 'role.secretariat', scrutineer: 'role.scrutineer', department: 'role.department', deputy: 'role.deputy', clerk: 'role.clerk',
 };
 export const CREDENTIAL_STEP_LABEL: Readonly<Record<CredentialStep, MessageKey>> = {
   reset: 'approval.step.reset', issue: 'approval.step.issue', link: 'approval.step.link',

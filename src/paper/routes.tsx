@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { PaperBallot, PaperPage } from '../../views/paper/paper.tsx';
+import { confirmFirst } from '../../views/components/confirm.tsx';
+import { keyingChanges, keyingText, PaperBallot, PaperListPage, PaperPage } from '../../views/paper/paper.tsx';
 import { parseBallotForm } from '../ballots/form.ts';
 import { acceptsPaperEntry } from '../domain/lifecycle.ts';
-import { isOneOf, KEYED_INVALID_REASONS } from '../domain/vocabulary.ts';
+import { isOneOf, KEYED_INVALID_REASONS, type Role } from '../domain/vocabulary.ts';
 import { getElection } from '../elections/store.ts';
 import type { AppEnv } from '../platform/http/env.ts';
 import { intField, textField } from '../platform/http/forms.ts';
@@ -12,8 +13,8 @@ import type { MessageKey } from '../platform/i18n/index.ts';
 import { MAX_INT4 } from '../platform/validation.ts';
 import { Refused } from '../platform/refusal.ts';
 import { splitCodes } from '../domain/codes.ts';
-import { isComplete } from './rules.ts';
-import { commitPaper, issuePaper, keyPaperBallot, paperReconciliation, recordReturned, type PaperRefusal } from './store.ts';
+import { awaitingSecond, isComplete, type Keying, nextSheetFor, notYetKeyed, sameKeying } from './rules.ts';
+import { commitPaper, issuePaper, keyingList, keyPaperBallot, ownEntry, paperReconciliation, previewIssue, recordReturned, type PaperRefusal } from './store.ts';
 
 const ERRORS: Record<Exclude<PaperRefusal, 'not-found'>, MessageKey> = {
   'wrong-state': 'election.stateConflict',
@@ -26,10 +27,12 @@ const ERRORS: Record<Exclude<PaperRefusal, 'not-found'>, MessageKey> = {
   'bad-codes': 'paper.error.badCodes',
   'unknown-codes': 'paper.error.unknownCodes',
   'returned-exceeds': 'paper.error.returnedExceeds',
+  'keyed-twice': 'paper.error.keyedTwice',
+  changed: 'paper.error.changed',
 };
 /** Refusals answered with the page again (422), the typed input kept and the figures named. */
 const ASKED_AGAIN: ReadonlySet<PaperRefusal> = new Set(['bad-codes', 'unknown-codes', 'unknown-deputies', 'returned-exceeds']);
-const NOTICES: Record<string, MessageKey> = { issued: 'paper.done.issued', returned: 'paper.done.returned', keyed: 'paper.done.keyed', committed: 'paper.committed' };
+const NOTICES: Record<string, MessageKey> = { issued: 'paper.done.issued', returned: 'paper.done.returned', keyed: 'paper.done.keyed', rekeyed: 'paper.done.rekeyed', committed: 'paper.committed' };
 
 const electionOr404 = async (c: Ctx) => found(await getElection(db(c), idParam(c)));
 const pageOf = (id: number) => `/admin/elections/${id}/paper`;
@@ -44,12 +47,13 @@ async function paperPage(c: Ctx, again?: AskedAgain) {
   const e = await electionOr404(c);
   const r = await paperReconciliation(db(c), e.id);
   const user = currentUser(c);
-  const mine = new Set(r.entries.filter((x) => x.clerkUserId === user.id).map((x) => x.seq));
-  let myNextSeq = 1;
-  while (mine.has(myNextSeq)) myNextSeq++;
+  const has = (role: Role) => user.roles.includes(role);
+  const returned = r.returned ?? 0;
   if (again) c.status(422);
   return c.render(<PaperPage v={view(c)} election={e} issued={r.issued} returned={r.returned} reconciliation={r.reconciliation} entries={r.entries}
-    myNextSeq={myNextSeq} canCommit={r.returned !== null && isComplete(r.reconciliation, r.returned) && !e.paper_committed_at && acceptsPaperEntry(e.state)}
+    myNextSeq={nextSheetFor(r.entries, user.id, returned)} awaiting={awaitingSecond(r.entries, returned)} notYet={notYetKeyed(r.entries, returned)}
+    can={{ issue: has('secretariat'), count: has('secretariat'), key: has('clerk'), seeAll: has('secretariat') || has('scrutineer') }}
+    canCommit={has('secretariat') && r.returned !== null && isComplete(r.reconciliation, r.returned) && !e.paper_committed_at && acceptsPaperEntry(e.state)}
     notice={again ? undefined : flash(c, NOTICES)} error={again?.error ?? flash(c, ERRORS, 'error', { codes: c.req.query('codes') ?? '' })}
     typed={{ codes: again?.codes, returned: again?.returned }} voidHref={user.roles.includes('secretariat') ? again?.voidHref : undefined} />,
   { title: c.var.t('paper.title') });
@@ -62,14 +66,19 @@ async function paperPage(c: Ctx, again?: AskedAgain) {
 async function askingAgain(c: Ctx, done: string, run: () => Promise<unknown>, typed: Omit<AskedAgain, 'error'>) {
   const id = idParam(c);
   let again: Refused | undefined;
+  let asked: Response | undefined;
   const answer = await refusing(c, pageOf(id), done, async () => {
     try {
-      return await run();
+      const result = await run();
+      // A confirmation page: the step has not run yet.
+      if (result instanceof Response) asked = result;
+      return result;
     } catch (e) {
       if (!(e instanceof Refused) || !ASKED_AGAIN.has(e.reason as PaperRefusal)) throw e;
       again = e;
     }
   }, codesOf);
+  if (asked) return asked;
   if (!again) return answer;
   const reason = again.reason as keyof typeof ERRORS;
   const d = again.detail as { codes?: string[]; returned?: number; issued?: number };
@@ -81,6 +90,7 @@ async function askingAgain(c: Ctx, done: string, run: () => Promise<unknown>, ty
 /** Paper ballots: hand-out, the printable ballot paper, count-back, double keying and commit. */
 export function paperRoutes() {
   return new Hono<AppEnv>()
+    .get('/paper', async (c) => c.render(<PaperListPage v={view(c)} elections={await keyingList(db(c))} />, { title: c.var.t('paper.listTitle') }))
     .get('/admin/elections/:id/paper', (c) => paperPage(c))
     .get('/admin/elections/:id/paper/ballot', async (c) => {
       const e = await electionOr404(c);
@@ -88,8 +98,20 @@ export function paperRoutes() {
     })
     .post('/admin/elections/:id/paper/issue', async (c) => {
       const id = idParam(c);
-      const typed = textField(await c.req.parseBody(), 'codes');
-      return askingAgain(c, 'issued', () => issuePaper(db(c), acting(c), id, splitCodes(typed)), { codes: typed });
+      const form = await c.req.parseBody();
+      const typed = textField(form, 'codes');
+      const { t } = view(c);
+      return askingAgain(c, 'issued', async () => {
+        // Checked as the hand-out checks them, then confirmed: handing out a paper ballot cannot be undone.
+        const codes = await previewIssue(db(c), acting(c), id, splitCodes(typed));
+        const listed = codes.join(c.var.lang === 'en' ? ', ' : '、');
+        const asked = codes.length === 0 ? undefined : confirmFirst(c, form, {
+          title: t('paper.ask.issue.title'), button: t('paper.ask.issue.button'), back: pageOf(id),
+          consequences: [t('paper.ask.issue.what', { count: codes.length, codes: listed }), t('paper.ask.issue.final', { codes: listed })],
+          facts: { codes: codes.join(' ') }, carry: { codes: typed },
+        });
+        return asked ? await asked : issuePaper(db(c), acting(c), id, splitCodes(typed));
+      }, { codes: typed });
     })
     .post('/admin/elections/:id/paper/returned', async (c) => {
       const id = idParam(c);
@@ -102,14 +124,45 @@ export function paperRoutes() {
       const body = await c.req.parseBody({ all: true });
       const seq = intField(body, 'seq');
       const invalid = textField(body, 'invalid');
-      const { seq: _s, invalid: _i, ...rest } = body;
-      const form = parseBallotForm(rest);
+      const choices = Object.fromEntries(Object.entries(body).filter(([k]) => !['seq', 'invalid', 'confirm'].includes(k) && !k.startsWith('fact.')));
+      const form = parseBallotForm(choices);
       if (form.unexpected.length || (invalid !== '' && !isOneOf(KEYED_INVALID_REASONS, invalid))) throw new HTTPException(400);
       const marks = e.options.map((o) => form.choices[o.key] ?? 'N').join('');
-      return refusing(c, pageOf(e.id), 'keyed', () => keyPaperBallot(db(c), acting(c), e.id, { seq, marks, invalid: isOneOf(KEYED_INVALID_REASONS, invalid) ? invalid : null }));
+      const entry = { seq, marks, invalid: isOneOf(KEYED_INVALID_REASONS, invalid) ? invalid : null };
+      // Keying a sheet again replaces the clerk's own entry: the change is shown and confirmed first.
+      const before = await ownEntry(db(c), e.id, currentUser(c).id, seq);
+      if (before && !sameKeying(before, entry)) {
+        const v = view(c);
+        const asked = confirmFirst(c, body, {
+          title: v.t('paper.ask.rekey.title', { seq }), button: v.t('paper.ask.rekey.button'), back: pageOf(e.id),
+          consequences: [
+            v.t('paper.ask.rekey.before', { keyed: keyingText(v, e, before) }), v.t('paper.ask.rekey.after', { keyed: keyingText(v, e, entry) }),
+            v.t('paper.ask.rekey.changes', { changes: keyingChanges(v, e, before, entry).join(v.lang === 'en' ? '; ' : '；') }), v.t('paper.ask.rekey.audited'),
+          ],
+          facts: { seq, before: keyingFact(before) },
+          carry: { seq: String(seq), invalid, ...(choices as Record<string, string>) },
+        });
+        if (asked) return asked;
+      }
+      return refusing(c, pageOf(e.id), before && !sameKeying(before, entry) ? 'rekeyed' : 'keyed', () => keyPaperBallot(db(c), acting(c), e.id, entry, before));
     })
     .post('/admin/elections/:id/paper/commit', async (c) => {
-      const id = idParam(c);
-      return refusing(c, pageOf(id), 'committed', () => commitPaper(db(c), acting(c), id));
+      const e = await electionOr404(c);
+      const r = await paperReconciliation(db(c), e.id);
+      // Nothing to confirm while the box cannot take them: the step refuses as it did.
+      if (r.returned === null || !isComplete(r.reconciliation, r.returned) || e.paper_committed_at || !acceptsPaperEntry(e.state)) {
+        return refusing(c, pageOf(e.id), 'committed', () => commitPaper(db(c), acting(c), e.id));
+      }
+      const count = r.reconciliation.agreed.length;
+      const { t } = view(c);
+      const asked = confirmFirst(c, await c.req.parseBody(), {
+        title: t('paper.ask.commit.title'), button: t('paper.ask.commit.button'), back: pageOf(e.id),
+        consequences: [t('paper.ask.commit.what', { count, returned: r.returned }), t('paper.ask.commit.final')],
+        facts: { ballots: count, returned: r.returned },
+      });
+      return asked ?? refusing(c, pageOf(e.id), 'committed', () => commitPaper(db(c), acting(c), e.id, count));
     });
 }
+
+/** A keying as a confirmation's figure: what it must still be when the confirmation comes back. */
+const keyingFact = (k: Keying) => `${k.marks}|${k.invalid ?? ''}`;

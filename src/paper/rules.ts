@@ -20,7 +20,8 @@ export interface PaperReconciliation {
   beyondReturned: number[];
 }
 
-const sameKeying = (a: PaperEntry, b: PaperEntry) => a.marks === b.marks && a.invalid === b.invalid;
+/** Whether two keyings of a sheet say the same. */
+export const sameKeying = (a: Pick<PaperEntry, 'marks' | 'invalid'>, b: Pick<PaperEntry, 'marks' | 'invalid'>) => a.marks === b.marks && a.invalid === b.invalid;
 
 /**
  * Compares the clerks' keyings of the returned stack, position by position. A position is agreed
@@ -66,3 +67,49 @@ export function exceedingReturned(query: string | undefined, issued: number): nu
   const returned = Number(query);
   return returnedExceedsIssued(returned, issued) ? returned : undefined;
 }
+
+/** What one keying says of a sheet: its marks and the reason a clerk gave for voiding it, if any. */
+export type Keying = Pick<PaperEntry, 'marks' | 'invalid'>;
+
+/** The sheets in 1..returned that exactly one clerk has keyed: they wait for a second clerk. */
+export function awaitingSecond(entries: readonly PaperEntry[], returned: number): number[] {
+  const clerks = new Map<number, Set<number>>();
+  for (const e of entries) clerks.set(e.seq, (clerks.get(e.seq) ?? new Set()).add(e.clerkUserId));
+  return range(returned).filter((seq) => clerks.get(seq)?.size === 1);
+}
+
+/** The sheets in 1..returned that nobody has keyed yet. */
+export function notYetKeyed(entries: readonly PaperEntry[], returned: number): number[] {
+  const keyed = new Set(entries.map((e) => e.seq));
+  return range(returned).filter((seq) => !keyed.has(seq));
+}
+
+/**
+ * The sheet a clerk's form offers: the first of 1..returned this clerk has not keyed (whether or
+ * not another clerk has), or undefined once they have keyed them all.
+ */
+export function nextSheetFor(entries: readonly PaperEntry[], clerkUserId: number, returned: number): number | undefined {
+  const mine = new Set(entries.filter((e) => e.clerkUserId === clerkUserId).map((e) => e.seq));
+  return range(returned).find((seq) => !mine.has(seq));
+}
+
+/**
+ * Whether a clerk may key a sheet: the clerk's own entry may be keyed again (to correct it), but a
+ * sheet two other clerks have keyed already has its two entries.
+ */
+export function sheetTaken(entries: readonly PaperEntry[], clerkUserId: number, seq: number): boolean {
+  const others = new Set(entries.filter((e) => e.seq === seq && e.clerkUserId !== clerkUserId).map((e) => e.clerkUserId));
+  return others.size >= 2;
+}
+
+/**
+ * Where keyings of one sheet differ: the items (0-based positions) whose letters are not all the
+ * same, and whether the reasons given for voiding it differ.
+ */
+export function differingItems(keyings: readonly Keying[]): { items: number[]; invalid: boolean } {
+  const length = Math.max(0, ...keyings.map((k) => k.marks.length));
+  const items = range(length).map((n) => n - 1).filter((i) => new Set(keyings.map((k) => k.marks[i])).size > 1);
+  return { items, invalid: new Set(keyings.map((k) => k.invalid)).size > 1 };
+}
+
+const range = (n: number) => Array.from({ length: Math.max(0, n) }, (_, i) => i + 1);

@@ -4,15 +4,17 @@ import { appendAudit } from '../audit/store.ts';
 import { type Acting } from '../platform/acting.ts';
 import { newTracker } from '../ballots/tracker.ts';
 import type { Db } from '../platform/db/index.ts';
+import type { Election } from '../domain/tables.ts';
 import { acceptsPaperEntry, votingOpenAt } from '../domain/lifecycle.ts';
 import { LETTERS, type KeyedInvalidReason } from '../domain/vocabulary.ts';
 import { type LifecycleRefusal, lockElection } from '../elections/transition.ts';
 import { codeKey, isCodeShape, matchCodes } from '../domain/codes.ts';
 import { Refused } from '../platform/refusal.ts';
-import { isComplete, reconcilePaper, returnedExceedsIssued, type PaperEntry, type PaperReconciliation } from './rules.ts';
+import { isComplete, type Keying, reconcilePaper, returnedExceedsIssued, sameKeying, sheetTaken, type PaperEntry, type PaperReconciliation } from './rules.ts';
+import { MAX_INT4 } from '../platform/validation.ts';
 
 export type PaperRefusal = LifecycleRefusal | 'beyond-issued' | 'beyond-returned' | 'bad-marks' | 'incomplete' | 'unknown-deputies'
-  | 'bad-codes' | 'unknown-codes' | 'returned-exceeds';
+  | 'bad-codes' | 'unknown-codes' | 'returned-exceeds' | 'keyed-twice' | 'changed';
 
 /** A paper-ballot step the rules refuse; nothing was written. */
 const refuse = (reason: PaperRefusal, detail?: Record<string, unknown>) => new Refused<PaperRefusal>(reason, detail);
@@ -29,33 +31,49 @@ export async function issuePaper(db: Db, acting: Acting, electionId: number, dep
   return db.transaction().execute(async (trx) => {
     const e = await lockElection(trx, electionId);
     if (!e) throw refuse('not-found');
-    if (!votingOpenAt(e, acting.clock.now())) throw refuse('wrong-state');
-    const malformed = deputyCodes.filter((c) => !isCodeShape(c));
-    if (malformed.length > 0) throw refuse('bad-codes', { codes: [...new Set(malformed)] });
-    const codes = deputyCodes.filter((c, i) => deputyCodes.findIndex((d) => codeKey(d) === codeKey(c)) === i);
-    if (codes.length === 0) return 0;
-    const { term_id: termId } = await trx.selectFrom('meetings').select('term_id').where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
-    const deputies = await trx.selectFrom('deputies as d')
-      .leftJoin('roll as r', (j) => j.onRef('r.deputy_id', '=', 'd.id').on('r.election_id', '=', electionId))
-      .leftJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'd.id').on('a.meeting_id', '=', e.meeting_id))
-      .select(['d.id', 'd.code', sql<boolean>`r.deputy_id is not null and r.channel is null and a.present is true`.as('eligible')])
-      .where('d.term_id', '=', termId).where(sql<string>`lower(d.code)`, 'in', codes.map(codeKey)).execute();
-    const found = matchCodes(codes, deputies);
-    const unknown = [...found.unknown, ...found.ambiguous];
-    if (unknown.length > 0) throw refuse('unknown-codes', { codes: unknown });
-    const ineligible = found.matched.filter((m) => !m.row.eligible);
-    if (ineligible.length > 0) throw refuse('unknown-deputies', { codes: ineligible.map((m) => m.row.code) });
-    const ids = [...new Set(found.matched.map((m) => m.row.id))];
+    const found = await deputiesToIssue(trx, acting, e, deputyCodes);
+    if (found.ids.length === 0) return 0;
+    const { ids } = found;
     const now = acting.clock.now();
     await trx.updateTable('roll').set({ channel: 'paper', issued_at: now })
       .where('election_id', '=', electionId).where('deputy_id', 'in', ids).where('channel', 'is', null).execute();
     await trx.updateTable('elections')
       .set({ paper_issued: sql<number>`(select count(*) from roll where election_id = ${electionId} and channel = 'paper')` })
       .where('id', '=', electionId).execute();
-    const issued = [...new Set(found.matched.map((m) => m.row.code))];
-    await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.issue', subject: `election:${electionId}`, details: { deputies: issued } });
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.issue', subject: `election:${electionId}`, details: { deputies: found.codes } });
     return ids.length;
   });
+}
+
+/**
+ * The deputies a hand-out would reach, their codes as the roster spells them, checked exactly as
+ * `issuePaper` checks them, writing nothing: what the confirmation page states.
+ */
+export async function previewIssue(db: Db, acting: Acting, electionId: number, deputyCodes: readonly string[]): Promise<string[]> {
+  const e = await db.selectFrom('elections').selectAll().where('id', '=', electionId).executeTakeFirst();
+  if (!e) throw refuse('not-found');
+  return (await deputiesToIssue(db, acting, e, deputyCodes)).codes;
+}
+
+async function deputiesToIssue(trx: Db, acting: Acting, e: Election, deputyCodes: readonly string[]): Promise<{ ids: number[]; codes: string[] }> {
+  const electionId = e.id;
+  if (!votingOpenAt(e, acting.clock.now())) throw refuse('wrong-state');
+  const malformed = deputyCodes.filter((c) => !isCodeShape(c));
+  if (malformed.length > 0) throw refuse('bad-codes', { codes: [...new Set(malformed)] });
+  const codes = deputyCodes.filter((c, i) => deputyCodes.findIndex((d) => codeKey(d) === codeKey(c)) === i);
+  if (codes.length === 0) return { ids: [], codes: [] };
+  const { term_id: termId } = await trx.selectFrom('meetings').select('term_id').where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
+  const deputies = await trx.selectFrom('deputies as d')
+    .leftJoin('roll as r', (j) => j.onRef('r.deputy_id', '=', 'd.id').on('r.election_id', '=', electionId))
+    .leftJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'd.id').on('a.meeting_id', '=', e.meeting_id))
+    .select(['d.id', 'd.code', sql<boolean>`r.deputy_id is not null and r.channel is null and a.present is true`.as('eligible')])
+    .where('d.term_id', '=', termId).where(sql<string>`lower(d.code)`, 'in', codes.map(codeKey)).execute();
+  const found = matchCodes(codes, deputies);
+  const unknown = [...found.unknown, ...found.ambiguous];
+  if (unknown.length > 0) throw refuse('unknown-codes', { codes: unknown });
+  const ineligible = found.matched.filter((m) => !m.row.eligible);
+  if (ineligible.length > 0) throw refuse('unknown-deputies', { codes: ineligible.map((m) => m.row.code) });
+  return { ids: [...new Set(found.matched.map((m) => m.row.id))], codes: [...new Set(found.matched.map((m) => m.row.code))] };
 }
 
 /**
@@ -76,12 +94,19 @@ export async function recordReturned(db: Db, acting: Acting, electionId: number,
 
 /**
  * One clerk's keying of the paper ballot at position `seq` of the returned stack (unmarked = N).
- * Keying again replaces the clerk's own entry, which is how a mismatch is corrected.
+ * Only a clerk keys (a person acting without the clerk role is refused; the installation itself,
+ * as seeding and tools do, is the operator's hand). A sheet's two entries come from two different
+ * clerks: a third is refused (`keyed-twice`). Keying again replaces the clerk's own entry, which
+ * is how a mismatch is corrected: `replacing` is the entry the clerk was shown and confirmed
+ * replacing (null: none), refused as `changed` when it is no longer what is stored. A replaced
+ * entry is audited with what it said before and says now (`paper.rekey`). Returns the entry replaced.
  */
-export async function keyPaperBallot(db: Db, acting: Acting, electionId: number, entry: { seq: number; marks: string; invalid: KeyedInvalidReason | null }): Promise<void> {
+export async function keyPaperBallot(db: Db, acting: Acting, electionId: number, entry: { seq: number; marks: string; invalid: KeyedInvalidReason | null },
+  replacing?: Keying | null): Promise<Keying | null> {
   const clerk = acting.actor.userId;
   if (clerk === null) throw refuse('wrong-state');
-  await db.transaction().execute(async (trx) => {
+  if (acting.actor.roles && !acting.actor.roles.includes('clerk')) throw refuse('not-allowed');
+  return db.transaction().execute(async (trx) => {
     const e = await trx.selectFrom('elections').select(['state', 'marking', 'paper_issued', 'paper_returned', 'paper_committed_at'])
       .where('id', '=', electionId).forShare().executeTakeFirst();
     if (!e) throw refuse('not-found');
@@ -91,12 +116,31 @@ export async function keyPaperBallot(db: Db, acting: Acting, electionId: number,
     const options = await trx.selectFrom('election_options').select((eb) => eb.fn.countAll<number>().as('n')).where('election_id', '=', electionId).executeTakeFirstOrThrow();
     const letters = LETTERS[e.marking];
     if (entry.marks.length !== options.n || [...entry.marks].some((l) => !letters.includes(l))) throw refuse('bad-marks');
+    // The sheet's entries, locked: two clerks keying the same sheet at once are taken one after the other.
+    const sheet = await trx.selectFrom('paper_entries').select(['clerk_user_id as clerkUserId', 'seq', 'marks', 'invalid'])
+      .where('election_id', '=', electionId).where('seq', '=', entry.seq).forUpdate().execute();
+    if (sheetTaken(sheet, clerk, entry.seq)) throw refuse('keyed-twice', { seq: entry.seq });
+    const mine = sheet.find((x) => x.clerkUserId === clerk);
+    const before: Keying | null = mine ? { marks: mine.marks, invalid: mine.invalid } : null;
+    if (replacing !== undefined && (replacing === null ? before !== null : before === null || !sameKeying(before, replacing))) throw refuse('changed', { seq: entry.seq });
     const now = acting.clock.now();
     await trx.insertInto('paper_entries').values({ election_id: electionId, clerk_user_id: clerk, seq: entry.seq, marks: entry.marks, invalid: entry.invalid, entered_at: now })
       .onConflict((oc) => oc.columns(['election_id', 'clerk_user_id', 'seq']).doUpdateSet({ marks: entry.marks, invalid: entry.invalid, entered_at: now }))
       .execute();
-    await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.key', subject: `election:${electionId}`, details: { seq: entry.seq } });
+    const after: Keying = { marks: entry.marks, invalid: entry.invalid };
+    await appendAudit(trx, acting.clock, acting.actor, before && !sameKeying(before, after)
+      ? { action: 'paper.rekey', subject: `election:${electionId}`, details: { seq: entry.seq, before, after } }
+      : { action: 'paper.key', subject: `election:${electionId}`, details: { seq: entry.seq } });
+    return before;
   });
+}
+
+/** One clerk's own entry of a sheet, if they keyed it. */
+export async function ownEntry(db: Db, electionId: number, clerkUserId: number, seq: number): Promise<Keying | null> {
+  if (!Number.isInteger(seq) || seq < 1 || seq > MAX_INT4) return null;
+  const row = await db.selectFrom('paper_entries').select(['marks', 'invalid'])
+    .where('election_id', '=', electionId).where('clerk_user_id', '=', clerkUserId).where('seq', '=', seq).executeTakeFirst();
+  return row ?? null;
 }
 
 export async function paperReconciliation(db: Db, electionId: number): Promise<{ reconciliation: PaperReconciliation; returned: number | null; issued: number; entries: (PaperEntry & { clerkName: string })[] }> {
@@ -110,9 +154,10 @@ export async function paperReconciliation(db: Db, electionId: number): Promise<{
 
 /**
  * Puts the agreed paper ballots into the ballot box, each with a fresh random tracker, once every
- * returned ballot has two agreeing keyings. Happens once per election.
+ * returned ballot has two agreeing keyings. Happens once per election. `expected`: the number of
+ * ballots the person confirmed putting in, refused (`changed`) when it no longer holds.
  */
-export async function commitPaper(db: Db, acting: Acting, electionId: number): Promise<number> {
+export async function commitPaper(db: Db, acting: Acting, electionId: number, expected?: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const e = await lockElection(trx, electionId);
     if (!e) throw refuse('not-found');
@@ -120,6 +165,8 @@ export async function commitPaper(db: Db, acting: Acting, electionId: number): P
     const entries = await trx.selectFrom('paper_entries').select(['clerk_user_id as clerkUserId', 'seq', 'marks', 'invalid']).where('election_id', '=', electionId).execute();
     const r = reconcilePaper(entries, e.paper_returned, e.kind, e.seats);
     if (!isComplete(r, e.paper_returned)) throw refuse('incomplete', { mismatched: r.mismatched.length, incomplete: r.incomplete.length });
+    // The confirmation stated how many go into the box: only that many, or nothing.
+    if (expected !== undefined && expected !== r.agreed.length) throw refuse('changed', { ballots: r.agreed.length });
     // Stack order must not survive into the box: ballots are inserted in random order with random ids.
     const shuffled = [...r.agreed];
     for (let i = shuffled.length - 1; i > 0; i--) {
@@ -133,4 +180,12 @@ export async function commitPaper(db: Db, acting: Acting, electionId: number): P
     await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.commit', subject: `election:${electionId}`, details: { ballots: r.agreed.length } });
     return r.agreed.length;
   });
+}
+
+/** The votes whose paper ballots wait to be keyed (counted back or about to be), newest first: the clerks' list. */
+export async function keyingList(db: Db): Promise<{ id: number; title: string; meetingTitle: string; returned: number | null }[]> {
+  return db.selectFrom('elections as e').innerJoin('meetings as m', 'm.id', 'e.meeting_id')
+    .select(['e.id', 'e.title', 'm.title as meetingTitle', 'e.paper_returned as returned'])
+    .where('e.state', '=', 'closed').where('e.paper_committed_at', 'is', null).where('e.paper_issued', '>', 0)
+    .orderBy('e.id', 'desc').limit(200).execute();
 }

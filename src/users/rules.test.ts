@@ -4,7 +4,7 @@ import { parseInput, ValidationError } from '../platform/validation.ts';
 import { hashPasswords, verifyPassword } from './password.ts';
 import { ROLES, type Role } from '../domain/vocabulary.ts';
 import {
-  accountLinksInput, accountStatus, checkAccountLinks, checkDisable, checkRoleChange, deputyUsername, normalizeUsername,
+  accountLinksInput, accountStatus, checkAccountLinks, checkDisable, checkRoleChange, checkRoleSet, deputyUsername, normalizeUsername,
   staffAccountInput, USERNAME_PATTERN,
 } from './rules.ts';
 
@@ -195,5 +195,15 @@ describe('hashing many passwords', () => {
     expect(most).toBe(4);
     expect(out).toEqual(Array.from({ length: 20 }, (_, i) => `h:${i}`));
     expect(await hashPasswords([], 4, slowHash)).toEqual([]);
+  });
+});
+
+describe('the clerk role (计票人)', () => {
+  it('is never held with the secretariat or scrutineer role', () => {
+    expect(checkRoleSet(['clerk'])).toEqual([]);
+    expect(checkRoleSet(['clerk', 'secretariat'])).toEqual(['users.clerkNotSecretariat']);
+    expect(checkRoleSet(['clerk', 'scrutineer', 'deputy'])).toEqual(['users.clerkNotScrutineer']);
+    expect(checkRoleSet(['clerk', 'deputy'])).toEqual([]);
+    expect(checkAccountLinks(links(['clerk', 'secretariat']))).toEqual([{ field: 'roles', key: 'users.clerkNotSecretariat' }]);
   });
 });

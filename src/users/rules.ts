@@ -55,13 +55,20 @@ export function checkAccountLinks(input: AccountLinks & { username?: string }): 
 /**
  * Separation of duties in one account's roles: a scrutineer certifies as the deputy they are (the
  * account also holds the deputy role and so is tied to their place on the roster), and is never
- * also the secretariat, whose work they check. The database refuses the same (user_roles trigger).
+ * also the secretariat, whose work they check. A clerk (计票人) keys paper ballots, and is neither
+ * the secretariat (who hands them out and commits them) nor a scrutineer (who checks the keying).
+ * The database refuses the same (user_roles trigger).
  */
 export function checkRoleSet(roles: readonly Role[]): MessageKey[] {
-  if (!roles.includes('scrutineer')) return [];
   const issues: MessageKey[] = [];
-  if (roles.includes('secretariat')) issues.push('users.scrutineerNotSecretariat');
-  if (!roles.includes('deputy')) issues.push('users.scrutineerIsDeputy');
+  if (roles.includes('scrutineer')) {
+    if (roles.includes('secretariat')) issues.push('users.scrutineerNotSecretariat');
+    if (!roles.includes('deputy')) issues.push('users.scrutineerIsDeputy');
+  }
+  if (roles.includes('clerk')) {
+    if (roles.includes('secretariat')) issues.push('users.clerkNotSecretariat');
+    if (roles.includes('scrutineer')) issues.push('users.clerkNotScrutineer');
+  }
   return issues;
 }
 

@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectCleanPage, formatNuMessages, launchBrowser, startServer, validateHtmlBatch, watchPageErrors,
-  type HtmlDocument, type PageErrors, type RunningServer, postConfirmed,
+  expectCleanPage, formatNuMessages, launchBrowser, postConfirmed, startServer, validateHtmlBatch, watchPageErrors,
+  type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
 const PASSWORD = 'minsheng-demo';
@@ -59,13 +59,16 @@ describe('more paper ballots back than handed out, in the hall', () => {
     const tablet = await secretariat(TABLET);
     const meetings = await (await tablet.context.request.get('/api/meetings')).json() as { elections: { id: string }[] }[];
     const id = meetings[0]!.elections[0]!.id;
+    // Opening and closing are irreversible: posted as a person who confirms them.
     const post = (path: string) => postConfirmed(tablet.context, server.url, path);
     expect((await post(`/admin/elections/${id}/open`)).status()).toBe(303);
 
     // Paper ballots to two deputies, typed with a full-width comma and in lower case.
     await tablet.page.goto(`/admin/elections/${id}/paper`);
     await tablet.page.getByLabel('领取纸质选票的代表编号').fill('D003，d005');
-    await Promise.all([tablet.page.waitForURL('**/paper?done=issued'), tablet.page.getByRole('button', { name: '登记发放' }).click()]);
+    // Handing out is irreversible: asked first, then confirmed.
+    await tablet.page.getByRole('button', { name: '登记发放' }).click();
+    await Promise.all([tablet.page.waitForURL('**/paper?done=issued'), tablet.page.getByRole('button', { name: '确认发放' }).click()]);
     expect(await tablet.page.locator('[role=status]').textContent()).toContain('已登记发放');
     expect((await post(`/admin/elections/${id}/close`)).status()).toBe(303);
 

@@ -100,6 +100,9 @@ export async function buildWorld(database: DbHandle, clock: Clock): Promise<Worl
       { username: 'daibiao2', roles: ['deputy'], deputyCode: 'D002' },
       { username: 'daibiao8', roles: ['deputy'], deputyCode: 'D008' }, // absent from the meeting
       { username: 'ziji', roles: ['department'] },
+      // Clerks key paper ballots (nobody else may).
+      { username: 'jipiao1', roles: ['clerk'] },
+      { username: 'jipiao2', roles: ['clerk'] },
       { username: 'denglu', roles: ['secretariat'] },
     ],
   });
@@ -157,6 +160,7 @@ export async function buildWorld(database: DbHandle, clock: Clock): Promise<Worl
   const actorRoles: Record<string, Role[]> = {
     mishu: ['secretariat'], mishu2: ['secretariat', 'department'], jianpiao1: ['scrutineer', 'deputy'], jianpiao2: ['scrutineer', 'deputy'],
     daibiao1: ['deputy'], daibiao2: ['deputy'], daibiao8: ['deputy'], ziji: ['department'], denglu: ['secretariat'],
+    jipiao1: ['clerk'], jipiao2: ['clerk'],
   };
   const actors = Object.keys(actorRoles).map((n) => fixture.account(n));
   const byRole = (role: Role) => actors.filter((a) => a.username !== 'denglu' && actorRoles[a.username]!.includes(role));

@@ -98,6 +98,7 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
               {p.roles.secretariat && <a href={`/admin/elections/${e.id}/paper`}>{t('paper.title')}</a>}
             </Notice>
           )}
+          {e.paper_issued > 0 && p.roles.scrutineer && <p><a href={`/admin/elections/${e.id}/paper`}>{t('paper.watchLink')}</a></p>}
           {p.roles.secretariat && (
             <>
               <h2>{t('counting.sealTitle')}</h2>
