@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../src/platform/i18n/index.ts';
 import type { CurrentUser, SessionInfo } from '../../src/auth/model.ts';
 import { roleLabel } from '../components/labels.ts';
 import { describeUserAgent } from '../../src/auth/user-agent.ts';
@@ -51,10 +52,6 @@ export function PasswordPage({ v, mustChange, errors = {} }: PasswordPageProps) 
   );
 }
 
-function formatTime(v: ViewContext, d: Date): string {
-  return new Intl.DateTimeFormat(v.lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(d);
-}
-
 export function SessionsPage({ v, sessions, currentId, notice }: { v: ViewContext; sessions: SessionInfo[]; currentId: string; notice?: string }) {
   const { t } = v;
   return (
@@ -69,8 +66,8 @@ export function SessionsPage({ v, sessions, currentId, notice }: { v: ViewContex
           {sessions.map((s) => (
             <tr>
               <td>{describeUserAgent(s.userAgent) || t('sessions.unknownDevice')}{s.id === currentId && <> <strong class="chip chip--ok">{t('sessions.thisDevice')}</strong></>}</td>
-              <td>{formatTime(v, s.createdAt)}</td>
-              <td>{formatTime(v, s.lastSeenAt)}</td>
+              <td>{formatDateTime(v.lang, s.createdAt)}</td>
+              <td>{formatDateTime(v.lang, s.lastSeenAt)}</td>
               <td>{s.id !== currentId && <PostButton action={`/account/sessions/${s.id}/revoke`} label={t('sessions.revoke')} />}</td>
             </tr>
           ))}

@@ -4,11 +4,6 @@ import { percent, resultRows, type ResultBody } from '../../src/results/present.
 import type { ViewContext } from '../context.ts';
 import { letterLabel } from '../components/labels.ts';
 
-/** Times on these pages are Beijing time, as the congress reads them. */
-export function shownTime(v: ViewContext, d: Date | string): string {
-  return new Intl.DateTimeFormat(v.lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Asia/Shanghai' }).format(new Date(d));
-}
-
 const yesNo = (v: ViewContext, b: boolean | undefined) => (b ? v.t('counting.yes') : v.t('counting.no'));
 
 /**

@@ -141,7 +141,7 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
         <details class="admin-form" open={Object.keys(p.ratingErrors ?? {}).length > 0}>
           <summary>{t('rating.create')}</summary>
           <form method="post" action={`/admin/meetings/${p.meeting.id}/ratings`} class="stack narrow">
-            <Field id="rating-title" name="title" label={t('election.titleField')} value={p.ratingValues?.title ?? t('rating.defaultTitle', { year: p.ratable[0]!.year })} error={p.ratingErrors?.title} required maxlength={200} />
+            <Field id="rating-title" name="title" label={t('rating.titleField')} value={p.ratingValues?.title ?? t('rating.defaultTitle', { year: p.ratable[0]!.year })} error={p.ratingErrors?.title} required maxlength={200} />
             <SelectField id="rating-electorate" name="electorate" label={t('rating.electorate')} value={p.ratingValues?.electorate} error={p.ratingErrors?.electorate} options={ELECTORATES.map((x) => [x, t(ELECTORATE_LABEL[x])])} />
             <SelectField id="rating-passBase" name="passBase" label={t('election.passBase')} value={p.ratingValues?.passBase} error={p.ratingErrors?.passBase} options={PASS_BASES.map((b) => [b, t(PASS_BASE_LABEL[b])])} />
             <fieldset>

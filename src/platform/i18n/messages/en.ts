@@ -827,4 +827,7 @@ export const en: Record<MessageKey, string> = {
   'counting.voidReason.paperExceeds': "More ballots were returned than were issued ({returned} returned, {issued} issued): this vote is void.",
   'scrutineers.notACode': "“{codes}” is not a deputy code: a deputy code may contain only letters, digits, “-” and “_”.",
   'scrutineers.unknownCodes': "There is no deputy of this term with the code {codes}: please check the roster.",
+  'validation.name': "Only letters (Chinese included), digits, spaces, the middle dot “·” and common punctuation such as ( ) , - are allowed; not < > or other symbols, nor control characters.",
+  'rating.titleField': 'Title of the rating',
+  'nav.menu': 'Menu',
 };
