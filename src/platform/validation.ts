@@ -53,7 +53,8 @@ export function isName(s: string): boolean {
  * The one validator for names of people, terms, meetings and departments: required, trimmed, at
  * most `max` characters, and made only of what NAME_PATTERN allows (`validation.name` says what).
  */
-export const nameText = (max: number) => requiredText(max).refine(isName, 'validation.name');
+// An empty name is `validation.required` alone.
+export const nameText = (max: number) => requiredText(max).refine((s) => s === '' || isName(s), 'validation.name');
 
 /** The largest value of a PostgreSQL `integer` column (ids, counts, ordinals). */
 export const MAX_INT4 = 2_147_483_647;

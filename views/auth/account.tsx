@@ -59,20 +59,22 @@ export function SessionsPage({ v, sessions, currentId, notice }: { v: ViewContex
       <h1 id="sessions-title">{t('account.sessions')}</h1>
       <p class="muted">{t('sessions.intro')}</p>
       {notice && <Notice kind="ok">{notice}</Notice>}
-      <table class="table">
-        <caption class="visually-hidden">{t('account.sessions')}</caption>
-        <thead><tr><th scope="col">{t('sessions.device')}</th><th scope="col">{t('sessions.signedIn')}</th><th scope="col">{t('sessions.lastSeen')}</th><th scope="col"><span class="visually-hidden">{t('sessions.actions')}</span></th></tr></thead>
-        <tbody>
-          {sessions.map((s) => (
-            <tr>
-              <td>{describeUserAgent(s.userAgent) || t('sessions.unknownDevice')}{s.id === currentId && <> <strong class="chip chip--ok">{t('sessions.thisDevice')}</strong></>}</td>
-              <td>{formatDateTime(v.lang, s.createdAt)}</td>
-              <td>{formatDateTime(v.lang, s.lastSeenAt)}</td>
-              <td>{s.id !== currentId && <PostButton action={`/account/sessions/${s.id}/revoke`} label={t('sessions.revoke')} />}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div class="table-wrap">
+        <table class="table">
+          <caption class="visually-hidden">{t('account.sessions')}</caption>
+          <thead><tr><th scope="col">{t('sessions.device')}</th><th scope="col">{t('sessions.signedIn')}</th><th scope="col">{t('sessions.lastSeen')}</th><th scope="col"><span class="visually-hidden">{t('sessions.actions')}</span></th></tr></thead>
+          <tbody>
+            {sessions.map((s) => (
+              <tr>
+                <td>{describeUserAgent(s.userAgent) || t('sessions.unknownDevice')}{s.id === currentId && <> <strong class="chip chip--ok">{t('sessions.thisDevice')}</strong></>}</td>
+                <td>{formatDateTime(v.lang, s.createdAt)}</td>
+                <td>{formatDateTime(v.lang, s.lastSeenAt)}</td>
+                <td>{s.id !== currentId && <PostButton action={`/account/sessions/${s.id}/revoke`} label={t('sessions.revoke')} />}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <ul class="action-list">
         <li><PostButton action="/account/sessions/revoke-others" label={t('sessions.revokeOthers')} /></li>
         <li><PostButton action="/account/sign-out-everywhere" label={t('sessions.signOutEverywhere')} kind="danger" /></li>

@@ -17,7 +17,8 @@ export function ResultTable({ v, record, caption }: { v: ViewContext; record: Re
   const satisfaction = record.election.kind === 'satisfaction';
   const tied = new Set(record.result.tie?.options ?? []);
   return (
-    <div class="table-wrap">
+    // Wider than a phone: it scrolls in its own box, which keyboards reach too (a named region).
+    <div class="table-wrap" tabindex={0} role="region" aria-label={caption ?? t('counting.results')}>
       <table class="table">
         <caption class={caption ? undefined : 'visually-hidden'}>{caption ?? t('counting.results')}</caption>
         <thead>

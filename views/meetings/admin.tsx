@@ -118,19 +118,21 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
               <legend>{t('election.optionsLegend')}</legend>
               {ee.options && <p class="field__error">{ee.options}</p>}
               <p class="field__hint">{t('election.optionsHint')}</p>
-              <table class="table">
-                <caption class="visually-hidden">{t('election.optionsLegend')}</caption>
-                <thead><tr><th scope="col">{t('election.include')}</th><th scope="col">{t('election.order')}</th><th scope="col">{t('ballot.option')}</th></tr></thead>
-                <tbody>
-                  {p.candidates.map((c) => (
-                    <tr>
-                      <td><input type="checkbox" name="include" value={String(c.id)} id={`inc-${c.id}`} class="big-check" checked={ev.include === undefined || ev.include.split(',').includes(String(c.id))} /></td>
-                      <td><input type="number" name={`order.${c.id}`} value={ev[`order.${c.id}`] ?? String(c.ballotOrder)} min="1" class="order-input" aria-label={`${t('election.order')} ${c.name}`} /></td>
-                      <th scope="row"><label for={`inc-${c.id}`}>{c.name}</label></th>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <div class="table-wrap">
+                <table class="table">
+                  <caption class="visually-hidden">{t('election.optionsLegend')}</caption>
+                  <thead><tr><th scope="col">{t('election.include')}</th><th scope="col">{t('election.order')}</th><th scope="col">{t('ballot.option')}</th></tr></thead>
+                  <tbody>
+                    {p.candidates.map((c) => (
+                      <tr>
+                        <td><input type="checkbox" name="include" value={String(c.id)} id={`inc-${c.id}`} class="big-check" checked={ev.include === undefined || ev.include.split(',').includes(String(c.id))} /></td>
+                        <td><input type="number" name={`order.${c.id}`} value={ev[`order.${c.id}`] ?? String(c.ballotOrder)} min="1" class="order-input" aria-label={`${t('election.order')} ${c.name}`} /></td>
+                        <th scope="row"><label for={`inc-${c.id}`}>{c.name}</label></th>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             </fieldset>
             <button type="submit" class="button button--primary">{t('election.createButton')}</button>
           </form>

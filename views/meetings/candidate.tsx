@@ -24,7 +24,7 @@ export function CandidatePage({ v, candidate: c }: { v: ViewContext; candidate: 
       <ul class="targets">{c.targets.map((x) => <li>{x}</li>)}</ul>
       <h2>{t('candidate.description')}</h2>
       {c.description.split(/\n{2,}/).map((para) => <p>{para}</p>)}
-      <p><a href={`/meetings/${c.meetingId}`}>{t('candidate.backToMeeting', { meeting: c.meetingTitle })}</a></p>
+      <p class="back-link"><a href={`/meetings/${c.meetingId}`}>{t('candidate.backToMeeting', { meeting: c.meetingTitle })}</a></p>
     </article>
   );
 }
