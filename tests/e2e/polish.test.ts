@@ -81,6 +81,16 @@ async function browse(size: Size, username: string | null): Promise<{ context: B
   return { context, page, errors: watchPageErrors(page) };
 }
 
+/** The page's width, and the elements that stick out to the right of the screen, for the message. */
+async function pageWidth(page: Page): Promise<{ width: number; wide: string }> {
+  return page.evaluate(() => {
+    const vw = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > vw + 0.5)
+      .slice(0, 5).map((el) => `<${el.tagName.toLowerCase()} class="${String(el.className)}"> ${Math.round(el.getBoundingClientRect().right)}`);
+    return { width: document.documentElement.scrollWidth, wide: wide.join(', ') };
+  });
+}
+
 /** The page's width beyond the viewport's (0 when nothing overflows sideways). */
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
@@ -145,7 +155,8 @@ describe.each(Object.keys(SIZES) as Size[])('at the %s size', (size) => {
         await page.goto(path);
         await shot(page, name, size);
         expect(await overflow(page), `${name} (${path}) overflows sideways`).toBeLessThanOrEqual(0);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(width);
+        const seen = await pageWidth(page);
+        expect(seen.width, `${name}: ${seen.wide}`).toBeLessThanOrEqual(width);
         expect(await smallTargets(page), `${name} (${path}): targets under 44×44`).toEqual([]);
         await expectCleanPage(page, errors, `${size} ${name}`, documents);
       }
@@ -162,11 +173,12 @@ describe.each(Object.keys(SIZES) as Size[])('at the %s size', (size) => {
     }
   });
 
-  it('the result chart: its bars and numbers inside the card', async () => {
+  it.each(['zh-CN', 'en'] as const)('the result chart (%s): its bars and numbers inside the card', async (lang) => {
     const { context, page } = await browse(size, null);
     try {
+      await context.addCookies([{ name: 'lang', value: lang, url: server.url }]);
       await page.goto(publicPaths.result!);
-      await page.locator('figure.chart').screenshot({ path: join(SHOTS, `polish-result-chart-${size}.png`) });
+      await page.locator('figure.chart').screenshot({ path: join(SHOTS, `polish-result-chart-${lang}-${size}.png`) });
       const outside = await page.evaluate(() => {
         const card = document.querySelector('.chart')!.getBoundingClientRect();
         const out: string[] = [];
@@ -196,7 +208,8 @@ describe.each(Object.keys(SIZES) as Size[])('at the %s size', (size) => {
     try {
       await page.goto(`/elections/${electionId}/ballot`);
       await shot(page, 'ballot', size);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      const seen = await pageWidth(page);
+      expect(seen.width, seen.wide).toBeLessThanOrEqual(width);
       expect(await smallTargets(page), 'ballot targets under 44×44').toEqual([]);
       const smallText = await page.evaluate(() => {
         const out: string[] = [];
@@ -232,7 +245,8 @@ describe.each(Object.keys(SIZES) as Size[])('at the %s size', (size) => {
     try {
       await page.goto(path);
       await shot(page, name, size);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      const seen = await pageWidth(page);
+      expect(seen.width, seen.wide).toBeLessThanOrEqual(width);
       const header = await page.locator('.site-header').boundingBox();
       expect(header!.height, 'signed-in header height').toBeLessThanOrEqual(height * 0.25);
       // Wide tables scroll inside their own box.

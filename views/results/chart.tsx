@@ -169,8 +169,8 @@ function SelectionChart({ v, body }: { v: ViewContext; body: ResultBody }) {
       desc={t('result.chart.desc', { options: rows.length, selected, half: round(line.half), base: line.base })}>
       {key.node}
       <text x={pct(xHalf)} y={top - 12} text-anchor={anchorAt(xHalf)} class="chart__threshold">{t('result.chart.threshold', { half: round(line.half) })}</text>
-      {blocks}
       <Axis xHalf={xHalf} top={top - 6} bottom={y} scale={scale} />
+      {blocks}
     </Frame>
   );
 }
@@ -233,8 +233,8 @@ function SatisfactionChart({ v, body }: { v: ViewContext; body: ResultBody }) {
       desc={t('result.chart.satisfactionDesc', { options: rows.length, valid: body.result.valid, half: round(line.half), base: line.base })}>
       {key.node}
       <text x={pct(xHalf)} y={top - 12} text-anchor={anchorAt(xHalf)} class="chart__threshold">{t('result.chart.halfThreshold', { half: round(line.half) })}</text>
-      {blocks}
       <Axis xHalf={xHalf} top={top - 6} bottom={y} scale={scale} />
+      {blocks}
     </Frame>
   );
 }
