@@ -5,6 +5,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../src/demo/seed.ts';
+import { openElection } from '../src/elections/store.ts';
+import { SYSTEM_ACTOR } from '../src/platform/acting.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
 import { dictionary, formatDateTime } from '../src/platform/i18n/index.ts';
 import { isName, nameText } from '../src/platform/validation.ts';
@@ -80,6 +82,15 @@ describe('the name validator', () => {
   });
 });
 
+describe('Chinese punctuation in Chinese text', () => {
+  it('no Chinese message holds an ASCII ; or , (；，instead)', () => {
+    const zh = dictionary('zh-CN');
+    const ascii = Object.entries(zh).filter(([, text]) => /\p{Script=Han}/u.test(text) && /[;,]/.test(text));
+    expect(ascii).toEqual([]);
+    expect(zh['list.clauseSeparator']).toBe('；');
+  });
+});
+
 describe.each(testEngines())('pages on $name', (engine) => {
   let database: DbHandle;
   let t: ReturnType<typeof testApp>;
@@ -122,6 +133,16 @@ describe.each(testEngines())('pages on $name', (engine) => {
     expect(html).toContain('<label for="rating-title">测评名称</label>');
     const en = await (await t.app.request(`/admin/meetings/${meeting.id}`, { headers: { Cookie: `${mishu}; lang=en` } })).text();
     expect(en).toContain('<label for="rating-title">Title of the rating</label>');
+  });
+
+  it('the ballot lists a project\'s targets with ；in Chinese and ; in English', async () => {
+    const e = await database.db.selectFrom('elections').select('id').where('state', '=', 'draft').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    await openElection(database.db, { clock: t.clock, actor: SYSTEM_ACTOR }, e.id);
+    const d001 = sessionCookieFrom(await signIn(t.app, 'd001', DEMO_PASSWORD))!;
+    const html = await (await t.app.request(`/elections/${e.id}/ballot`, { headers: { Cookie: d001 } })).text();
+    expect(html).toContain('<dd>新建改造供水管网60公里；农村规模化供水人口覆盖率达到90%</dd>');
+    const en = await (await t.app.request(`/elections/${e.id}/ballot`, { headers: { Cookie: `${d001}; lang=en` } })).text();
+    expect(en).toContain('<dd>新建改造供水管网60公里; 农村规模化供水人口覆盖率达到90%</dd>');
   });
 
   it('a name with < in it is refused with the message saying what a name may hold', async () => {

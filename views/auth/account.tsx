@@ -14,7 +14,7 @@ export function AccountPage({ v, user, notice }: { v: ViewContext; user: Current
       <dl class="facts facts--wide">
         <div><dt>{t('account.name')}</dt><dd>{user.displayName}</dd></div>
         <div><dt>{t('auth.username')}</dt><dd>{user.username}</dd></div>
-        <div><dt>{t('account.roles')}</dt><dd>{user.roles.map((r) => roleLabel(v, r)).join('、') || t('candidate.none')}</dd></div>
+        <div><dt>{t('account.roles')}</dt><dd>{user.roles.map((r) => roleLabel(v, r)).join(t('result.listSeparator')) || t('candidate.none')}</dd></div>
       </dl>
       <ul class="action-list">
         {user.roles.includes('deputy') && <li><a class="button button--primary" href="/vote">{t('vote.title')}</a></li>}

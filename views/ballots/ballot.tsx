@@ -51,7 +51,7 @@ function Details({ v, c }: { v: ViewContext; c: CandidateView }) {
       <dl class="facts">
         <div><dt>{v.t('candidate.leadDepartment')}</dt><dd>{c.leadDepartment}</dd></div>
         <div><dt>{v.t('candidate.investment')}</dt><dd>{c.totalInvestmentYuan === null ? v.t('candidate.notGiven') : formatMoney(v.lang, c.totalInvestmentYuan)}</dd></div>
-        <div><dt>{v.t('candidate.targets')}</dt><dd>{c.targets.join(';')}</dd></div>
+        <div><dt>{v.t('candidate.targets')}</dt><dd>{c.targets.join(v.t('list.clauseSeparator'))}</dd></div>
       </dl>
       <p>{c.description}</p>
     </details>

@@ -123,7 +123,7 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
           {body.result.tie && (
             <Notice kind="warn">{t('counting.tie', {
               seats: body.result.tie.seats,
-              options: body.result.tie.options.map((id) => body.election.options.find((o) => o.id === id)?.title ?? id).join('、'),
+              options: body.result.tie.options.map((id) => body.election.options.find((o) => o.id === id)?.title ?? id).join(t('result.listSeparator')),
             })}</Notice>
           )}
           {body.result.shortfall !== undefined && <Notice kind="warn">{t('counting.shortfall', { count: body.result.shortfall })}</Notice>}

@@ -37,7 +37,7 @@ export function TurnoutPanel({ v, electionId, turnout, live }: { v: ViewContext;
       </dl>
       <details>
         <summary>{t('turnout.waiting', { count: turnout.waiting.length })}</summary>
-        <p class="waiting-list">{turnout.waiting.map((w) => w.name).join('、') || t('candidate.none')}</p>
+        <p class="waiting-list">{turnout.waiting.map((w) => w.name).join(t('result.listSeparator')) || t('candidate.none')}</p>
       </details>
     </div>
   );

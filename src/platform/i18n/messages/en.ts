@@ -830,4 +830,5 @@ export const en: Record<MessageKey, string> = {
   'validation.name': "Only letters (Chinese included), digits, spaces, the middle dot “·” and common punctuation such as ( ) , - are allowed; not < > or other symbols, nor control characters.",
   'rating.titleField': 'Title of the rating',
   'nav.menu': 'Menu',
+  'list.clauseSeparator': '; ',
 };

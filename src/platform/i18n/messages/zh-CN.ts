@@ -829,6 +829,7 @@ export const zhCN = {
   'validation.name': '只能包含文字（含汉字）、数字、空格、间隔号“·”和常用标点（如（）、，-），不能包含 < > 等符号或控制字符。',
   'rating.titleField': '测评名称',
   'nav.menu': '菜单',
+  'list.clauseSeparator': '；',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
