@@ -49,12 +49,14 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.use(compress());
   app.use(language());
   app.use(renderer(Layout));
+  // Before the checks of the body, so that a page refusing a request (400, 413, 415) shows the
+  // header of the person signed in, as every other page does.
+  app.use(loadSession());
   app.use(bodyLimits());
   // Origin / Sec-Fetch-Site must match on every form post; other content types are refused outright.
   app.use(csrf({ origin: deps.config.publicUrl.origin }));
   app.use(formsOnly());
   app.use(wellFormedInput());
-  app.use(loadSession());
   app.use(authorize());
   // Never stored: every response of a route that needs sign-in, and any page rendered for a signed-in person.
   app.use(noStore((key) => POLICY[key] === 'anyone'));

@@ -43,24 +43,28 @@ export function Layout({ v, user, title, refresh, path, demo, children }: Layout
               <span class="brand__name">{t('site.name')}</span>
               <span class="brand__tagline">{t('site.tagline')}</span>
             </a>
-            <nav aria-label={t('nav.main')} class="site-nav">
-              <a href="/">{t('nav.home')}</a>
-              <a href="/verify">{t('nav.verify')}</a>
-              {user?.roles.includes('deputy') && <a href="/vote">{t('vote.title')}</a>}
-              {user?.roles.includes('secretariat') && <a href="/admin">{t('nav.admin')}</a>}
-              {user?.roles.includes('clerk') && <a href="/paper">{t('paper.listTitle')}</a>}
-              {user ? <a href="/account">{t('nav.account')}<span class="visually-hidden">: </span><span class="nav-user">{user.displayName}</span></a> : <a href="/login">{t('nav.signIn')}</a>}
-              {user && (
-                <form method="post" action="/logout" class="inline-form">
-                  <button type="submit" class="nav-button">{t('nav.signOut')}</button>
-                </form>
-              )}
-              {/* The accessible name contains the visible text (WCAG 2.5.3), each part in its own language. */}
-              <a href={`/lang/${other}?next=${encodeURIComponent(path)}`} hreflang={other} class="lang-switch">
-                <span class="visually-hidden">{t('nav.switchLanguageLabel')}</span>
-                <span lang={other}>{t('nav.switchLanguage')}</span>
-              </a>
-            </nav>
+            {/* On a phone the navigation waits behind 菜单 (a disclosure: no JavaScript needed); on wider screens it is always shown (app.css). */}
+            <details class="site-menu">
+              <summary class="site-menu__toggle">{t('nav.menu')}</summary>
+              <nav aria-label={t('nav.main')} class="site-nav">
+                <a href="/">{t('nav.home')}</a>
+                <a href="/verify">{t('nav.verify')}</a>
+                {user?.roles.includes('deputy') && <a href="/vote">{t('vote.title')}</a>}
+                {user?.roles.includes('secretariat') && <a href="/admin">{t('nav.admin')}</a>}
+                {user?.roles.includes('clerk') && <a href="/paper">{t('paper.listTitle')}</a>}
+                {user ? <a href="/account">{t('nav.account')}<span class="visually-hidden">: </span><span class="nav-user">{user.displayName}</span></a> : <a href="/login">{t('nav.signIn')}</a>}
+                {user && (
+                  <form method="post" action="/logout" class="inline-form">
+                    <button type="submit" class="nav-button">{t('nav.signOut')}</button>
+                  </form>
+                )}
+                {/* The accessible name contains the visible text (WCAG 2.5.3), each part in its own language. */}
+                <a href={`/lang/${other}?next=${encodeURIComponent(path)}`} hreflang={other} class="lang-switch">
+                  <span class="visually-hidden">{t('nav.switchLanguageLabel')}</span>
+                  <span lang={other}>{t('nav.switchLanguage')}</span>
+                </a>
+              </nav>
+            </details>
           </div>
         </header>
         <main id="main" class="wrap" tabindex={-1}>

@@ -73,7 +73,7 @@ function wanToYuan(s: string): number | null {
   return /^\d+(\.\d{1,4})?$/.test(x) ? Math.round(Number(x) * 10_000) : Number.NaN;
 }
 
-const splitList = (s: string) => s.split(/[,,、;;\n]/).map((x) => x.trim()).filter(Boolean);
+const splitList = (s: string) => s.split(/[,，、;；\n]/).map((x) => x.trim()).filter(Boolean);
 
 /** A candidate as the form posts it: targets one per line, 总投资 in 万元, departments separated by commas. */
 function candidateFromForm(form: Record<string, unknown>): CandidateInput {

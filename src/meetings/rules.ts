@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { CATEGORIES } from '../domain/vocabulary.ts';
-import { isoDate, MAX_INT4, requiredText as text } from '../platform/validation.ts';
+import { isoDate, MAX_INT4, nameText, requiredText as text } from '../platform/validation.ts';
 
 export const meetingInput = z.object({
   termId: z.number().int().positive().max(MAX_INT4),
-  title: text(200),
+  title: nameText(200),
   sessionOrdinal: z.number({ error: 'validation.integer' }).int('validation.integer').min(1, 'validation.positive').max(999, 'validation.tooLarge'),
   year: z.number({ error: 'validation.integer' }).int('validation.integer').min(2000, 'validation.year').max(2200, 'validation.year'),
   startsOn: isoDate,
@@ -21,9 +21,9 @@ export const candidateInput = z.object({
   totalInvestmentYuan: z.number({ error: 'validation.integer' }).int('validation.integer').min(0, 'validation.nonNegative')
     .max(1e13, 'validation.tooLarge').nullable(),
   deadline: isoDate,
-  leadDepartment: text(100),
-  coDepartments: z.array(text(100)).max(20, 'validation.tooMany').default([]),
-  leadOfficial: text(100),
+  leadDepartment: nameText(100),
+  coDepartments: z.array(nameText(100)).max(20, 'validation.tooMany').default([]),
+  leadOfficial: nameText(100),
 }).refine((c) => !c.coDepartments.includes(c.leadDepartment), {
   message: 'validation.coDepartmentIsLead', path: ['coDepartments'],
 });

@@ -36,5 +36,25 @@ export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'validation.date'
 /** Required text, trimmed, of at most `max` characters. */
 export const requiredText = (max: number) => z.string().trim().min(1, 'validation.required').max(max, 'validation.tooLong');
 
+/**
+ * What a name may hold: letters of any script (CJK included) and their combining marks, digits,
+ * spaces, the middle dot of names like 阿依古丽·买买提 (· and its look-alikes ・ ‧) and common
+ * punctuation: （）()、，,.。-–—'’‘"“”《》:：/&. Nothing else: no < or >, no other symbols, no control
+ * or invisible formatting characters.
+ */
+export const NAME_PATTERN = /^[\p{L}\p{M}\p{N} \u3000\u00B7\u30FB\u2027.,，、。()（）\-\u2010\u2013\u2014'\u2018\u2019"\u201C\u201D《》:：/&]+$/u;
+
+/** Whether a string is a name by NAME_PATTERN (the one rule for names; see `nameText`). */
+export function isName(s: string): boolean {
+  return NAME_PATTERN.test(s);
+}
+
+/**
+ * The one validator for names of people, terms, meetings and departments: required, trimmed, at
+ * most `max` characters, and made only of what NAME_PATTERN allows (`validation.name` says what).
+ */
+// An empty name is `validation.required` alone.
+export const nameText = (max: number) => requiredText(max).refine((s) => s === '' || isName(s), 'validation.name');
+
 /** The largest value of a PostgreSQL `integer` column (ids, counts, ordinals). */
 export const MAX_INT4 = 2_147_483_647;

@@ -102,7 +102,11 @@ describe('parseRosterCsv', () => {
 
   it('numbers rows as a spreadsheet does: blank rows count, and a value spanning lines is one row', () => {
     const r = parseRosterCsv(utf8(`${HEADER}\nD1,"王\n伟",团,,\n\n,,,,\nD2,,团,,\n`));
-    expect(r.errors).toEqual([{ line: 5, key: 'validation.required', column: '姓名', value: '' }]);
+    // A line break is no part of a name (validation.name): that value's row is line 2, and the next row 5.
+    expect(r.errors).toEqual([
+      { line: 2, key: 'validation.name', column: '姓名', value: '王\n伟' },
+      { line: 5, key: 'validation.required', column: '姓名', value: '' },
+    ]);
   });
 
   it('reports an unclosed quotation mark on the row where it opens, and the line where the file ends', () => {

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
-import { formatTime, ImportPage } from '../../views/terms/import.tsx';
+import { ImportPage } from '../../views/terms/import.tsx';
 import { PreviewErrorsPage } from '../../views/terms/preview.tsx';
 import { RosterPage } from '../../views/terms/roster.tsx';
 import { type TermFormValues, TermsPage } from '../../views/terms/terms.tsx';
 import type { AppEnv } from '../platform/http/env.ts';
 import { textField as field } from '../platform/http/forms.ts';
 import { acting, type Ctx, currentUser as me, db, found, idParam, view } from '../platform/http/kit.ts';
-import type { MessageKey } from '../platform/i18n/index.ts';
+import { formatDateTime, type MessageKey } from '../platform/i18n/index.ts';
 import { ValidationError } from '../platform/validation.ts';
 import { parseRosterCsv } from './csv.ts';
 import { applyRosterImport, createRosterImport, createTerm, getRosterImport, getTerm, listRoster, listTerms, planRosterImport } from './store.ts';
@@ -115,7 +115,7 @@ export function termRoutes() {
       const pending = found(await getRosterImport(db(c), c.var.deps.clock, id));
       const t = c.var.t;
       const key: MessageKey = result.reason === 'applied' ? 'roster.import.alreadyApplied' : 'roster.import.expired';
-      const at = result.reason === 'applied' ? formatTime(view(c), result.appliedAt) : '';
+      const at = result.reason === 'applied' ? formatDateTime(view(c).lang, result.appliedAt) : '';
       return importPage(c, pending, result.reason === 'applied' ? 409 : 410, t(key, { at }));
     });
 }

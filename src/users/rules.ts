@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MessageKey } from '../platform/i18n/index.ts';
-import type { FieldIssue } from '../platform/validation.ts';
+import { type FieldIssue, nameText } from '../platform/validation.ts';
 import { ROLES, type Role } from '../domain/vocabulary.ts';
 
 /**
@@ -27,7 +27,7 @@ export const accountLinksInput = z.object({
 export const staffAccountInput = accountLinksInput.extend({
   // The pattern is checked by checkAccountLinks: parseInput keeps only `validation.` messages.
   username: z.string().transform(normalizeUsername).pipe(z.string().min(1, 'validation.required').max(64, 'validation.tooLong')),
-  displayName: z.string().trim().min(1, 'validation.required').max(100, 'validation.tooLong'),
+  displayName: nameText(100),
 });
 export type StaffAccountInput = z.output<typeof staffAccountInput>;
 export type AccountLinks = z.output<typeof accountLinksInput>;

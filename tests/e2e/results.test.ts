@@ -69,8 +69,11 @@ describe('published results in the browser', () => {
       await page.goto(`/elections/${electionId}/result`);
       await page.locator('figure.chart').screenshot({ path: join(SHOTS, 'result-chart-phone.png') });
       const box = await page.locator('figure.chart svg').boundingBox();
-      // Legible: never narrower than 560 px (about 13 px type), scrolling sideways inside its frame.
-      expect(box!.width).toBeGreaterThanOrEqual(560);
+      const card = await page.locator('figure.chart').boundingBox();
+      // Within its card on the phone (no sideways scrolling), its type at full size (17 px).
+      expect(box!.x).toBeGreaterThanOrEqual(card!.x);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(card!.x + card!.width);
+      expect(await page.locator('figure.chart svg text.chart__label').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBe(17);
     }, { width: 390, height: 844 });
   });
 

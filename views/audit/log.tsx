@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../src/platform/i18n/index.ts';
 import type { AuditEntry } from '../../src/domain/tables.ts';
 import type { ViewContext } from '../context.ts';
 import { Notice } from '../components/form.tsx';
@@ -9,10 +10,6 @@ export interface AuditPageProps {
   before: number | undefined;
   next: number | undefined;
   chain: { ok: true; count: number; head: string } | { ok: false; id: number; kind: string };
-}
-
-function time(v: ViewContext, d: Date): string {
-  return new Intl.DateTimeFormat(v.lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Asia/Shanghai' }).format(d);
 }
 
 /** The audit log, newest first, with the state of its hash chain. */
@@ -39,7 +36,7 @@ export function AuditPage({ v, entries, action, next, chain }: AuditPageProps) {
           <tbody>
             {entries.map((e) => (
               <tr>
-                <td>{e.id}</td><td>{time(v, e.at)}</td><td>{e.actor_name}</td><td><code>{e.action}</code></td><td>{e.subject}</td>
+                <td>{e.id}</td><td>{formatDateTime(v.lang, e.at)}</td><td>{e.actor_name}</td><td><code>{e.action}</code></td><td>{e.subject}</td>
                 <td><code class="audit-details">{JSON.stringify(e.details)}</code></td>
               </tr>
             ))}

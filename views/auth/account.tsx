@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../src/platform/i18n/index.ts';
 import type { CurrentUser, SessionInfo } from '../../src/auth/model.ts';
 import { roleLabel } from '../components/labels.ts';
 import { describeUserAgent } from '../../src/auth/user-agent.ts';
@@ -13,7 +14,7 @@ export function AccountPage({ v, user, notice }: { v: ViewContext; user: Current
       <dl class="facts facts--wide">
         <div><dt>{t('account.name')}</dt><dd>{user.displayName}</dd></div>
         <div><dt>{t('auth.username')}</dt><dd>{user.username}</dd></div>
-        <div><dt>{t('account.roles')}</dt><dd>{user.roles.map((r) => roleLabel(v, r)).join('、') || t('candidate.none')}</dd></div>
+        <div><dt>{t('account.roles')}</dt><dd>{user.roles.map((r) => roleLabel(v, r)).join(t('result.listSeparator')) || t('candidate.none')}</dd></div>
       </dl>
       <ul class="action-list">
         {user.roles.includes('deputy') && <li><a class="button button--primary" href="/vote">{t('vote.title')}</a></li>}
@@ -51,10 +52,6 @@ export function PasswordPage({ v, mustChange, errors = {} }: PasswordPageProps) 
   );
 }
 
-function formatTime(v: ViewContext, d: Date): string {
-  return new Intl.DateTimeFormat(v.lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(d);
-}
-
 export function SessionsPage({ v, sessions, currentId, notice }: { v: ViewContext; sessions: SessionInfo[]; currentId: string; notice?: string }) {
   const { t } = v;
   return (
@@ -62,20 +59,22 @@ export function SessionsPage({ v, sessions, currentId, notice }: { v: ViewContex
       <h1 id="sessions-title">{t('account.sessions')}</h1>
       <p class="muted">{t('sessions.intro')}</p>
       {notice && <Notice kind="ok">{notice}</Notice>}
-      <table class="table">
-        <caption class="visually-hidden">{t('account.sessions')}</caption>
-        <thead><tr><th scope="col">{t('sessions.device')}</th><th scope="col">{t('sessions.signedIn')}</th><th scope="col">{t('sessions.lastSeen')}</th><th scope="col"><span class="visually-hidden">{t('sessions.actions')}</span></th></tr></thead>
-        <tbody>
-          {sessions.map((s) => (
-            <tr>
-              <td>{describeUserAgent(s.userAgent) || t('sessions.unknownDevice')}{s.id === currentId && <> <strong class="chip chip--ok">{t('sessions.thisDevice')}</strong></>}</td>
-              <td>{formatTime(v, s.createdAt)}</td>
-              <td>{formatTime(v, s.lastSeenAt)}</td>
-              <td>{s.id !== currentId && <PostButton action={`/account/sessions/${s.id}/revoke`} label={t('sessions.revoke')} />}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div class="table-wrap">
+        <table class="table">
+          <caption class="visually-hidden">{t('account.sessions')}</caption>
+          <thead><tr><th scope="col">{t('sessions.device')}</th><th scope="col">{t('sessions.signedIn')}</th><th scope="col">{t('sessions.lastSeen')}</th><th scope="col"><span class="visually-hidden">{t('sessions.actions')}</span></th></tr></thead>
+          <tbody>
+            {sessions.map((s) => (
+              <tr>
+                <td>{describeUserAgent(s.userAgent) || t('sessions.unknownDevice')}{s.id === currentId && <> <strong class="chip chip--ok">{t('sessions.thisDevice')}</strong></>}</td>
+                <td>{formatDateTime(v.lang, s.createdAt)}</td>
+                <td>{formatDateTime(v.lang, s.lastSeenAt)}</td>
+                <td>{s.id !== currentId && <PostButton action={`/account/sessions/${s.id}/revoke`} label={t('sessions.revoke')} />}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <ul class="action-list">
         <li><PostButton action="/account/sessions/revoke-others" label={t('sessions.revokeOthers')} /></li>
         <li><PostButton action="/account/sign-out-everywhere" label={t('sessions.signOutEverywhere')} kind="danger" /></li>

@@ -51,7 +51,7 @@ function Details({ v, c }: { v: ViewContext; c: CandidateView }) {
       <dl class="facts">
         <div><dt>{v.t('candidate.leadDepartment')}</dt><dd>{c.leadDepartment}</dd></div>
         <div><dt>{v.t('candidate.investment')}</dt><dd>{c.totalInvestmentYuan === null ? v.t('candidate.notGiven') : formatMoney(v.lang, c.totalInvestmentYuan)}</dd></div>
-        <div><dt>{v.t('candidate.targets')}</dt><dd>{c.targets.join(';')}</dd></div>
+        <div><dt>{v.t('candidate.targets')}</dt><dd>{c.targets.join(v.t('list.clauseSeparator'))}</dd></div>
       </dl>
       <p>{c.description}</p>
     </details>
@@ -157,15 +157,17 @@ export function ReviewPage({ v, election: e, options, marks, tracker }: { v: Vie
       <p class="eyebrow">{e.meetingTitle}</p>
       <h1>{t('ballot.reviewTitle')}</h1>
       <p>{t('ballot.reviewIntro')}</p>
-      <table class="table review-table">
-        <caption class="visually-hidden">{e.title}</caption>
-        <thead><tr><th scope="col">{t('ballot.number')}</th><th scope="col">{t('ballot.option')}</th><th scope="col">{t('ballot.yourMark')}</th></tr></thead>
-        <tbody>
-          {options.map((o, i) => (
-            <tr class={`mark-${marks[i]}`}><td>{o.position}</td><th scope="row">{o.title}</th><td><strong>{letterLabel(v, e.marking, marks[i]!)}</strong></td></tr>
-          ))}
-        </tbody>
-      </table>
+      <div class="table-wrap">
+        <table class="table review-table">
+          <caption class="visually-hidden">{e.title}</caption>
+          <thead><tr><th scope="col">{t('ballot.number')}</th><th scope="col">{t('ballot.option')}</th><th scope="col">{t('ballot.yourMark')}</th></tr></thead>
+          <tbody>
+            {options.map((o, i) => (
+              <tr class={`mark-${marks[i]}`}><td>{o.position}</td><th scope="row">{o.title}</th><td><strong>{letterLabel(v, e.marking, marks[i]!)}</strong></td></tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <div class="review-actions">
         {/* A full page load on purpose: the deputy may be signed out, and the header must show it. */}
         <form method="post" action={`/elections/${e.id}/ballot`}>
@@ -210,13 +212,15 @@ export function ReceiptPage({ v, election: e, options, marks, tracker, signedOut
           <p><a class="button button--primary button--big" href={SHARED_RETURN_TO} data-leave>{t('ballot.shared.leave')}</a></p>
         </section>
       )}
-      <table class="table review-table">
-        <caption>{e.title}</caption>
-        <thead><tr><th scope="col">{t('ballot.number')}</th><th scope="col">{t('ballot.option')}</th><th scope="col">{t('ballot.yourMark')}</th></tr></thead>
-        <tbody>
-          {options.map((o, i) => <tr><td>{o.position}</td><th scope="row">{o.title}</th><td>{letterLabel(v, e.marking, marks[i]!)}</td></tr>)}
-        </tbody>
-      </table>
+      <div class="table-wrap">
+        <table class="table review-table">
+          <caption>{e.title}</caption>
+          <thead><tr><th scope="col">{t('ballot.number')}</th><th scope="col">{t('ballot.option')}</th><th scope="col">{t('ballot.yourMark')}</th></tr></thead>
+          <tbody>
+            {options.map((o, i) => <tr><td>{o.position}</td><th scope="row">{o.title}</th><td>{letterLabel(v, e.marking, marks[i]!)}</td></tr>)}
+          </tbody>
+        </table>
+      </div>
       {shared
         ? <p><a class="button button--secondary button--big" href={SHARED_RETURN_TO} data-leave>{t('ballot.shared.leave')}</a></p>
         : <p><a class="button button--secondary" href="/">{t('error.backHome')}</a></p>}

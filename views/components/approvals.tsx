@@ -1,9 +1,8 @@
 import type { ApprovalView } from '../../src/users/model.ts';
 import { CREDENTIAL_STEP_LABEL } from '../../src/domain/vocabulary.ts';
-import type { MessageKey } from '../../src/platform/i18n/index.ts';
+import { formatDateTime, type MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
 import { PostButton } from './form.tsx';
-import { shownTime } from './result-table.tsx';
 
 const STATUS_LABEL: Readonly<Record<ApprovalView['status'], MessageKey>> = {
   pending: 'approval.status.pending', confirmed: 'approval.status.confirmed', declined: 'approval.status.declined',
@@ -30,10 +29,10 @@ export function ApprovalTable({ v, approvals, caption }: { v: ViewContext; appro
             <tr class={a.status === 'pending' ? 'approvals__pending' : undefined}>
               <th scope="row">{a.deputy.name} <span class="muted">{a.deputy.code}{a.username && ` · ${a.username}`}</span></th>
               <td>{t(CREDENTIAL_STEP_LABEL[a.step])}</td>
-              <td>{t('approval.requestedBy', { name: a.requestedBy, at: shownTime(v, a.requestedAt) })}</td>
+              <td>{t('approval.requestedBy', { name: a.requestedBy, at: formatDateTime(v.lang, a.requestedAt) })}</td>
               <td>
                 <strong>{t(STATUS_LABEL[a.status])}</strong>
-                {a.decidedBy && a.decidedAt && <> <span class="muted">{t('approval.decidedBy', { name: a.decidedBy, at: shownTime(v, a.decidedAt) })}</span></>}
+                {a.decidedBy && a.decidedAt && <> <span class="muted">{t('approval.decidedBy', { name: a.decidedBy, at: formatDateTime(v.lang, a.decidedAt) })}</span></>}
                 {a.decidable && a.status === 'pending' && (
                   <div class="review-actions">
                     <PostButton action={`/scrutiny/approvals/${a.id}/confirm`} label={t('approval.confirm')} kind="primary" />

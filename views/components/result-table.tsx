@@ -4,11 +4,6 @@ import { percent, resultRows, type ResultBody } from '../../src/results/present.
 import type { ViewContext } from '../context.ts';
 import { letterLabel } from '../components/labels.ts';
 
-/** Times on these pages are Beijing time, as the congress reads them. */
-export function shownTime(v: ViewContext, d: Date | string): string {
-  return new Intl.DateTimeFormat(v.lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'Asia/Shanghai' }).format(new Date(d));
-}
-
 const yesNo = (v: ViewContext, b: boolean | undefined) => (b ? v.t('counting.yes') : v.t('counting.no'));
 
 /**
@@ -22,7 +17,8 @@ export function ResultTable({ v, record, caption }: { v: ViewContext; record: Re
   const satisfaction = record.election.kind === 'satisfaction';
   const tied = new Set(record.result.tie?.options ?? []);
   return (
-    <div class="table-wrap">
+    // Wider than a phone: it scrolls in its own box, which keyboards reach too (a named region).
+    <div class="table-wrap" tabindex={0} role="region" aria-label={caption ?? t('counting.results')}>
       <table class="table">
         <caption class={caption ? undefined : 'visually-hidden'}>{caption ?? t('counting.results')}</caption>
         <thead>

@@ -23,5 +23,5 @@ export function ScrutineerList({ v, scrutineers, staff = false }: { v: ViewConte
 
 /** One line naming a vote's scrutineers (the hall display, lists of votes). */
 export function scrutineerLine(v: ViewContext, scrutineers: NamedScrutineer[]): string {
-  return v.t('scrutineers.public', { names: scrutineers.map((s) => s.name).join('、') });
+  return v.t('scrutineers.public', { names: scrutineers.map((s) => s.name).join(v.t('result.listSeparator')) });
 }

@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../src/platform/i18n/index.ts';
 import type { RecordSummary } from '../../src/counting/model.ts';
 import { canStart, inScrutiny, isPublished } from '../../src/domain/lifecycle.ts';
 import { type ElectionState, INVALID_REASON_LABEL } from '../../src/domain/vocabulary.ts';
@@ -11,7 +12,7 @@ import { letterLabel } from '../components/labels.ts';
 import { Field, Notice, PostButton } from '../components/form.tsx';
 import { ElectionRelations } from '../components/election-relations.tsx';
 import { stateLabel } from '../components/labels.ts';
-import { ResultTable, shownTime } from '../components/result-table.tsx';
+import { ResultTable } from '../components/result-table.tsx';
 
 export interface ScrutinyPageProps {
   v: ViewContext;
@@ -123,7 +124,7 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
           {body.result.tie && (
             <Notice kind="warn">{t('counting.tie', {
               seats: body.result.tie.seats,
-              options: body.result.tie.options.map((id) => body.election.options.find((o) => o.id === id)?.title ?? id).join('、'),
+              options: body.result.tie.options.map((id) => body.election.options.find((o) => o.id === id)?.title ?? id).join(t('result.listSeparator')),
             })}</Notice>
           )}
           {body.result.shortfall !== undefined && <Notice kind="warn">{t('counting.shortfall', { count: body.result.shortfall })}</Notice>}
@@ -156,7 +157,7 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
           <p>{record.certifications.length === 0 ? t('counting.noCertifications') : t('counting.certCount', { count: record.certifications.length, required: p.required })}</p>
           {record.certifications.length > 0 && (
             <ul class="meeting-list">
-              {record.certifications.map((c) => <li>{c.name} <span class="muted">{shownTime(v, c.at)}</span></li>)}
+              {record.certifications.map((c) => <li>{c.name} <span class="muted">{formatDateTime(v.lang, c.at)}</span></li>)}
             </ul>
           )}
           {p.roles.scrutineer && canStart('certify', e.state) && !p.namedMe && <Notice kind="warn">{t('counting.notNamed')}</Notice>}
@@ -183,7 +184,7 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
           )}
           {record.publishedAt && (
             <>
-              <p>{t('counting.publishedAt', { at: shownTime(v, record.publishedAt) })} <a href={`/elections/${e.id}/record.json`}>{t('counting.recordLink')}</a></p>
+              <p>{t('counting.publishedAt', { at: formatDateTime(v.lang, record.publishedAt) })} <a href={`/elections/${e.id}/record.json`}>{t('counting.recordLink')}</a></p>
               {p.fingerprint && <p>{t('counting.keyFingerprint')}: <code class="digest">{p.fingerprint}</code></p>}
             </>
           )}

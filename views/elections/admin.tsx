@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../src/platform/i18n/index.ts';
 import { acceptsBallots, acceptsPaperEntry, canStart, inScrutiny, isFrozen } from '../../src/domain/lifecycle.ts';
 import { ElectionRelations } from '../components/election-relations.tsx';
 import { MARKING_LABEL, PASS_BASE_LABEL } from '../../src/domain/vocabulary.ts';
@@ -36,7 +37,7 @@ export function TurnoutPanel({ v, electionId, turnout, live }: { v: ViewContext;
       </dl>
       <details>
         <summary>{t('turnout.waiting', { count: turnout.waiting.length })}</summary>
-        <p class="waiting-list">{turnout.waiting.map((w) => w.name).join('、') || t('candidate.none')}</p>
+        <p class="waiting-list">{turnout.waiting.map((w) => w.name).join(t('result.listSeparator')) || t('candidate.none')}</p>
       </details>
     </div>
   );
@@ -66,7 +67,7 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
         <div><dt>{t('election.passBase')}</dt><dd>{t(PASS_BASE_LABEL[e.pass_base])}</dd></div>
         <div><dt>{t('attendance.expected')}</dt><dd>{e.deputies_total ?? attendance.expected}</dd></div>
         <div><dt>{t('attendance.present')}</dt><dd>{attendance.present} · {attendance.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</dd></div>
-        {e.close_scheduled_at && <div><dt>{t('election.scheduledClose')}</dt><dd>{e.close_scheduled_at.toISOString()}</dd></div>}
+        {e.close_scheduled_at && <div><dt>{t('election.scheduledClose')}</dt><dd>{formatDateTime(v.lang, e.close_scheduled_at)}</dd></div>}
       </dl>
       <h2 id="scrutineers-title">{t('scrutineers.title')}</h2>
       <p class="field__hint">{isFrozen(e.state) ? t('scrutineers.fixed') : t('scrutineers.intro')}</p>

@@ -122,19 +122,21 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
               <legend>{t('election.optionsLegend')}</legend>
               {ee.options && <p class="field__error">{ee.options}</p>}
               <p class="field__hint">{t('election.optionsHint')}</p>
-              <table class="table">
-                <caption class="visually-hidden">{t('election.optionsLegend')}</caption>
-                <thead><tr><th scope="col">{t('election.include')}</th><th scope="col">{t('election.order')}</th><th scope="col">{t('ballot.option')}</th></tr></thead>
-                <tbody>
-                  {p.candidates.map((c) => (
-                    <tr>
-                      <td><input type="checkbox" name="include" value={String(c.id)} id={`inc-${c.id}`} class="big-check" checked={ev.include === undefined || ev.include.split(',').includes(String(c.id))} /></td>
-                      <td><input type="number" name={`order.${c.id}`} value={ev[`order.${c.id}`] ?? String(c.ballotOrder)} min="1" class="order-input" aria-label={`${t('election.order')} ${c.name}`} /></td>
-                      <th scope="row"><label for={`inc-${c.id}`}>{c.name}</label></th>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <div class="table-wrap">
+                <table class="table">
+                  <caption class="visually-hidden">{t('election.optionsLegend')}</caption>
+                  <thead><tr><th scope="col">{t('election.include')}</th><th scope="col">{t('election.order')}</th><th scope="col">{t('ballot.option')}</th></tr></thead>
+                  <tbody>
+                    {p.candidates.map((c) => (
+                      <tr>
+                        <td><input type="checkbox" name="include" value={String(c.id)} id={`inc-${c.id}`} class="big-check" checked={ev.include === undefined || ev.include.split(',').includes(String(c.id))} /></td>
+                        <td><input type="number" name={`order.${c.id}`} value={ev[`order.${c.id}`] ?? String(c.ballotOrder)} min="1" class="order-input" aria-label={`${t('election.order')} ${c.name}`} /></td>
+                        <th scope="row"><label for={`inc-${c.id}`}>{c.name}</label></th>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             </fieldset>
             <button type="submit" class="button button--primary">{t('election.createButton')}</button>
           </form>
@@ -145,7 +147,7 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
         <details class="admin-form" open={Object.keys(p.ratingErrors ?? {}).length > 0}>
           <summary>{t('rating.create')}</summary>
           <form method="post" action={`/admin/meetings/${p.meeting.id}/ratings`} class="stack narrow">
-            <Field id="rating-title" name="title" label={t('election.titleField')} value={p.ratingValues?.title ?? t('rating.defaultTitle', { year: p.ratable[0]!.year })} error={p.ratingErrors?.title} required maxlength={200} />
+            <Field id="rating-title" name="title" label={t('rating.titleField')} value={p.ratingValues?.title ?? t('rating.defaultTitle', { year: p.ratable[0]!.year })} error={p.ratingErrors?.title} required maxlength={200} />
             <SelectField id="rating-electorate" name="electorate" label={t('rating.electorate')} value={p.ratingValues?.electorate} error={p.ratingErrors?.electorate} options={ELECTORATES.map((x) => [x, t(ELECTORATE_LABEL[x])])} />
             <SelectField id="rating-passBase" name="passBase" label={t('election.passBase')} value={p.ratingValues?.passBase} error={p.ratingErrors?.passBase} options={PASS_BASES.map((b) => [b, t(PASS_BASE_LABEL[b])])} />
             <fieldset>

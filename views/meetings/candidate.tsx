@@ -15,7 +15,7 @@ export function CandidatePage({ v, candidate: c }: { v: ViewContext; candidate: 
       <h1 id="candidate-title">{c.name}</h1>
       <dl class="facts facts--wide">
         <div><dt>{t('candidate.leadDepartment')}</dt><dd>{c.leadDepartment}</dd></div>
-        <div><dt>{t('candidate.coDepartments')}</dt><dd>{c.coDepartments.length ? c.coDepartments.join('、') : t('candidate.none')}</dd></div>
+        <div><dt>{t('candidate.coDepartments')}</dt><dd>{c.coDepartments.length ? c.coDepartments.join(t('result.listSeparator')) : t('candidate.none')}</dd></div>
         <div><dt>{t('candidate.leadOfficial')}</dt><dd>{c.leadOfficial}</dd></div>
         <div><dt>{t('candidate.investment')}</dt><dd><Money v={v} yuan={c.totalInvestmentYuan} /></dd></div>
         <div><dt>{t('candidate.deadline')}</dt><dd>{formatDate(lang, c.deadline)}</dd></div>
@@ -24,7 +24,7 @@ export function CandidatePage({ v, candidate: c }: { v: ViewContext; candidate: 
       <ul class="targets">{c.targets.map((x) => <li>{x}</li>)}</ul>
       <h2>{t('candidate.description')}</h2>
       {c.description.split(/\n{2,}/).map((para) => <p>{para}</p>)}
-      <p><a href={`/meetings/${c.meetingId}`}>{t('candidate.backToMeeting', { meeting: c.meetingTitle })}</a></p>
+      <p class="back-link"><a href={`/meetings/${c.meetingId}`}>{t('candidate.backToMeeting', { meeting: c.meetingTitle })}</a></p>
     </article>
   );
 }

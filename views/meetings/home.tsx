@@ -22,7 +22,7 @@ export function HomePage({ v, current, candidates, past }: HomePageProps) {
           <p class="hero__meta">
             {formatDateRange(lang, current.startsOn, current.endsOn)} · {t('home.candidateCount', { count: current.candidateCount })}
           </p>
-          <p><a href={`/meetings/${current.id}`}>{t('home.viewMeeting')}</a></p>
+          <p><a class="button button--secondary" href={`/meetings/${current.id}`}>{t('home.viewMeeting')}</a></p>
         </section>
       ) : (
         <p class="muted">{t('home.noMeeting')}</p>

@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../src/platform/i18n/index.ts';
 import type { RecordSummary } from '../../src/counting/model.ts';
 import { FinalList } from '../components/final-list.tsx';
 import { KIND_LABEL } from '../../src/domain/vocabulary.ts';
@@ -6,7 +7,7 @@ import { chosenRows, isSelecting, overallSatisfaction, percent, tiedRows, type R
 import type { ViewContext } from '../context.ts';
 import { Notice } from '../components/form.tsx';
 import { ResultChart } from './chart.tsx';
-import { ResultTable, shownTime } from '../components/result-table.tsx';
+import { ResultTable } from '../components/result-table.tsx';
 
 export interface ResultPageProps {
   v: ViewContext;
@@ -37,7 +38,6 @@ export function TieNotices({ v, body }: { v: ViewContext; body: ResultBody }) {
   );
 }
 
-
 /**
  * The public result of a published vote: turnout and quorum, the chosen projects, chart and table,
  * and everything needed to check it independently (digest, certifications, key, record, verifier).
@@ -58,7 +58,7 @@ export function ResultPage(p: ResultPageProps) {
       </nav>
       <p class="eyebrow">{t(KIND_LABEL[e.kind])}</p>
       <h1 id="result-title">{e.title}</h1>
-      <p class="muted">{e.meeting.title} · {t('result.publishedAt', { at: shownTime(v, record.publishedAt!) })}</p>
+      <p class="muted">{e.meeting.title} · {t('result.publishedAt', { at: formatDateTime(v.lang, record.publishedAt!) })}</p>
       {p.resolves && <p>{t('result.resolves')} <a href={`/elections/${p.resolves.id}/result`}>{p.resolves.title}</a></p>}
 
       <dl class="facts facts--inline big-facts">
@@ -103,7 +103,7 @@ export function ResultPage(p: ResultPageProps) {
         </ul>
         <h3>{t('counting.certifications')}</h3>
         <ul class="cert-list">
-          {record.certifications.map((c) => <li>{t('result.certifiedBy', { name: c.name, at: shownTime(v, c.at) })}</li>)}
+          {record.certifications.map((c) => <li>{t('result.certifiedBy', { name: c.name, at: formatDateTime(v.lang, c.at) })}</li>)}
         </ul>
         <dl class="facts facts--wide proof__facts">
           <div><dt>{t('counting.digest')}</dt><dd><code class="digest">{record.digest}</code></dd></div>

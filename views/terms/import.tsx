@@ -1,11 +1,8 @@
+import { formatDateTime } from '../../src/platform/i18n/index.ts';
 import type { ImportPlan, PlannedRow, RosterImport, TermSummary } from '../../src/terms/model.ts';
 import { Notice, PostButton } from '../components/form.tsx';
 import type { ViewContext } from '../context.ts';
 import { RosterBreadcrumb } from './roster.tsx';
-
-export function formatTime(v: ViewContext, d: Date): string {
-  return new Intl.DateTimeFormat(v.lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(d);
-}
 
 export interface ImportPageProps {
   v: ViewContext;
@@ -58,11 +55,11 @@ export function ImportPage({ v, term, pending, plan, gb18030, refusal }: ImportP
       <dl class="facts facts--inline">
         <div><dt>{t('roster.import.term')}</dt><dd>{term.name}</dd></div>
         <div><dt>{t('roster.import.file')}</dt><dd>{pending.fileName}</dd></div>
-        <div><dt>{t('roster.import.uploaded')}</dt><dd>{t('roster.import.uploadedBy', { name: pending.createdByName, at: formatTime(v, pending.createdAt) })}</dd></div>
+        <div><dt>{t('roster.import.uploaded')}</dt><dd>{t('roster.import.uploadedBy', { name: pending.createdByName, at: formatDateTime(v.lang, pending.createdAt) })}</dd></div>
       </dl>
       {gb18030 && <p class="notice notice--warn">{t('roster.readAsGb18030')}</p>}
       {refusal && <Notice kind="error">{refusal}</Notice>}
-      {!refusal && applied && <Notice kind="ok">{t('roster.import.appliedAt', { at: formatTime(v, pending.appliedAt!) })}</Notice>}
+      {!refusal && applied && <Notice kind="ok">{t('roster.import.appliedAt', { at: formatDateTime(v.lang, pending.appliedAt!) })}</Notice>}
       {!refusal && !applied && pending.expired && <Notice kind="error">{t('roster.import.expired')}</Notice>}
       {!applied && (
         <p class="import-summary">

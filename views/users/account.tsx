@@ -1,13 +1,10 @@
+import { formatDateTime } from '../../src/platform/i18n/index.ts';
 import type { AccountSummary } from '../../src/users/model.ts';
 import { accountStatus } from '../../src/users/rules.ts';
 import type { ViewContext } from '../context.ts';
 import { Notice, PostButton } from '../components/form.tsx';
 import { roleList } from './accounts.tsx';
 import { type FieldErrors, type LinkValues, RoleAndLinkFields, StatusChip } from './fields.tsx';
-
-function formatTime(v: ViewContext, d: Date): string {
-  return new Intl.DateTimeFormat(v.lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(d);
-}
 
 export function linkValuesOf(a: AccountSummary): LinkValues {
   return { roles: a.roles, departmentId: a.department ? String(a.department.id) : '', deputyCode: a.deputy?.code ?? '' };
@@ -49,13 +46,13 @@ export function AccountDetailPage({ v, account: a, sessions, lockedUntil, depart
         {a.deputy && <div><dt>{t('users.deputy')}</dt><dd>{`${a.deputy.code} ${a.deputy.name} · ${a.deputy.delegation} · ${a.deputy.termName}`}</dd></div>}
         {a.department && <div><dt>{t('users.department')}</dt><dd>{a.department.name}</dd></div>}
         <div><dt>{t('users.status')}</dt><dd><StatusChip v={v} status={accountStatus(a)} /></dd></div>
-        <div><dt>{t('users.created')}</dt><dd>{formatTime(v, a.createdAt)}</dd></div>
-        <div><dt>{t('users.passwordChanged')}</dt><dd>{a.passwordChangedAt ? formatTime(v, a.passwordChangedAt) : t('users.never')}</dd></div>
+        <div><dt>{t('users.created')}</dt><dd>{formatDateTime(v.lang, a.createdAt)}</dd></div>
+        <div><dt>{t('users.passwordChanged')}</dt><dd>{a.passwordChangedAt ? formatDateTime(v.lang, a.passwordChangedAt) : t('users.never')}</dd></div>
         <div><dt>{t('users.sessions')}</dt><dd>{String(sessions)}</dd></div>
       </dl>
       {lockedUntil && (
         <Notice kind="warn">
-          <p>{t('users.lockedUntil', { time: formatTime(v, lockedUntil) })}</p>
+          <p>{t('users.lockedUntil', { time: formatDateTime(v.lang, lockedUntil) })}</p>
           <PostButton action={`/admin/users/${a.id}/unlock`} label={t('users.unlockButton')} kind="primary" />
         </Notice>
       )}

@@ -55,7 +55,7 @@ export function SlipsPage({ v, title, slips, signInUrl, skipped = 0, awaiting = 
           </>)
           : <Notice kind="ok">{t('slips.none')}</Notice>}
         {skipped > 0 && <p class="muted">{t('slips.skipped', { count: skipped })}</p>}
-        {awaiting.length > 0 && <Notice kind="warn">{t('slips.awaiting', { count: awaiting.length, codes: awaiting.join('、') })}</Notice>}
+        {awaiting.length > 0 && <Notice kind="warn">{t('slips.awaiting', { count: awaiting.length, codes: awaiting.join(t('result.listSeparator')) })}</Notice>}
         {slips.length > 0 && (
           <ul class="action-list">
             <li><button type="button" class="button button--primary print-button" data-print>{t('slips.print')}</button></li>

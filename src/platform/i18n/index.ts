@@ -1,3 +1,4 @@
+import { beijingTime } from '../time.ts';
 import { en } from './messages/en.ts';
 import { type MessageKey, zhCN } from './messages/zh-CN.ts';
 
@@ -41,6 +42,17 @@ export function formatDate(lang: Lang, isoDate: string): string {
   if (lang === 'zh-CN') return `${y}年${m}月${d}日`;
   return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
     .format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/**
+ * An instant as people read it, in Beijing time to the second, the one way every page shows a date
+ * and time: 2026年11月30日 19:46:31, or 30 November 2026, 19:46:31. Takes a Date or an RFC 3339 time.
+ */
+export function formatDateTime(lang: Lang, at: Date | string): string {
+  const local = beijingTime(new Date(at));
+  const date = formatDate(lang, local.slice(0, 10));
+  const time = local.slice(11, 19);
+  return lang === 'zh-CN' ? `${date} ${time}` : `${date}, ${time}`;
 }
 
 export function formatDateRange(lang: Lang, from: string, to: string): string {

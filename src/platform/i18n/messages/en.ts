@@ -897,4 +897,8 @@ export const en: Record<MessageKey, string> = {
   'paper.ask.rekey.audited': "The earlier entry and the change will be kept in the audit log.",
   'paper.changeLine': "{what}: {before} → {after}",
   'paper.watchLink': "See every keying of the paper ballots",
+  'validation.name': "Only letters (Chinese included), digits, spaces, the middle dot “·” and common punctuation such as ( ) , - are allowed; not < > or other symbols, nor control characters.",
+  'rating.titleField': 'Title of the rating',
+  'nav.menu': 'Menu',
+  'list.clauseSeparator': '; ',
 };

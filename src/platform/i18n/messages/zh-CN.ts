@@ -199,12 +199,12 @@ export const zhCN = {
   'roster.csv.tooManyFields': '这一行有 {count} 个单元格，但只有 {columns} 列。内容中的逗号是否没有加引号？',
   'roster.csv.duplicateCode': '代表编号与第 {first} 行重复。',
   'roster.csv.nulByte': '此单元格含有无法保存的控制字符（NUL），请删除后重新上传。',
-  'roster.csv.standingCommittee': '请填写“是”或“否”（也可用 yes/no、1/0、true/false;留空表示否）。',
+  'roster.csv.standingCommittee': '请填写“是”或“否”（也可用 yes/no、1/0、true/false；留空表示否）。',
   'roster.import.title': '确认导入代表名单',
   'roster.import.term': '届次',
   'roster.import.file': '文件',
   'roster.import.uploaded': '上传',
-  'roster.import.uploadedBy': '{name},{at}',
+  'roster.import.uploadedBy': '{name}，{at}',
   'roster.import.summary': '共 {rows} 名代表：新增 {created} 名，更新 {updated} 名，无变化 {unchanged} 名。',
   'roster.import.kept': '名单上另有 {count} 名代表不在此文件中，导入后保持不变（导入不会删除代表）。',
   'roster.import.caption': '文件中的代表及导入后的变化',
@@ -226,7 +226,7 @@ export const zhCN = {
   // — users (accounts, roles, credential slips) —
   'users.createTitle': '新建工作人员账户',
   'users.createIntro': '为秘书处、监票人、责任单位等工作人员建立账户。系统生成一次性初始密码，只在下一页的登录凭条上显示一次；首次登录时必须修改。',
-  'users.usernameHint': '小写字母、数字及 . _ -,2 至 64 个字符，例如 wang.li。',
+  'users.usernameHint': '小写字母、数字及 . _ -，2 至 64 个字符，例如 wang.li。',
   'users.usernameFormat': '用户名只能包含小写字母、数字及 . _ -，以字母或数字开头，2 至 64 个字符。',
   'users.usernameTaken': '该用户名已被使用。',
   'users.displayName': '姓名或名称',
@@ -402,7 +402,7 @@ export const zhCN = {
   'election.noQuorum': '出席代表不足全体代表的三分之二，不能开启投票。',
   'election.stateConflict': '票决当前状态不允许此操作。',
   'election.scheduleLabel': '定时结束（北京时间，年-月-日 时：分）',
-  'election.scheduleHint': '例如 2024-01-16 10:30;到时自动结束，多台服务器也只执行一次。',
+  'election.scheduleHint': '例如 2024-01-16 10:30；到时自动结束，多台服务器也只执行一次。',
   'election.scheduleInvalid': '时间格式不正确，或不在将来。',
   'election.schedule': '设定',
   'election.scheduledClose': '定时结束',
@@ -896,6 +896,10 @@ export const zhCN = {
   'paper.ask.rekey.audited': "原录入与改动都将记入审计日志。",
   'paper.changeLine': "{what}：{before} → {after}",
   'paper.watchLink': "查看纸质选票的全部录入",
+  'validation.name': '只能包含文字（含汉字）、数字、空格、间隔号“·”和常用标点（如（）、，-），不能包含 < > 等符号或控制字符。',
+  'rating.titleField': '测评名称',
+  'nav.menu': '菜单',
+  'list.clauseSeparator': '；',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
