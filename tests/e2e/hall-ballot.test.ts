@@ -52,7 +52,9 @@ beforeAll(async () => {
   expect(await page.locator('input[name="sharedTablets"]').last().isChecked(), 'the demo meeting uses shared tablets').toBe(true);
   await Promise.all([page.waitForURL(/\/admin\/elections\/\d+$/), page.getByRole('link', { name: ELECTION, exact: true }).click()]);
   electionId = Number(/\/admin\/elections\/(\d+)$/.exec(new URL(page.url()).pathname)![1]);
-  await Promise.all([page.waitForURL(`**/admin/elections/${electionId}?done=opened`), page.getByRole('button', { name: '开启投票' }).click()]);
+  // Opening is confirmed on a page of its own.
+  await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/open`), page.getByRole('button', { name: '开启投票' }).click()]);
+  await Promise.all([page.waitForURL(`**/admin/elections/${electionId}?done=opened`), page.getByRole('button', { name: '确认开启投票' }).click()]);
   await staff.close();
 });
 

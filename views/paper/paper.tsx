@@ -142,7 +142,7 @@ export function PaperPage(p: PaperPageProps) {
           {p.reconciliation.mismatched.length > 0 && (
             <>
               <h2>{t('paper.mismatches')}</h2>
-              <div class="table-wrap">
+              <div class="table-wrap" tabindex={0} role="region" aria-label={t('paper.mismatches')}>
                 <table class="table">
                   <caption class="visually-hidden">{t('paper.mismatches')}</caption>
                   <thead><tr><th scope="col">{t('paper.seq')}</th><th scope="col">{t('paper.clerk')}</th><th scope="col">{t('paper.keyed')}</th><th scope="col">{t('paper.differsAt')}</th></tr></thead>
@@ -178,7 +178,7 @@ function AllEntries({ v, e, entries, returned }: { v: ViewContext; e: ElectionVi
     <section aria-labelledby="paper-entries-title">
       <h2 id="paper-entries-title">{t('paper.entriesTitle')}</h2>
       <p class="field__hint">{t('paper.entriesHint')}</p>
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex={0} role="region" aria-label={t('paper.entriesTitle')}>
         <table class="table">
           <caption class="visually-hidden">{t('paper.entriesTitle')}</caption>
           <thead><tr><th scope="col">{t('paper.seq')}</th><th scope="col">{t('paper.entry.first')}</th><th scope="col">{t('paper.entry.second')}</th><th scope="col">{t('paper.status')}</th></tr></thead>
