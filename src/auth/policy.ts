@@ -80,6 +80,7 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /admin/elections/:id/paper': ['secretariat', 'scrutineer', 'clerk'],
   'GET /admin/elections/:id/paper/ballot': ['secretariat'],
   'POST /admin/elections/:id/paper/issue': ['secretariat'],
+  'POST /admin/elections/:id/paper/unissue': ['secretariat'],
   'POST /admin/elections/:id/paper/returned': ['secretariat'],
   'POST /admin/elections/:id/paper/entries': ['clerk'],
   'POST /admin/elections/:id/paper/commit': ['secretariat'],

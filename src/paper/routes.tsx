@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { confirmFirst } from '../../views/components/confirm.tsx';
 import { keyingChanges, keyingText, PaperBallot, PaperListPage, PaperPage } from '../../views/paper/paper.tsx';
 import { parseBallotForm } from '../ballots/form.ts';
-import { acceptsPaperEntry } from '../domain/lifecycle.ts';
+import { acceptsBallots, acceptsPaperEntry } from '../domain/lifecycle.ts';
 import { isOneOf, KEYED_INVALID_REASONS, type Role } from '../domain/vocabulary.ts';
 import { getElection } from '../elections/store.ts';
 import type { AppEnv } from '../platform/http/env.ts';
@@ -14,7 +14,9 @@ import { MAX_INT4 } from '../platform/validation.ts';
 import { Refused } from '../platform/refusal.ts';
 import { splitCodes } from '../domain/codes.ts';
 import { awaitingSecond, isComplete, type Keying, nextSheetFor, notYetKeyed, sameKeying } from './rules.ts';
-import { commitPaper, issuePaper, keyingList, keyPaperBallot, ownEntry, paperReconciliation, previewIssue, recordReturned, type PaperRefusal } from './store.ts';
+import {
+  commitPaper, issuePaper, keyingList, keyPaperBallot, ownEntry, paperHolders, paperReconciliation, previewIssue, recordReturned, type PaperRefusal, unissuePaper,
+} from './store.ts';
 
 const ERRORS: Record<Exclude<PaperRefusal, 'not-found'>, MessageKey> = {
   'wrong-state': 'election.stateConflict',
@@ -29,10 +31,11 @@ const ERRORS: Record<Exclude<PaperRefusal, 'not-found'>, MessageKey> = {
   'returned-exceeds': 'paper.error.returnedExceeds',
   'keyed-twice': 'paper.error.keyedTwice',
   changed: 'paper.error.changed',
+  'not-issued': 'paper.error.notIssued',
 };
 /** Refusals answered with the page again (422), the typed input kept and the figures named. */
 const ASKED_AGAIN: ReadonlySet<PaperRefusal> = new Set(['bad-codes', 'unknown-codes', 'unknown-deputies', 'returned-exceeds']);
-const NOTICES: Record<string, MessageKey> = { issued: 'paper.done.issued', returned: 'paper.done.returned', keyed: 'paper.done.keyed', rekeyed: 'paper.done.rekeyed', committed: 'paper.committed' };
+const NOTICES: Record<string, MessageKey> = { unissued: 'paper.done.unissued', issued: 'paper.done.issued', returned: 'paper.done.returned', keyed: 'paper.done.keyed', rekeyed: 'paper.done.rekeyed', committed: 'paper.committed' };
 
 const electionOr404 = async (c: Ctx) => found(await getElection(db(c), idParam(c)));
 const pageOf = (id: number) => `/admin/elections/${id}/paper`;
@@ -45,8 +48,10 @@ interface AskedAgain { error: string; codes?: string; returned?: string; voidHre
 /** The paper page; after a refusal asked again (422), with the message and the typed input. */
 async function paperPage(c: Ctx, again?: AskedAgain) {
   const e = await electionOr404(c);
-  const r = await paperReconciliation(db(c), e.id);
   const user = currentUser(c);
+  const [r, holders] = await Promise.all([
+    paperReconciliation(db(c), e.id), user.roles.includes('secretariat') && acceptsBallots(e.state) ? paperHolders(db(c), e.id) : [],
+  ]);
   const has = (role: Role) => user.roles.includes(role);
   const returned = r.returned ?? 0;
   if (again) c.status(422);
@@ -55,7 +60,7 @@ async function paperPage(c: Ctx, again?: AskedAgain) {
     can={{ issue: has('secretariat'), count: has('secretariat'), key: has('clerk'), seeAll: has('secretariat') || has('scrutineer') }}
     canCommit={has('secretariat') && r.returned !== null && isComplete(r.reconciliation, r.returned) && !e.paper_committed_at && acceptsPaperEntry(e.state)}
     notice={again ? undefined : flash(c, NOTICES)} error={again?.error ?? flash(c, ERRORS, 'error', { codes: c.req.query('codes') ?? '' })}
-    typed={{ codes: again?.codes, returned: again?.returned }} voidHref={user.roles.includes('secretariat') ? again?.voidHref : undefined} />,
+    holders={holders} typed={{ codes: again?.codes, returned: again?.returned }} voidHref={user.roles.includes('secretariat') ? again?.voidHref : undefined} />,
   { title: c.var.t('paper.title') });
 }
 
@@ -112,6 +117,20 @@ export function paperRoutes() {
         });
         return asked ? await asked : issuePaper(db(c), acting(c), id, splitCodes(typed));
       }, { codes: typed });
+    })
+    .post('/admin/elections/:id/paper/unissue', async (c) => {
+      const e = await electionOr404(c);
+      const form = await c.req.parseBody();
+      const code = textField(form, 'code').trim();
+      const holder = (await paperHolders(db(c), e.id)).find((h) => h.code.toLowerCase() === code.toLowerCase());
+      const { t } = view(c);
+      // Asked first only for a deputy who holds a paper ballot of an open vote; anything else is refused at once, naming the code.
+      const asked = holder && acceptsBallots(e.state) ? confirmFirst(c, form, {
+        title: t('paper.ask.unissue.title'), button: t('paper.ask.unissue.button'), back: pageOf(e.id),
+        consequences: [t('paper.ask.unissue.what', { code: holder.code, name: holder.name }), t('paper.ask.unissue.final')],
+        facts: { code: holder.code, state: e.state }, carry: { code },
+      }) : undefined;
+      return asked ?? refusing(c, pageOf(e.id), 'unissued', () => unissuePaper(db(c), acting(c), e.id, code), codesOf);
     })
     .post('/admin/elections/:id/paper/returned', async (c) => {
       const id = idParam(c);

@@ -13,7 +13,7 @@ import { Refused } from '../platform/refusal.ts';
 import { isComplete, type Keying, reconcilePaper, returnedExceedsIssued, sameKeying, sheetTaken, type PaperEntry, type PaperReconciliation } from './rules.ts';
 import { MAX_INT4 } from '../platform/validation.ts';
 
-export type PaperRefusal = LifecycleRefusal | 'beyond-issued' | 'beyond-returned' | 'bad-marks' | 'incomplete' | 'unknown-deputies'
+export type PaperRefusal = LifecycleRefusal | 'not-issued' | 'beyond-issued' | 'beyond-returned' | 'bad-marks' | 'incomplete' | 'unknown-deputies'
   | 'bad-codes' | 'unknown-codes' | 'returned-exceeds' | 'keyed-twice' | 'changed';
 
 /** A paper-ballot step the rules refuse; nothing was written. */
@@ -42,6 +42,44 @@ export async function issuePaper(db: Db, acting: Acting, electionId: number, dep
       .where('id', '=', electionId).execute();
     await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.issue', subject: `election:${electionId}`, details: { deputies: found.codes } });
     return ids.length;
+  });
+}
+
+/** The deputies holding a paper ballot of this vote, in code order: who a mistaken hand-out may be undone for. */
+export async function paperHolders(db: Db, electionId: number): Promise<{ code: string; name: string }[]> {
+  const rows = await db.selectFrom('roll as r').innerJoin('deputies as d', 'd.id', 'r.deputy_id')
+    .select(['d.code', 'd.name']).where('r.election_id', '=', electionId).where('r.channel', '=', 'paper').execute();
+  return rows.sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true }));
+}
+
+/**
+ * Undoes a mistaken hand-out while the vote is open (the blank ballot is taken back first): the
+ * deputy's roll row returns to "not voted", so they may vote on a tablet or take a ballot again.
+ * Refused once the vote has closed (the returned count then covers it) and for a deputy who holds
+ * no paper ballot, naming the code. Audited as `paper.unissue`. Returns the deputy's code as the
+ * roster spells it.
+ */
+export async function unissuePaper(db: Db, acting: Acting, electionId: number, code: string): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    const e = await lockElection(trx, electionId);
+    if (!e) throw refuse('not-found');
+    if (!votingOpenAt(e, acting.clock.now())) throw refuse('wrong-state');
+    if (!isCodeShape(code)) throw refuse('bad-codes', { codes: [code] });
+    const { term_id: termId } = await trx.selectFrom('meetings').select('term_id').where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
+    const deputies = await trx.selectFrom('deputies as d')
+      .leftJoin('roll as r', (j) => j.onRef('r.deputy_id', '=', 'd.id').on('r.election_id', '=', electionId))
+      .select(['d.id', 'd.code', 'r.channel']).where('d.term_id', '=', termId).where(sql<string>`lower(d.code)`, '=', codeKey(code)).execute();
+    const found = matchCodes([code], deputies);
+    const match = found.matched[0];
+    if (!match) throw refuse('unknown-codes', { codes: [code] });
+    if (match.row.channel !== 'paper') throw refuse('not-issued', { codes: [match.row.code] });
+    await trx.updateTable('roll').set({ channel: null, issued_at: null })
+      .where('election_id', '=', electionId).where('deputy_id', '=', match.row.id).where('channel', '=', 'paper').execute();
+    await trx.updateTable('elections')
+      .set({ paper_issued: sql<number>`(select count(*) from roll where election_id = ${electionId} and channel = 'paper')` })
+      .where('id', '=', electionId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'paper.unissue', subject: `election:${electionId}`, details: { deputy: match.row.code } });
+    return match.row.code;
   });
 }
 

@@ -280,6 +280,7 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
     .map(([id, at]) => ({ id, fields: [['closeAt', at]] })),
   'POST /admin/elections/:id/paper/issue': (w) => fc.tuple(electionId(w), fc.subarray(w.deputies.map((d) => d.code), { minLength: 1, maxLength: 2 }))
     .map(([id, codes]) => ({ id, fields: [['codes', codes.join(' ')]] })),
+  'POST /admin/elections/:id/paper/unissue': (w) => fc.tuple(electionId(w), pick(w.deputies.map((d) => d.code))).map(([id, code]) => ({ id, fields: [['code', code]] })),
   'POST /admin/elections/:id/paper/returned': (w) => fc.tuple(electionId(w), fc.integer({ min: 0, max: 3 })).map(([id, n]) => ({ id, fields: [['returned', String(n)]] })),
   'POST /admin/elections/:id/paper/entries': (w) => fc.tuple(electionId(w), fc.integer({ min: 1, max: 3 }), ballotChoices, fc.constantFrom('', ...KEYED_INVALID_REASONS))
     .map(([id, seq, c, invalid]) => ({ id, fields: [['seq', String(seq)], ...c, ['invalid', invalid]] })),

@@ -27,6 +27,8 @@ export interface PaperPageProps {
   typed?: { codes?: string | undefined; returned?: string | undefined };
   /** More paper ballots were counted back than handed out: where the secretariat may void the vote. */
   voidHref?: string | undefined;
+  /** Deputies holding a paper ballot while the vote is open (the secretariat may undo a mistaken hand-out). */
+  holders: { code: string; name: string }[];
 }
 
 const marksText = (v: ViewContext, e: ElectionView, marks: string) => [...marks].map((l, i) => `${i + 1}:${letterLabel(v, e.marking, l)}`).join(' ');
@@ -98,6 +100,20 @@ export function PaperPage(p: PaperPageProps) {
           <Field name="codes" label={t('paper.codes')} hint={t('paper.codesHint')} value={p.typed?.codes ?? ''} error={p.typed?.codes !== undefined ? p.error : undefined} required />
           <button type="submit" class="button button--primary">{t('paper.issueButton')}</button>
         </form>
+      )}
+      {acceptsBallots(e.state) && p.can.issue && p.holders.length > 0 && (
+        <section aria-labelledby="paper-holders-title">
+          <h2 id="paper-holders-title">{t('paper.holdersTitle')}</h2>
+          <p class="field__hint">{t('paper.holdersHint')}</p>
+          <ul class="action-list paper-holders">
+            {p.holders.map((h) => (
+              <li>
+                <span>{h.code} {h.name}</span>{' '}
+                <PostButton action={`/admin/elections/${e.id}/paper/unissue`} hidden={{ code: h.code }} label={t('paper.unissueButton', { code: h.code })} kind="danger" />
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
 
       {acceptsPaperEntry(e.state) && !e.paper_committed_at && (

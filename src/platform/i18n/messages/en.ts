@@ -901,4 +901,13 @@ export const en: Record<MessageKey, string> = {
   'rating.titleField': 'Title of the rating',
   'nav.menu': 'Menu',
   'list.clauseSeparator': '; ',
+  'paper.holdersTitle': "Deputies holding a paper ballot",
+  'paper.holdersHint': "Handed out by mistake? Take the blank ballot back first, then undo the hand-out: the deputy may then vote on a tablet or take a ballot again. Not possible once voting has closed.",
+  'paper.unissueButton': "Undo the hand-out to {code}",
+  'paper.ask.unissue.title': "Undo a paper ballot hand-out?",
+  'paper.ask.unissue.button': "Yes, undo the hand-out",
+  'paper.ask.unissue.what': "The paper ballot handed to {code} {name} is taken off the record; the deputy may vote on a tablet or take a paper ballot again.",
+  'paper.ask.unissue.final': "Take the blank ballot back from the deputy first. The undo is audited.",
+  'paper.done.unissued': "The hand-out has been undone.",
+  'paper.error.notIssued': "{codes} holds no paper ballot of this vote: nothing to undo.",
 };

@@ -900,6 +900,15 @@ export const zhCN = {
   'rating.titleField': '测评名称',
   'nav.menu': '菜单',
   'list.clauseSeparator': '；',
+  'paper.holdersTitle': "已领取纸质选票的代表",
+  'paper.holdersHint': "发错了？先收回空白选票，再撤销登记；撤销后该代表可以电子投票或重新领取。投票结束后不能撤销。",
+  'paper.unissueButton': "撤销 {code} 的领取登记",
+  'paper.ask.unissue.title': "撤销纸质选票的领取登记？",
+  'paper.ask.unissue.button': "确认撤销登记",
+  'paper.ask.unissue.what': "{code} {name} 的纸质选票领取登记将被撤销，该代表可以电子投票或重新领取纸质选票。",
+  'paper.ask.unissue.final': "请先收回发给该代表的空白选票。撤销记入审计日志。",
+  'paper.done.unissued': "已撤销领取登记。",
+  'paper.error.notIssued': "{codes} 没有领取本次表决的纸质选票，无需撤销。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
