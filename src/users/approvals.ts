@@ -18,27 +18,24 @@ import { APPROVAL_USABLE_MS, approvalStatus, REQUEST_OPEN_MS } from './rules.ts'
 
 export type ApprovalRefusal = 'not-found' | 'not-yours' | 'decided' | 'expired';
 
-/** The votes that protect a deputy now: an open one whose roll holds them, an unpublished one naming them as a scrutineer. */
-export async function protectingElections(trx: Db | Trx, deputyId: number): Promise<number[]> {
-  const { rows } = await sql<{ id: number }>`
-    select e.id from elections e join roll r on r.election_id = e.id and r.deputy_id = ${deputyId} where e.state = 'open'
-    union
-    select e.id from elections e join election_scrutineers s on s.election_id = e.id and s.deputy_id = ${deputyId}
-    where e.state not in ('published', 'void')
-    order by 1`.execute(trx);
-  return rows.map((r) => r.id);
-}
-
-/** Which of these deputies are protected now (one query, for a whole roster's slips). */
-export async function protectedAmong(trx: Db | Trx, deputyIds: readonly number[]): Promise<Set<number>> {
-  if (deputyIds.length === 0) return new Set();
+/**
+ * The votes that protect each of these deputies now, by deputy: an open vote whose roll holds them,
+ * a vote not yet published (nor void) that names them as a scrutineer. Deputies no vote protects
+ * are absent. One query, for one deputy or a whole roster's slips.
+ */
+export async function protections(trx: Db | Trx, deputyIds: readonly number[]): Promise<Map<number, number[]>> {
+  const byDeputy = new Map<number, number[]>();
+  if (deputyIds.length === 0) return byDeputy;
   const list = sql`${`{${deputyIds.join(',')}}`}::integer[]`;
-  const { rows } = await sql<{ deputy_id: number }>`
-    select r.deputy_id from roll r join elections e on e.id = r.election_id where e.state = 'open' and r.deputy_id = any(${list})
+  const { rows } = await sql<{ deputy_id: number; election_id: number }>`
+    select r.deputy_id, e.id as election_id from roll r join elections e on e.id = r.election_id
+    where e.state = 'open' and r.deputy_id = any(${list})
     union
-    select s.deputy_id from election_scrutineers s join elections e on e.id = s.election_id
-    where e.state not in ('published', 'void') and s.deputy_id = any(${list})`.execute(trx);
-  return new Set(rows.map((r) => r.deputy_id));
+    select s.deputy_id, e.id from election_scrutineers s join elections e on e.id = s.election_id
+    where e.state not in ('published', 'void') and s.deputy_id = any(${list})
+    order by 1, 2`.execute(trx);
+  for (const r of rows) byDeputy.set(r.deputy_id, [...(byDeputy.get(r.deputy_id) ?? []), r.election_id]);
+  return byDeputy;
 }
 
 /** What a credential step may do: go ahead (using a confirmation, if one was needed), or wait for the request it made. */
@@ -51,7 +48,7 @@ export type Gate = { open: true; approvalId: number | null } | { open: false; ap
  * Otherwise the request is made (or the pending one kept) and audited, and the caller makes no step.
  */
 export async function credentialGate(trx: Trx, acting: Acting, step: CredentialStep, deputyId: number, userId: number | null): Promise<Gate> {
-  const elections = await protectingElections(trx, deputyId);
+  const elections = (await protections(trx, [deputyId])).get(deputyId) ?? [];
   if (elections.length === 0) return { open: true, approvalId: null };
   const now = acting.clock.now();
   const same = trx.selectFrom('credential_approvals').select(['id', 'decision', 'decided_at', 'requested_at'])

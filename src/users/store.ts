@@ -11,7 +11,7 @@ import type { User } from '../domain/tables.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { type FieldIssue, parseInput, ValidationError } from '../platform/validation.ts';
 import { hashPassword, hashPasswords } from './password.ts';
-import { credentialGate, type Gate, protectedAmong, useApproval } from './approvals.ts';
+import { credentialGate, type Gate, protections, useApproval } from './approvals.ts';
 import { ROLES, type Role } from '../domain/vocabulary.ts';
 import {
   type AccountLinks, accountLinksInput, checkAccountLinks, checkDisable, checkRoleChange, checkRoleSet, deputyUsername, staffAccountInput,
@@ -410,7 +410,7 @@ export async function issueDeputyCredentials(db: Db, acting: Acting, termId: num
     const nowHeld = wanted.length === 0 ? new Set<number>() : new Set((await trx.selectFrom('users').select('deputy_id')
       .where('deputy_id', 'in', wanted.map((d) => d.id)).execute()).map((r) => r.deputy_id!));
     // Deputies on an open roll, or named scrutineers, get a first account only with a named scrutineer's confirmation.
-    const protectedIds = await protectedAmong(trx, wanted.filter((d) => !nowHeld.has(d.id)).map((d) => d.id));
+    const protectedIds = await protections(trx, wanted.filter((d) => !nowHeld.has(d.id)).map((d) => d.id));
     const awaiting: string[] = [];
     const approvals = new Map<number, number>();
     for (const d of wanted) {

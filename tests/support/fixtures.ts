@@ -44,8 +44,8 @@ export interface FixtureOptions {
   election?: Partial<Omit<NewElection, 'meetingId' | 'scrutineers'>> & {
     open?: boolean;
     /**
-     * Deputy codes named as the vote's scrutineers; by default the deputies of the fixture's
-     * scrutineer accounts, made up to two from D001 on (a vote opens only with two named).
+     * Deputy codes named as the vote's scrutineers; by default `scrutineersFor` the meeting (the
+     * deputies of the scrutineer accounts, made up to two).
      */
     scrutineers?: string[];
   };
@@ -133,13 +133,11 @@ export async function buildFixture(database: DbHandle, clock: Clock, options: Fi
   let electionId: number | undefined;
   if (options.election) {
     const { open, scrutineers, ...e } = options.election;
-    const ofAccounts = (options.accounts ?? []).filter((a) => a.roles.includes('scrutineer') && a.deputyCode).map((a) => a.deputyCode!);
-    const named = scrutineers ?? [...ofAccounts, ...deputies.map((d) => d.code).filter((c) => !ofAccounts.includes(c))].slice(0, Math.max(2, ofAccounts.length));
     electionId = (await createElection(db, acting, {
       meetingId: meeting.id, kind: 'selection', title: '测试票决', marking: 'for-against-abstain',
       seats: Math.max(1, candidates.length - 1), passBase: 'valid-ballots',
       options: candidates.map((c, i) => ({ key: optionKey(i + 1), title: c.name, candidateId: c.id })),
-      scrutineers: named.map(deputyId),
+      scrutineers: scrutineers ? scrutineers.map(deputyId) : await scrutineersFor(db, meeting.id),
       ...e,
     })).id;
     if (open) await openElection(db, acting, electionId);
@@ -157,13 +155,14 @@ export async function buildFixture(database: DbHandle, clock: Clock, options: Fi
 
 /**
  * Deputies to name as a vote's scrutineers (a vote opens only with two named): the deputies of the
- * meeting's term whose accounts hold the scrutineer role, when there are two or more, else the
- * term's first two deputies by code.
+ * meeting's term whose accounts hold the scrutineer role, in code order, made up to two with the
+ * term's first deputies by code.
  */
 export async function scrutineersFor(db: DbHandle['db'], meetingId: number): Promise<number[]> {
   const { term_id: termId } = await db.selectFrom('meetings').select('term_id').where('id', '=', meetingId).executeTakeFirstOrThrow();
-  const withRole = await db.selectFrom('deputies as d').innerJoin('users as u', 'u.deputy_id', 'd.id').innerJoin('user_roles as r', 'r.user_id', 'u.id')
-    .select('d.id').where('d.term_id', '=', termId).where('r.role', '=', 'scrutineer').orderBy('d.code').execute();
-  if (withRole.length >= 2) return withRole.map((d) => d.id);
-  return (await db.selectFrom('deputies').select('id').where('term_id', '=', termId).orderBy('code').limit(2).execute()).map((d) => d.id);
+  const withRole = (await db.selectFrom('deputies as d').innerJoin('users as u', 'u.deputy_id', 'd.id').innerJoin('user_roles as r', 'r.user_id', 'u.id')
+    .select('d.id').where('d.term_id', '=', termId).where('r.role', '=', 'scrutineer').orderBy('d.code').execute()).map((d) => d.id);
+  if (withRole.length >= 2) return withRole;
+  const first = (await db.selectFrom('deputies').select('id').where('term_id', '=', termId).orderBy('code').limit(2).execute()).map((d) => d.id);
+  return [...withRole, ...first.filter((id) => !withRole.includes(id))].slice(0, 2);
 }
