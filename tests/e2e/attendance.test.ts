@@ -1,15 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectCleanPage, formatNuMessages, launchBrowser, startServer, validateHtmlBatch, watchPageErrors,
+  expectCleanPage, formatNuMessages, launchBrowser, PHONE, signedInPerson, startServer, TABLET, validateHtmlBatch,
   type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
-const PASSWORD = 'minsheng-demo';
 const SHOTS = '/tmp/shots';
-const TABLET = { width: 1024, height: 1366 };
-const PHONE = { width: 390, height: 844 };
 
 let server: RunningServer;
 let browser: Browser;
@@ -25,18 +22,6 @@ afterAll(async () => {
 });
 
 const checkPage = (page: Page, errors: PageErrors, name: string) => expectCleanPage(page, errors, name, documents);
-
-/** The secretariat signed in through the form, in a browser of the given size. */
-async function secretariat(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; errors: PageErrors }> {
-  const context = await browser.newContext({ baseURL: server.url, viewport });
-  const page = await context.newPage();
-  const errors = watchPageErrors(page);
-  await page.goto('/login');
-  await page.getByLabel('用户名', { exact: true }).fill('mishu');
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: '登录' }).click()]);
-  return { context, page, errors };
-}
 
 /** Every visible button and link on the page at least 44 px tall (targets for older eyes and fingers). */
 async function smallTargets(page: Page): Promise<string[]> {
@@ -55,7 +40,7 @@ async function search(page: Page, q: string) {
 
 describe('attendance for the demo\'s 240 deputies', () => {
   it('finds d001 and 001, marks a delegation at once and undoes a check-in after confirming, at tablet and phone widths', async () => {
-    const tablet = await secretariat(TABLET);
+    const tablet = await signedInPerson(browser, server.url, 'mishu', TABLET);
     const meetings = await (await tablet.context.request.get('/api/meetings')).json() as { id: string }[];
     const base = `/admin/meetings/${meetings[0]!.id}/attendance`;
 
@@ -95,7 +80,7 @@ describe('attendance for the demo\'s 240 deputies', () => {
     await checkPage(tablet.page, tablet.errors, 'attendance: absent only after a bulk check-in (tablet)');
 
     // A mistaken check-in undone on the phone: asked first, naming the deputy.
-    const phone = await secretariat(PHONE);
+    const phone = await signedInPerson(browser, server.url, 'mishu', PHONE);
     await phone.page.goto(base);
     await search(phone.page, 'D002');
     expect(await codes(phone.page)).toEqual(['D002']);

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectCleanPage, formatNuMessages, launchBrowser, startServer, validateHtmlBatch, watchPageErrors,
-  type HtmlDocument, type PageErrors, type RunningServer,
+  expectCleanPage, formatNuMessages, launchBrowser, signedInPerson, startServer, validateHtmlBatch, type HtmlDocument,
+  type Person, type RunningServer,
 } from './harness.ts';
 
 /**
@@ -25,17 +25,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function secretariat(width: number, height: number): Promise<{ context: BrowserContext; page: Page; errors: PageErrors }> {
-  const context = await browser.newContext({ baseURL: server.url, viewport: { width, height } });
-  const page = await context.newPage();
-  const errors = watchPageErrors(page);
+async function secretariat(width: number, height: number): Promise<Person> {
+  const person = await signedInPerson(browser, server.url, 'mishu', { width, height });
   // A JavaScript dialog is no confirmation: none may appear.
-  page.on('dialog', (d) => { errors.errors.push(`unexpected dialog: ${d.message()}`); void d.dismiss(); });
-  await page.goto('/login');
-  await page.getByLabel('用户名', { exact: true }).fill('mishu');
-  await page.getByLabel('密码', { exact: true }).fill('minsheng-demo');
-  await Promise.all([page.waitForURL('**/admin'), page.getByRole('button', { name: '登录' }).click()]);
-  return { context, page, errors };
+  person.page.on('dialog', (d) => { person.errors.errors.push(`unexpected dialog: ${d.message()}`); void d.dismiss(); });
+  return person;
 }
 
 describe('confirmation pages in the browser', () => {

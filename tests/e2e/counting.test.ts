@@ -3,11 +3,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyRecord } from '../../src/domain/record/verify.ts';
 import {
-  expectCleanPage, formatNuMessages, launchBrowser, postConfirmed, startServer, validateHtmlBatch, watchPageErrors,
-  type HtmlDocument, type PageErrors, type RunningServer,
+  expectCleanPage, formatNuMessages, launchBrowser, postConfirmed, signedInPerson, startServer, TABLET, validateHtmlBatch,
+  watchPageErrors, type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
-const PASSWORD = 'minsheng-demo';
 const KEYS = Array.from({ length: 12 }, (_, i) => `c${String(i + 1).padStart(2, '0')}`);
 const TRACKER = /[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}/;
 
@@ -25,28 +24,16 @@ afterAll(async () => {
 
 const checkPage = (page: Page, errors: PageErrors | undefined, name: string) => expectCleanPage(page, errors, name, documents);
 
-/** A browser of its own for one person, signed in through the form. */
-async function person(username: string): Promise<{ context: BrowserContext; page: Page; errors: PageErrors }> {
-  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1024, height: 1366 } });
-  const page = await context.newPage();
-  const errors = watchPageErrors(page);
-  await page.goto('/login');
-  await page.getByLabel('用户名', { exact: true }).fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: '登录' }).click()]);
-  return { context, page, errors };
-}
-
 describe('counting, certification and publication in the browser', () => {
   it('seals, is certified by two scrutineers, is published, and the record and ballot tracking verify', async () => {
-    const mishu = await person('mishu');
+    const mishu = await signedInPerson(browser, server.url, 'mishu', TABLET);
     const meetings = await (await mishu.context.request.get('/api/meetings')).json() as { elections: { id: string }[] }[];
     const id = meetings[0]!.elections[0]!.id;
     const post = (who: { context: BrowserContext }, path: string, form: Record<string, string> = {}) => postConfirmed(who.context, server.url, path, form);
     expect((await post(mishu, `/admin/elections/${id}/open`)).status()).toBe(303);
     let tracker = '';
     for (const [i, username] of ['d001', 'd002'].entries()) {
-      const deputy = await person(username);
+      const deputy = await signedInPerson(browser, server.url, username, TABLET);
       const choices = Object.fromEntries(KEYS.map((k, j) => [`choice.${k}`, j < 10 - i ? 'F' : 'N']));
       const receipt = await (await post(deputy, `/elections/${id}/ballot`, choices)).text();
       if (i === 0) tracker = TRACKER.exec(receipt)![0];
@@ -70,7 +57,7 @@ describe('counting, certification and publication in the browser', () => {
 
     // Each scrutineer finds the vote from their account and confirms the digest they see.
     for (const username of ['jianpiao1', 'jianpiao2']) {
-      const s = await person(username);
+      const s = await signedInPerson(browser, server.url, username, TABLET);
       await s.page.goto('/account');
       await Promise.all([s.page.waitForURL('**/scrutiny'), s.page.getByRole('link', { name: '监票与计票' }).click()]);
       await checkPage(s.page, s.errors, `scrutiny list (${username})`);

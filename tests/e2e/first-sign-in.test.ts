@@ -3,16 +3,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectCleanPage,
-  formatNuMessages,
-  launchBrowser,
-  repoRoot,
-  startServer,
-  validateHtmlBatch,
-  watchPageErrors,
-  type HtmlDocument,
-  type PageErrors,
-  type RunningServer,
+  expectCleanPage, formatNuMessages, launchBrowser, repoRoot, signInThroughForm, startServer, validateHtmlBatch, watchPageErrors,
+  type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
 /** Screenshots and PDFs for people to look at (test-results/ is gitignored); nothing asserts on the pixels. */
@@ -36,14 +28,6 @@ afterAll(async () => {
 
 const checkPage = (page: Page, errors: PageErrors | undefined, name: string) => expectCleanPage(page, errors, name, documents);
 
-/** Signs in through the form and waits for the page it should land on. */
-async function signIn(page: Page, username: string, password: string, landsOn: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('用户名', { exact: true }).fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(password);
-  await Promise.all([page.waitForURL((u) => u.pathname === landsOn), page.getByRole('button', { name: '登录' }).click()]);
-}
-
 describe('first sign-in with a credential slip', () => {
   it('the secretariat creates an account, prints its slip, and the deputy signs in and chooses a password', async () => {
     // The secretariat, in one browser.
@@ -52,7 +36,7 @@ describe('first sign-in with a credential slip', () => {
     const errors = watchPageErrors(page);
     await page.goto('/login');
     await checkPage(page, errors, 'sign-in page');
-    await signIn(page, 'mishu', 'minsheng-demo', '/admin');
+    await signInThroughForm(page, 'mishu', { landsOn: '/admin' });
 
     await page.goto('/admin/users');
     await checkPage(page, errors, '/admin/users');
@@ -94,7 +78,7 @@ describe('first sign-in with a credential slip', () => {
     const deputy = await browser.newContext({ baseURL: server.url });
     const tablet = await deputy.newPage();
     const tabletErrors = watchPageErrors(tablet);
-    await signIn(tablet, username, password, '/account/password');
+    await signInThroughForm(tablet, username, { password, landsOn: '/account/password' });
     expect(await tablet.getByRole('heading', { level: 1 }).textContent()).toBe('设置您的密码');
     await checkPage(tablet, tabletErrors, 'choose-password page');
 
@@ -119,7 +103,7 @@ describe('first sign-in with a credential slip', () => {
     await check.getByLabel('密码', { exact: true }).fill(password);
     await check.getByRole('button', { name: '登录' }).click();
     await check.getByText('用户名或密码不正确。').waitFor();
-    await signIn(check, username, NEW_PASSWORD, '/vote');
+    await signInThroughForm(check, username, { password: NEW_PASSWORD, landsOn: '/vote' });
     await again.close();
   });
 
@@ -127,7 +111,7 @@ describe('first sign-in with a credential slip', () => {
     const context = await browser.newContext({ baseURL: server.url });
     const page = await context.newPage();
     const errors = watchPageErrors(page);
-    await signIn(page, 'mishu', 'minsheng-demo', '/admin');
+    await signInThroughForm(page, 'mishu', { landsOn: '/admin' });
     await page.goto('/admin/users');
     const issue = page.getByRole('button', { name: /^为其余 \d+ 名代表生成凭条$/ });
     const count = Number(/\d+/.exec((await issue.textContent())!)![0]);

@@ -9,21 +9,11 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  checkAccessibility,
-  expectCleanPage,
-  formatNuMessages,
-  formatViolations,
-  launchBrowser,
-  startServer,
-  validateHtmlBatch,
-  watchPageErrors,
-  type HtmlDocument,
-  type PageErrors,
-  type RunningServer,
+  checkPageWithoutJs, expectCleanPage, formatNuMessages, launchBrowser, PHONE, selectedMarks, signInThroughForm, startServer,
+  TABLET, validateHtmlBatch, watchPageErrors, type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
 const SHOTS = '/tmp/shots';
-const PASSWORD = 'minsheng-demo';
 const MEETING = '龙游县第十四届人民代表大会第三次会议';
 const ELECTION = '2024年民生实事项目票决';
 const KEYS = Array.from({ length: 12 }, (_, i) => `c${String(i + 1).padStart(2, '0')}`);
@@ -31,8 +21,6 @@ const KEYS = Array.from({ length: 12 }, (_, i) => `c${String(i + 1).padStart(2, 
 const FINAL: Record<string, 'F' | 'A' | 'N'> = Object.fromEntries(KEYS.map((k, i) => [k, i < 10 ? 'F' : i === 10 ? 'A' : 'N']));
 /** Left unmarked in the unmarked-items tests. */
 const UNMARKED = ['c03', 'c07'];
-const TABLET = { width: 1024, height: 1366 };
-const PHONE = { width: 390, height: 844 };
 
 let server: RunningServer;
 let browser: Browser;
@@ -46,7 +34,7 @@ beforeAll(async () => {
   // The secretariat opens the 2024 vote (the demo meeting uses shared tablets).
   const staff = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
   const page = await staff.newPage();
-  await signIn(page, 'mishu', '/admin');
+  await signInThroughForm(page, 'mishu', { landsOn: '/admin' });
   await page.goto('/admin/meetings');
   await Promise.all([page.waitForURL(/\/admin\/meetings\/\d+$/), page.getByRole('link', { name: MEETING, exact: true }).click()]);
   expect(await page.locator('input[name="sharedTablets"]').last().isChecked(), 'the demo meeting uses shared tablets').toBe(true);
@@ -63,13 +51,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signIn(page: Page, username: string, landsOn: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('用户名', { exact: true }).fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname === landsOn), page.getByRole('button', { name: '登录' }).click()]);
-}
-
 async function newDeputyPage(opts: { viewport: { width: number; height: number }; javaScriptEnabled?: boolean }): Promise<{ context: BrowserContext; page: Page; errors: PageErrors }> {
   const context = await browser.newContext({ baseURL: server.url, ...opts });
   context.setDefaultTimeout(15_000);
@@ -84,10 +65,6 @@ async function mark(page: Page, marks: Record<string, string>): Promise<void> {
   for (const [key, letter] of Object.entries(marks)) await choiceLabel(page, key, letter).click();
 }
 
-async function selectedMarks(page: Page): Promise<Record<string, string | undefined>> {
-  return page.evaluate((keys) => Object.fromEntries(keys.map((k) => [k, (document.querySelector(`input[name="choice.${k}"]:checked`) as HTMLInputElement | null)?.value])), KEYS);
-}
-
 /** Full-page screenshots at the tablet and the phone size, then back to `restore`. */
 async function screenshots(page: Page, name: string, restore: { width: number; height: number }): Promise<void> {
   for (const [size, viewport] of [['tablet', TABLET], ['phone', PHONE]] as const) {
@@ -96,29 +73,6 @@ async function screenshots(page: Page, name: string, restore: { width: number; h
     await page.screenshot({ path: join(SHOTS, `hall-${name}-${size}.png`), fullPage: true });
   }
   await page.setViewportSize(restore);
-}
-
-/** As in voting.test.ts: a page seen without JavaScript is audited by replaying its document in a JavaScript-enabled page with scripts refused. */
-async function checkPageWithoutJs(page: Page, errors: PageErrors, auditor: Page, name: string): Promise<void> {
-  const url = page.url();
-  const html = await page.content();
-  const marks = await selectedMarks(page);
-  await auditor.unrouteAll();
-  await auditor.route('**/*', (route) => {
-    const request = route.request();
-    if (request.isNavigationRequest() && request.url() === url) return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
-    if (request.resourceType() === 'script') return route.abort();
-    return route.continue();
-  });
-  await auditor.setViewportSize(page.viewportSize()!);
-  await auditor.goto(url);
-  await auditor.evaluate((m) => {
-    for (const [k, v] of Object.entries(m)) if (v) (document.querySelector(`input[name="choice.${k}"][value="${v}"]`) as HTMLInputElement).checked = true;
-  }, marks);
-  const violations = await checkAccessibility(auditor);
-  expect(violations, formatViolations(violations, name)).toEqual([]);
-  expect(errors.errors, `${name}: console or page errors`).toEqual([]);
-  documents.push({ url: name, html });
 }
 
 /** What the page says about unmarked items: the summary (shown, its visible entries), each item's state. */
@@ -198,7 +152,7 @@ async function castComplete(page: Page): Promise<string> {
 describe('unmarked items on the ballot', () => {
   it('with JavaScript: marked in the page before anything is sent, with a focused error summary linking them', async () => {
     const { context, page, errors } = await newDeputyPage({ viewport: TABLET });
-    await signIn(page, 'd001', '/vote');
+    await signInThroughForm(page, 'd001', { landsOn: '/vote' });
     await page.goto(`/elections/${electionId}/ballot`);
     const posts: string[] = [];
     page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.url()); });
@@ -216,7 +170,7 @@ describe('unmarked items on the ballot', () => {
       ['第 7 项“全民健身设施补短板”尚未选择', '#choice-c07-F'],
     ]);
     expect(state.flagged).toEqual(flaggedAsExpected(UNMARKED));
-    expect(await selectedMarks(page), 'the marks given are kept').toEqual({ ...FINAL, c03: undefined, c07: undefined });
+    expect(await selectedMarks(page, KEYS), 'the marks given are kept').toEqual({ ...FINAL, c03: undefined, c07: undefined });
     await checkPage(page, errors, 'd001 ballot, two items unmarked (JS)');
     await screenshots(page, 'unmarked-js', TABLET);
 
@@ -245,7 +199,7 @@ describe('unmarked items on the ballot', () => {
     const auditing = await browser.newContext({ baseURL: server.url });
     const auditor = await auditing.newPage();
     const reviewUrl = `${server.url}/elections/${electionId}/ballot/review`;
-    await signIn(page, 'd002', '/vote');
+    await signInThroughForm(page, 'd002', { landsOn: '/vote' });
     await page.goto(`/elections/${electionId}/ballot`);
     await mark(page, Object.fromEntries(Object.entries(FINAL).filter(([k]) => !UNMARKED.includes(k))));
     const [refused] = await Promise.all([
@@ -265,8 +219,8 @@ describe('unmarked items on the ballot', () => {
     expect(state.summaryFocused, 'the summary has the focus (autofocus)').toBe(true);
     expect(state.links.map(([, href]) => href)).toEqual(['#choice-c03-F', '#choice-c07-F']);
     expect(state.flagged).toEqual(flaggedAsExpected(UNMARKED));
-    expect(await selectedMarks(page)).toEqual({ ...FINAL, c03: undefined, c07: undefined });
-    await checkPageWithoutJs(page, errors, auditor, 'd002 ballot refused, two items unmarked (no JS)');
+    expect(await selectedMarks(page, KEYS)).toEqual({ ...FINAL, c03: undefined, c07: undefined });
+    await checkPageWithoutJs(page, errors, auditor, 'd002 ballot refused, two items unmarked (no JS)', KEYS, documents);
     await screenshots(page, 'unmarked-nojs', PHONE);
 
     // The link goes to the item (a plain fragment link).
@@ -290,7 +244,7 @@ describe('unmarked items on the ballot', () => {
 describe('a shared tablet after a cast', () => {
   it('with JavaScript, leaving by hand: the sign-in page, and Back shows nothing of the ballot', async () => {
     const { context, page, errors } = await newDeputyPage({ viewport: TABLET });
-    await signIn(page, 'd001', '/vote');
+    await signInThroughForm(page, 'd001', { landsOn: '/vote' });
     await Promise.all([page.waitForURL(`**/elections/${electionId}/ballot`), page.locator(`a.tile[href="/elections/${electionId}/ballot"]`).click()]);
     const tracker = await castComplete(page);
 
@@ -323,7 +277,7 @@ describe('a shared tablet after a cast', () => {
 
   it('with JavaScript, leaving by timeout: after the countdown the sign-in page, and Back shows nothing of the ballot', async () => {
     const { context, page, errors } = await newDeputyPage({ viewport: PHONE });
-    await signIn(page, 'd002', '/vote');
+    await signInThroughForm(page, 'd002', { landsOn: '/vote' });
     await page.goto(`/elections/${electionId}/ballot`);
     await page.clock.install();
     const tracker = await castComplete(page);
@@ -349,16 +303,16 @@ describe('a shared tablet after a cast', () => {
     const { context, page, errors } = await newDeputyPage({ viewport: PHONE, javaScriptEnabled: false });
     const auditing = await browser.newContext({ baseURL: server.url });
     const auditor = await auditing.newPage();
-    await signIn(page, 'jianpiao1', '/vote');
+    await signInThroughForm(page, 'jianpiao1', { landsOn: '/vote' });
     await page.goto(`/elections/${electionId}/ballot`);
     const tracker = await castComplete(page);
     expect(await page.locator('head noscript').innerHTML()).toContain('http-equiv="refresh" content="60; url=/login"');
-    await checkPageWithoutJs(page, errors, auditor, 'jianpiao1 shared receipt (no JS)');
+    await checkPageWithoutJs(page, errors, auditor, 'jianpiao1 shared receipt (no JS)', KEYS, documents);
     await screenshots(page, 'shared-receipt-nojs', PHONE);
 
     await Promise.all([page.waitForURL((u) => u.pathname === '/login'), page.getByRole('link', { name: '我已看完，退出' }).first().click()]);
     expect(await leftovers(page, tracker, '监票人甲（演示）')).toEqual([]);
-    await checkPageWithoutJs(page, errors, auditor, 'after leaving the shared receipt (no JS)');
+    await checkPageWithoutJs(page, errors, auditor, 'after leaving the shared receipt (no JS)', KEYS, documents);
     for (const step of [1, 2]) {
       await back(page);
       expect(await leftovers(page, tracker, '监票人甲（演示）'), `after history.back() ×${step}: ${page.url()}`).toEqual([]);
@@ -371,7 +325,7 @@ describe('a shared tablet after a cast', () => {
 
   it('without JavaScript, leaving by timeout: the page refreshes to sign-in after 60 s, and Back shows nothing of the ballot', async () => {
     const { context, page, errors } = await newDeputyPage({ viewport: TABLET, javaScriptEnabled: false });
-    await signIn(page, 'jianpiao2', '/vote');
+    await signInThroughForm(page, 'jianpiao2', { landsOn: '/vote' });
     await page.goto(`/elections/${electionId}/ballot`);
     const tracker = await castComplete(page);
     const shown = Date.now();

@@ -269,3 +269,66 @@ export async function postConfirmed(context: BrowserContext, origin: string, pat
   const fields = confirmationFields(await first.text());
   return fields ? post(fields) : first;
 }
+
+/** The demo accounts' password, and the two sizes hall pages are checked at. */
+export const DEMO_PASSWORD = 'minsheng-demo';
+export const TABLET = { width: 1024, height: 1366 };
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * Signs in through the form and waits until the browser has left /login, or (with `landsOn`) has
+ * landed on that path.
+ */
+export async function signInThroughForm(page: Page, username: string, opts: { password?: string; landsOn?: string } = {}): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('用户名', { exact: true }).fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(opts.password ?? DEMO_PASSWORD);
+  const landed = (u: URL) => (opts.landsOn === undefined ? u.pathname !== '/login' : u.pathname === opts.landsOn);
+  await Promise.all([page.waitForURL(landed), page.getByRole('button', { name: '登录' }).click()]);
+}
+
+/** A person with a browser of their own: its context, its page and the errors that page logs. */
+export interface Person { context: BrowserContext; page: Page; errors: PageErrors }
+
+/** A browser of its own at this size, signed in through the form as `username`. */
+export async function signedInPerson(browser: Browser, baseURL: string, username: string, viewport: { width: number; height: number }): Promise<Person> {
+  const context = await browser.newContext({ baseURL, viewport });
+  const page = await context.newPage();
+  const errors = watchPageErrors(page);
+  await signInThroughForm(page, username);
+  return { context, page, errors };
+}
+
+/** Which letter is selected for each ballot option, as the browser sees it (undefined: none). */
+export async function selectedMarks(page: Page, keys: readonly string[]): Promise<Record<string, string | undefined>> {
+  return page.evaluate((ks) => Object.fromEntries(ks.map((k) => [k, (document.querySelector(`input[name="choice.${k}"]:checked`) as HTMLInputElement | null)?.value])), [...keys]);
+}
+
+/**
+ * axe cannot run in a context with JavaScript disabled (its timers never fire), so this audits a
+ * ballot page seen without JavaScript by replaying its document, as the browser holds it,
+ * in a separate JavaScript-enabled page (`auditor`) at the same URL and viewport: the server's
+ * stylesheet loads as usual, the app's scripts are refused (so nothing enhances it), and the radio
+ * buttons are set as they were. Keeps the HTML in `documents` for the Nu checker.
+ */
+export async function checkPageWithoutJs(page: Page, errors: PageErrors, auditor: Page, name: string, keys: readonly string[], documents: HtmlDocument[]): Promise<void> {
+  const url = page.url();
+  const html = await page.content();
+  const marks = await selectedMarks(page, keys);
+  await auditor.unrouteAll();
+  await auditor.route('**/*', (route) => {
+    const request = route.request();
+    if (request.isNavigationRequest() && request.url() === url) return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+    if (request.resourceType() === 'script') return route.abort();
+    return route.continue();
+  });
+  await auditor.setViewportSize(page.viewportSize()!);
+  await auditor.goto(url);
+  await auditor.evaluate((m) => {
+    for (const [k, v] of Object.entries(m)) if (v) (document.querySelector(`input[name="choice.${k}"][value="${v}"]`) as HTMLInputElement).checked = true;
+  }, marks);
+  const violations = await checkAccessibility(auditor);
+  expect(violations, formatViolations(violations, name)).toEqual([]);
+  expect(errors.errors, `${name}: console or page errors`).toEqual([]);
+  documents.push({ url: name, html });
+}

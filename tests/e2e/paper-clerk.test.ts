@@ -1,15 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectCleanPage, formatNuMessages, launchBrowser, postConfirmed, startServer, validateHtmlBatch, watchPageErrors,
-  type HtmlDocument, type PageErrors, type RunningServer,
+  expectCleanPage, formatNuMessages, launchBrowser, PHONE, postConfirmed, signedInPerson, startServer, TABLET, validateHtmlBatch,
+  type HtmlDocument, type PageErrors, type Person, type RunningServer,
 } from './harness.ts';
 
-const PASSWORD = 'minsheng-demo';
 const SHOTS = '/tmp/shots';
-const TABLET = { width: 1024, height: 1366 };
-const PHONE = { width: 390, height: 844 };
 
 let server: RunningServer;
 let browser: Browser;
@@ -26,19 +23,6 @@ afterAll(async () => {
 
 const checkPage = (page: Page, errors: PageErrors, name: string) => expectCleanPage(page, errors, name, documents);
 
-interface Person { context: BrowserContext; page: Page; errors: PageErrors }
-
-/** A demo account signed in through the form, in a browser of the given size. */
-async function signedIn(username: string, viewport: { width: number; height: number }): Promise<Person> {
-  const context = await browser.newContext({ baseURL: server.url, viewport });
-  const page = await context.newPage();
-  const errors = watchPageErrors(page);
-  await page.goto('/login');
-  await page.getByLabel('用户名', { exact: true }).fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: '登录' }).click()]);
-  return { context, page, errors };
-}
 
 /** Keys one sheet on the clerk's form: the sheet number offered is checked, item 1 marked as given. */
 async function keySheet(p: Person, expectedSeq: string, item1: '赞成' | '反对' | '弃权') {
@@ -51,7 +35,7 @@ const noSideways = async (page: Page) => expect(await page.evaluate(() => docume
 
 describe('paper double entry by two clerks', () => {
   it('two clerks key, a mismatch is marked item by item, a clerk corrects with the change shown; tablet and phone', async () => {
-    const mishu = await signedIn('mishu', TABLET);
+    const mishu = await signedInPerson(browser, server.url, 'mishu', TABLET);
     const meetings = await (await mishu.context.request.get('/api/meetings')).json() as { elections: { id: string }[] }[];
     const id = meetings[0]!.elections[0]!.id;
     expect((await postConfirmed(mishu.context, server.url, `/admin/elections/${id}/open`)).status()).toBe(303);
@@ -73,7 +57,7 @@ describe('paper double entry by two clerks', () => {
     expect(await mishu.page.getByRole('button', { name: '保存这张票' }).count()).toBe(0);
 
     // Clerk 甲 on a tablet: lands on the list, opens the vote, keys both sheets.
-    const jia = await signedIn('jipiao1', TABLET);
+    const jia = await signedInPerson(browser, server.url, 'jipiao1', TABLET);
     expect(new URL(jia.page.url()).pathname).toBe('/paper');
     await jia.page.screenshot({ path: `${SHOTS}/clerk-list-tablet.png`, fullPage: true });
     await checkPage(jia.page, jia.errors, 'paper: the clerk\'s list (tablet)');
@@ -87,7 +71,7 @@ describe('paper double entry by two clerks', () => {
     expect(await jia.page.locator('main').textContent()).toContain('尚待第二位计票人录入：第 1、2 张');
 
     // Clerk 乙 on a phone: keys sheet 1 differently.
-    const yi = await signedIn('jipiao2', PHONE);
+    const yi = await signedInPerson(browser, server.url, 'jipiao2', PHONE);
     await yi.page.goto(`/admin/elections/${id}/paper`);
     await noSideways(yi.page);
     await keySheet(yi, '1', '反对');
@@ -105,7 +89,7 @@ describe('paper double entry by two clerks', () => {
     await checkPage(jia.page, jia.errors, 'paper: mismatch marked (tablet)');
 
     // A scrutineer watches every entry, read-only.
-    const jian = await signedIn('jianpiao1', TABLET);
+    const jian = await signedInPerson(browser, server.url, 'jianpiao1', TABLET);
     await jian.page.goto(`/admin/elections/${id}/paper`);
     const all = jian.page.locator('section[aria-labelledby="paper-entries-title"]');
     expect(await all.textContent()).toContain('计票人甲（演示）');

@@ -1,15 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectCleanPage, formatNuMessages, launchBrowser, postConfirmed, startServer, validateHtmlBatch, watchPageErrors,
+  expectCleanPage, formatNuMessages, launchBrowser, PHONE, postConfirmed, signedInPerson, startServer, TABLET, validateHtmlBatch,
   type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
-const PASSWORD = 'minsheng-demo';
 const SHOTS = '/tmp/shots';
-const TABLET = { width: 1024, height: 1366 };
-const PHONE = { width: 390, height: 844 };
 
 let server: RunningServer;
 let browser: Browser;
@@ -25,18 +22,6 @@ afterAll(async () => {
 });
 
 const checkPage = (page: Page, errors: PageErrors, name: string) => expectCleanPage(page, errors, name, documents);
-
-/** The secretariat signed in through the form, in a browser of the given size. */
-async function secretariat(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; errors: PageErrors }> {
-  const context = await browser.newContext({ baseURL: server.url, viewport });
-  const page = await context.newPage();
-  const errors = watchPageErrors(page);
-  await page.goto('/login');
-  await page.getByLabel('用户名', { exact: true }).fill('mishu');
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: '登录' }).click()]);
-  return { context, page, errors };
-}
 
 /**
  * Types a count of paper ballots returned that exceeds those issued and saves it: answered 422 with
@@ -56,7 +41,7 @@ async function enterTooMany(page: Page, errors: PageErrors, count: string) {
 
 describe('more paper ballots back than handed out, in the hall', () => {
   it('is asked again with both figures, at tablet and phone widths, and the void form then offers the reason', async () => {
-    const tablet = await secretariat(TABLET);
+    const tablet = await signedInPerson(browser, server.url, 'mishu', TABLET);
     const meetings = await (await tablet.context.request.get('/api/meetings')).json() as { elections: { id: string }[] }[];
     const id = meetings[0]!.elections[0]!.id;
     // Opening and closing are irreversible: posted as a person who confirms them.
@@ -85,7 +70,7 @@ describe('more paper ballots back than handed out, in the hall', () => {
     expect(await state()).toBe('closed');
 
     // On a phone: the same answer, readable; the link leads to the void form with the reason offered.
-    const phone = await secretariat(PHONE);
+    const phone = await signedInPerson(browser, server.url, 'mishu', PHONE);
     await phone.page.goto(`/admin/elections/${id}/paper`);
     await enterTooMany(phone.page, phone.errors, '3');
     expect(await phone.page.locator('[role=alert]').textContent()).toContain('收回 3 张，多于发出的 2 张');

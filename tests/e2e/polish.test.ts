@@ -9,19 +9,11 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectCleanPage,
-  formatNuMessages,
-  launchBrowser,
-  startServer,
-  validateHtmlBatch,
-  watchPageErrors,
-  type HtmlDocument,
-  type PageErrors,
-  type RunningServer,
+  expectCleanPage, formatNuMessages, launchBrowser, signInThroughForm, startServer, validateHtmlBatch, watchPageErrors,
+  type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
 const SHOTS = '/tmp/shots';
-const PASSWORD = 'minsheng-demo';
 const MEETING = '龙游县第十四届人民代表大会第三次会议';
 const MEETING_2023 = '龙游县第十四届人民代表大会第二次会议';
 const ELECTION = '2024年民生实事项目票决';
@@ -40,7 +32,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const staff = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
   const page = await staff.newPage();
-  await signIn(page, 'mishu');
+  await signInThroughForm(page, 'mishu');
   await page.goto('/admin/meetings');
   await Promise.all([page.waitForURL(/\/admin\/meetings\/\d+$/), page.getByRole('link', { name: MEETING, exact: true }).click()]);
   await Promise.all([page.waitForURL(/\/admin\/elections\/\d+$/), page.getByRole('link', { name: ELECTION, exact: true }).click()]);
@@ -65,19 +57,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('用户名', { exact: true }).fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: '登录' }).click()]);
-}
-
 /** A browser of its own at one size, signed in as `username` unless null. */
 async function browse(size: Size, username: string | null): Promise<{ context: BrowserContext; page: Page; errors: PageErrors }> {
   const context = await browser.newContext({ baseURL: server.url, viewport: SIZES[size] });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
-  if (username) await signIn(page, username);
+  if (username) await signInThroughForm(page, username);
   return { context, page, errors: watchPageErrors(page) };
 }
 
@@ -264,7 +249,7 @@ describe.each(Object.keys(SIZES) as Size[])('at the %s size', (size) => {
     const context = await browser.newContext({ baseURL: server.url, viewport: SIZES[size], javaScriptEnabled: false });
     try {
       const page = await context.newPage();
-      await signIn(page, 'mishu');
+      await signInThroughForm(page, 'mishu');
       await page.goto('/');
       const header = await page.locator('.site-header').boundingBox();
       expect(header!.height).toBeLessThanOrEqual(height * 0.25);

@@ -3,23 +3,12 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  checkAccessibility,
-  formatNuMessages,
-  formatViolations,
-  launchBrowser,
-  repoRoot,
-  startServer,
-  validateHtmlBatch,
-  watchPageErrors,
-  type HtmlDocument,
-  type PageErrors,
-  type RunningServer,
-  expectCleanPage,
+  checkPageWithoutJs, expectCleanPage, formatNuMessages, launchBrowser, PHONE, repoRoot, selectedMarks, signInThroughForm,
+  startServer, TABLET, validateHtmlBatch, watchPageErrors, type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
 /** Screenshots for people to look at (test-results/ is gitignored); nothing asserts on the pixels. */
 const SCREENSHOT_DIR = join(repoRoot, 'test-results', 'e2e');
-const PASSWORD = 'minsheng-demo';
 const MEETING = '龙游县第十四届人民代表大会第三次会议';
 const ELECTION = '2024年民生实事项目票决';
 const SEATS = 10;
@@ -29,8 +18,6 @@ const KEYS = Array.from({ length: 12 }, (_, i) => `c${String(i + 1).padStart(2, 
 const FINAL: Record<string, 'F' | 'A' | 'N'> = Object.fromEntries(KEYS.map((k, i) => [k, i < 10 ? 'F' : i === 10 ? 'A' : 'N']));
 const LABEL = { F: '赞成', A: '反对', N: '弃权' } as const;
 const TRACKER = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/;
-const TABLET = { width: 1024, height: 1366 };
-const PHONE = { width: 390, height: 844 };
 
 let server: RunningServer;
 let browser: Browser;
@@ -55,50 +42,9 @@ afterAll(async () => {
 
 const checkPage = (page: Page, errors: PageErrors | undefined, name: string) => expectCleanPage(page, errors, name, documents);
 
-/**
- * axe cannot run in a context with JavaScript disabled (its timers never fire), so a page seen
- * without JavaScript is audited by replaying its document, as the browser holds it, in a separate
- * JavaScript-enabled page at the same URL and viewport: the server's stylesheet loads as usual, the
- * app's scripts are refused (so nothing enhances it), and the radio buttons are set as they were.
- */
-async function checkPageWithoutJs(page: Page, errors: PageErrors, auditor: Page, name: string): Promise<void> {
-  const url = page.url();
-  const html = await page.content();
-  const marks = await selectedMarks(page);
-  await auditor.unrouteAll();
-  await auditor.route('**/*', (route) => {
-    const request = route.request();
-    if (request.isNavigationRequest() && request.url() === url) return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
-    if (request.resourceType() === 'script') return route.abort();
-    return route.continue();
-  });
-  await auditor.setViewportSize(page.viewportSize()!);
-  await auditor.goto(url);
-  await auditor.evaluate((m) => {
-    for (const [k, v] of Object.entries(m)) if (v) (document.querySelector(`input[name="choice.${k}"][value="${v}"]`) as HTMLInputElement).checked = true;
-  }, marks);
-  const violations = await checkAccessibility(auditor);
-  expect(violations, formatViolations(violations, name)).toEqual([]);
-  expect(errors.errors, `${name}: console or page errors`).toEqual([]);
-  documents.push({ url: name, html });
-}
-
-/** Signs in through the form and waits for the page it should land on. */
-async function signIn(page: Page, username: string, landsOn: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('用户名', { exact: true }).fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await Promise.all([page.waitForURL((u) => u.pathname === landsOn), page.getByRole('button', { name: '登录' }).click()]);
-}
-
 /** The big label that selects `letter` for option `key`. */
 const choiceLabel = (page: Page, key: string, letter: 'F' | 'A' | 'N') =>
   page.locator(`label.choice.choice--${letter}:has(input[type="radio"][name="choice.${key}"][value="${letter}"])`);
-
-/** Which letter is selected for each option, as the browser sees it (undefined: none). */
-async function selectedMarks(page: Page): Promise<Record<string, string | undefined>> {
-  return page.evaluate((keys) => Object.fromEntries(keys.map((k) => [k, (document.querySelector(`input[name="choice.${k}"]:checked`) as HTMLInputElement | null)?.value])), KEYS);
-}
 
 /** The marks in the review or receipt table, in row order: 赞成/反对/弃权. */
 async function tableMarks(page: Page): Promise<string[]> {
@@ -149,7 +95,7 @@ describe('voting in the browser', () => {
     staffPage = await staff.newPage();
     staffErrors = watchPageErrors(staffPage);
     const page = staffPage;
-    await signIn(page, 'mishu', '/admin');
+    await signInThroughForm(page, 'mishu', { landsOn: '/admin' });
     await checkPage(page, staffErrors, 'staff /admin');
 
     await Promise.all([page.waitForURL('**/admin/meetings'), page.getByRole('link', { name: /会议、候选项目与票决/ }).click()]);
@@ -184,7 +130,7 @@ describe('voting in the browser', () => {
     const errors = watchPageErrors(page);
     const ballotUrl = `${server.url}/elections/${electionId}/ballot`;
 
-    await signIn(page, 'd001', '/vote');
+    await signInThroughForm(page, 'd001', { landsOn: '/vote' });
     await page.goto('/vote');
     await checkPage(page, errors, 'd001 /vote');
     const tile = page.locator(`a.tile[href="/elections/${electionId}/ballot"]`);
@@ -218,7 +164,7 @@ describe('voting in the browser', () => {
     }
     await choiceLabel(page, 'c12', 'N').click();
     expect(await counter.textContent(), '弃权 does not count').toBe('11');
-    expect(await selectedMarks(page)).toEqual({ ...Object.fromEntries(KEYS.map((k) => [k, 'F'])), c12: 'N' });
+    expect(await selectedMarks(page, KEYS)).toEqual({ ...Object.fromEntries(KEYS.map((k) => [k, 'F'])), c12: 'N' });
     expect(await over.isVisible()).toBe(true);
     expect(await over.textContent()).toContain(`已超过 ${SEATS} 项`);
     await checkPage(page, errors, 'd001 ballot (11 赞成, warning shown)');
@@ -240,7 +186,7 @@ describe('voting in the browser', () => {
     await choiceLabel(page, 'c11', 'A').click();
     expect(await counter.textContent()).toBe(String(SEATS));
     expect.soft(await over.isVisible(), 'the over-limit warning is still shown with 10 赞成').toBe(false);
-    expect(await selectedMarks(page)).toEqual(FINAL);
+    expect(await selectedMarks(page, KEYS)).toEqual(FINAL);
 
     // The review step replaces #ballot-area in place (htmx): same URL, no navigation.
     await page.getByRole('button', { name: /下一步/ }).click();
@@ -260,7 +206,7 @@ describe('voting in the browser', () => {
     await page.locator('#ballot-area form[data-ballot]').waitFor();
     expect(page.url()).toBe(ballotUrl);
     expect(await sameDocument(), 'the page was reloaded').toBe(true);
-    expect(await selectedMarks(page)).toEqual(FINAL);
+    expect(await selectedMarks(page, KEYS)).toEqual(FINAL);
     expect(await counter.textContent()).toBe(String(SEATS));
     expect.soft(await over.isVisible(), 'the over-limit warning is shown after 返回修改 with 10 赞成').toBe(false);
     await checkPage(page, errors, 'd001 ballot after 返回修改 (htmx swap)');
@@ -303,10 +249,10 @@ describe('voting in the browser', () => {
     const errors = watchPageErrors(page);
     const auditing = await browser.newContext({ baseURL: server.url });
     const auditor = await auditing.newPage();
-    const checkPage = (p: Page, e: PageErrors, name: string) => checkPageWithoutJs(p, e, auditor, name);
+    const checkPage = (p: Page, e: PageErrors, name: string) => checkPageWithoutJs(p, e, auditor, name, KEYS, documents);
     const reviewUrl = `${server.url}/elections/${electionId}/ballot/review`;
 
-    await signIn(page, 'd002', '/vote');
+    await signInThroughForm(page, 'd002', { landsOn: '/vote' });
     await page.goto('/vote');
     await checkPage(page, errors, 'd002 (no JS) /vote');
     await Promise.all([page.waitForURL(`**/elections/${electionId}/ballot`), page.locator(`a.tile[href="/elections/${electionId}/ballot"]`).click()]);
@@ -328,7 +274,7 @@ describe('voting in the browser', () => {
     const alert = page.locator('#ballot-area [role="alert"]');
     expect(await alert.textContent()).toContain(`最多只能选 ${SEATS} 项`);
     expect(await page.locator('[data-count]').textContent(), 'the server counts the 赞成 it refused').toBe('11');
-    expect(await selectedMarks(page), 'the choices come back as they were').toEqual({ ...Object.fromEntries(KEYS.map((k) => [k, 'F'])), c12: 'N' });
+    expect(await selectedMarks(page, KEYS), 'the choices come back as they were').toEqual({ ...Object.fromEntries(KEYS.map((k) => [k, 'F'])), c12: 'N' });
     await checkPage(page, errors, 'd002 (no JS) ballot refused: 11 赞成');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'voting-nojs-over-limit-phone.png'), fullPage: true });
 
@@ -354,7 +300,7 @@ describe('voting in the browser', () => {
     // 返回修改 posts to ?edit=1 and shows the ballot with the choices kept.
     await Promise.all([page.waitForURL(`${reviewUrl}?edit=1`), page.getByRole('button', { name: '返回修改' }).click()]);
     await page.waitForLoadState();
-    expect(await selectedMarks(page)).toEqual(FINAL);
+    expect(await selectedMarks(page, KEYS)).toEqual(FINAL);
     await checkPage(page, errors, 'd002 (no JS) ballot after 返回修改');
 
     await Promise.all([page.waitForURL(reviewUrl), page.getByRole('button', { name: /下一步/ }).click()]);
