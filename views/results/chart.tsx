@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { LETTER_LABEL, RATING_LABEL } from '../../src/domain/vocabulary.ts';
 import { isSelecting, passLine, percent, resultRows, type ResultBody, type ResultRow } from '../../src/results/present.ts';
 import type { ViewContext } from '../context.ts';
@@ -150,20 +151,13 @@ function SelectionChart({ v, body }: { v: ViewContext; body: ResultBody }) {
     { fill: 'none', stroke: '#1a56db', label: t('result.chart.passLine'), line: true },
   ]);
   const top = key.height + LINE + 8;
-  let y = top;
-  const blocks = rows.map((r) => {
-    const at = y;
-    const title = `${r.position}. ${r.title}`;
-    const barY = at + headingHeight(title) - 4;
-    y = barY + BAR + 18;
-    return (
-      <g>
-        <Heading top={at} title={title} status={status(r)} statusClass={r.selected ? 'chart__status chart__status--selected' : 'chart__status'} />
-        <rect class="chart__bar" x={pct(X0)} y={barY} width={pct(x(r.forVotes) - X0)} height={BAR} fill={fill(r)} stroke={tied.has(r.id) ? '#5c4400' : '#7d0f0f'} stroke-width="1.5" />
-        <text x={pct(x(r.forVotes))} dx="6" y={barY + 17} class="chart__value">{r.forVotes}</text>
-      </g>
-    );
-  });
+  const { blocks, bottom: y } = stacked(rows, top, (r, at, title, barY) => (
+    <g>
+      <Heading top={at} title={title} status={status(r)} statusClass={r.selected ? 'chart__status chart__status--selected' : 'chart__status'} />
+      <rect class="chart__bar" x={pct(X0)} y={barY} width={pct(x(r.forVotes) - X0)} height={BAR} fill={fill(r)} stroke={tied.has(r.id) ? '#5c4400' : '#7d0f0f'} stroke-width="1.5" />
+      <text x={pct(x(r.forVotes))} dx="6" y={barY + 17} class="chart__value">{r.forVotes}</text>
+    </g>
+  ));
   return (
     <Frame id={id} height={y + 30} title={t('result.chart.title')}
       desc={t('result.chart.desc', { options: rows.length, selected, half: round(line.half), base: line.base })}>
@@ -173,6 +167,22 @@ function SelectionChart({ v, body }: { v: ViewContext; body: ResultBody }) {
       {blocks}
     </Frame>
   );
+}
+
+/**
+ * Lays the projects out from `top` down, each its heading and then its bar, drawn by `draw` (given
+ * where the heading starts, the numbered title and where the bar goes); says where the last ended.
+ */
+function stacked<R extends { position: number; title: string }>(rows: readonly R[], top: number, draw: (r: R, at: number, title: string, barY: number) => Child): { blocks: Child[]; bottom: number } {
+  let y = top;
+  const blocks = rows.map((r) => {
+    const at = y;
+    const title = `${r.position}. ${r.title}`;
+    const barY = at + headingHeight(title) - 4;
+    y = barY + BAR + 18;
+    return draw(r, at, title, barY);
+  });
+  return { blocks, bottom: y };
 }
 
 /** The dashed line at half the base, the baseline, and the scale's ends. */
@@ -209,12 +219,7 @@ function SatisfactionChart({ v, body }: { v: ViewContext; body: ResultBody }) {
     { fill: 'none', stroke: '#1a56db', label: t('result.chart.halfLine'), line: true },
   ]);
   const top = key.height + LINE + 8;
-  let y = top;
-  const blocks = rows.map((r) => {
-    const at = y;
-    const title = `${r.position}. ${r.title}`;
-    const barY = at + headingHeight(title) - 4;
-    y = barY + BAR + 18;
+  const { blocks, bottom: y } = stacked(rows, top, (r, at, title, barY) => {
     let sum = 0;
     return (
       <g>
