@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { electionOr404 } from '../elections/routes.tsx';
 import { HTTPException } from 'hono/http-exception';
 import { BallotMessage, BallotPage, ReceiptPage, ReviewPage, SHARED_RECEIPT_SECONDS, SHARED_RETURN_TO, type BallotElection, type BallotOption } from '../../views/ballots/ballot.tsx';
 import { TrackerPage } from '../../views/ballots/tracker.tsx';
@@ -6,10 +7,9 @@ import { VotePage } from '../../views/ballots/vote.tsx';
 import { clearSessionCookie } from '../auth/middleware.ts';
 import { revokeSession } from '../auth/sessions.ts';
 import type { ElectionView } from '../elections/model.ts';
-import { getElection } from '../elections/store.ts';
 import { listCandidates, selfCheckInOffers } from '../meetings/store.ts';
 import type { AppEnv } from '../platform/http/env.ts';
-import { type Ctx, currentUser, db, flash, found, idParam, view } from '../platform/http/kit.ts';
+import { type Ctx, currentUser, db, flash, idParam, view } from '../platform/http/kit.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { parseBallotForm } from './form.ts';
 import { type BallotProblem, type BallotSpec, type CastRefusal, marksFromChoices } from './rules.ts';
@@ -39,7 +39,7 @@ interface LoadedBallot {
 
 /** The election, its options with their candidates, and what a ballot must satisfy: read once per request, or 404. */
 async function loadBallot(c: Ctx): Promise<LoadedBallot> {
-  const e = found(await getElection(db(c), idParam(c)));
+  const e = await electionOr404(c);
   const candidates = new Map((await listCandidates(db(c), e.meeting_id)).map((x) => [x.id, x]));
   const options = e.options.map((o) => ({ key: o.key, position: o.position, title: o.title, candidate: o.candidateId ? candidates.get(o.candidateId) : undefined }));
   return {

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { electionOr404 } from '../elections/routes.tsx';
 import { HTTPException } from 'hono/http-exception';
 import { type Ask, confirmFirst } from '../../views/components/confirm.tsx';
 import { ScrutinyListPage, ScrutinyPage } from '../../views/counting/scrutiny.tsx';
@@ -6,11 +7,11 @@ import type { ElectionView } from '../elections/model.ts';
 import type { Translate } from '../platform/i18n/index.ts';
 import { canStart, CERTIFICATIONS_REQUIRED } from '../domain/lifecycle.ts';
 import { keyFingerprint } from '../domain/record/digest.ts';
-import { electionLinks, electionScrutineers, getElection, turnout } from '../elections/store.ts';
+import { electionLinks, electionScrutineers, turnout } from '../elections/store.ts';
 import { type ApprovalRefusal, listApprovals } from '../users/approvals.ts';
 import type { AppEnv } from '../platform/http/env.ts';
 import { textField } from '../platform/http/forms.ts';
-import { acting, type Ctx, currentUser, db, flash, found, idParam, refusing, view } from '../platform/http/kit.ts';
+import { acting, type Ctx, currentUser, db, flash, idParam, refusing, view } from '../platform/http/kit.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { exceedingReturned, returnedExceedsIssued } from '../paper/rules.ts';
@@ -76,7 +77,7 @@ async function createFrom(c: Ctx, done: string, create: (fromId: number) => Prom
  * confirms the facts as they are now: then undefined, and the step runs.
  */
 async function ask(c: Ctx, build: (e: ElectionView, t: Translate) => Promise<Omit<Ask, 'back'>> | Omit<Ask, 'back'>) {
-  const e = found(await getElection(db(c), idParam(c)));
+  const e = await electionOr404(c);
   const form = await c.req.parseBody();
   return confirmFirst(c, form, { ...(await build(e, view(c).t)), back: pageOf(e.id) });
 }
@@ -102,7 +103,7 @@ export function countingRoutes() {
         error={error && Object.hasOwn(APPROVAL_ERRORS, error) ? c.var.t(APPROVAL_ERRORS[error]) : undefined} />, { title: c.var.t('counting.listTitle') });
     })
     .get('/admin/elections/:id/scrutiny', async (c) => {
-      const e = found(await getElection(db(c), idParam(c)));
+      const e = await electionOr404(c);
       const user = currentUser(c);
       const [record, invalid, t, links, scrutineers, approvals] = await Promise.all([
         recordSummary(db(c), e.id),

@@ -37,7 +37,8 @@ const ERRORS: Partial<Record<ElectionRefusal, MessageKey>> = {
   'no-scrutineers': 'election.noScrutineers', 'meeting-unpublished': 'election.meetingUnpublished', 'not-draft': 'election.notDraft',
 };
 
-const electionOr404 = async (c: Ctx) => found(await getElection(db(c), idParam(c)));
+/** The election the route's `:id` names, or 404: shared by the routes of every feature that acts on one. */
+export const electionOr404 = async (c: Ctx) => found(await getElection(db(c), idParam(c)));
 const meetingOr404 = async (c: Ctx) => found(await getMeeting(db(c), idParam(c)));
 const adminPage = (id: number) => `/admin/elections/${id}`;
 

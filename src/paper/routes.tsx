@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
+import { electionOr404 } from '../elections/routes.tsx';
 import { HTTPException } from 'hono/http-exception';
 import { confirmFirst } from '../../views/components/confirm.tsx';
 import { keyingChanges, keyingText, PaperBallot, PaperListPage, PaperPage } from '../../views/paper/paper.tsx';
 import { parseBallotForm } from '../ballots/form.ts';
 import { acceptsBallots, acceptsPaperEntry } from '../domain/lifecycle.ts';
 import { isOneOf, KEYED_INVALID_REASONS, type Role } from '../domain/vocabulary.ts';
-import { getElection } from '../elections/store.ts';
 import type { AppEnv } from '../platform/http/env.ts';
 import { intField, textField } from '../platform/http/forms.ts';
-import { acting, type Ctx, currentUser, db, flash, found, idParam, refusing, view } from '../platform/http/kit.ts';
+import { acting, type Ctx, currentUser, db, flash, idParam, refusing, view } from '../platform/http/kit.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { MAX_INT4 } from '../platform/validation.ts';
 import { Refused } from '../platform/refusal.ts';
@@ -37,7 +37,6 @@ const ERRORS: Record<Exclude<PaperRefusal, 'not-found'>, MessageKey> = {
 const ASKED_AGAIN: ReadonlySet<PaperRefusal> = new Set(['bad-codes', 'unknown-codes', 'unknown-deputies', 'returned-exceeds']);
 const NOTICES: Record<string, MessageKey> = { unissued: 'paper.done.unissued', issued: 'paper.done.issued', returned: 'paper.done.returned', keyed: 'paper.done.keyed', rekeyed: 'paper.done.rekeyed', committed: 'paper.committed' };
 
-const electionOr404 = async (c: Ctx) => found(await getElection(db(c), idParam(c)));
 const pageOf = (id: number) => `/admin/elections/${id}/paper`;
 /** The deputy codes a refusal names (unknown or not eligible), for the page to repeat them. */
 const codesOf = (e: { detail: Record<string, unknown> }): Record<string, string> => (Array.isArray(e.detail.codes) ? { codes: e.detail.codes.join(',') } : {});
