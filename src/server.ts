@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import { systemClock } from './platform/time.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrateDatabase } from './database-roles.ts';
+import { catchUpTracking } from './projects/making.ts';
 import { SigningKeyUnavailable } from './keys/signing.ts';
 import { createDb } from './platform/db/index.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
@@ -63,6 +64,10 @@ async function main(): Promise<void> {
   // Codes that differ only in case make a typed code ambiguous; the roster is the secretariat's to correct.
   const clashes = await deputyCodeClashes(database.db);
   if (clashes.length) logger.warn('deputy codes that differ only in case: correct the roster (docs/operations.md)', { clashes });
+
+  // Votes published before tracking existed (or by an older version) get their projects and ratings.
+  const caughtUp = await catchUpTracking(database.db);
+  if (caughtUp.projects || caughtUp.ratings) logger.info('tracking caught up with published votes', caughtUp);
 
   let seeded = false;
   if (config.demo && !(await hasData(database.db))) {

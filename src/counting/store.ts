@@ -1,3 +1,4 @@
+import { trackPublication } from '../projects/making.ts';
 import canonicalize from 'canonicalize';
 import { sql } from 'kysely';
 import { canStart, CERTIFICATIONS_REQUIRED, isPublished, SCRUTINY_STATES } from '../domain/lifecycle.ts';
@@ -157,7 +158,7 @@ export async function publishElection(db: Db, acting: Acting, electionId: number
   const key = await loadSigningKey(db, config);
   return db.transaction().execute(async (trx) => {
     await transactionDeadline(trx, STEP_DEADLINE_MS);
-    return transition(trx, acting, electionId, 'publish', async () => {
+    const published = await transition(trx, acting, electionId, 'publish', async () => {
       const rec = await trx.selectFrom('election_records').select(['digest', 'certifications']).where('election_id', '=', electionId).executeTakeFirstOrThrow();
       const distinct = new Set(rec.certifications.filter((c) => c.digest === rec.digest).map((c) => c.name)).size;
       if (distinct < CERTIFICATIONS_REQUIRED) throw refuse('too-few-certifications', { distinct });
@@ -172,6 +173,9 @@ export async function publishElection(db: Db, acting: Acting, electionId: number
         result: { digest: rec.digest, fingerprint: key.fingerprint },
       };
     });
+    // The projects it chooses (or the ratings it gives) exist from the moment the result is public.
+    await trackPublication(trx, electionId);
+    return published;
   });
 }
 

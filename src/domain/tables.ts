@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { Category, Channel, CredentialStep, ElectionKind, ElectionState, Electorate, InvalidReason, KeyedInvalidReason, Marking, PassBase, Role } from './vocabulary.ts';
+import type { Category, Channel, CredentialStep, ElectionKind, ElectionState, Electorate, EvidenceType, InvalidReason, KeyedInvalidReason, Marking, OpinionState, PassBase, Rating, ReportKind, ReviewState, Role, Schedule } from './vocabulary.ts';
 
 /**
  * The stored tables, as Kysely sees them (the migrations in migrations/ create them). Every
@@ -303,6 +303,163 @@ export interface AuditCheckpointTable {
   signature: string;
 }
 
+/** A chosen project, made when the vote that chose it is published (src/projects/store.ts). */
+export interface ProjectTable {
+  id: Generated<number>;
+  meeting_id: number;
+  candidate_id: number;
+  /** The vote that chose it: the selection or one of its runoffs. */
+  election_id: number;
+  option_key: string;
+  /** Its place in the meeting's final chosen list, from 1. */
+  rank: number;
+  for_votes: number;
+  lead_department_id: number;
+  /** When the vote that chose it was published. */
+  chosen_at: Date;
+  created_at: CreatedAt;
+}
+
+/** A quantitative target of a plan: 新增学位 1,200 个. */
+export interface PlanTarget { key: string; metric: string; unit: string; target: number }
+/** A sub-item (子项) of a plan, weighted in the project's progress. */
+export interface PlanSubItem { key: string; title: string; weight: number }
+/** A milestone of a plan, weighted in its sub-item's (or the project's) progress. */
+export interface PlanMilestone { key: string; title: string; due: DateOnly; weight: number; subItem: string | null }
+/** A reported value of a plan's target. */
+export interface ReportActual { target: string; value: number }
+
+type Json<T> = ColumnType<T, string | undefined, string>;
+
+/** A revision of a project's implementation plan. */
+export interface ProjectPlanTable {
+  id: Generated<number>;
+  project_id: number;
+  revision: number;
+  state: Generated<ReviewState>;
+  /** Why the plan changed (revisions after the first). */
+  reason: string | null;
+  /** Money in 分 (bigint, read as a JavaScript number: far below 2^53 fen). */
+  total_investment_fen: number;
+  annual_investment_fen: number;
+  /** Null: the plan starts when the vote that chose it was published. */
+  starts_on: DateOnly | null;
+  deadline: DateOnly;
+  /** 乡镇/街道 */
+  location: string | null;
+  lead_official: string;
+  schedule: Schedule;
+  co_department_ids: number[];
+  targets: Json<PlanTarget[]>;
+  sub_items: Json<PlanSubItem[]>;
+  milestones: Json<PlanMilestone[]>;
+  drafted_by: number | null;
+  drafted_at: Date;
+  submitted_at: Date | null;
+  decided_by: number | null;
+  decided_by_name: string | null;
+  decided_at: Date | null;
+  return_comment: string | null;
+}
+
+/** A progress (or rectification) report; public and fixed once approved. */
+export interface ProjectReportTable {
+  id: Generated<number>;
+  project_id: number;
+  seq: number;
+  kind: Generated<ReportKind>;
+  /** The period it answers: '2024-03' or '2024-Q1'; null for an extra report. */
+  period: string | null;
+  final: Generated<boolean>;
+  /** The approved report this one corrects. */
+  corrects_id: number | null;
+  plan_revision: number | null;
+  state: Generated<ReviewState>;
+  narrative: string;
+  percent: number | null;
+  spent_fen: Generated<number>;
+  actuals: Json<ReportActual[]>;
+  milestones_done: Json<string[]>;
+  sub_item_percents: Json<Record<string, number>>;
+  drafted_by: number | null;
+  drafted_at: Date;
+  submitted_at: Date | null;
+  decided_by: number | null;
+  decided_by_name: string | null;
+  decided_at: Date | null;
+  return_comment: string | null;
+}
+
+/** A co-department's section of the lead department's next report. */
+export interface ReportSectionTable {
+  id: Generated<number>;
+  project_id: number;
+  department_id: number;
+  report_id: number | null;
+  body: string;
+  written_by: number | null;
+  written_at: Date;
+}
+
+/** An evidence file, stored once by its SHA-256 (hex). */
+export interface EvidenceFileTable {
+  sha256: string;
+  media_type: EvidenceType;
+  bytes: Uint8Array;
+  byte_size: number;
+  width: number | null;
+  height: number | null;
+  created_at: CreatedAt;
+}
+
+export interface ReportEvidenceTable {
+  report_id: number;
+  position: number;
+  sha256: string;
+  caption: string;
+}
+
+/** A deputy's inspection note (视察意见) and the lead department's reply. */
+export interface InspectionNoteTable {
+  id: Generated<number>;
+  project_id: number;
+  deputy_id: number;
+  body: string;
+  filed_by: number | null;
+  filed_at: Date;
+  reply_due: DateOnly;
+  reply: string | null;
+  replied_by: number | null;
+  replied_at: Date | null;
+}
+
+/** A citizen's opinion (群众意见): no account, no personal data; public once accepted. */
+export interface CitizenOpinionTable {
+  id: Generated<number>;
+  project_id: number;
+  body: string;
+  submitted_at: Date;
+  state: Generated<OpinionState>;
+  decided_by: number | null;
+  decided_at: Date | null;
+  reply: string | null;
+  replied_by: number | null;
+  replied_at: Date | null;
+}
+
+/** A published 测评's outcome for one project, copied from its signed record at publication. */
+export interface ProjectRatingTable {
+  project_id: number;
+  election_id: number;
+  option_key: string;
+  rating: Rating;
+  satisfied: number;
+  basically: number;
+  unsatisfied: number;
+  abstain: number;
+  published_at: Date;
+}
+
 export interface Database {
   terms: TermTable;
   departments: DepartmentTable;
@@ -328,6 +485,15 @@ export interface Database {
   signing_keys: SigningKeyTable;
   election_scrutineers: ElectionScrutineerTable;
   credential_approvals: CredentialApprovalTable;
+  projects: ProjectTable;
+  project_plans: ProjectPlanTable;
+  project_reports: ProjectReportTable;
+  report_sections: ReportSectionTable;
+  evidence_files: EvidenceFileTable;
+  report_evidence: ReportEvidenceTable;
+  inspection_notes: InspectionNoteTable;
+  citizen_opinions: CitizenOpinionTable;
+  project_ratings: ProjectRatingTable;
 }
 
 export type Term = Selectable<TermTable>;

@@ -74,6 +74,30 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/** Where a plan revision or a report stands: drafted by the department, submitted, returned with a comment, or approved (then public and fixed). */
+export const REVIEW_STATES = ['draft', 'submitted', 'returned', 'approved'] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+
+/** How often the lead department reports on a project (the plan's reporting schedule). */
+export const SCHEDULES = ['monthly', 'quarterly'] as const;
+export type Schedule = (typeof SCHEDULES)[number];
+
+/** A progress report, or the rectification report an unsatisfactory rating calls for. */
+export const REPORT_KINDS = ['progress', 'rectification'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** A citizen's opinion waits for the secretariat, then is accepted (public) or rejected (never shown). */
+export const OPINION_STATES = ['pending', 'accepted', 'rejected'] as const;
+export type OpinionState = (typeof OPINION_STATES)[number];
+
+/** A project's status, always derived (src/projects/progress.ts), never typed. */
+export const PROJECT_STATUSES = ['not-started', 'on-track', 'behind', 'completed', 'rectifying'] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+/** What evidence may be: decided from the content, never the name. */
+export const EVIDENCE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;
+export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
+
 /** Whether a string is one of a vocabulary's words (for input read from forms and queries). */
 export function isOneOf<const T extends readonly string[]>(words: T, value: unknown): value is T[number] {
   return typeof value === 'string' && (words as readonly string[]).includes(value);
