@@ -68,7 +68,7 @@ describe.each(testEngines())('generated hostile requests on $name', (engine) => 
   beforeAll(async () => {
     database = await engine.open();
     t = testApp(database, { SIGNING_KEY_SECRET: SECRET });
-    world = await buildWorld(database, t.clock);
+    world = await buildWorld(database, t.clock, t.config);
     hash = await tableHasher(database.db);
     wal = walPosition(database.db);
   });

@@ -25,6 +25,8 @@ export interface FixtureAccount {
   /** The code of the deputy the account belongs to (deputies and scrutineers may have one). */
   deputyCode?: string;
   displayName?: string;
+  /** The department of a department officer's account (made if it does not exist). */
+  department?: string;
 }
 
 export interface FixtureOptions {
@@ -117,9 +119,11 @@ export async function buildFixture(database: DbHandle, clock: Clock, options: Fi
   const accounts = new Map<string, FixtureUser>();
   for (const a of options.accounts ?? []) {
     const displayName = a.displayName ?? `${a.username}（测试）`;
+    const departmentId = a.department === undefined ? null
+      : (await db.insertInto('departments').values({ name: a.department }).onConflict((oc) => oc.column('name').doUpdateSet({ name: a.department! })).returning('id').executeTakeFirstOrThrow()).id;
     const user = await createUser(db, acting, {
       username: a.username, displayName, password: FIXTURE_PASSWORD, roles: a.roles,
-      deputyId: a.deputyCode ? deputyId(a.deputyCode) : null,
+      deputyId: a.deputyCode ? deputyId(a.deputyCode) : null, departmentId,
     });
     accounts.set(user.username, {
       id: user.id, username: user.username, displayName, password: FIXTURE_PASSWORD,

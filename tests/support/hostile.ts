@@ -2,10 +2,12 @@ import fc from 'fast-check';
 import { createSession, SESSION_COOKIE } from '../../src/auth/sessions.ts';
 import { POLICY } from '../../src/auth/policy.ts';
 import { CATEGORIES, KEYED_INVALID_REASONS, PASS_BASES, ELECTORATES, SELECTION_MARKINGS, type Role } from '../../src/domain/vocabulary.ts';
-import { sealElection } from '../../src/counting/store.ts';
+import { castBallot } from '../../src/ballots/store.ts';
+import { certifyElection, publishElection, sealElection } from '../../src/counting/store.ts';
+import type { SigningConfig } from '../../src/keys/signing.ts';
 import { closeElection, createElection, openElection } from '../../src/elections/store.ts';
 import { optionKey } from '../../src/elections/rules.ts';
-import { addCandidate, createMeeting } from '../../src/meetings/store.ts';
+import { addCandidate, createMeeting, recordAttendance } from '../../src/meetings/store.ts';
 import type { DbHandle } from '../../src/platform/db/index.ts';
 import { fixedClock, type Clock } from '../../src/platform/time.ts';
 import { createRosterImport, createTerm, upsertDeputies, IMPORT_TTL_MS } from '../../src/terms/store.ts';
@@ -80,26 +82,32 @@ export interface World {
   answered(route: string, cookie: string | undefined, status: number): void;
   /** Every id of any object, for "the id of some other object". */
   allIds: number[];
+  /**
+   * Tracked projects, made by a published vote of the meeting: `own` are led by 测试局 (the
+   * department of `ziji` and `mishu2`), `other` by 另一局 (whose officer is `lingju`).
+   */
+  projects: { own: number[]; other: number[] };
 }
 
 /** Routes that end or change the acting session itself: each request gets a fresh session. */
 const SELF_ENDING = new Set(['POST /logout', 'POST /account/password', 'POST /account/sessions/:id/revoke', 'POST /account/sessions/revoke-others',
   'POST /account/sign-out-everywhere', 'POST /elections/:id/ballot']);
 
-export async function buildWorld(database: DbHandle, clock: Clock): Promise<World> {
+export async function buildWorld(database: DbHandle, clock: Clock, signing: SigningConfig): Promise<World> {
   const { db } = database;
   const fixture = await buildFixture(database, clock, {
     deputies: 8, standingCommittee: 3, present: 7, candidates: 4, election: { open: true },
     accounts: [
       { username: 'mishu', roles: ['secretariat'] },
-      { username: 'mishu2', roles: ['secretariat', 'department'] },
+      { username: 'mishu2', roles: ['secretariat', 'department'], department: '测试局' },
       // Scrutineers are deputies' own accounts (never the secretariat's), named for the fixture's votes.
       { username: 'jianpiao1', roles: ['scrutineer', 'deputy'], deputyCode: 'D003' },
       { username: 'jianpiao2', roles: ['scrutineer', 'deputy'], deputyCode: 'D004' },
       { username: 'daibiao1', roles: ['deputy'], deputyCode: 'D001' },
       { username: 'daibiao2', roles: ['deputy'], deputyCode: 'D002' },
       { username: 'daibiao8', roles: ['deputy'], deputyCode: 'D008' }, // absent from the meeting
-      { username: 'ziji', roles: ['department'] },
+      { username: 'ziji', roles: ['department'], department: '测试局' },
+      { username: 'lingju', roles: ['department'], department: '另一局' },
       // Clerks key paper ballots (nobody else may).
       { username: 'jipiao1', roles: ['clerk'] },
       { username: 'jipiao2', roles: ['clerk'] },
@@ -120,6 +128,34 @@ export async function buildWorld(database: DbHandle, clock: Clock): Promise<Worl
   await openElection(db, acting, tallied);
   await closeElection(db, acting, tallied);
   await sealElection(db, acting, tallied);
+
+  // An earlier meeting of the term whose published vote chose three projects: two led by 测试局, one by 另一局.
+  const trackedMeeting = await createMeeting(db, acting, { termId: fixture.termId, title: '测试届人民代表大会第零次会议', sessionOrdinal: 9, year: 2023, startsOn: '2023-01-10', endsOn: '2023-01-12' }, { published: true });
+  const trackedOptions = [];
+  for (const [i, lead] of ['测试局', '测试局', '另一局', '另一局'].entries()) {
+    const c = await addCandidate(db, acting, trackedMeeting.id, {
+      name: `跟踪项目${i + 1}`, category: i % 2 ? 'housing' : 'health', description: `${lead}牵头的项目。`, targets: ['目标'], totalInvestmentYuan: 5_000_000,
+      deadline: '2023-12-31', leadDepartment: lead, coDepartments: lead === '另一局' ? ['测试局'] : [], leadOfficial: '副县长 某',
+    });
+    trackedOptions.push({ key: optionKey(i + 1), title: c.name, candidateId: c.id });
+  }
+  await recordAttendance(db, acting, trackedMeeting.id, fixture.deputies.map((d) => d.id), true);
+  const published = (await createElection(db, acting, {
+    meetingId: trackedMeeting.id, kind: 'selection', title: '已公布票决', marking: 'approval', seats: 3, passBase: 'valid-ballots',
+    options: trackedOptions, scrutineers: [fixture.deputyId('D003'), fixture.deputyId('D004')],
+  })).id;
+  await openElection(db, acting, published);
+  for (const code of ['D001', 'D002', 'D003']) await castBallot(db, clock, { electionId: published, deputyId: fixture.deputyId(code), marks: 'FFFN' });
+  await closeElection(db, acting, published);
+  const { digest: publishedDigest } = await sealElection(db, acting, published);
+  for (const u of ['jianpiao1', 'jianpiao2']) {
+    const a = fixture.account(u);
+    await certifyElection(db, acting, published, { userId: a.id, name: a.displayName }, publishedDigest);
+  }
+  await publishElection(db, acting, published, signing);
+  const projectRows = await db.selectFrom('projects as p').innerJoin('departments as d', 'd.id', 'p.lead_department_id')
+    .select(['p.id', 'd.name']).where('p.meeting_id', '=', trackedMeeting.id).orderBy('p.rank').execute();
+  const projects = { own: projectRows.filter((p) => p.name === '测试局').map((p) => p.id), other: projectRows.filter((p) => p.name === '另一局').map((p) => p.id) };
 
   // The next year's meeting of the same term, where this meeting's candidates can be rated.
   const laterMeeting = await createMeeting(db, acting, { termId: fixture.termId, title: '测试届人民代表大会第二次会议', sessionOrdinal: 2, year: 2025, startsOn: '2025-01-10', endsOn: '2025-01-12' });
@@ -159,7 +195,7 @@ export async function buildWorld(database: DbHandle, clock: Clock): Promise<Worl
   // The accounts that act, by role; `denglu` only signs in (its password never changes).
   const actorRoles: Record<string, Role[]> = {
     mishu: ['secretariat'], mishu2: ['secretariat', 'department'], jianpiao1: ['scrutineer', 'deputy'], jianpiao2: ['scrutineer', 'deputy'],
-    daibiao1: ['deputy'], daibiao2: ['deputy'], daibiao8: ['deputy'], ziji: ['department'], denglu: ['secretariat'],
+    daibiao1: ['deputy'], daibiao2: ['deputy'], daibiao8: ['deputy'], ziji: ['department'], lingju: ['department'], denglu: ['secretariat'],
     jipiao1: ['clerk'], jipiao2: ['clerk'],
   };
   const actors = Object.keys(actorRoles).map((n) => fixture.account(n));
@@ -205,9 +241,9 @@ export async function buildWorld(database: DbHandle, clock: Clock): Promise<Worl
     termId: fixture.termId, otherTermId: other.id, meetingId: fixture.meetingId, otherMeetingId: otherMeeting.id, laterMeetingId: laterMeeting.id,
     candidateIds: fixture.candidates.map((c) => c.id), otherCandidateIds: otherCandidates, deputies, elections,
     importIds: { pending, expired }, victimUserIds: victims, actorUserIds: actors.map((a) => a.id), approvalId,
-    usernames: ['denglu', 'mishu', 'nobody'], cookieFor, answered,
+    usernames: ['denglu', 'mishu', 'nobody'], cookieFor, answered, projects,
     allIds: [...new Set([fixture.termId, other.id, fixture.meetingId, otherMeeting.id, laterMeeting.id, ...fixture.candidates.map((c) => c.id), ...otherCandidates,
-      ...deputies.map((d) => d.id), ...Object.values(elections), ...victims])].sort((a, b) => a - b),
+      ...deputies.map((d) => d.id), ...Object.values(elections), ...victims, trackedMeeting.id, published, ...projects.own, ...projects.other])].sort((a, b) => a - b),
   };
 }
 
