@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Insertable } from 'kysely';
+import type { ProjectPlanTable, ProjectReportTable } from '../../src/domain/tables.ts';
 import type { DbHandle } from '../../src/platform/db/index.ts';
 import type { TrackedDemo } from './tracking.ts';
 
@@ -18,7 +20,7 @@ export async function writeTracking(demo: TrackedDemo): Promise<{ projectId: num
   const db: DbHandle['db'] = demo.database.db;
   const [first, second] = demo.projects;
   const at = (s: string) => new Date(s);
-  const plan = (projectId: number, revision: number, state: 'approved' | 'draft', extra: Record<string, unknown>) => db.insertInto('project_plans').values({
+  const plan = (projectId: number, revision: number, state: 'approved' | 'draft', extra: Partial<Insertable<ProjectPlanTable>>) => db.insertInto('project_plans').values({
     project_id: projectId, revision, state, reason: null, total_investment_fen: 500_000_000, annual_investment_fen: 200_000_000,
     starts_on: '2023-03-01', deadline: '2024-12-31', location: '城南街道', lead_official: '张副县长', schedule: 'quarterly',
     targets: JSON.stringify([{ key: 't1', metric: '新增学位', unit: '个', target: 1200 }]),
@@ -27,16 +29,16 @@ export async function writeTracking(demo: TrackedDemo): Promise<{ projectId: num
       { key: 'm2', title: '竣工验收', due: '2024-01-10', weight: 1, subItem: null },
     ]),
     drafted_at: at('2023-03-05T02:00:00Z'), decided_at: state === 'approved' ? at('2023-03-10T02:00:00Z') : null, decided_by_name: 'mishu', ...extra,
-  }).execute();
+  } as Insertable<ProjectPlanTable>).execute();
   await plan(first!.id, 1, 'approved', {});
   await plan(first!.id, 2, 'draft', { reason: SECRET.draftPlan, annual_investment_fen: 999_900 });
   await plan(second!.id, 1, 'approved', { location: '湖镇镇', annual_investment_fen: 100_000_000, decided_at: at('2023-03-11T02:00:00Z'), milestones: '[]' });
-  const report = (seq: number, state: string, narrative: string, extra: Record<string, unknown> = {}) => db.insertInto('project_reports').values({
-    project_id: first!.id, seq, state: state as 'approved', narrative, percent: 50, spent_fen: 80_000_000, period: '2023-Q3',
+  const report = (seq: number, state: 'approved' | 'submitted' | 'returned', narrative: string, extra: Partial<Insertable<ProjectReportTable>> = {}) => db.insertInto('project_reports').values({
+    project_id: first!.id, seq, state, narrative, percent: 50, spent_fen: 80_000_000, period: '2023-Q3',
     actuals: JSON.stringify([{ target: 't1', value: 600 }]), milestones_done: JSON.stringify(['m1']),
     drafted_at: at('2023-10-01T02:00:00Z'), decided_at: state === 'approved' || state === 'returned' ? at(`2023-10-0${seq + 1}T02:00:00Z`) : null,
     return_comment: state === 'returned' ? '请补充照片' : null, ...extra,
-  }).returning('id').executeTakeFirstOrThrow();
+  } as Insertable<ProjectReportTable>).returning('id').executeTakeFirstOrThrow();
   const r1 = await report(1, 'approved', PUBLIC.report);
   const r2 = await report(2, 'submitted', PUBLIC.correction, { corrects_id: r1.id, spent_fen: 90_000_000, actuals: JSON.stringify([{ target: 't1', value: 640 }]) });
   await report(3, 'submitted', SECRET.draftReport, { spent_fen: 190_000_000, milestones_done: JSON.stringify(['m1', 'm2']) });

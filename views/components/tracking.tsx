@@ -50,10 +50,10 @@ export function ShareChart({ v, rows, caption, id }: { v: ViewContext; rows: rea
           const w = Math.max(0, Math.min(100, r.value ?? 0)) * 2.4;
           return (
             <g>
-              <text x="0" y={y + 14} font-size="14" fill="currentColor">{r.label}</text>
+              <text x="0" y={y + 14} font-size="15" fill="currentColor">{r.label}</text>
               <rect x="0" y={y + 20} width="240" height="16" fill="#e6e9ef" />
               <rect x="0" y={y + 20} width={w.toFixed(1)} height="16" fill="#1f5f99" />
-              <text x="248" y={y + 33} font-size="14" fill="currentColor">{formatRate(r.value)}</text>
+              <text x="248" y={y + 33} font-size="15" fill="currentColor">{formatRate(r.value)}</text>
             </g>
           );
         })}

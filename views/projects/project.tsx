@@ -75,7 +75,7 @@ export function ProjectPage({ v, d, signedInDeputy }: { v: ViewContext; d: Proje
       <ProgressBar v={v} value={p.progress} label={t('project.progressOf', { title: p.title })} />
       <dl class="facts facts--wide">
         <div><dt>{t('project.spent')}</dt><dd>{formatFen(v, p.money.spentFen)}</dd></div>
-        <div><dt>{t('project.annualInvestment')}</dt><dd>{formatFen(v, p.money.annualInvestmentFen)} <span class="muted">({t('project.annualRate', { rate: formatRate(p.money.annualRate) })})</span></dd></div>
+        <div><dt>{t('project.annualInvestment')}</dt><dd>{formatFen(v, p.money.annualInvestmentFen)} <span class="muted">{t('project.annualRate', { rate: formatRate(p.money.annualRate) })}</span></dd></div>
         <div><dt>{t('project.totalInvestment')}</dt><dd>{formatFen(v, p.money.totalInvestmentFen)}</dd></div>
         <div><dt>{t('project.department')}</dt><dd>{p.leadDepartment.name}</dd></div>
         <div><dt>{t('project.coDepartments')}</dt><dd>{p.coDepartments.length ? p.coDepartments.map((c) => c.name).join(sep) : t('candidate.none')}</dd></div>

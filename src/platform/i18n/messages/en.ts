@@ -952,7 +952,7 @@ export const en: Record<MessageKey, string> = {
   "project.leadOfficial": "Lead official",
   "project.spent": "Spent to date",
   "project.annualInvestment": "Planned investment this year",
-  "project.annualRate": "{rate} executed",
+  "project.annualRate": "({rate} executed)",
   "project.totalInvestment": "Total investment",
   "project.sharesTitle": "Investment executed",
   "project.shareByCategory": "Share executed by category",

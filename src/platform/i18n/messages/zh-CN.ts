@@ -951,7 +951,7 @@ export const zhCN = {
   "project.leadOfficial": "责任领导",
   "project.spent": "已完成投资",
   "project.annualInvestment": "年度计划投资",
-  "project.annualRate": "完成率 {rate}",
+  "project.annualRate": "（完成率 {rate}）",
   "project.totalInvestment": "总投资",
   "project.sharesTitle": "投资完成情况",
   "project.shareByCategory": "各类别投资完成率",
