@@ -27,11 +27,13 @@ import { meetingRoutes } from './meetings/routes.tsx';
 import { resultRoutes } from './results/routes.tsx';
 import { termRoutes } from './terms/routes.tsx';
 import { userRoutes } from './users/routes.tsx';
+import { projectRoutes } from './projects/routes.tsx';
 
 export type { AppDeps, AppEnv } from './platform/http/env.ts';
 
 /** Public data other sites may read (anonymously): see openData. */
-export const OPEN_DATA = ['/api/*', '/elections/:id/record.json', '/elections/:id/result.csv', '/.well-known/minsheng-signing-key', '/audit/checkpoints.json', '/audit/checkpoints.atom'];
+export const OPEN_DATA = ['/api/*', '/elections/:id/record.json', '/elections/:id/result.csv', '/.well-known/minsheng-signing-key', '/audit/checkpoints.json', '/audit/checkpoints.atom',
+  '/feed.xml', '/projects/:id/feed.xml'];
 
 /** Builds the Hono app from its dependencies. Importing this module starts nothing. */
 export function createApp(given: AppDeps): Hono<AppEnv> {
@@ -74,6 +76,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.route('/', auditRoutes());
   app.route('/', countingRoutes());
   app.route('/', resultRoutes());
+  app.route('/', projectRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 

@@ -106,6 +106,16 @@ const EXPECTED: [route: string, ...allowed: [0 | 1, 0 | 1, 0 | 1, 0 | 1, 0 | 1, 
   ['GET /admin/roster-imports/:id', 0, 0, 0, 0, 1, 0],
   ['POST /admin/roster-imports/:id/apply', 0, 0, 0, 0, 1, 0],
   ['POST /admin/terms/:id/credentials', 0, 0, 0, 0, 1, 0],
+
+  // Tracking: public pages, open data and feeds (no sign-in)
+  ['GET /projects', 1, 1, 1, 1, 1, 1],
+  ['GET /projects/:id', 1, 1, 1, 1, 1, 1],
+  ['GET /projects/:id/feed.xml', 1, 1, 1, 1, 1, 1],
+  ['GET /feed.xml', 1, 1, 1, 1, 1, 1],
+  ['GET /meetings/:id/progress-report', 1, 1, 1, 1, 1, 1],
+  ['GET /api/projects', 1, 1, 1, 1, 1, 1],
+  ['GET /api/projects.csv', 1, 1, 1, 1, 1, 1],
+  ['GET /api/projects/:id', 1, 1, 1, 1, 1, 1],
 ];
 
 /** A concrete URL for a route pattern. */

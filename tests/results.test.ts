@@ -140,7 +140,8 @@ describe.each(testEngines())('published results on $name', (engine) => {
         expect(html).toContain(`<dt>${label}</dt><dd>${value}</dd>`);
       }
       // The chosen, in rank order, with their 赞成.
-      const chosen = [...html.matchAll(/<li><span class="chosen-list__title">([^<]+)<\/span> <span class="chosen-list__votes">赞成 (\d+) 票<\/span><\/li>/g)].map((m) => [m[1], Number(m[2])]);
+      // Each chosen project's title links to its project page (tracking) once the publication made it.
+      const chosen = [...html.matchAll(/<li><(?:span|a) class="chosen-list__title"(?: href="\/projects\/\d+")?>([^<]+)<\/(?:span|a)> <span class="chosen-list__votes">赞成 (\d+) 票<\/span><\/li>/g)].map((m) => [m[1], Number(m[2])]);
       expect(chosen).toEqual([[candidates[0]!.name, 10], [candidates[1]!.name, 9], [candidates[2]!.name, 7]]);
       expect(html).toContain('应选 3 项，入选 3 项（按得票多少排列）。');
       // The chart: one image with a title and a description, a bar per option, the pass line at 6.

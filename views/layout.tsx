@@ -30,6 +30,8 @@ export function Layout({ v, user, title, refresh, path, demo, children }: Layout
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('app.css')} />
         <link rel="alternate" type="application/atom+xml" href="/audit/checkpoints.atom" title={t('audit.checkpoints.title')} />
+        <link rel="alternate" type="application/atom+xml" href="/feed.xml" title={t('feed.title')} />
+        {/^\/projects\/\d+$/.test(path) && <link rel="alternate" type="application/atom+xml" href={`${path}/feed.xml`} title={t('feed.projectLink')} />}
         <script src={assetUrl('htmx.min.js')} defer></script>
         <script src={assetUrl('hx-sse.min.js')} defer></script>
         <script src={assetUrl('app.js')} defer></script>
@@ -48,6 +50,7 @@ export function Layout({ v, user, title, refresh, path, demo, children }: Layout
               <summary class="site-menu__toggle">{t('nav.menu')}</summary>
               <nav aria-label={t('nav.main')} class="site-nav">
                 <a href="/">{t('nav.home')}</a>
+                <a href="/projects">{t('tracking.nav')}</a>
                 <a href="/verify">{t('nav.verify')}</a>
                 {user?.roles.includes('deputy') && <a href="/vote">{t('vote.title')}</a>}
                 {user?.roles.includes('secretariat') && <a href="/admin">{t('nav.admin')}</a>}

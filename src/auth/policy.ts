@@ -116,6 +116,16 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /admin/roster-imports/:id': ['secretariat'],
   'POST /admin/roster-imports/:id/apply': ['secretariat'],
   'POST /admin/terms/:id/credentials': ['secretariat'],
+
+  // Tracking: public pages, open data and feeds (no sign-in)
+  'GET /projects': 'anyone',
+  'GET /projects/:id': 'anyone',
+  'GET /projects/:id/feed.xml': 'anyone',
+  'GET /feed.xml': 'anyone',
+  'GET /meetings/:id/progress-report': 'anyone',
+  'GET /api/projects': 'anyone',
+  'GET /api/projects.csv': 'anyone',
+  'GET /api/projects/:id': 'anyone',
 };
 
 /** Routes a user who must still replace a one-time password may use (besides public ones). */

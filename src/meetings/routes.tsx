@@ -19,6 +19,7 @@ import { Refused } from '../platform/refusal.ts';
 import { ValidationError } from '../platform/validation.ts';
 import { meetingChosenProjects } from '../results/store.ts';
 import { listTerms } from '../terms/store.ts';
+import { candidateOutcome, lastYearsProjects, projectLinks } from '../projects/public-store.ts';
 import { attendanceShow, type AttendanceShow, delegationsOf, groupSheet, undoRefusal } from './attendance.ts';
 import type { CandidateView, MeetingSummary } from './model.ts';
 import type { CandidateInput } from './rules.ts';
@@ -187,25 +188,31 @@ export function meetingRoutes() {
     .get('/', async (c) => {
       const meetings = await listMeetings(db(c), PUBLIC);
       const [current, ...past] = meetings;
-      const candidates = current ? await listCandidates(db(c), current.id) : [];
-      return c.render(<HomePage v={view(c)} current={current} candidates={candidates} past={past} />, { title: c.var.t('home.title') });
+      const [candidates, chosen, links, lastYear] = current ? await Promise.all([
+        listCandidates(db(c), current.id), meetingChosenProjects(db(c), current.id), projectLinks(db(c), current.id),
+        lastYearsProjects(db(c), c.var.deps.clock, current.year),
+      ]) : [[], [], {}, undefined];
+      // Before the vote, the candidates; once a selection is published, its result (and the projects it made).
+      return c.render(<HomePage v={view(c)} current={current} candidates={candidates} past={past}
+        chosen={chosen} projects={links} {...(lastYear ? { lastYear } : {})} />, { title: c.var.t('home.title') });
     })
     .get('/meetings/:id', async (c) => {
       const meeting = await publicMeetingOr404(c);
-      const [candidates, elections, chosen] = await Promise.all([
-        listCandidates(db(c), meeting.id), listElections(db(c), meeting.id), meetingChosenProjects(db(c), meeting.id),
+      const [candidates, elections, chosen, projects] = await Promise.all([
+        listCandidates(db(c), meeting.id), listElections(db(c), meeting.id), meetingChosenProjects(db(c), meeting.id), projectLinks(db(c), meeting.id),
       ]);
       const scrutineers = await scrutineersOf(db(c), elections.map((e) => e.id));
       return c.render(<MeetingPage v={view(c)} meeting={meeting} candidates={candidates}
         // Drafts are the secretariat's work in progress: not public.
         elections={elections.filter((e) => e.state !== 'draft').map((e) => ({ id: e.id, title: e.title, kind: e.kind, state: e.state, scrutineers: scrutineers.get(e.id) ?? [] }))}
-        chosen={chosen} />, { title: meeting.title });
+        chosen={chosen} projects={projects} />, { title: meeting.title });
     })
     .get('/candidates/:id', async (c) => {
       const candidate = await candidateOr404(c);
       // A candidate of a meeting still being prepared is not public.
       found(await getMeeting(db(c), candidate.meetingId, PUBLIC));
-      return c.render(<CandidatePage v={view(c)} candidate={candidate} />, { title: candidate.name });
+      const outcome = await candidateOutcome(db(c), candidate.id);
+      return c.render(<CandidatePage v={view(c)} candidate={candidate} {...(outcome ? { outcome } : {})} />, { title: candidate.name });
     })
     .get('/api/meetings', async (c) => {
       const [meetings, elections] = await Promise.all([listMeetings(db(c), PUBLIC), electionsByMeeting(db(c))]);

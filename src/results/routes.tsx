@@ -8,6 +8,7 @@ import { resultCsv } from './csv.ts';
 import { isSelecting } from './present.ts';
 import { listContaining } from './rules.ts';
 import { meetingChosenProjects, publishedParent, publishedVote } from './store.ts';
+import { projectLinks } from '../projects/public-store.ts';
 
 /**
  * Published results never change, but these pages speak the reader's language (a cookie) and show
@@ -37,12 +38,13 @@ export function resultRoutes() {
         if (list && (list.runoffs.length > 0 || body.election.kind === 'runoff')) finalList = list;
       }
       const parent = await publishedParent(db(c), runoffOf);
+      const projects = isSelecting(body.election.kind) ? await projectLinks(db(c), meetingId) : {};
       cacheBriefly(c);
       return c.render(
         <ResultPage v={view(c)} electionId={id} meetingId={meetingId} record={record}
           fingerprint={keyFingerprint(Buffer.from(record.signature.publicKey, 'base64'))}
           recordUrl={new URL(`/elections/${id}/record.json`, c.var.deps.config.publicUrl).href}
-          {...(finalList ? { finalList } : {})} {...(parent ? { resolves: parent } : {})} />,
+          {...(finalList ? { finalList } : {})} {...(parent ? { resolves: parent } : {})} projects={projects} />,
         { title: `${body.election.title} · ${c.var.t('result.pageTitle')}` },
       );
     })

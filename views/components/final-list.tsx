@@ -3,7 +3,11 @@ import { Notice } from './form.tsx';
 import type { ViewContext } from '../context.ts';
 
 /** A selection's final list: chosen in order, with the runoff that chose some, and seats still open. */
-export function FinalList({ v, list, headingId, level = 2 }: { v: ViewContext; list: MeetingChosenList; headingId: string; level?: 2 | 3 }) {
+export function FinalList({ v, list, headingId, level = 2, projects = {} }: {
+  v: ViewContext; list: MeetingChosenList; headingId: string; level?: 2 | 3;
+  /** The project each chosen option became, by `${electionId}/${optionId}` (the public store's projectLinks). */
+  projects?: Readonly<Record<string, number>>;
+}) {
   const { t } = v;
   const Heading = level === 2 ? 'h2' : 'h3';
   return (
@@ -14,7 +18,9 @@ export function FinalList({ v, list, headingId, level = 2 }: { v: ViewContext; l
         <ol class="chosen-list">
           {list.chosen.map((c) => (
             <li>
-              <span class="chosen-list__title">{c.title}</span>{' '}
+              {projects[`${c.electionId}/${c.optionId}`] !== undefined
+                ? <a class="chosen-list__title" href={`/projects/${projects[`${c.electionId}/${c.optionId}`]}`}>{c.title}</a>
+                : <span class="chosen-list__title">{c.title}</span>}{' '}
               <span class="chosen-list__votes">{t('result.forVotes', { count: c.forVotes })}</span>
               {c.viaRunoff && <> <a class="chip" href={`/elections/${c.electionId}/result`}>{t('result.viaRunoff')}</a></>}
             </li>

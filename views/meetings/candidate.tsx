@@ -1,10 +1,12 @@
 import { formatDate } from '../../src/platform/i18n/index.ts';
 import type { CandidateView } from '../../src/meetings/model.ts';
+import type { CandidateOutcome } from '../../src/projects/public-model.ts';
 import { Money } from '../components/candidates.tsx';
 import { categoryLabel } from '../components/labels.ts';
 import type { ViewContext } from '../context.ts';
 
-export function CandidatePage({ v, candidate: c }: { v: ViewContext; candidate: CandidateView }) {
+/** A candidate; once a published vote decided on it, 入选 or 未入选 with its votes (and its project). */
+export function CandidatePage({ v, candidate: c, outcome }: { v: ViewContext; candidate: CandidateView; outcome?: CandidateOutcome }) {
   const { t, lang } = v;
   return (
     <article aria-labelledby="candidate-title">
@@ -13,6 +15,13 @@ export function CandidatePage({ v, candidate: c }: { v: ViewContext; candidate: 
       </nav>
       <p class="eyebrow">{t('candidate.number', { n: c.ballotOrder })} · {categoryLabel(v, c.category)}</p>
       <h1 id="candidate-title">{c.name}</h1>
+      {outcome && (
+        <p class={outcome.chosen ? 'outcome outcome--chosen' : 'outcome'}>
+          <strong>{t(outcome.chosen ? 'project.candidate.chosen' : 'project.candidate.notChosen', { votes: outcome.forVotes })}</strong>
+          {' · '}<a href={`/elections/${outcome.electionId}/result`}>{t('project.candidate.result')}</a>
+          {outcome.projectId !== null && <>{' · '}<a href={`/projects/${outcome.projectId}`}>{t('project.candidate.projectLink')}</a></>}
+        </p>
+      )}
       <dl class="facts facts--wide">
         <div><dt>{t('candidate.leadDepartment')}</dt><dd>{c.leadDepartment}</dd></div>
         <div><dt>{t('candidate.coDepartments')}</dt><dd>{c.coDepartments.length ? c.coDepartments.join(t('result.listSeparator')) : t('candidate.none')}</dd></div>

@@ -1,6 +1,10 @@
 import { formatDateRange } from '../../src/platform/i18n/index.ts';
 import type { CandidateView, MeetingSummary } from '../../src/meetings/model.ts';
+import type { ProjectSummary } from '../../src/projects/model.ts';
+import type { MeetingChosenList } from '../../src/results/model.ts';
 import { CandidateList } from '../components/candidates.tsx';
+import { FinalList } from '../components/final-list.tsx';
+import { CompactProjects } from '../components/tracking.tsx';
 import type { ViewContext } from '../context.ts';
 
 export interface HomePageProps {
@@ -8,9 +12,14 @@ export interface HomePageProps {
   current: MeetingSummary | undefined;
   candidates: CandidateView[];
   past: MeetingSummary[];
+  /** The current meeting's published chosen lists: once there is one, the home page shows the result instead of the candidates. */
+  chosen?: MeetingChosenList[];
+  projects?: Readonly<Record<string, number>>;
+  /** Last year's projects, followed all year. */
+  lastYear?: { year: number; projects: ProjectSummary[] };
 }
 
-export function HomePage({ v, current, candidates, past }: HomePageProps) {
+export function HomePage({ v, current, candidates, past, chosen = [], projects = {}, lastYear }: HomePageProps) {
   const { t, lang } = v;
   return (
     <>
@@ -27,10 +36,23 @@ export function HomePage({ v, current, candidates, past }: HomePageProps) {
       ) : (
         <p class="muted">{t('home.noMeeting')}</p>
       )}
-      {current && (
+      {current && chosen.length > 0 && (
+        <section aria-labelledby="home-result-title">
+          <h2 id="home-result-title">{t('project.home.resultTitle')}</h2>
+          {chosen.map((list) => <FinalList v={v} list={list} headingId={`home-final-${list.selection.id}`} level={3} projects={projects} />)}
+        </section>
+      )}
+      {current && chosen.length === 0 && (
         <section aria-labelledby="candidates-title">
           <h2 id="candidates-title">{t('home.candidates')}</h2>
           <CandidateList v={v} candidates={candidates} />
+        </section>
+      )}
+      {lastYear && lastYear.projects.length > 0 && (
+        <section aria-labelledby="last-year-title" class="last-year">
+          <h2 id="last-year-title">{t('project.home.lastYear', { year: lastYear.year })}</h2>
+          <CompactProjects v={v} projects={lastYear.projects} />
+          <p><a href={`/projects?year=${lastYear.year}`}>{t('project.home.allLink', { year: lastYear.year })}</a></p>
         </section>
       )}
       <section aria-labelledby="past-title">

@@ -34,7 +34,7 @@ function MeetingVotes({ v, elections }: { v: ViewContext; elections: MeetingVote
 }
 
 /** The final chosen list of each published selection (with its runoffs), or a word that it comes later. */
-function MeetingChosen({ v, chosen, elections }: { v: ViewContext; chosen: MeetingChosenList[]; elections: MeetingVote[] }) {
+function MeetingChosen({ v, chosen, elections, projects }: { v: ViewContext; chosen: MeetingChosenList[]; elections: MeetingVote[]; projects: Readonly<Record<string, number>> }) {
   const { t } = v;
   if (!elections.some((e) => e.kind === 'selection')) return null;
   return (
@@ -42,12 +42,16 @@ function MeetingChosen({ v, chosen, elections }: { v: ViewContext; chosen: Meeti
       <h2 id="meeting-chosen-title">{t('result.meetingChosen')}</h2>
       {chosen.length === 0
         ? <p class="muted">{t('result.noChosenYet')}</p>
-        : chosen.map((list) => <FinalList v={v} list={list} headingId={`final-${list.selection.id}`} level={3} />)}
+        : chosen.map((list) => <FinalList v={v} list={list} headingId={`final-${list.selection.id}`} level={3} projects={projects} />)}
     </section>
   );
 }
 
-export function MeetingPage({ v, meeting, candidates, elections = [], chosen = [] }: { v: ViewContext; meeting: MeetingSummary; candidates: CandidateView[]; elections?: MeetingVote[]; chosen?: MeetingChosenList[] }) {
+export function MeetingPage({ v, meeting, candidates, elections = [], chosen = [], projects = {} }: {
+  v: ViewContext; meeting: MeetingSummary; candidates: CandidateView[]; elections?: MeetingVote[]; chosen?: MeetingChosenList[];
+  /** Chosen options' projects, by `${electionId}/${optionId}`. */
+  projects?: Readonly<Record<string, number>>;
+}) {
   const { t, lang } = v;
   return (
     <>
@@ -58,7 +62,7 @@ export function MeetingPage({ v, meeting, candidates, elections = [], chosen = [
         <div><dt>{t('meeting.year')}</dt><dd>{meeting.year}</dd></div>
         <div><dt>{t('meeting.dates')}</dt><dd>{formatDateRange(lang, meeting.startsOn, meeting.endsOn)}</dd></div>
       </dl>
-      <MeetingChosen v={v} chosen={chosen} elections={elections} />
+      <MeetingChosen v={v} chosen={chosen} elections={elections} projects={projects} />
       <MeetingVotes v={v} elections={elections} />
       <section aria-labelledby="candidates-title">
         <h2 id="candidates-title">{t('meeting.candidates')} <span class="muted">({candidates.length})</span></h2>

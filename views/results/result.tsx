@@ -20,6 +20,8 @@ export interface ResultPageProps {
   recordUrl: string;
   /** The meeting's final list this vote belongs to, when it is more than this vote's own chosen (a tie, a runoff). */
   finalList?: MeetingChosenList;
+  /** Chosen options' projects, by `${electionId}/${optionId}`, so the chosen lists link them. */
+  projects?: Readonly<Record<string, number>>;
   /** A runoff: the vote whose tie it resolves, when published. */
   resolves?: { id: number; title: string };
 }
@@ -77,7 +79,9 @@ export function ResultPage(p: ResultPageProps) {
           {chosen.length > 0 && (
             <ol class="chosen-list">
               {chosen.map((r) => (
-                <li><span class="chosen-list__title">{r.title}</span> <span class="chosen-list__votes">{t('result.forVotes', { count: r.forVotes })}</span></li>
+                <li>{p.projects?.[`${p.electionId}/${r.id}`] !== undefined
+                  ? <a class="chosen-list__title" href={`/projects/${p.projects[`${p.electionId}/${r.id}`]}`}>{r.title}</a>
+                  : <span class="chosen-list__title">{r.title}</span>} <span class="chosen-list__votes">{t('result.forVotes', { count: r.forVotes })}</span></li>
               ))}
             </ol>
           )}
@@ -85,7 +89,7 @@ export function ResultPage(p: ResultPageProps) {
         </section>
       )}
 
-      {p.finalList && <FinalList v={v} list={p.finalList} headingId="final-title" />}
+      {p.finalList && <FinalList v={v} list={p.finalList} headingId="final-title" {...(p.projects ? { projects: p.projects } : {})} />}
 
       <section aria-labelledby="counts-title">
         <h2 id="counts-title">{t('counting.results')}</h2>
