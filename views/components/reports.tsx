@@ -100,7 +100,7 @@ export function ReportBody({ v, report: r, plan, headingLevel = 2 }: { v: ViewCo
             <li>
               {e.mediaType === 'application/pdf'
                 ? <a href={`/evidence/${e.sha256}`}>{t('evidence.pdf', { caption: e.caption })}</a>
-                : <figure><img src={`/evidence/${e.sha256}`} alt={e.caption} width={e.width ?? undefined} height={e.height ?? undefined} loading="lazy" style="max-width:100%;height:auto" /><figcaption>{e.caption}</figcaption></figure>}
+                : <figure><img src={`/evidence/${e.sha256}`} alt={e.caption} width={e.width ?? undefined} height={e.height ?? undefined} loading="lazy" /><figcaption>{e.caption}</figcaption></figure>}
             </li>
           ))}</ul>
         </>
