@@ -28,6 +28,8 @@ import { resultRoutes } from './results/routes.tsx';
 import { termRoutes } from './terms/routes.tsx';
 import { userRoutes } from './users/routes.tsx';
 import { projectRoutes } from './projects/routes.tsx';
+import { evidenceHeaders, reportRoutes } from './reports/routes.tsx';
+import { workspaceRoutes } from './workspace/routes.tsx';
 
 export type { AppDeps, AppEnv } from './platform/http/env.ts';
 
@@ -47,6 +49,8 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   });
   app.use(requestLog(deps.logger));
   for (const path of OPEN_DATA) app.use(path, openData());
+  // Evidence files are served inert (sandboxing CSP); before securityHeaders, so that it has the last word.
+  app.use('/evidence/*', evidenceHeaders());
   app.use(securityHeaders({ https }));
   app.use(compress());
   app.use(language());
@@ -77,6 +81,8 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.route('/', countingRoutes());
   app.route('/', resultRoutes());
   app.route('/', projectRoutes());
+  app.route('/', workspaceRoutes());
+  app.route('/', reportRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 

@@ -116,6 +116,21 @@ const EXPECTED: [route: string, ...allowed: [0 | 1, 0 | 1, 0 | 1, 0 | 1, 0 | 1, 
   ['GET /api/projects', 1, 1, 1, 1, 1, 1],
   ['GET /api/projects.csv', 1, 1, 1, 1, 1, 1],
   ['GET /api/projects/:id', 1, 1, 1, 1, 1, 1],
+  // Tracking: the department's workspace, progress reports and evidence (track-reports)
+  ['GET /workspace', 0, 0, 0, 1, 0, 0],
+  ['GET /workspace/projects/:id', 0, 0, 0, 1, 0, 0],
+  ['POST /workspace/projects/:id/sections', 0, 0, 0, 1, 0, 0],
+  ['POST /workspace/projects/:id/reports', 0, 0, 0, 1, 0, 0],
+  ['GET /workspace/reports/:id', 0, 0, 0, 1, 0, 0],
+  ['POST /workspace/reports/:id', 0, 0, 0, 1, 0, 0],
+  ['POST /workspace/reports/:id/submit', 0, 0, 0, 1, 0, 0],
+  ['POST /workspace/reports/:id/correct', 0, 0, 0, 1, 0, 0],
+  ['POST /workspace/reports/:id/evidence', 0, 0, 0, 1, 0, 0],
+  ['GET /admin/tracking/reports', 0, 0, 0, 0, 1, 0],
+  ['GET /admin/tracking/reports/:id', 0, 0, 0, 0, 1, 0],
+  ['POST /admin/tracking/reports/:id/approve', 0, 0, 0, 0, 1, 0],
+  ['POST /admin/tracking/reports/:id/return', 0, 0, 0, 0, 1, 0],
+  ['GET /evidence/:sha256', 1, 1, 1, 1, 1, 1],
 ];
 
 /** A concrete URL for a route pattern. */

@@ -55,6 +55,7 @@ export function Layout({ v, user, title, refresh, path, demo, children }: Layout
                 {user?.roles.includes('deputy') && <a href="/vote">{t('vote.title')}</a>}
                 {user?.roles.includes('secretariat') && <a href="/admin">{t('nav.admin')}</a>}
                 {user?.roles.includes('clerk') && <a href="/paper">{t('paper.listTitle')}</a>}
+                {user?.roles.includes('department') && <a href="/workspace">{t('workspace.title')}</a>}
                 {user ? <a href="/account">{t('nav.account')}<span class="visually-hidden">: </span><span class="nav-user">{user.displayName}</span></a> : <a href="/login">{t('nav.signIn')}</a>}
                 {user && (
                   <form method="post" action="/logout" class="inline-form">

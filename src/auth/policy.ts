@@ -126,6 +126,23 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /api/projects': 'anyone',
   'GET /api/projects.csv': 'anyone',
   'GET /api/projects/:id': 'anyone',
+  // Tracking: the department's workspace, progress reports and evidence (track-reports).
+  // Department officers act only on their own department's projects (checked in the handlers and stores).
+  'GET /workspace': ['department'],
+  'GET /workspace/projects/:id': ['department'],
+  'POST /workspace/projects/:id/sections': ['department'],
+  'POST /workspace/projects/:id/reports': ['department'],
+  'GET /workspace/reports/:id': ['department'],
+  'POST /workspace/reports/:id': ['department'],
+  'POST /workspace/reports/:id/submit': ['department'],
+  'POST /workspace/reports/:id/correct': ['department'],
+  'POST /workspace/reports/:id/evidence': ['department'],
+  'GET /admin/tracking/reports': ['secretariat'],
+  'GET /admin/tracking/reports/:id': ['secretariat'],
+  'POST /admin/tracking/reports/:id/approve': ['secretariat'],
+  'POST /admin/tracking/reports/:id/return': ['secretariat'],
+  // Public once an approved report carries it; before that, the lead department and the secretariat (checked in the handler).
+  'GET /evidence/:sha256': 'anyone',
 };
 
 /** Routes a user who must still replace a one-time password may use (besides public ones). */

@@ -16,6 +16,7 @@ function homeFor(roles: readonly string[]): string {
   if (roles.includes('secretariat')) return '/admin';
   if (roles.includes('deputy')) return '/vote';
   if (roles.includes('clerk')) return '/paper';
+  if (roles.includes('department')) return '/workspace';
   return '/account';
 }
 

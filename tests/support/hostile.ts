@@ -349,6 +349,20 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
   'POST /admin/roster-imports/:id/apply': (w) => fc.constantFrom(w.importIds.pending, w.importIds.expired).map((id) => ({ id, fields: [] })),
   'POST /admin/terms/:id/credentials': (w) => fc.tuple(ids([w.termId, w.otherTermId]), fc.subarray(w.deputies.map((d) => d.id), { maxLength: 2 }))
     .map(([id, deputies]) => ({ id, fields: deputies.map((d): [string, string] => ['deputy', String(d)]) })),
+  // Tracking: the department's workspace, progress reports and evidence (track-reports). The world has
+  // no approved plan nor report: these reach their refusals (no plan: 409; no report: 404) and never write. The evidence is a 1×1 PNG.
+  'POST /workspace/projects/:id/sections': (w) => fc.tuple(ids([...w.projects.own, ...w.projects.other]), chineseText(50))
+    .map(([id, body]) => ({ id, fields: [['body', body]] })),
+  'POST /workspace/projects/:id/reports': (w) => fc.tuple(ids(w.projects.own), chineseText(50), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 1e9 }))
+    .map(([id, narrative, percent, fen]) => ({ id, fields: [['kind', 'progress'], ['period', '2023-Q2'], ['narrative', narrative], ['percent', String(percent)], ['spent', (fen / 100).toFixed(2)]] })),
+  'POST /workspace/reports/:id': (w) => fc.tuple(ids(w.allIds), chineseText(50), fc.integer({ min: 0, max: 100 }))
+    .map(([id, narrative, percent]) => ({ id, fields: [['kind', 'progress'], ['period', ''], ['narrative', narrative], ['percent', String(percent)], ['spent', '100.50']] })),
+  'POST /workspace/reports/:id/submit': (w) => ids(w.allIds).map((id) => ({ id, fields: [['confirm', '1'], ['fact.state', 'draft'], ['fact.evidence', '0']] })),
+  'POST /workspace/reports/:id/correct': (w) => ids(w.allIds).map((id) => ({ id, fields: [] })),
+  'POST /workspace/reports/:id/evidence': (w) => fc.tuple(ids(w.allIds), chineseText(20), fc.constantFrom('photo.png', '照片.jpg'))
+    .map(([id, caption, filename]) => ({ id, fields: [['caption', caption], ['file', { filename, type: 'image/png', content: new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64')) }]] })),
+  'POST /admin/tracking/reports/:id/approve': (w) => ids(w.allIds).map((id) => ({ id, fields: [['confirm', '1'], ['fact.state', 'submitted'], ['fact.evidence', '0'], ['fact.sections', '0']] })),
+  'POST /admin/tracking/reports/:id/return': (w) => fc.tuple(ids(w.allIds), chineseText(50)).map(([id, comment]) => ({ id, fields: [['comment', comment]] })),
 };
 
 const candidateFields: fc.Arbitrary<Fields> = fc.tuple(chineseText(20), pick(CATEGORIES), chineseText(100), fc.array(chineseText(10), { minLength: 1, maxLength: 3 }),

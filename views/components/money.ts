@@ -1,9 +1,8 @@
-import { formatMoney } from '../../src/platform/i18n/index.ts';
-import type { ViewContext } from '../context.ts';
+import { formatMoney, type Lang } from '../../src/platform/i18n/index.ts';
 
-/** An amount stored in 分, shown the way officials write it (3500万元; CNY 35 million). */
-export function formatFen(v: ViewContext, fen: number): string {
-  return formatMoney(v.lang, Math.round(fen) / 100);
+/** An amount stored in 分, shown the way officials write it (3.82亿元, 3500万元, 1234.56元; CNY 35 million). */
+export function formatFen(lang: Lang, fen: number): string {
+  return formatMoney(lang, Math.round(fen) / 100);
 }
 
 /** A rate (0–100+, one decimal) as a percentage, or a dash when there is none. */

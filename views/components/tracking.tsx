@@ -28,7 +28,7 @@ export function ProgressBar({ v, value, label }: { v: ViewContext; value: number
 
 /** Spent against the year's planned investment, as one line of text. */
 export function MoneyLine({ v, project: p }: { v: ViewContext; project: ProjectSummary }) {
-  return <>{v.t('project.moneyLine', { spent: formatFen(v, p.money.spentFen), planned: formatFen(v, p.money.annualInvestmentFen), rate: formatRate(p.money.annualRate) })}</>;
+  return <>{v.t('project.moneyLine', { spent: formatFen(v.lang, p.money.spentFen), planned: formatFen(v.lang, p.money.annualInvestmentFen), rate: formatRate(p.money.annualRate) })}</>;
 }
 
 export interface ChartRow { label: string; value: number | null; note: string }

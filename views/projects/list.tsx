@@ -82,11 +82,11 @@ export function ProjectsResults({ v, query, projects, categories, locations, byC
         <h2 id="shares-title">{t('project.sharesTitle')}</h2>
         {byCategory.length > 0 && (
           <ShareChart v={v} id="share-category" caption={t('project.shareByCategory')}
-            rows={byCategory.map((s) => ({ label: categoryLabel(v, s.key as Category), value: s.rate, note: t('project.shareNote', { spent: formatFen(v, s.spentFen), planned: formatFen(v, s.annualInvestmentFen), count: s.projects }) }))} />
+            rows={byCategory.map((s) => ({ label: categoryLabel(v, s.key as Category), value: s.rate, note: t('project.shareNote', { spent: formatFen(v.lang, s.spentFen), planned: formatFen(v.lang, s.annualInvestmentFen), count: s.projects }) }))} />
         )}
         {byLocation.length > 0 && (
           <ShareChart v={v} id="share-location" caption={t('project.shareByLocation')}
-            rows={byLocation.map((s) => ({ label: s.key, value: s.rate, note: t('project.shareNote', { spent: formatFen(v, s.spentFen), planned: formatFen(v, s.annualInvestmentFen), count: s.projects }) }))} />
+            rows={byLocation.map((s) => ({ label: s.key, value: s.rate, note: t('project.shareNote', { spent: formatFen(v.lang, s.spentFen), planned: formatFen(v.lang, s.annualInvestmentFen), count: s.projects }) }))} />
         )}
       </section>
     </div>

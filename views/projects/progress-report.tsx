@@ -30,7 +30,7 @@ export function ProgressReportPage({ v, meeting, period, today, summary, project
         <h2 id="summary-title">{t('project.report.summaryTitle')}</h2>
         <p>{t('project.report.summaryLine', {
           count: summary.projects, completed: summary.byStatus.completed, onTrack: summary.byStatus['on-track'], behind: summary.byStatus.behind,
-          spent: formatFen(v, summary.spentFen), planned: formatFen(v, summary.annualInvestmentFen), rate: formatRate(summary.annualRate), progress: summary.meanProgress,
+          spent: formatFen(v.lang, summary.spentFen), planned: formatFen(v.lang, summary.annualInvestmentFen), rate: formatRate(summary.annualRate), progress: summary.meanProgress,
         })}</p>
         <table>
           <caption>{t('project.report.byStatus')}</caption>
@@ -44,8 +44,8 @@ export function ProgressReportPage({ v, meeting, period, today, summary, project
           <section class="progress-report__project" aria-labelledby={`p-${p.id}`}>
             <h3 id={`p-${p.id}`}>{`${i + 1}. ${p.title}`}</h3>
             <p><StatusBadge v={v} status={p.status} /> {t('project.report.projectLine', {
-              department: p.leadDepartment.name, progress: p.progress, spent: formatFen(v, p.money.spentFen),
-              planned: formatFen(v, p.money.annualInvestmentFen), rate: formatRate(p.money.annualRate), deadline: formatDate(lang, p.deadline),
+              department: p.leadDepartment.name, progress: p.progress, spent: formatFen(v.lang, p.money.spentFen),
+              planned: formatFen(v.lang, p.money.annualInvestmentFen), rate: formatRate(p.money.annualRate), deadline: formatDate(lang, p.deadline),
             })}</p>
             {keyResults[p.id] ? <p>{keyResults[p.id]}</p> : <p class="muted">{t('project.noReports')}</p>}
           </section>

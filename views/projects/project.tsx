@@ -42,7 +42,7 @@ function Report({ v, r, d }: { v: ViewContext; r: PublicReport; d: ProjectDetail
         {r.narrative.split(/\n{2,}/).map((para) => <p>{para}</p>)}
         <dl class="facts">
           {r.percent !== null && <div><dt>{t('project.report.percent')}</dt><dd>{`${r.percent}%`}</dd></div>}
-          <div><dt>{t('project.spent')}</dt><dd>{formatFen(v, r.spentFen)}</dd></div>
+          <div><dt>{t('project.spent')}</dt><dd>{formatFen(v.lang, r.spentFen)}</dd></div>
           {r.actuals.map((a) => { const m = metric(a.target); return <div><dt>{m?.metric ?? a.target}</dt><dd>{`${a.value} ${m?.unit ?? ''}`}</dd></div>; })}
         </dl>
         {r.milestonesDone.length > 0 && <p>{t('project.report.milestonesDone', { list: r.milestonesDone.map(milestone).join(t('result.listSeparator')) })}</p>}
@@ -74,9 +74,9 @@ export function ProjectPage({ v, d, signedInDeputy }: { v: ViewContext; d: Proje
       <p class="project__status"><StatusBadge v={v} status={p.status} /></p>
       <ProgressBar v={v} value={p.progress} label={t('project.progressOf', { title: p.title })} />
       <dl class="facts facts--wide">
-        <div><dt>{t('project.spent')}</dt><dd>{formatFen(v, p.money.spentFen)}</dd></div>
-        <div><dt>{t('project.annualInvestment')}</dt><dd>{formatFen(v, p.money.annualInvestmentFen)} <span class="muted">{t('project.annualRate', { rate: formatRate(p.money.annualRate) })}</span></dd></div>
-        <div><dt>{t('project.totalInvestment')}</dt><dd>{formatFen(v, p.money.totalInvestmentFen)}</dd></div>
+        <div><dt>{t('project.spent')}</dt><dd>{formatFen(v.lang, p.money.spentFen)}</dd></div>
+        <div><dt>{t('project.annualInvestment')}</dt><dd>{formatFen(v.lang, p.money.annualInvestmentFen)} <span class="muted">{t('project.annualRate', { rate: formatRate(p.money.annualRate) })}</span></dd></div>
+        <div><dt>{t('project.totalInvestment')}</dt><dd>{formatFen(v.lang, p.money.totalInvestmentFen)}</dd></div>
         <div><dt>{t('project.department')}</dt><dd>{p.leadDepartment.name}</dd></div>
         <div><dt>{t('project.coDepartments')}</dt><dd>{p.coDepartments.length ? p.coDepartments.map((c) => c.name).join(sep) : t('candidate.none')}</dd></div>
         {plan && <div><dt>{t('project.leadOfficial')}</dt><dd>{plan.leadOfficial}</dd></div>}
