@@ -27,6 +27,7 @@ import { meetingRoutes } from './meetings/routes.tsx';
 import { resultRoutes } from './results/routes.tsx';
 import { termRoutes } from './terms/routes.tsx';
 import { userRoutes } from './users/routes.tsx';
+import { supervisionRoutes } from './supervision/routes.tsx';
 
 export type { AppDeps, AppEnv } from './platform/http/env.ts';
 
@@ -74,6 +75,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.route('/', auditRoutes());
   app.route('/', countingRoutes());
   app.route('/', resultRoutes());
+  app.route('/', supervisionRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 
