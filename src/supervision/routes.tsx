@@ -126,6 +126,8 @@ export function supervisionRoutes() {
     // Citizens' opinions: anyone, no account
     .get('/projects/:id/opinions/new', async (c) => {
       const project = await projectOr404(c);
+      // After sending (redirect-after-post): what happens next.
+      if (c.req.query('done') === 'sent') return c.render(<OpinionSentPage v={view(c)} project={project} />, { title: c.var.t('opinion.sentTitle') });
       return c.render(<OpinionFormPage v={view(c)} project={project} />, { title: c.var.t('opinion.newTitle') });
     })
     .post('/projects/:id/opinions', async (c) => {
