@@ -11,13 +11,16 @@ describe.each(testEngines())('the secretariat\'s tracking console and the overdu
 
   beforeAll(async () => {
     demo = await openTrackedDemo(engine);
-    [education] = await projectsLedBy(demo, '教育局');
-    [health] = await projectsLedBy(demo, '卫生健康局');
+    education = (await projectsLedBy(demo, '教育局'))[0]!;
+    health = (await projectsLedBy(demo, '卫生健康局'))[0]!;
     const { db } = demo.database;
     const at = new Date('2023-02-20T02:00:00Z');
+    // The columns the plans' and reports' own stores fill; these tests set only what the overdue list reads.
+    const planned = { reason: null, location: null, co_department_ids: [], drafted_by: null, decided_by: null, return_comment: null };
+    const reported = { corrects_id: null, plan_revision: 1, drafted_by: null, decided_by: null, decided_by_name: null, return_comment: null };
     // 教育局's approved plan: quarterly reports from March, two milestones. 卫生健康局's plan waits for review.
     await db.insertInto('project_plans').values({
-      project_id: education, revision: 1, state: 'approved', total_investment_fen: 100_000_000, annual_investment_fen: 60_000_000,
+      ...planned, project_id: education, revision: 1, state: 'approved', total_investment_fen: 100_000_000, annual_investment_fen: 60_000_000,
       starts_on: '2023-03-01', deadline: '2024-06-30', lead_official: '副县长 某', schedule: 'quarterly',
       milestones: JSON.stringify([
         { key: 'm1', title: '完成设计招标', due: '2023-05-31', weight: 1, subItem: null },
@@ -26,17 +29,17 @@ describe.each(testEngines())('the secretariat\'s tracking console and the overdu
       drafted_at: at, submitted_at: at, decided_at: at, decided_by_name: 'mishu',
     }).execute();
     await db.insertInto('project_plans').values({
-      project_id: health, revision: 1, state: 'submitted', total_investment_fen: 1, annual_investment_fen: 1, deadline: '2023-12-31',
-      lead_official: '副县长 某', schedule: 'monthly', drafted_at: at, submitted_at: at,
+      ...planned, project_id: health, revision: 1, state: 'submitted', total_investment_fen: 1, annual_investment_fen: 1, starts_on: null, deadline: '2023-12-31',
+      lead_official: '副县长 某', schedule: 'monthly', drafted_at: at, submitted_at: at, decided_at: null, decided_by_name: null,
     }).execute();
     // Reports for 2023-Q1 (approved, milestone m1 done) and 2023-Q2 (submitted, awaiting review); none for Q3 or Q4.
     await db.insertInto('project_reports').values([
-      { project_id: education, seq: 1, period: '2023-Q1', state: 'approved', narrative: '设计招标完成。', percent: 20, milestones_done: JSON.stringify(['m1']), drafted_at: at, submitted_at: at, decided_at: at },
-      { project_id: education, seq: 2, period: '2023-Q2', state: 'submitted', narrative: '开工。', percent: 30, drafted_at: at, submitted_at: at },
+      { ...reported, project_id: education, seq: 1, period: '2023-Q1', state: 'approved', narrative: '设计招标完成。', percent: 20, milestones_done: JSON.stringify(['m1']), drafted_at: at, submitted_at: at, decided_at: at },
+      { ...reported, project_id: education, seq: 2, period: '2023-Q2', state: 'submitted', narrative: '开工。', percent: 30, drafted_at: at, submitted_at: at, decided_at: null },
     ]).execute();
     // A note filed in December, due 2024-01-10, unanswered.
     const d001 = await db.selectFrom('deputies').select('id').where('code', '=', 'D001').executeTakeFirstOrThrow();
-    await db.insertInto('inspection_notes').values({ project_id: education, deputy_id: d001.id, body: '请加快进度。', filed_at: new Date('2023-12-11T02:00:00Z'), reply_due: '2024-01-10' }).execute();
+    await db.insertInto('inspection_notes').values({ filed_by: null, reply: null, replied_by: null, replied_at: null, project_id: education, deputy_id: d001.id, body: '请加快进度。', filed_at: new Date('2023-12-11T02:00:00Z'), reply_due: '2024-01-10' }).execute();
   });
   afterAll(async () => { await demo.database.close(); });
 

@@ -17,8 +17,8 @@ describe.each(testEngines())('citizens\' opinions (群众意见) on $name', (eng
 
   beforeAll(async () => {
     demo = await openTrackedDemo(engine);
-    [education] = await projectsLedBy(demo, '教育局');
-    [other] = await projectsLedBy(demo, '卫生健康局');
+    education = (await projectsLedBy(demo, '教育局'))[0]!;
+    other = (await projectsLedBy(demo, '卫生健康局'))[0]!;
     [secretariat, jiaoyu] = await Promise.all([cookieOf(demo, 'mishu'), cookieOf(demo, 'jiaoyu')]);
   });
   afterAll(async () => { await demo.database.close(); });

@@ -16,8 +16,8 @@ describe.each(testEngines())('inspection notes (视察意见) on $name', (engine
 
   beforeAll(async () => {
     demo = await openTrackedDemo(engine);
-    [education] = await projectsLedBy(demo, '教育局');
-    [health] = await projectsLedBy(demo, '卫生健康局');
+    education = (await projectsLedBy(demo, '教育局'))[0]!;
+    health = (await projectsLedBy(demo, '卫生健康局'))[0]!;
     await signInAgain();
   });
   /** Fresh sessions (after the clock moved: an idle session ends). */
