@@ -38,11 +38,12 @@ export function NoteFormPage({ v, project, values, errors }: { v: ViewContext; p
 }
 
 /** One note, its reply or its due date, as a list item. */
-function NoteItem({ v, note, children }: { v: ViewContext; note: NoteView; children?: unknown }) {
+function NoteItem({ v, note, level = 3, children }: { v: ViewContext; note: NoteView; level?: 2 | 3; children?: unknown }) {
   const { t } = v;
+  const Heading = level === 2 ? 'h2' : 'h3';
   return (
     <li class="panel stack" id={`note-${note.id}`}>
-      <h3><a href={`/projects/${note.projectId}`}>{note.projectTitle}</a> <span class="muted">{note.department.name}</span></h3>
+      <Heading><a href={`/projects/${note.projectId}`}>{note.projectTitle}</a> <span class="muted">{note.department.name}</span></Heading>
       <p class="muted">{t('note.filedBy', { name: note.deputyName, delegation: note.delegation, at: formatDateTime(v.lang, note.filedAt) })}</p>
       <p>{note.body}</p>
       {note.reply !== null
@@ -138,7 +139,7 @@ export function AdminNotesPage({ v, notes, notice, error, dueErrors }: { v: View
       {notes.length === 0 ? <p>{t('note.none')}</p> : (
         <ul class="stack">
           {notes.map((n) => (
-            <NoteItem v={v} note={n}>
+            <NoteItem v={v} note={n} level={2}>
               {n.reply === null && (
                 <form method="post" action={`/admin/tracking/notes/${n.id}/due`} class="stack narrow">
                   <Field id={`note-${n.id}-due`} name="due" type="date" label={t('note.dueField')} value={dueErrors?.id === n.id ? dueErrors.value : n.replyDue}
