@@ -30,6 +30,7 @@ import { userRoutes } from './users/routes.tsx';
 import { projectRoutes } from './projects/routes.tsx';
 import { evidenceHeaders, reportRoutes } from './reports/routes.tsx';
 import { workspaceRoutes } from './workspace/routes.tsx';
+import { supervisionRoutes } from './supervision/routes.tsx';
 
 export type { AppDeps, AppEnv } from './platform/http/env.ts';
 
@@ -83,6 +84,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.route('/', projectRoutes());
   app.route('/', workspaceRoutes());
   app.route('/', reportRoutes());
+  app.route('/', supervisionRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 

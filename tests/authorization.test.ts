@@ -131,6 +131,22 @@ const EXPECTED: [route: string, ...allowed: [0 | 1, 0 | 1, 0 | 1, 0 | 1, 0 | 1, 
   ['POST /admin/tracking/reports/:id/approve', 0, 0, 0, 0, 1, 0],
   ['POST /admin/tracking/reports/:id/return', 0, 0, 0, 0, 1, 0],
   ['GET /evidence/:sha256', 1, 1, 1, 1, 1, 1],
+  // Supervision: notes by deputies, opinions by anyone, replies by departments, the console by the secretariat.
+  ['GET /projects/:id/notes/new', 0, 1, 1, 0, 0, 0],
+  ['POST /projects/:id/notes', 0, 1, 1, 0, 0, 0],
+  ['GET /admin/tracking/notes', 0, 0, 0, 0, 1, 0],
+  ['POST /admin/tracking/notes/:id/due', 0, 0, 0, 0, 1, 0],
+  ['GET /workspace/notes', 0, 0, 0, 1, 0, 0],
+  ['POST /workspace/notes/:id/reply', 0, 0, 0, 1, 0, 0],
+  ['GET /projects/:id/opinions/new', 1, 1, 1, 1, 1, 1],
+  ['POST /projects/:id/opinions', 1, 1, 1, 1, 1, 1],
+  ['GET /admin/tracking/opinions', 0, 0, 0, 0, 1, 0],
+  ['POST /admin/tracking/opinions/:id/accept', 0, 0, 0, 0, 1, 0],
+  ['POST /admin/tracking/opinions/:id/reject', 0, 0, 0, 0, 1, 0],
+  ['POST /workspace/opinions/:id/reply', 0, 0, 0, 1, 0, 0],
+  ['GET /admin/tracking', 0, 0, 0, 0, 1, 0],
+  // Deputies who are members of the standing committee only (checked in the handler; none here is: tests/console.test.ts).
+  ['GET /supervision/overdue', 0, 0, 0, 0, 0, 0],
 ];
 
 /** A concrete URL for a route pattern. */

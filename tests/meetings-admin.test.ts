@@ -4,6 +4,7 @@ import { DEMO_PASSWORD } from '../src/demo/seed.ts';
 import { testApp } from './support/app.ts';
 import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
+import { openTrackedDemo } from './support/tracking.ts';
 
 const CANDIDATE = {
   name: '城区口袋公园建设', category: 'environment', description: '利用边角地建设口袋公园。', targets: '新建口袋公园10个\n新增绿地2公顷',
@@ -79,13 +80,13 @@ describe.each(testEngines())('meetings and candidates (secretariat) on $name', (
 
 describe.each(testEngines())('satisfaction ratings on $name', (engine) => {
   it('rates last year\'s projects by the standing committee only, with the four satisfaction marks', async () => {
-    const database = await engine.openDemo();
+    // Last year's vote published: its chosen candidates are the tracked projects a 测评 rates.
+    const demo = await openTrackedDemo(engine);
+    const { database, t } = demo;
     try {
-      const t = testApp(database);
       const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
       const meeting = await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow();
-      const old = await database.db.selectFrom('candidates as c').innerJoin('meetings as m', 'm.id', 'c.meeting_id').select('c.id')
-        .where('m.year', '=', 2023).orderBy('c.ballot_order').limit(3).execute();
+      const old = demo.projects.slice(0, 3).map((p) => ({ id: p.candidateId }));
       const form = new URLSearchParams([['title', '2023年民生实事项目满意度测评'], ['electorate', 'standing-committee'], ['passBase', 'valid-ballots'], ...old.map((c) => ['project', String(c.id)])]);
       const post = (path: string, body: URLSearchParams) => t.app.request(path, { method: 'POST', body, headers: { Cookie: mishu, 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost:3000' } });
       const none = await post(`/admin/meetings/${meeting.id}/ratings`, new URLSearchParams([['title', 'x'], ['electorate', 'all-deputies'], ['passBase', 'valid-ballots']]));

@@ -143,6 +143,23 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /admin/tracking/reports/:id/return': ['secretariat'],
   // Public once an approved report carries it; before that, the lead department and the secretariat (checked in the handler).
   'GET /evidence/:sha256': 'anyone',
+  // Supervision (issue 12): deputies' inspection notes, citizens' opinions (anyone, no account),
+  // the secretariat's tracking console and the overdue list (members of the standing committee
+  // only, checked in the handler); departments reply to notes and opinions on their own projects.
+  'GET /projects/:id/notes/new': ['deputy'],
+  'POST /projects/:id/notes': ['deputy'],
+  'GET /admin/tracking/notes': ['secretariat'],
+  'POST /admin/tracking/notes/:id/due': ['secretariat'],
+  'GET /workspace/notes': ['department'],
+  'POST /workspace/notes/:id/reply': ['department'],
+  'GET /projects/:id/opinions/new': 'anyone',
+  'POST /projects/:id/opinions': 'anyone',
+  'GET /admin/tracking/opinions': ['secretariat'],
+  'POST /admin/tracking/opinions/:id/accept': ['secretariat'],
+  'POST /admin/tracking/opinions/:id/reject': ['secretariat'],
+  'POST /workspace/opinions/:id/reply': ['department'],
+  'GET /admin/tracking': ['secretariat'],
+  'GET /supervision/overdue': ['deputy'],
 };
 
 /** Routes a user who must still replace a one-time password may use (besides public ones). */

@@ -460,6 +460,19 @@ export interface ProjectRatingTable {
   published_at: Date;
 }
 
+/** The installation's salt for hashing citizens' addresses (one row; migration 2026_11_30_230300). */
+export interface OpinionSaltTable {
+  id: Generated<boolean>;
+  salt: Generated<string>;
+}
+
+/** One stored citizen opinion, counted against its sender's address hash (never the address, never the opinion). */
+export interface OpinionAttemptTable {
+  id: Generated<number>;
+  address_hash: string;
+  at: Date;
+}
+
 export interface Database {
   terms: TermTable;
   departments: DepartmentTable;
@@ -494,6 +507,8 @@ export interface Database {
   inspection_notes: InspectionNoteTable;
   citizen_opinions: CitizenOpinionTable;
   project_ratings: ProjectRatingTable;
+  opinion_salt: OpinionSaltTable;
+  opinion_attempts: OpinionAttemptTable;
 }
 
 export type Term = Selectable<TermTable>;

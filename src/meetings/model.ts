@@ -57,9 +57,13 @@ export interface MeetingSettings {
 }
 
 /** A project a rating (测评) may list: a candidate of an earlier meeting of the term. */
+/** A tracked project a 测评 may rate: `id` is its candidate's (the vote's option), `projectId` the project's. */
 export interface RatableProject {
   id: number;
+  projectId: number;
   name: string;
   meetingTitle: string;
   year: number;
+  /** A project of the previous meeting: ticked when the form first shows. */
+  preselected: boolean;
 }

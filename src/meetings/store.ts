@@ -323,15 +323,18 @@ export async function meetingSettings(db: Db, meetingId: number): Promise<Meetin
 }
 
 /**
- * Projects a meeting may rate: the candidates of the term's earlier meetings. Those a published
- * selection chose come first once results exist; until then the secretariat ticks them.
+ * Projects a meeting may rate (测评): the tracked projects (chosen by a published vote) of the term's
+ * earlier meetings, never the candidates that were not chosen. Those of the latest earlier meeting
+ * with projects (the previous year's) come first and are preselected.
  */
 export async function ratableProjects(db: Db, meetingId: number): Promise<RatableProject[]> {
   const m = await db.selectFrom('meetings').select(['term_id', 'starts_on']).where('id', '=', meetingId).executeTakeFirstOrThrow();
-  return db.selectFrom('candidates as c').innerJoin('meetings as m', 'm.id', 'c.meeting_id')
-    .select(['c.id', 'c.name', 'm.title as meetingTitle', 'm.year'])
+  const rows = await db.selectFrom('projects as p').innerJoin('candidates as c', 'c.id', 'p.candidate_id').innerJoin('meetings as m', 'm.id', 'p.meeting_id')
+    .select(['c.id', 'p.id as projectId', 'p.meeting_id', 'c.name', 'm.title as meetingTitle', 'm.year'])
     .where('m.term_id', '=', m.term_id).where('m.starts_on', '<', m.starts_on)
-    .orderBy('m.starts_on', 'desc').orderBy('c.ballot_order').execute();
+    .orderBy('m.starts_on', 'desc').orderBy('m.id', 'desc').orderBy('p.rank').execute();
+  const previous = rows[0]?.meeting_id;
+  return rows.map(({ meeting_id: of, ...r }) => ({ ...r, preselected: of === previous }));
 }
 
 /**

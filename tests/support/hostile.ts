@@ -87,6 +87,8 @@ export interface World {
    * department of `ziji` and `mishu2`), `other` by 另一局 (whose officer is `lingju`).
    */
   projects: { own: number[]; other: number[] };
+  /** The candidates those projects were (what a 测评 rates). */
+  projectCandidateIds: number[];
 }
 
 /** Routes that end or change the acting session itself: each request gets a fresh session. */
@@ -154,7 +156,7 @@ export async function buildWorld(database: DbHandle, clock: Clock, signing: Sign
   }
   await publishElection(db, acting, published, signing);
   const projectRows = await db.selectFrom('projects as p').innerJoin('departments as d', 'd.id', 'p.lead_department_id')
-    .select(['p.id', 'd.name']).where('p.meeting_id', '=', trackedMeeting.id).orderBy('p.rank').execute();
+    .select(['p.id', 'p.candidate_id', 'd.name']).where('p.meeting_id', '=', trackedMeeting.id).orderBy('p.rank').execute();
   const projects = { own: projectRows.filter((p) => p.name === '测试局').map((p) => p.id), other: projectRows.filter((p) => p.name === '另一局').map((p) => p.id) };
 
   // The next year's meeting of the same term, where this meeting's candidates can be rated.
@@ -241,7 +243,7 @@ export async function buildWorld(database: DbHandle, clock: Clock, signing: Sign
     termId: fixture.termId, otherTermId: other.id, meetingId: fixture.meetingId, otherMeetingId: otherMeeting.id, laterMeetingId: laterMeeting.id,
     candidateIds: fixture.candidates.map((c) => c.id), otherCandidateIds: otherCandidates, deputies, elections,
     importIds: { pending, expired }, victimUserIds: victims, actorUserIds: actors.map((a) => a.id), approvalId,
-    usernames: ['denglu', 'mishu', 'nobody'], cookieFor, answered, projects,
+    usernames: ['denglu', 'mishu', 'nobody'], cookieFor, answered, projects, projectCandidateIds: projectRows.map((p) => p.candidate_id),
     allIds: [...new Set([fixture.termId, other.id, fixture.meetingId, otherMeeting.id, laterMeeting.id, ...fixture.candidates.map((c) => c.id), ...otherCandidates,
       ...deputies.map((d) => d.id), ...Object.values(elections), ...victims, trackedMeeting.id, published, ...projects.own, ...projects.other])].sort((a, b) => a - b),
   };
@@ -300,7 +302,7 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
       // The meeting already holds a selection: a further one states why.
       ['note', `补充票决：${title}`],
       ...chosen.flatMap((c, i): Fields => [['include', String(c)], [`order.${c}`, String(i + 1)]])] })),
-  'POST /admin/meetings/:id/ratings': (w) => fc.tuple(ids([w.laterMeetingId, w.meetingId]), chineseText(20), pick(PASS_BASES), pick(ELECTORATES), fc.subarray(w.candidateIds, { minLength: 1 }))
+  'POST /admin/meetings/:id/ratings': (w) => fc.tuple(ids([w.laterMeetingId, w.meetingId]), chineseText(20), pick(PASS_BASES), pick(ELECTORATES), fc.subarray(w.projectCandidateIds, { minLength: 1 }))
     .map(([id, title, passBase, electorate, projects]) => ({ id, fields: [['title', title], ['passBase', passBase], ['electorate', electorate],
       ...projects.map((p): [string, string] => ['project', String(p)])] })),
   'POST /admin/meetings/:id/settings': (w) => fc.tuple(ids([w.meetingId, w.otherMeetingId]), fc.boolean(), fc.boolean())
@@ -363,6 +365,17 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
     .map(([id, caption, filename]) => ({ id, fields: [['caption', caption], ['file', { filename, type: 'image/png', content: new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64')) }]] })),
   'POST /admin/tracking/reports/:id/approve': (w) => ids(w.allIds).map((id) => ({ id, fields: [['confirm', '1'], ['fact.state', 'submitted'], ['fact.evidence', '0'], ['fact.sections', '0']] })),
   'POST /admin/tracking/reports/:id/return': (w) => fc.tuple(ids(w.allIds), chineseText(50)).map(([id, comment]) => ({ id, fields: [['comment', comment]] })),
+  // Supervision: a deputy's note, the secretariat's due date, the department's replies (confirmed), a citizen's opinion (with the
+  // honeypot left empty, as a person leaves it) and the secretariat's decision. Notes and opinions are numbered from 1 as the run files them.
+  'POST /projects/:id/notes': (w) => fc.tuple(ids([...w.projects.own, ...w.projects.other]), chineseText(200)).map(([id, body]) => ({ id, fields: [['body', body]] })),
+  'POST /admin/tracking/notes/:id/due': () => fc.tuple(ids([1, 2, 3]), day).map(([id, due]) => ({ id, fields: [['due', due]] })),
+  'POST /workspace/notes/:id/reply': () => fc.tuple(ids([1, 2, 3]), chineseText(200), fc.boolean())
+    .map(([id, reply, confirmed]) => ({ id, fields: [['reply', reply], ...(confirmed ? [['confirm', '1'], ['fact.replied', '0']] as Fields : [])] })),
+  'POST /projects/:id/opinions': (w) => fc.tuple(ids([...w.projects.own, ...w.projects.other]), chineseText(200)).map(([id, body]) => ({ id, fields: [['body', body], ['website', '']] })),
+  'POST /admin/tracking/opinions/:id/accept': () => ids([1, 2, 3]).map((id) => ({ id, fields: [] as Fields })),
+  'POST /admin/tracking/opinions/:id/reject': () => ids([4, 5, 6]).map((id) => ({ id, fields: [] as Fields })),
+  'POST /workspace/opinions/:id/reply': () => fc.tuple(ids([1, 2, 3]), chineseText(200), fc.boolean())
+    .map(([id, reply, confirmed]) => ({ id, fields: [['reply', reply], ...(confirmed ? [['confirm', '1'], ['fact.replied', '0']] as Fields : [])] })),
 };
 
 const candidateFields: fc.Arbitrary<Fields> = fc.tuple(chineseText(20), pick(CATEGORIES), chineseText(100), fc.array(chineseText(10), { minLength: 1, maxLength: 3 }),

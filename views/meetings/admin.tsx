@@ -154,7 +154,7 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
               <legend>{t('rating.projects')}</legend>
               {p.ratingErrors?.optionCount && <p class="field__error">{p.ratingErrors.optionCount}</p>}
               {p.ratable.map((r) => (
-                <label class="check"><input type="checkbox" name="project" value={String(r.id)} checked={(p.ratingValues?.projects ?? '').split(',').includes(String(r.id))} /> {r.name} <span class="muted">({r.year})</span></label>
+                <label class="check"><input type="checkbox" name="project" value={String(r.id)} checked={p.ratingValues?.projects === undefined ? r.preselected : p.ratingValues.projects.split(',').includes(String(r.id))} /> {r.name} <span class="muted">({r.year})</span></label>
               ))}
             </fieldset>
             <button type="submit" class="button button--primary">{t('rating.createButton')}</button>
