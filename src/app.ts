@@ -27,6 +27,8 @@ import { meetingRoutes } from './meetings/routes.tsx';
 import { resultRoutes } from './results/routes.tsx';
 import { termRoutes } from './terms/routes.tsx';
 import { userRoutes } from './users/routes.tsx';
+import { planRoutes } from './plans/routes.tsx';
+import { departmentRoutes } from './departments/routes.tsx';
 
 export type { AppDeps, AppEnv } from './platform/http/env.ts';
 
@@ -74,6 +76,8 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.route('/', auditRoutes());
   app.route('/', countingRoutes());
   app.route('/', resultRoutes());
+  app.route('/', planRoutes());
+  app.route('/', departmentRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 
