@@ -31,6 +31,8 @@ import { projectRoutes } from './projects/routes.tsx';
 import { evidenceHeaders, reportRoutes } from './reports/routes.tsx';
 import { workspaceRoutes } from './workspace/routes.tsx';
 import { supervisionRoutes } from './supervision/routes.tsx';
+import { planRoutes } from './plans/routes.tsx';
+import { departmentRoutes } from './departments/routes.tsx';
 
 export type { AppDeps, AppEnv } from './platform/http/env.ts';
 
@@ -85,6 +87,8 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.route('/', workspaceRoutes());
   app.route('/', reportRoutes());
   app.route('/', supervisionRoutes());
+  app.route('/', planRoutes());
+  app.route('/', departmentRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 

@@ -147,6 +147,17 @@ const EXPECTED: [route: string, ...allowed: [0 | 1, 0 | 1, 0 | 1, 0 | 1, 0 | 1, 
   ['GET /admin/tracking', 0, 0, 0, 0, 1, 0],
   // Deputies who are members of the standing committee only (checked in the handler; none here is: tests/console.test.ts).
   ['GET /supervision/overdue', 0, 0, 0, 0, 0, 0],
+  // Tracking: plans (the lead department drafts, the secretariat decides) and the list of departments
+  ['GET /workspace/projects/:id/plan', 0, 0, 0, 1, 0, 0],
+  ['POST /workspace/projects/:id/plan', 0, 0, 0, 1, 0, 0],
+  ['POST /workspace/projects/:id/plan/submit', 0, 0, 0, 1, 0, 0],
+  ['GET /admin/tracking/plans', 0, 0, 0, 0, 1, 0],
+  ['GET /admin/tracking/plans/:id', 0, 0, 0, 0, 1, 0],
+  ['POST /admin/tracking/plans/:id/approve', 0, 0, 0, 0, 1, 0],
+  ['POST /admin/tracking/plans/:id/return', 0, 0, 0, 0, 1, 0],
+  ['GET /admin/departments', 0, 0, 0, 0, 1, 0],
+  ['POST /admin/departments', 0, 0, 0, 0, 1, 0],
+  ['POST /admin/departments/:id', 0, 0, 0, 0, 1, 0],
 ];
 
 /** A concrete URL for a route pattern. */

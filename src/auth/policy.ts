@@ -160,6 +160,17 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /workspace/opinions/:id/reply': ['department'],
   'GET /admin/tracking': ['secretariat'],
   'GET /supervision/overdue': ['deputy'],
+  // Tracking: implementation plans (the lead department drafts, the secretariat decides) and the one list of departments
+  'GET /workspace/projects/:id/plan': ['department'],
+  'POST /workspace/projects/:id/plan': ['department'],
+  'POST /workspace/projects/:id/plan/submit': ['department'],
+  'GET /admin/tracking/plans': ['secretariat'],
+  'GET /admin/tracking/plans/:id': ['secretariat'],
+  'POST /admin/tracking/plans/:id/approve': ['secretariat'],
+  'POST /admin/tracking/plans/:id/return': ['secretariat'],
+  'GET /admin/departments': ['secretariat'],
+  'POST /admin/departments': ['secretariat'],
+  'POST /admin/departments/:id': ['secretariat'],
 };
 
 /** Routes a user who must still replace a one-time password may use (besides public ones). */

@@ -16,7 +16,9 @@ import { acting, type Ctx, currentUser, db, flash, found, idParam, view } from '
 import { parseId } from '../platform/http/params.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { Refused } from '../platform/refusal.ts';
-import { ValidationError } from '../platform/validation.ts';
+import { type FieldIssue, ValidationError } from '../platform/validation.ts';
+import { unknownNames } from '../departments/rules.ts';
+import { listDepartmentNames } from '../departments/store.ts';
 import { meetingChosenProjects } from '../results/store.ts';
 import { listTerms } from '../terms/store.ts';
 import { candidateOutcome, lastYearsProjects, projectLinks } from '../projects/public-store.ts';
@@ -53,12 +55,12 @@ export interface MeetingFormState {
 /** The secretariat's page of one meeting: candidates, settings, attendance and its votes, with any form's errors. */
 export async function meetingAdminPage(c: Ctx, meetingId: number, extra: MeetingFormState = {}) {
   const meeting = found(await getMeeting(db(c), meetingId));
-  const [candidates, elections, attendance, settings, ratable] = await Promise.all([
+  const [candidates, elections, attendance, settings, ratable, departments] = await Promise.all([
     listCandidates(db(c), meetingId), listElections(db(c), meetingId), attendanceSummary(db(c), meetingId),
-    meetingSettings(db(c), meetingId), ratableProjects(db(c), meetingId),
+    meetingSettings(db(c), meetingId), ratableProjects(db(c), meetingId), listDepartmentNames(db(c)),
   ]);
   return c.render(<MeetingAdminPage v={view(c)} meeting={meeting} settings={settings}
-    candidates={candidates} elections={elections} attendance={attendance} ratable={ratable}
+    candidates={candidates} elections={elections} attendance={attendance} ratable={ratable} departments={departments}
     frozen={elections.some((e) => isFrozen(e.state))} notice={flash(c, NOTICES)} {...extra} />, { title: meeting.title });
 }
 
@@ -74,7 +76,6 @@ function wanToYuan(s: string): number | null {
   return /^\d+(\.\d{1,4})?$/.test(x) ? Math.round(Number(x) * 10_000) : Number.NaN;
 }
 
-const splitList = (s: string) => s.split(/[,，、;；\n]/).map((x) => x.trim()).filter(Boolean);
 
 /** A candidate as the form posts it: targets one per line, 总投资 in 万元, departments separated by commas. */
 function candidateFromForm(form: Record<string, unknown>): CandidateInput {
@@ -82,8 +83,29 @@ function candidateFromForm(form: Record<string, unknown>): CandidateInput {
     name: textField(form, 'name'), category: textField(form, 'category') as CandidateInput['category'], description: textField(form, 'description'),
     targets: textField(form, 'targets').split('\n').map((x) => x.trim()).filter(Boolean),
     totalInvestmentYuan: wanToYuan(textField(form, 'investmentWan')), deadline: textField(form, 'deadline'),
-    leadDepartment: textField(form, 'leadDepartment'), coDepartments: splitList(textField(form, 'coDepartments')), leadOfficial: textField(form, 'leadOfficial'),
+    leadDepartment: textField(form, 'leadDepartment'),
+    coDepartments: listField(form, 'coDepartments').filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter(Boolean),
+    leadOfficial: textField(form, 'leadOfficial'),
   };
+}
+
+/** A candidate form's values to show again: its text fields, and the co-departments ticked (one per line). */
+function candidateFormValues(form: Record<string, unknown>): FormState {
+  return { ...stringValues(form), coDepartments: listField(form, 'coDepartments').filter((x) => typeof x === 'string').join('\n') };
+}
+
+/**
+ * The candidate's departments must be on the one list (/admin/departments): the form offers only
+ * those, so another name is a stale or tampered form, refused before anything is written.
+ */
+async function checkDepartments(c: Ctx, input: CandidateInput): Promise<void> {
+  const list = (await listDepartmentNames(db(c))).map((d) => d.name);
+  const issues: FieldIssue[] = [];
+  const [lead] = unknownNames([input.leadDepartment], list);
+  if (lead !== undefined) issues.push({ field: 'leadDepartment', key: 'department.error.unknown', params: { name: lead.slice(0, 100) } });
+  const [co] = unknownNames(input.coDepartments ?? [], list);
+  if (co !== undefined) issues.push({ field: 'coDepartments', key: 'department.error.unknown', params: { name: co.slice(0, 100) } });
+  if (issues.length > 0) throw new ValidationError(issues);
 }
 
 /** A stored candidate as form values, for the correction form. */
@@ -91,7 +113,7 @@ function candidateValues(c: CandidateView): FormState {
   return {
     name: c.name, category: c.category, description: c.description, targets: c.targets.join('\n'),
     investmentWan: c.totalInvestmentYuan === null ? '' : String(c.totalInvestmentYuan / 10_000), deadline: c.deadline,
-    leadDepartment: c.leadDepartment, coDepartments: c.coDepartments.join('、'), leadOfficial: c.leadOfficial,
+    leadDepartment: c.leadDepartment, coDepartments: c.coDepartments.join('\n'), leadOfficial: c.leadOfficial,
   };
 }
 
@@ -255,33 +277,39 @@ export function meetingRoutes() {
     })
     .post('/admin/meetings/:id/candidates', async (c) => {
       const meeting = await meetingOr404(c);
-      const form = await c.req.parseBody();
+      const form = await c.req.parseBody({ all: true });
       try {
-        await addCandidate(db(c), acting(c), meeting.id, candidateFromForm(form));
+        const input = candidateFromForm(form);
+        await checkDepartments(c, input);
+        await addCandidate(db(c), acting(c), meeting.id, input);
         return c.redirect(`/admin/meetings/${meeting.id}?done=candidate`, 303);
       } catch (e) {
         if (e instanceof Refused && e.reason === 'frozen') throw new HTTPException(409);
         if (!(e instanceof ValidationError)) throw e;
         c.status(422);
-        return meetingAdminPage(c, meeting.id, { candidateErrors: fieldErrors(c.var.t, e), candidateValues: stringValues(form) });
+        return meetingAdminPage(c, meeting.id, { candidateErrors: fieldErrors(c.var.t, e), candidateValues: candidateFormValues(form) });
       }
     })
     .get('/admin/candidates/:id', async (c) => {
       const candidate = await candidateOr404(c);
       const frozen = (await openedElectionListing(db(c), candidate.id)) !== undefined;
-      return c.render(<CandidateEditPage v={view(c)} candidate={candidate} values={candidateValues(candidate)} frozen={frozen} />, { title: candidate.name });
+      const departments = await listDepartmentNames(db(c));
+      return c.render(<CandidateEditPage v={view(c)} candidate={candidate} values={candidateValues(candidate)} frozen={frozen} departments={departments} />, { title: candidate.name });
     })
     .post('/admin/candidates/:id', async (c) => {
       const candidate = await candidateOr404(c);
-      const form = await c.req.parseBody();
+      const form = await c.req.parseBody({ all: true });
       try {
-        await updateCandidate(db(c), acting(c), candidate.id, candidateFromForm(form));
+        const input = candidateFromForm(form);
+        await checkDepartments(c, input);
+        await updateCandidate(db(c), acting(c), candidate.id, input);
         return c.redirect(`/admin/meetings/${candidate.meetingId}?done=candidateUpdated`, 303);
       } catch (e) {
         if (e instanceof Refused && e.reason === 'frozen') throw new HTTPException(409);
         if (!(e instanceof ValidationError)) throw e;
         c.status(422);
-        return c.render(<CandidateEditPage v={view(c)} candidate={candidate} values={stringValues(form)} errors={fieldErrors(c.var.t, e)} frozen={false} />, { title: candidate.name });
+        const departments = await listDepartmentNames(db(c));
+        return c.render(<CandidateEditPage v={view(c)} candidate={candidate} values={candidateFormValues(form)} errors={fieldErrors(c.var.t, e)} frozen={false} departments={departments} />, { title: candidate.name });
       }
     })
     .post('/admin/meetings/:id/settings', async (c) => {

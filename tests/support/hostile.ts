@@ -376,13 +376,39 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
   'POST /admin/tracking/opinions/:id/reject': () => ids([4, 5, 6]).map((id) => ({ id, fields: [] as Fields })),
   'POST /workspace/opinions/:id/reply': () => fc.tuple(ids([1, 2, 3]), chineseText(200), fc.boolean())
     .map(([id, reply, confirmed]) => ({ id, fields: [['reply', reply], ...(confirmed ? [['confirm', '1'], ['fact.replied', '0']] as Fields : [])] })),
+
+  // Tracking: plans (the World's tracked projects run 2024-02-01 to 2024-12-31 in these plans) and departments.
+  'POST /workspace/projects/:id/plan': (w) => fc.tuple(
+    ids([...w.projects.own, ...w.projects.other]), fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 0, max: 99 }), fc.constantFrom('wan', 'yuan'),
+    fc.constantFrom('', '湖镇镇', '龙洲街道'), chineseText(6), fc.constantFrom('monthly', 'quarterly'), chineseText(20),
+    fc.array(fc.tuple(chineseText(8), fc.integer({ min: 1, max: 5000 }), fc.constantFrom('个', '公里', '所')), { maxLength: 2 }),
+    fc.array(fc.tuple(chineseText(8), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 10 })), { maxLength: 3 }),
+  ).map(([id, whole, cents, unit, location, official, schedule, reason, targets, milestones]) => ({
+    id,
+    fields: [
+      ['total', `${whole}.${String(cents).padStart(2, '0')}`], ['totalUnit', unit], ['annual', String(whole)], ['annualUnit', unit],
+      ['startsOn', '2024-02-01'], ['deadline', '2024-12-31'], ['location', location], ['leadOfficial', official], ['schedule', schedule], ['reason', reason],
+      ...targets.flatMap(([metric, value, u], i): Fields => [[`target.${i}.key`, ''], [`target.${i}.metric`, metric], [`target.${i}.value`, String(value)], [`target.${i}.unit`, u]]),
+      ...milestones.flatMap(([title, day, weight], i): Fields => [[`ms.${i}.key`, ''], [`ms.${i}.title`, title],
+        [`ms.${i}.due`, new Date(Date.UTC(2024, 1, 1 + day)).toISOString().slice(0, 10)], [`ms.${i}.weight`, String(weight)]]),
+    ],
+  })),
+  'POST /workspace/projects/:id/plan/submit': (w) => fc.tuple(ids([...w.projects.own, ...w.projects.other]), fc.boolean(), fc.integer({ min: 1, max: 3 }), fc.constantFrom('draft', 'returned'))
+    .map(([id, confirm, revision, state]) => ({ id, fields: confirm ? [['confirm', '1'], ['fact.revision', String(revision)], ['fact.state', state]] : [] })),
+  'POST /admin/tracking/plans/:id/approve': () => fc.integer({ min: 1, max: 8 }).map((id) => ({ id: String(id), fields: [] as Fields })),
+  'POST /admin/tracking/plans/:id/return': () => fc.tuple(fc.integer({ min: 1, max: 8 }), chineseText(30)).map(([id, comment]) => ({ id: String(id), fields: [['comment', comment]] })),
+  'POST /admin/departments': () => chineseText(10).map((name) => ({ fields: [['name', `${name}局`]] })),
+  // Renamed to a name of the list (its own, or a taken one): the World's departments keep their names for the routes after.
+  'POST /admin/departments/:id': () => fc.tuple(fc.integer({ min: 1, max: 8 }), pick(WORLD_DEPARTMENTS)).map(([id, name]) => ({ id: String(id), fields: [['name', name]] })),
 };
 
+/** The World's departments (the one list): a candidate's lead and co-departments are chosen from them. */
+const WORLD_DEPARTMENTS = ['测试局', '另一局', '住建局'] as const;
 const candidateFields: fc.Arbitrary<Fields> = fc.tuple(chineseText(20), pick(CATEGORIES), chineseText(100), fc.array(chineseText(10), { minLength: 1, maxLength: 3 }),
-  fc.oneof(fc.constant(''), fc.integer({ min: 1, max: 99_999 }).map(String)), day, chineseText(10), chineseText(10), chineseText(10))
+  fc.oneof(fc.constant(''), fc.integer({ min: 1, max: 99_999 }).map(String)), day, pick(WORLD_DEPARTMENTS), fc.subarray([...WORLD_DEPARTMENTS]), chineseText(10))
   .map(([name, category, description, targets, wan, deadline, lead, co, official]) => [
     ['name', name], ['category', category], ['description', description], ['targets', targets.join('\n')], ['investmentWan', wan],
-    ['deadline', deadline], ['leadDepartment', lead], ['coDepartments', co], ['leadOfficial', official],
+    ['deadline', deadline], ['leadDepartment', lead], ...co.filter((d) => d !== lead).map((d): [string, string] => ['coDepartments', d]), ['leadOfficial', official],
   ]);
 const electionId = (w: World) => ids(Object.values(w.elections));
 const electionOnly = (w: World) => electionId(w).map((id) => ({ id, fields: [] as Fields }));

@@ -65,6 +65,8 @@ export interface MeetingAdminProps {
   ratable: RatableProject[];
   ratingErrors?: Errors;
   ratingValues?: Values;
+  /** The one list of departments, for the candidate form's lead and co-departments. */
+  departments: { id: number; name: string }[];
 }
 
 export function MeetingAdminPage(p: MeetingAdminProps) {
@@ -180,7 +182,7 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
         <details class="admin-form" open={Object.keys(ce).length > 0}>
           <summary>{t('candidateAdmin.add')}</summary>
           <form method="post" action={`/admin/meetings/${p.meeting.id}/candidates`} class="stack narrow">
-            <CandidateFields v={v} values={cv} errors={ce} />
+            <CandidateFields v={v} values={cv} errors={ce} departments={p.departments} />
             <button type="submit" class="button button--primary">{t('candidateAdmin.addButton')}</button>
           </form>
         </details>
@@ -281,8 +283,10 @@ export function AttendancePage(p: AttendancePageProps) {
 }
 
 /** The fields of a candidate project, for adding and for correcting one. */
-export function CandidateFields({ v, values: cv, errors: ce }: { v: ViewContext; values: Values; errors: Errors }) {
+export function CandidateFields({ v, values: cv, errors: ce, departments }: { v: ViewContext; values: Values; errors: Errors; departments: { id: number; name: string }[] }) {
   const { t } = v;
+  // Co-departments as posted or stored: one name per line.
+  const co = (cv.coDepartments ?? '').split('\n');
   return (
     <>
       <Field name="name" label={t('candidateAdmin.name')} value={cv.name} error={ce.name} required maxlength={100} />
@@ -291,14 +295,22 @@ export function CandidateFields({ v, values: cv, errors: ce }: { v: ViewContext;
       <TextArea name="targets" label={t('candidate.targets')} value={cv.targets} error={ce.targets} hint={t('candidateAdmin.targetsHint')} rows={3} />
       <Field name="investmentWan" label={t('candidateAdmin.investmentWan')} value={cv.investmentWan} error={ce.totalInvestmentYuan} hint={t('candidateAdmin.investmentHint')} />
       <Field name="deadline" label={t('candidate.deadline')} type="date" value={cv.deadline} error={ce.deadline} required />
-      <Field name="leadDepartment" label={t('candidate.leadDepartment')} value={cv.leadDepartment} error={ce.leadDepartment} required maxlength={100} />
-      <Field name="coDepartments" label={t('candidate.coDepartments')} value={cv.coDepartments} error={ce.coDepartments} hint={t('candidateAdmin.coHint')} />
+      <SelectField name="leadDepartment" label={t('candidate.leadDepartment')} value={cv.leadDepartment} error={ce.leadDepartment}
+        options={[['', t('department.choose')], ...departments.map((d): [string, string] => [d.name, d.name])]} />
+      <fieldset class={ce.coDepartments ? 'field--error' : undefined}>
+        <legend>{t('candidate.coDepartments')}</legend>
+        <p class="field__hint">{t('department.listHint')} <a href="/admin/departments">{t('department.title')}</a></p>
+        {ce.coDepartments && <p class="field__error">{ce.coDepartments}</p>}
+        {departments.map((d) => (
+          <label class="check"><input type="checkbox" name="coDepartments" value={d.name} checked={co.includes(d.name)} /> {d.name}</label>
+        ))}
+      </fieldset>
       <Field name="leadOfficial" label={t('candidate.leadOfficial')} value={cv.leadOfficial} error={ce.leadOfficial} required maxlength={100} />
     </>
   );
 }
 
-export function CandidateEditPage({ v, candidate, values, errors = {}, frozen }: { v: ViewContext; candidate: CandidateView; values: Values; errors?: Errors; frozen: boolean }) {
+export function CandidateEditPage({ v, candidate, values, errors = {}, frozen, departments }: { v: ViewContext; candidate: CandidateView; values: Values; errors?: Errors; frozen: boolean; departments: { id: number; name: string }[] }) {
   const { t } = v;
   return (
     <section aria-labelledby="candidate-edit-title">
@@ -306,7 +318,7 @@ export function CandidateEditPage({ v, candidate, values, errors = {}, frozen }:
       <h1 id="candidate-edit-title">{t('candidateAdmin.edit')}: {candidate.name}</h1>
       {frozen ? <Notice kind="error">{t('meetingAdmin.frozen')}</Notice> : (
         <form method="post" action={`/admin/candidates/${candidate.id}`} class="stack narrow">
-          <CandidateFields v={v} values={values} errors={errors} />
+          <CandidateFields v={v} values={values} errors={errors} departments={departments} />
           <button type="submit" class="button button--primary">{t('paper.save')}</button>
         </form>
       )}
