@@ -127,14 +127,6 @@ describe.each(testEngines())('pages on $name', (engine) => {
     }
   });
 
-  it('the satisfaction rating form names its title 测评名称, not 票决名称', async () => {
-    const meeting = await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow();
-    const html = await (await t.app.request(`/admin/meetings/${meeting.id}`, { headers: { Cookie: mishu } })).text();
-    expect(html).toContain('<label for="rating-title">测评名称</label>');
-    const en = await (await t.app.request(`/admin/meetings/${meeting.id}`, { headers: { Cookie: `${mishu}; lang=en` } })).text();
-    expect(en).toContain('<label for="rating-title">Title of the rating</label>');
-  });
-
   it('the ballot lists a project\'s targets with ；in Chinese and ; in English', async () => {
     const e = await database.db.selectFrom('elections').select('id').where('state', '=', 'draft').orderBy('id', 'desc').executeTakeFirstOrThrow();
     await openElection(database.db, { clock: t.clock, actor: SYSTEM_ACTOR }, e.id);

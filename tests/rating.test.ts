@@ -42,6 +42,12 @@ describe.each(testEngines())('the year-end 测评 over tracked projects on $name
     return id;
   }
 
+  it('names the rating form\'s title 测评名称, not 票决名称', async () => {
+    const mishu = await cookieOf(demo, 'mishu');
+    expect(await (await getAs(demo, `/admin/meetings/${meeting2024}`, mishu)).text()).toContain('<label for="rating-title">测评名称</label>');
+    expect(await (await getAs(demo, `/admin/meetings/${meeting2024}`, `${mishu}; lang=en`)).text()).toContain('<label for="rating-title">Title of the rating</label>');
+  });
+
   it('offers the 2024 meeting exactly the 2023 projects to rate, preselected, and none of the candidates not chosen', async () => {
     const mishu = await cookieOf(demo, 'mishu');
     const html = await (await getAs(demo, `/admin/meetings/${meeting2024}`, mishu)).text();
