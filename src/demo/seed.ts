@@ -29,6 +29,8 @@ export interface DemoAccount {
   /** The deputy code this account belongs to, for deputies and scrutineers. */
   deputyCode?: string;
   department?: string;
+  /** Made only with the history (the lead departments of the year of tracking), not in `{ history: false }`. */
+  withHistory?: true;
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
@@ -41,7 +43,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'd001', displayName: '代表 D001（演示）', roles: ['deputy'], deputyCode: 'D001' },
   { username: 'd002', displayName: '代表 D002（演示）', roles: ['deputy'], deputyCode: 'D002' },
   // The lead departments of the 2023 projects besides 教育局: they plan and report in the demo's year of tracking.
-  ...DEPARTMENT_ACCOUNTS.map((a): DemoAccount => ({ username: a.username, displayName: `${a.department}（演示）`, roles: ['department'], department: a.department })),
+  ...DEPARTMENT_ACCOUNTS.map((a): DemoAccount => ({ username: a.username, displayName: `${a.department}（演示）`, roles: ['department'], department: a.department, withHistory: true })),
 ];
 
 /** The deputies named as scrutineers of the demo's votes: those of the two scrutineer accounts. */
@@ -100,6 +102,7 @@ export async function seedDemo(db: Db, clock: Clock, options: DemoOptions): Prom
   // Departments come from the candidates' lead departments.
   const departments = new Map((await db.selectFrom('departments').select(['id', 'name']).execute()).map((d) => [d.name, d.id]));
   for (const a of DEMO_ACCOUNTS) {
+    if (a.withHistory && !signing) continue;
     await createUser(db, past, {
       username: a.username, displayName: a.displayName, password: DEMO_PASSWORD, roles: a.roles,
       deputyId: a.deputyCode ? deputies.get(a.deputyCode)! : null,
