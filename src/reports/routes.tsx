@@ -10,10 +10,11 @@ import { acting, type Ctx, db, flash, found, idParam, refusing, view } from '../
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { ValidationError } from '../platform/validation.ts';
+import { fenToText, moneyToFen } from '../domain/money.ts';
 import { getProject } from '../projects/store.ts';
 import { departmentIdOf, workspaceProjectPage } from '../workspace/routes.tsx';
 import { dispositionOf, isSha256, type EvidenceRefusal, prepareEvidence } from './evidence.ts';
-import { fenToYuanText, percentSubItems, type PlanShape, type ReportInput, takesPercent, yuanToFen } from './rules.ts';
+import { percentSubItems, type PlanShape, type ReportInput, takesPercent } from './rules.ts';
 import type { ReportView } from './model.ts';
 import {
   addEvidence, approveReport, departmentStanding, evidenceAccess, getReport, reportContext, type ReportRefusal, returnReport, saveReport, startCorrection, createReport, submitReport,
@@ -59,7 +60,7 @@ function reportFromForm(form: Record<string, unknown>, plan: PlanShape): ReportI
     period: textField(form, 'period') || null,
     narrative: textField(form, 'narrative'),
     percent: takesPercent(plan) ? intOrNull(textField(form, 'percent')) : null,
-    spentFen: yuanToFen(textField(form, 'spent')) ?? Number.NaN,
+    spentFen: moneyToFen(textField(form, 'spent'), 'yuan') ?? Number.NaN,
     actuals,
     milestonesDone: listField(form, 'milestone').filter((x): x is string => typeof x === 'string'),
     subItemPercents,
@@ -79,7 +80,7 @@ function postedValues(form: Record<string, unknown>): FormState {
 function reportValues(r: ReportView): FormState {
   const out: FormState = {
     kind: r.kind, period: r.period ?? '', narrative: r.narrative, percent: r.percent === null ? '' : String(r.percent),
-    spent: fenToYuanText(r.spentFen), milestones: r.milestonesDone.join('\n'), final: r.final ? '1' : '',
+    spent: fenToText(r.spentFen, 'yuan'), milestones: r.milestonesDone.join('\n'), final: r.final ? '1' : '',
   };
   for (const a of r.actuals) out[`actual.${a.target}`] = String(a.value);
   for (const [k, v] of Object.entries(r.subItemPercents)) out[`sub.${k}`] = String(v);

@@ -1,7 +1,8 @@
 import { SCHEDULES } from '../../src/domain/vocabulary.ts';
 import { formatDate, formatDateTime } from '../../src/platform/i18n/index.ts';
 import type { PlanProject, PlanState } from '../../src/plans/model.ts';
-import { MONEY_UNITS, type PlanChange, type PlanContent } from '../../src/plans/rules.ts';
+import { MONEY_UNITS } from '../../src/domain/money.ts';
+import type { PlanChange, PlanContent } from '../../src/plans/rules.ts';
 import { Field, Notice, PostButton, SelectField, TextArea } from '../components/form.tsx';
 import type { ViewContext } from '../context.ts';
 import { PlanChanges, PlanDetails, PlanStateChip, scheduleLabel } from './parts.tsx';
