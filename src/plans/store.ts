@@ -6,6 +6,7 @@ import type { Db, Trx } from '../platform/db/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { beijingDate } from '../platform/time.ts';
 import { ValidationError } from '../platform/validation.ts';
+import { lockProject } from '../projects/store.ts';
 import type { PlanProject, PlanQueueItem, PlanRevision, PlanState } from './model.ts';
 import { keysOf, type PlanContent, type PlanContext, planIssues } from './rules.ts';
 
@@ -111,9 +112,9 @@ export async function planContext(db: Db | Trx, project: PlanProject): Promise<P
 
 /** The project's row locked for a plan step, refused unless `departmentId` leads it. */
 async function lockLedProject(trx: Trx, projectId: number, departmentId: number | null) {
-  const project = await trx.selectFrom('projects').select(['id', 'lead_department_id']).where('id', '=', projectId).forUpdate().executeTakeFirst();
+  const project = await lockProject(trx, projectId);
   if (!project) throw new Refused<PlanRefusal>('not-found');
-  if (departmentId === null || project.lead_department_id !== departmentId) throw new Refused<PlanRefusal>('not-lead');
+  if (departmentId === null || project.leadDepartmentId !== departmentId) throw new Refused<PlanRefusal>('not-lead');
   return project;
 }
 

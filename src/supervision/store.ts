@@ -250,11 +250,6 @@ export async function replyToOpinion(db: Db, acting: Acting, opinionId: number, 
   });
 }
 
-/** The lead department of a project, or undefined for an unknown project. */
-export async function leadDepartmentOf(db: Db, projectId: number): Promise<number | undefined> {
-  return (await db.selectFrom('projects').select('lead_department_id').where('id', '=', projectId).executeTakeFirst())?.lead_department_id;
-}
-
 /** The title of a tracked project (its candidate's name), or undefined. */
 export async function projectTitle(db: Db, projectId: number): Promise<string | undefined> {
   return (await db.selectFrom('projects as p').innerJoin('candidates as c', 'c.id', 'p.candidate_id').select('c.name').where('p.id', '=', projectId).executeTakeFirst())?.name;

@@ -3,7 +3,7 @@ import type { Db, Trx } from '../platform/db/index.ts';
 import { beijingDate, type Clock } from '../platform/time.ts';
 import { lateReports, reportingPeriods, standingReports } from '../projects/progress.ts';
 import type { ProjectSummary } from '../projects/model.ts';
-import { approvedReports, listProjects, projectDepartments } from '../projects/store.ts';
+import { approvedReports, departmentRole, listProjects } from '../projects/store.ts';
 import type { Workspace, WorkspaceItem } from './model.ts';
 
 /**
@@ -20,7 +20,7 @@ async function coProjectIds(db: Db | Trx, departmentId: number): Promise<number[
   ]);
   const candidates = [...new Set([...fromPlans, ...fromCandidates].map((r) => r.project_id))];
   const out: number[] = [];
-  for (const id of candidates) if ((await projectDepartments(db, id))?.co.includes(departmentId)) out.push(id);
+  for (const id of candidates) if ((await departmentRole(db, id, departmentId)) === 'co') out.push(id);
   return out;
 }
 
