@@ -50,10 +50,14 @@ export async function planProject(db: Db | Trx, projectId: number): Promise<Plan
   };
 }
 
-/** Every revision of a project's plan, first to last. */
-export async function planRevisions(db: Db | Trx, projectId: number): Promise<PlanRevision[]> {
-  const rows = await db.selectFrom('project_plans').selectAll().where('project_id', '=', projectId).orderBy('revision').execute();
-  return rows.map(revisionOf);
+/**
+ * Every revision of a project's plan, first to last; with `approvedOnly` only the approved ones
+ * (what anyone may see: the public project page and open data read these, and nothing else).
+ */
+export async function planRevisions(db: Db | Trx, projectId: number, options: { approvedOnly?: boolean } = {}): Promise<PlanRevision[]> {
+  let q = db.selectFrom('project_plans').selectAll().where('project_id', '=', projectId);
+  if (options.approvedOnly) q = q.where('state', '=', 'approved');
+  return (await q.orderBy('revision').execute()).map(revisionOf);
 }
 
 /** One revision, or undefined. */
