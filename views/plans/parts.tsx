@@ -1,5 +1,5 @@
 import type { PlanMilestone, PlanSubItem, PlanTarget } from '../../src/domain/tables.ts';
-import type { ReviewState, Schedule } from '../../src/domain/vocabulary.ts';
+import type { Schedule } from '../../src/domain/vocabulary.ts';
 import { formatDate, type MessageKey } from '../../src/platform/i18n/index.ts';
 import type { PlanChange, PlanContent, PlanField } from '../../src/plans/rules.ts';
 import { formatFen } from '../components/money.ts';
@@ -8,14 +8,6 @@ import type { ViewContext } from '../context.ts';
 
 const SCHEDULE_LABEL: Record<Schedule, MessageKey> = { monthly: 'plan.schedule.monthly', quarterly: 'plan.schedule.quarterly' };
 export const scheduleLabel = (v: ViewContext, s: Schedule) => v.t(SCHEDULE_LABEL[s]);
-
-const STATE_LABEL: Record<ReviewState, MessageKey> = {
-  draft: 'plan.state.draft', submitted: 'plan.state.submitted', returned: 'plan.state.returned', approved: 'plan.state.approved',
-};
-export function PlanStateChip({ v, state }: { v: ViewContext; state: ReviewState }) {
-  const kind = state === 'approved' ? ' chip--ok' : state === 'returned' ? ' chip--warn' : '';
-  return <span class={`chip${kind}`}>{v.t(STATE_LABEL[state])}</span>;
-}
 
 const FIELD_LABEL: Record<PlanField, MessageKey> = {
   totalInvestmentFen: 'plan.field.total', annualInvestmentFen: 'plan.field.annual', startsOn: 'plan.field.startsOn', deadline: 'plan.field.deadline',

@@ -4,9 +4,9 @@ import type { ReportView, SectionView } from '../../src/reports/model.ts';
 import type { Workspace, WorkspaceItem } from '../../src/workspace/model.ts';
 import { Notice, TextArea } from '../components/form.tsx';
 import { formatFen } from '../components/money.ts';
-import { ProgressBar, StatusBadge } from '../components/tracking.tsx';
+import { ProgressBar, reviewStateLabel, ReviewStateChip, StatusBadge } from '../components/tracking.tsx';
 import {
-  periodLabel, ReportBody, ReportForm, type ReportFormContext, reportKindLabel, reviewStateLabel, ReviewStateChip,
+  periodLabel, ReportBody, ReportForm, type ReportFormContext, reportKindLabel,
 } from '../components/reports.tsx';
 import type { ViewContext } from '../context.ts';
 

@@ -1097,10 +1097,6 @@ export const zhCN = {
   'workspace.plan.done': "已完成",
   'workspace.plan.yes': "是",
   'workspace.plan.no': "否",
-  'report.state.draft': "草稿",
-  'report.state.submitted': "待审核",
-  'report.state.returned': "已退回",
-  'report.state.approved': "已批准公开",
   'report.kind.progress': "进展报告",
   'report.kind.rectification': "整改报告",
   'report.period.month': "{year}年{month}月",
@@ -1305,10 +1301,6 @@ export const zhCN = {
   'department.tileHelp': "责任单位和配合单位的统一名单",
   'plan.schedule.monthly': "每月报送",
   'plan.schedule.quarterly': "每季度报送",
-  'plan.state.draft': "草稿",
-  'plan.state.submitted': "待审核",
-  'plan.state.returned': "已退回",
-  'plan.state.approved': "已批准",
   'plan.field.total': "总投资",
   'plan.field.annual': "年度计划投资",
   'plan.field.startsOn': "开始日期",
@@ -1407,6 +1399,10 @@ export const zhCN = {
   'plan.error.keys': "表格数据有误，请刷新页面后重试。",
   'plan.error.reason': "调整方案须说明理由。",
   'plan.error.comment': "退回须填写意见。",
+  'review.state.draft': "草稿",
+  'review.state.submitted': "待审核",
+  'review.state.returned': "已退回",
+  'review.state.approved': "已批准公开",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
