@@ -44,8 +44,8 @@ export async function publicNotes(db: Db | Trx, projectId: number): Promise<Publ
 }
 
 /** A project's accepted opinions (only those), oldest first: the text and the reply, nothing about who wrote it (src/supervision/store.ts `acceptedOpinions`). */
-export async function publicOpinions(db: Db | Trx, projectId: number): Promise<PublicOpinion[]> {
-  return (await acceptedOpinions(db, projectId)).map((o) => ({ id: o.id, body: o.body, submittedAt: o.submittedAt, reply: o.reply, repliedAt: o.repliedAt }));
+export function publicOpinions(db: Db | Trx, projectId: number): Promise<PublicOpinion[]> {
+  return acceptedOpinions(db, projectId);
 }
 
 /** The approved revisions of a project's plan, first to latest (src/plans/store.ts `planRevisions` with `approvedOnly`). */

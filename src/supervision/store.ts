@@ -8,6 +8,7 @@ import { parseInput, ValidationError } from '../platform/validation.ts';
 import { milestonesDone, standingReports } from '../projects/progress.ts';
 import { approvedPlans, approvedReports } from '../projects/store.ts';
 import type { OpinionState } from '../domain/vocabulary.ts';
+import type { NoteWithProject, OpinionWithProject, PublicNote, PublicOpinion } from './model.ts';
 import {
   defaultReplyDue, dueInput, isNoteOverdue, noteInput, OPINION_LIMITS, opinionInput, type OverdueItem, overdueList, type OverdueProject, replyInput, retryAfterSeconds,
 } from './rules.ts';
@@ -21,42 +22,6 @@ import {
 
 /** Why a supervision step is refused: already replied (or decided), or not the lead department's project. */
 export type SupervisionRefusal = 'replied' | 'decided' | 'not-accepted' | 'not-lead' | 'not-found';
-
-/** A deputy's note as everyone may read it: public, with the deputy's name and delegation. */
-export interface PublicNote {
-  id: number;
-  projectId: number;
-  deputyName: string;
-  delegation: string;
-  body: string;
-  filedAt: Date;
-  replyDue: string;
-  reply: string | null;
-  repliedAt: Date | null;
-}
-
-/** A note with its project, for the department's and the secretariat's lists. */
-export interface NoteWithProject extends PublicNote {
-  projectTitle: string;
-  department: { id: number; name: string };
-  overdue: boolean;
-}
-
-/** An opinion as the public may read it: accepted, with the department's reply if any. */
-export interface PublicOpinion {
-  id: number;
-  projectId: number;
-  body: string;
-  submittedAt: Date;
-  reply: string | null;
-  repliedAt: Date | null;
-}
-
-export interface OpinionWithProject extends PublicOpinion {
-  state: OpinionState;
-  projectTitle: string;
-  department: { id: number; name: string };
-}
 
 function notesQuery(db: Db | Trx) {
   return db.selectFrom('inspection_notes as n')
