@@ -10,10 +10,11 @@ import type { AppEnv } from '../platform/http/env.ts';
 import { fieldErrors, textField } from '../platform/http/forms.ts';
 import { acting, type Ctx, currentUser, db, flash, found, idParam, refusing, view } from '../platform/http/kit.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
+import { Refused } from '../platform/refusal.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
 import { opinionInput, replyInput } from './rules.ts';
 import {
-  consoleCounts, decideOpinion, fileNote, getNote, getOpinion, isStandingCommittee, listNotes, listOpinions, overdueNow, projectTitle, replyToNote, replyToOpinion,
+  consoleCounts, decideOpinion, fileNote, getNote, mayFileNote, getOpinion, isStandingCommittee, listNotes, listOpinions, overdueNow, projectTitle, replyToNote, replyToOpinion,
   setNoteDue, submitOpinion,
 } from './store.ts';
 
@@ -67,17 +68,19 @@ export function supervisionRoutes() {
     // Deputies' inspection notes
     .get('/projects/:id/notes/new', async (c) => {
       const project = await projectOr404(c);
+      if (!(await mayFileNote(db(c), project.id, currentUser(c).deputyId))) throw new HTTPException(403);
       return c.render(<NoteFormPage v={view(c)} project={project} />, { title: c.var.t('note.newTitle') });
     })
     .post('/projects/:id/notes', async (c) => {
       const project = await projectOr404(c);
       const deputyId = currentUser(c).deputyId;
-      if (deputyId === null || deputyId === undefined) throw new HTTPException(403);
+      if (!(await mayFileNote(db(c), project.id, deputyId))) throw new HTTPException(403);
       const form = await c.req.parseBody();
       try {
-        const note = found(await fileNote(db(c), acting(c), project.id, deputyId, { body: textField(form, 'body') }));
+        const note = found(await fileNote(db(c), acting(c), project.id, deputyId!, { body: textField(form, 'body') }));
         return c.redirect(`/projects/${project.id}?done=note#note-${note.id}`, 303);
       } catch (e) {
+        if (e instanceof Refused) throw new HTTPException(403);
         if (!(e instanceof ValidationError)) throw e;
         c.status(422);
         return c.render(<NoteFormPage v={view(c)} project={project} values={stringValues(form)} errors={fieldErrors(c.var.t, e)} />, { title: c.var.t('note.newTitle') });

@@ -21,7 +21,7 @@ import {
  */
 
 /** Why a supervision step is refused: already replied (or decided), or not the lead department's project. */
-export type SupervisionRefusal = 'replied' | 'decided' | 'not-accepted' | 'not-lead' | 'not-found';
+export type SupervisionRefusal = 'replied' | 'decided' | 'not-accepted' | 'not-lead' | 'not-found' | 'other-term';
 
 function notesQuery(db: Db | Trx) {
   return db.selectFrom('inspection_notes as n')
@@ -68,12 +68,28 @@ export async function listNotes(db: Db, clock: Clock, filter: { departmentId?: n
   return [...notes.filter((n) => n.reply === null), ...notes.filter((n) => n.reply !== null).reverse()];
 }
 
-/** A deputy files a note on a project; the reply is due thirty days later. Undefined for an unknown project. */
+/**
+ * Whether a deputy may file an inspection note on a project: only deputies of the term whose meeting
+ * chose it supervise it. Undefined for an unknown project.
+ */
+export async function mayFileNote(db: Db | Trx, projectId: number, deputyId: number | null | undefined): Promise<boolean | undefined> {
+  const project = await db.selectFrom('projects as p').innerJoin('meetings as m', 'm.id', 'p.meeting_id').select('m.term_id').where('p.id', '=', projectId).executeTakeFirst();
+  if (!project) return undefined;
+  if (deputyId === null || deputyId === undefined) return false;
+  const deputy = await db.selectFrom('deputies').select('term_id').where('id', '=', deputyId).executeTakeFirst();
+  return deputy?.term_id === project.term_id;
+}
+
+/**
+ * A deputy of the project's term files a note on it; the reply is due thirty days later. Undefined
+ * for an unknown project; a deputy of another term is refused (`other-term`).
+ */
 export async function fileNote(db: Db, acting: Acting, projectId: number, deputyId: number, input: { body: string }): Promise<{ id: number; replyDue: string } | undefined> {
   const { body } = parseInput(noteInput, input);
   return db.transaction().execute(async (trx) => {
     const project = await trx.selectFrom('projects').select('id').where('id', '=', projectId).forKeyShare().executeTakeFirst();
     if (!project) return undefined;
+    if (!(await mayFileNote(trx, projectId, deputyId))) throw new Refused<SupervisionRefusal>('other-term');
     const now = acting.clock.now();
     const replyDue = defaultReplyDue(beijingDate(now));
     const note = await trx.insertInto('inspection_notes').values({

@@ -61,6 +61,8 @@ export function WorkspacePage({ v, workspace }: { v: ViewContext; workspace: Wor
   return (
     <section aria-labelledby="workspace-title">
       <h1 id="workspace-title">{t('workspace.titleOf', { department: workspace.departmentName })}</h1>
+      <p class="workspace-supervision"><a href="/workspace/notes">{t('workspace.supervisionLink')}</a>{' '}
+        <span class={workspace.toAnswer.overdue > 0 ? 'chip chip--warn' : 'chip'}>{t('workspace.supervisionCounts', workspace.toAnswer)}</span></p>
       {workspace.lead.length === 0 && workspace.co.length === 0 && <p>{t('workspace.none')}</p>}
       {workspace.lead.map((group) => (
         <>

@@ -1363,7 +1363,6 @@ export const en: Record<MessageKey, string> = {
   'plan.queue.project': "Project",
   'plan.queue.revision': "Revision",
   'plan.queue.submittedAt': "Submitted",
-  'plan.queue.tileHelp': "Review the plans lead departments submit",
   'plan.submittedAt': "submitted {at}",
   'plan.lastReturned': "Returned before with: {comment}",
   'plan.changesFirst': "The first plan",
@@ -1404,4 +1403,9 @@ export const en: Record<MessageKey, string> = {
   'review.state.submitted': "Awaiting review",
   'review.state.returned': "Returned",
   'review.state.approved': "Approved and public",
+  'project.deputyHint': "Deputies can file an inspection note on the page of a project of their term.",
+  'project.overdueLink': "See what is overdue (members of the standing committee)",
+  'console.tileHelp': "Review plans and reports, decide on citizens' opinions, follow inspection notes and what is overdue",
+  'workspace.supervisionLink': "Inspection notes and citizens' opinions",
+  'workspace.supervisionCounts': "{unanswered} awaiting your reply ({overdue} overdue)",
 };

@@ -1362,7 +1362,6 @@ export const zhCN = {
   'plan.queue.project': "项目",
   'plan.queue.revision': "版本",
   'plan.queue.submittedAt': "提交时间",
-  'plan.queue.tileHelp': "审核责任单位提交的实施方案",
   'plan.submittedAt': "提交于 {at}",
   'plan.lastReturned': "此前退回意见：{comment}",
   'plan.changesFirst': "首版实施方案",
@@ -1403,6 +1402,11 @@ export const zhCN = {
   'review.state.submitted': "待审核",
   'review.state.returned': "已退回",
   'review.state.approved': "已批准公开",
+  'project.deputyHint': "人大代表可以在本届项目的页面上提出视察意见。",
+  'project.overdueLink': "查看逾期事项（常委会组成人员）",
+  'console.tileHelp': "审核实施方案和进展报告、处理群众意见和视察意见、查看逾期事项",
+  'workspace.supervisionLink': "视察意见与群众意见",
+  'workspace.supervisionCounts': "待答复 {unanswered} 条（其中逾期 {overdue} 条）",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
