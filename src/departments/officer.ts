@@ -12,10 +12,13 @@ export function officerDepartmentOrNull(c: Ctx): number | null {
   return currentUser(c).departmentId ?? null;
 }
 
-/** The signed-in officer's department; 403 for an account tied to none (the secretariat ties officers to departments). */
+/**
+ * The signed-in officer's department; 404 for an account tied to none: it has no projects, reports or
+ * notes to see (the route policy has already let the role in, so this is about the object, not the role).
+ */
 export function officerDepartment(c: Ctx): number {
   const id = officerDepartmentOrNull(c);
-  if (id === null) throw new HTTPException(403);
+  if (id === null) throw new HTTPException(404);
   return id;
 }
 
