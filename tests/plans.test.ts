@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, SESSION_COOKIE } from '../src/auth/sessions.ts';
-import { planState } from '../src/plans/store.ts';
+import { planRevisions, planState } from '../src/plans/store.ts';
+import { projectDetail } from '../src/projects/public-store.ts';
 import { getProject } from '../src/projects/store.ts';
 import { postForm, postOnce } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
@@ -181,6 +182,10 @@ describe.each(testEngines())('implementation plans on $name', (engine) => {
     expect(review).toContain('用地审批延后');
     // The public plan stays revision 1 until the secretariat approves revision 2.
     expect((await getProject(demo.database.db, demo.t.clock, own))!.plan?.deadline).toBe('2024-12-31');
+    // The one public-only gate of plan revisions: the submitted revision 2 is not among the approved ones.
+    expect((await planRevisions(demo.database.db, own)).map((r) => [r.revision, r.state])).toEqual([[1, 'approved'], [2, 'submitted']]);
+    expect((await planRevisions(demo.database.db, own, { approvedOnly: true })).map((r) => r.revision)).toEqual([1]);
+    expect((await projectDetail(demo.database.db, demo.t.clock, own))!.revisions.map((r) => r.revision)).toEqual([1]);
   });
 
   it('keeps a department out of another department\'s plan (403) and answers 404 for no project', async () => {

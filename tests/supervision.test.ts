@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notesOf } from '../src/supervision/store.ts';
+import { fileNote, mayFileNote, notesOf } from '../src/supervision/store.ts';
+import { createTerm, upsertDeputies } from '../src/terms/store.ts';
 import { testEngines } from './support/databases.ts';
 import { accountIn, cookieOf, getAs, postAs, postOnceAs, projectsLedBy } from './support/supervision.ts';
 import { openTrackedDemo, type TrackedDemo } from './support/tracking.ts';
@@ -11,6 +12,7 @@ describe.each(testEngines())('inspection notes (视察意见) on $name', (engine
   let deputy: string;
   let secretariat: string;
   let jiaoyu: string;
+  let otherTermAccount: string;
   const note = (id: number) => demo.database.db.selectFrom('inspection_notes').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const audit = (id: number) => demo.database.db.selectFrom('audit_log').select('action').where('subject', '=', `note:${id}`).orderBy('id').execute();
 
@@ -112,5 +114,46 @@ describe.each(testEngines())('inspection notes (视察意见) on $name', (engine
     expect(page).not.toContain('托育机构收费标准需要公开');
     expect(page).not.toContain(`/workspace/notes/${onHealth}/reply`);
     expect((await postAs(demo, `/workspace/notes/${onHealth}/reply`, { reply: '不是我们的项目' }, jiaoyu)).status).toBe(403);
+  });
+
+  it('lets only the deputies of the project\'s term file a note: another term\'s deputy gets no form and a 403', async () => {
+    const { db } = demo.database;
+    const acting = { clock: demo.t.clock, actor: { userId: null, name: 'test' } };
+    const term = await createTerm(db, acting, { name: '测试县第十五届人民代表大会', ordinal: 15, startsOn: '2027-01-01', endsOn: '2031-12-31' });
+    await upsertDeputies(db, acting, term.id, [{ code: 'X901', name: '李四', delegation: '测试代表团', standingCommittee: true }]);
+    const otherId = (await db.selectFrom('deputies').select('id').where('code', '=', 'X901').executeTakeFirstOrThrow()).id;
+    otherTermAccount = await accountIn(demo, ['deputy'], { deputyCode: 'X901' });
+    const other = await cookieOf(demo, otherTermAccount);
+    const d001 = (await db.selectFrom('deputies').select('id').where('code', '=', 'D001').orderBy('id').executeTakeFirstOrThrow()).id;
+    expect(await mayFileNote(db, education, d001)).toBe(true);
+    expect(await mayFileNote(db, education, otherId)).toBe(false);
+    expect(await mayFileNote(db, 999_999, d001)).toBeUndefined();
+
+    const before = await db.selectFrom('inspection_notes').select('id').execute();
+    expect((await getAs(demo, `/projects/${education}/notes/new`, other)).status).toBe(403);
+    expect((await postOnceAs(demo, `/projects/${education}/notes`, { body: '不是本届代表的视察意见。' }, other)).status).toBe(403);
+    await expect(fileNote(db, acting, education, otherId, { body: '不是本届代表的视察意见。' })).rejects.toMatchObject({ reason: 'other-term' });
+    expect(await db.selectFrom('inspection_notes').select('id').execute()).toEqual(before);
+    // The project page offers the form to the term's deputies only.
+    expect(await (await getAs(demo, `/projects/${education}`, other)).text()).not.toContain(`/projects/${education}/notes/new`);
+    expect(await (await getAs(demo, `/projects/${education}`, deputy)).text()).toContain(`/projects/${education}/notes/new`);
+  });
+
+  it('shows each the way in: the secretariat\'s dashboard has the tracking console, the department\'s workspace its notes and opinions, a deputy the projects and (standing committee) the overdue list', async () => {
+    const dashboard = await (await getAs(demo, '/admin', secretariat)).text();
+    expect(dashboard).toContain('href="/admin/tracking"');
+    const workspace = await (await getAs(demo, '/workspace', jiaoyu)).text();
+    expect(workspace).toContain('href="/workspace/notes"');
+    expect(workspace).toMatch(/待答复 \d+ 条/);
+    const deputyHome = await (await getAs(demo, '/vote', deputy)).text();
+    expect(deputyHome).toContain('href="/projects"');
+    const list = await (await getAs(demo, '/projects', deputy)).text();
+    expect(list).toContain('人大代表可以在本届项目的页面上提出视察意见');
+    // The deputy of another term made above sits on the standing committee.
+    const committee = await cookieOf(demo, otherTermAccount);
+    const committeeList = await (await getAs(demo, '/projects', committee)).text();
+    expect(committeeList).toContain('href="/supervision/overdue"');
+    expect((await getAs(demo, '/supervision/overdue', committee)).status).toBe(200);
+    expect(await (await getAs(demo, '/projects')).text()).not.toContain('href="/supervision/overdue"');
   });
 });

@@ -5,10 +5,11 @@ import { PlanEditPage, type PlanEditPageProps } from '../../views/plans/edit.tsx
 import { PlanQueuePage, PlanReviewPage, type PlanReviewPageProps } from '../../views/plans/review.tsx';
 import type { AppEnv } from '../platform/http/env.ts';
 import { fieldErrors, listField, textField } from '../platform/http/forms.ts';
-import { acting, type Ctx, currentUser, db, flash, found, idParam, view } from '../platform/http/kit.ts';
+import { acting, type Ctx, db, flash, found, idParam, view } from '../platform/http/kit.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { ValidationError } from '../platform/validation.ts';
+import { officerDepartmentOrNull, officerRole } from '../departments/officer.ts';
 import type { PlanProject } from './model.ts';
 import { BLANK_ROWS, diffPlans, planFromForm, planToForm, postedRows, rowCount } from './rules.ts';
 import {
@@ -41,7 +42,7 @@ function textValues(form: Record<string, unknown>): Values {
  */
 async function ledProject(c: Ctx): Promise<PlanProject> {
   const project = found(await planProject(db(c), idParam(c)));
-  if (currentUser(c).departmentId !== project.leadDepartment.id) throw new HTTPException(403);
+  if ((await officerRole(c, project.id)) !== 'lead') throw new HTTPException(403);
   return project;
 }
 
@@ -128,7 +129,7 @@ export function planRoutes() {
       const ctx = await planContext(db(c), project);
       try {
         const { plan, reason } = planFromForm(values, ctx, coDepartments);
-        await savePlan(db(c), acting(c), project.id, currentUser(c).departmentId, plan, reason);
+        await savePlan(db(c), acting(c), project.id, officerDepartmentOrNull(c), plan, reason);
         return c.redirect(`${page}?done=saved`, 303);
       } catch (e) {
         if (e instanceof ValidationError) {
@@ -152,7 +153,7 @@ export function planRoutes() {
       });
       if (asked) return asked;
       try {
-        await submitPlan(db(c), acting(c), project.id, currentUser(c).departmentId);
+        await submitPlan(db(c), acting(c), project.id, officerDepartmentOrNull(c));
         return c.redirect(`${page}?done=submitted`, 303);
       } catch (e) {
         return refusedTo(c, page, e);
@@ -173,7 +174,7 @@ export function planRoutes() {
       });
       if (asked) return asked;
       try {
-        await approvePlan(db(c), acting(c), plan.id, currentUser(c).departmentId);
+        await approvePlan(db(c), acting(c), plan.id, officerDepartmentOrNull(c));
         return c.redirect('/admin/tracking/plans?done=approved', 303);
       } catch (e) {
         return refusedTo(c, page, e);
@@ -184,7 +185,7 @@ export function planRoutes() {
       const page = `/admin/tracking/plans/${plan.id}`;
       const comment = textField(await c.req.parseBody(), 'comment');
       try {
-        await returnPlan(db(c), acting(c), plan.id, comment, currentUser(c).departmentId);
+        await returnPlan(db(c), acting(c), plan.id, comment, officerDepartmentOrNull(c));
         return c.redirect('/admin/tracking/plans?done=returned', 303);
       } catch (e) {
         if (e instanceof ValidationError) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../platform/validation.ts';
-import { diffPlans, fenToText, type PlanContent, type PlanContext, planFromForm, planIssues, planToForm, parseMoneyToFen } from './rules.ts';
+import { diffPlans, type PlanContent, type PlanContext, planFromForm, planIssues, planToForm } from './rules.ts';
 
 const ctx = (over: Partial<PlanContext> = {}): PlanContext => ({
   publishedOn: '2024-01-15', leadDepartmentId: 1, departmentIds: [1, 2, 3], usedKeys: [], revision: 1, ...over,
@@ -15,37 +15,6 @@ const issuesOf = (f: () => unknown) => {
   try { f(); } catch (e) { if (e instanceof ValidationError) return e.issues; throw e; }
   return [];
 };
-
-describe('parseMoneyToFen', () => {
-  it('reads 万元 and 元 with decimals exactly into 分', () => {
-    expect(parseMoneyToFen('3820.5', 'wan')).toBe(3_820_500_000);
-    expect(parseMoneyToFen('0.000001', 'wan')).toBe(1);
-    expect(parseMoneyToFen('1,200', 'yuan')).toBe(120_000);
-    expect(parseMoneyToFen(' 19.99 ', 'yuan')).toBe(1999);
-    expect(parseMoneyToFen('0.1', 'yuan')).toBe(10);
-    expect(parseMoneyToFen('0', 'wan')).toBe(0);
-  });
-
-  it('is exact where floating point is not: 0.29 元 is 29 分, 1.005 万元 is 1,005,000 分', () => {
-    expect(0.29 * 100).not.toBe(29);
-    expect(parseMoneyToFen('0.29', 'yuan')).toBe(29);
-    expect(parseMoneyToFen('1.005', 'wan')).toBe(1_005_000);
-  });
-
-  it('refuses what is not an amount: empty, negative, a fraction of a 分, words, too large', () => {
-    for (const [text, unit] of [['', 'wan'], ['-1', 'yuan'], ['1.234', 'yuan'], ['0.0000001', 'wan'], ['abc', 'wan'], ['1e5', 'yuan'], ['1.', 'wan'], ['99999999999', 'wan']] as const) {
-      expect(parseMoneyToFen(text, unit), `${text} ${unit}`).toBeUndefined();
-    }
-  });
-
-  it('turns back into the same text, in either unit', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 1_000_000_000_000 }), fc.constantFrom('wan' as const, 'yuan' as const), (fen, unit) => {
-      expect(parseMoneyToFen(fenToText(fen, unit), unit)).toBe(fen);
-    }));
-    expect(fenToText(3_820_500_000, 'wan')).toBe('3820.5');
-    expect(fenToText(120_005, 'yuan')).toBe('1200.05');
-  });
-});
 
 describe('planFromForm', () => {
   it('reads the form back into the plan it shows', () => {

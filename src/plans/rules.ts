@@ -1,47 +1,15 @@
 import type { PlanMilestone, PlanSubItem, PlanTarget } from '../domain/tables.ts';
+import { fenToText, MAX_FEN, MONEY_UNITS, moneyToFen } from '../domain/money.ts';
 import { isOneOf, type Schedule, SCHEDULES } from '../domain/vocabulary.ts';
 import type { FieldIssue } from '../platform/validation.ts';
 import { isName, ValidationError } from '../platform/validation.ts';
 
 /**
  * Implementation plans as the lead department types them: money as decimal text in 万元 or 元
- * (turned into 分 exactly, never through floating point), three tables of rows (targets, sub-items,
+ * (turned into 分 exactly by src/domain/money.ts), three tables of rows (targets, sub-items,
  * milestones) with a few blank rows, and the rules a revision must keep. Also the changes between
  * two revisions, shown to the secretariat and to the public as the revision's "what changed".
  */
-
-/** The units the money fields take. */
-export const MONEY_UNITS = ['wan', 'yuan'] as const;
-export type MoneyUnit = (typeof MONEY_UNITS)[number];
-
-const FEN_PER: Record<MoneyUnit, bigint> = { wan: 1_000_000n, yuan: 100n };
-const DECIMALS: Record<MoneyUnit, number> = { wan: 6, yuan: 2 };
-/** The most a plan may state: 100 亿元 is far beyond any county's livelihood project. */
-export const MAX_FEN = 1_000_000_000_000;
-
-/**
- * Decimal text in 万元 or 元 ("3820.5", "1,200", "１２.５" is not accepted) as 分, exactly: the
- * digits are read as integers, never as a float. Undefined for anything else (empty, negative,
- * more decimals than a 分 allows, too large).
- */
-export function parseMoneyToFen(text: string, unit: MoneyUnit): number | undefined {
-  const s = text.trim().replace(/[,，\s]/g, '');
-  const m = /^(\d{1,15})(?:\.(\d+))?$/.exec(s);
-  if (!m) return undefined;
-  const frac = m[2] ?? '';
-  if (frac.length > DECIMALS[unit]) return undefined;
-  const fen = BigInt(m[1]!) * FEN_PER[unit] + BigInt(frac.padEnd(DECIMALS[unit], '0') || '0');
-  return fen > BigInt(MAX_FEN) ? undefined : Number(fen);
-}
-
-/** 分 as decimal text in the unit, without trailing zeros: the inverse of parseMoneyToFen. */
-export function fenToText(fen: number, unit: MoneyUnit): string {
-  const per = FEN_PER[unit];
-  const f = BigInt(fen);
-  const whole = f / per;
-  const rest = (f % per).toString().padStart(DECIMALS[unit], '0').replace(/0+$/, '');
-  return rest === '' ? whole.toString() : `${whole}.${rest}`;
-}
 
 /** A plan revision's content: what the department types and the secretariat approves. */
 export interface PlanContent {
@@ -137,7 +105,7 @@ export function planFromForm(form: Readonly<Record<string, string>>, ctx: PlanCo
     const unit = form[`${field}Unit`] ?? 'wan';
     const text = (form[field] ?? '').trim();
     if (text === '') { issues.push({ field, key: 'validation.required' }); return 0; }
-    const fen = isOneOf(MONEY_UNITS, unit) ? parseMoneyToFen(text, unit) : undefined;
+    const fen = isOneOf(MONEY_UNITS, unit) ? moneyToFen(text, unit) : undefined;
     if (fen === undefined) issues.push({ field, key: 'plan.error.money' });
     return fen ?? 0;
   };

@@ -6,6 +6,7 @@ import type { Db, Trx } from '../platform/db/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { beijingDate } from '../platform/time.ts';
 import { ValidationError } from '../platform/validation.ts';
+import { lockProject } from '../projects/store.ts';
 import type { PlanProject, PlanQueueItem, PlanRevision, PlanState } from './model.ts';
 import { keysOf, type PlanContent, type PlanContext, planIssues } from './rules.ts';
 
@@ -49,10 +50,14 @@ export async function planProject(db: Db | Trx, projectId: number): Promise<Plan
   };
 }
 
-/** Every revision of a project's plan, first to last. */
-export async function planRevisions(db: Db | Trx, projectId: number): Promise<PlanRevision[]> {
-  const rows = await db.selectFrom('project_plans').selectAll().where('project_id', '=', projectId).orderBy('revision').execute();
-  return rows.map(revisionOf);
+/**
+ * Every revision of a project's plan, first to last; with `approvedOnly` only the approved ones
+ * (what anyone may see: the public project page and open data read these, and nothing else).
+ */
+export async function planRevisions(db: Db | Trx, projectId: number, options: { approvedOnly?: boolean } = {}): Promise<PlanRevision[]> {
+  let q = db.selectFrom('project_plans').selectAll().where('project_id', '=', projectId);
+  if (options.approvedOnly) q = q.where('state', '=', 'approved');
+  return (await q.orderBy('revision').execute()).map(revisionOf);
 }
 
 /** One revision, or undefined. */
@@ -111,9 +116,9 @@ export async function planContext(db: Db | Trx, project: PlanProject): Promise<P
 
 /** The project's row locked for a plan step, refused unless `departmentId` leads it. */
 async function lockLedProject(trx: Trx, projectId: number, departmentId: number | null) {
-  const project = await trx.selectFrom('projects').select(['id', 'lead_department_id']).where('id', '=', projectId).forUpdate().executeTakeFirst();
+  const project = await lockProject(trx, projectId);
   if (!project) throw new Refused<PlanRefusal>('not-found');
-  if (departmentId === null || project.lead_department_id !== departmentId) throw new Refused<PlanRefusal>('not-lead');
+  if (departmentId === null || project.leadDepartmentId !== departmentId) throw new Refused<PlanRefusal>('not-lead');
   return project;
 }
 

@@ -1,5 +1,6 @@
 import type { EvidenceType, ReportKind, Schedule } from '../domain/vocabulary.ts';
 import type { PlanMilestone, PlanSubItem, PlanTarget, ReportActual } from '../domain/tables.ts';
+import type { PublicOpinion } from '../supervision/model.ts';
 import type { ProjectSummary } from './model.ts';
 
 /** An evidence file of an approved report, as the public sees it (served at /evidence/:sha256). */
@@ -45,14 +46,8 @@ export interface PublicNote {
   repliedAt: Date | null;
 }
 
-/** A citizen's opinion, only once accepted; no personal data. */
-export interface PublicOpinion {
-  id: number;
-  body: string;
-  submittedAt: Date;
-  reply: string | null;
-  repliedAt: Date | null;
-}
+/** A citizen's opinion, only once accepted; no personal data (src/supervision/model.ts). */
+export type { PublicOpinion } from '../supervision/model.ts';
 
 /** An approved plan revision, for the revision history. */
 export interface PlanRevision {

@@ -3,6 +3,9 @@ import type { Db, Trx } from '../platform/db/index.ts';
 import type { Clock } from '../platform/time.ts';
 import { beijingDate } from '../platform/time.ts';
 import { milestonesDone, overdueMilestones, standingReports } from './progress.ts';
+import { planRevisions } from '../plans/store.ts';
+import { reportsOf } from '../reports/store.ts';
+import { acceptedOpinions, notesOf } from '../supervision/store.ts';
 import { getProject, listProjects } from './store.ts';
 import type { ProjectFilter, ProjectSummary } from './model.ts';
 import type {
@@ -10,61 +13,46 @@ import type {
 } from './public-model.ts';
 
 /**
- * What the public may read about tracked projects, straight from the tables: the one gate. Only
- * approved plan revisions, only approved reports (with their sections and evidence), inspection
- * notes with their replies, and only accepted citizens' opinions (never who wrote them). Drafts,
- * submitted or returned reports and plans, and pending or rejected opinions never leave here.
+ * What the public may read about tracked projects. Each feature's own read holds its public-only
+ * gate, in one place: only approved plan revisions (src/plans/store.ts `planRevisions`,
+ * `approvedOnly`), only approved reports with their sections and evidence (src/reports/store.ts
+ * `reportsOf`, `publicOnly`), inspection notes with their replies (src/supervision/store.ts
+ * `notesOf`), only accepted citizens' opinions, never who wrote them (`acceptedOpinions`). This
+ * module puts them into the public shape (./public-model.ts) for the pages, open data and feeds.
+ * Drafts, submitted or returned reports and plans, and pending or rejected opinions never leave here.
  */
 
-/** Approved reports of one project, oldest first, with sections and evidence, each marked when a later approved report corrects it. */
+/**
+ * Approved reports of one project, oldest first, with sections and evidence, each marked when a later
+ * approved report corrects it: the reports feature's own read (src/reports/store.ts `reportsOf` with
+ * `publicOnly`), in the public shape.
+ */
 export async function publicReports(db: Db | Trx, projectId: number): Promise<PublicReport[]> {
-  const rows = await db.selectFrom('project_reports')
-    .select(['id', 'seq', 'kind', 'period', 'final', 'corrects_id', 'narrative', 'percent', 'spent_fen', 'actuals', 'milestones_done', 'decided_at'])
-    .where('project_id', '=', projectId).where('state', '=', 'approved').orderBy('seq').execute();
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const [sections, evidence] = await Promise.all([
-    db.selectFrom('report_sections as s').innerJoin('departments as d', 'd.id', 's.department_id')
-      .select(['s.report_id', 'd.name', 's.body']).where('s.report_id', 'in', ids).orderBy('s.id').execute(),
-    db.selectFrom('report_evidence as re').innerJoin('evidence_files as f', 'f.sha256', 're.sha256')
-      .select(['re.report_id', 're.sha256', 're.caption', 'f.media_type', 'f.width', 'f.height', 'f.byte_size'])
-      .where('re.report_id', 'in', ids).orderBy('re.report_id').orderBy('re.position').execute(),
-  ]);
-  const correctedBy = new Map<number, number>();
-  for (const r of rows) if (r.corrects_id !== null) correctedBy.set(r.corrects_id, r.id);
-  return rows.map((r) => ({
-    id: r.id, seq: r.seq, kind: r.kind, period: r.period, final: r.final, correctsId: r.corrects_id, correctedById: correctedBy.get(r.id) ?? null,
-    narrative: r.narrative, percent: r.percent, spentFen: r.spent_fen, actuals: r.actuals, milestonesDone: r.milestones_done, approvedAt: r.decided_at!,
-    sections: sections.filter((s) => s.report_id === r.id).map((s) => ({ department: s.name, body: s.body })),
-    evidence: evidence.filter((e) => e.report_id === r.id).map((e): PublicEvidence => ({
-      sha256: e.sha256, mediaType: e.media_type, caption: e.caption, width: e.width, height: e.height, byteSize: e.byte_size,
-    })),
+  return (await reportsOf(db, projectId, { publicOnly: true })).map((r) => ({
+    id: r.id, seq: r.seq, kind: r.kind, period: r.period, final: r.final, correctsId: r.correctsId, correctedById: r.correctedById,
+    narrative: r.narrative, percent: r.percent, spentFen: r.spentFen, actuals: r.actuals, milestonesDone: r.milestonesDone, approvedAt: r.decidedAt!,
+    sections: r.sections.map((x) => ({ department: x.departmentName, body: x.body })),
+    evidence: r.evidence.map((e): PublicEvidence => ({ sha256: e.sha256, mediaType: e.mediaType, caption: e.caption, width: e.width, height: e.height, byteSize: e.byteSize })),
   }));
 }
 
-/** A project's inspection notes, oldest first, with replies. */
+/** A project's inspection notes, oldest first, with replies (src/supervision/store.ts `notesOf`). */
 export async function publicNotes(db: Db | Trx, projectId: number): Promise<PublicNote[]> {
-  const rows = await db.selectFrom('inspection_notes as n').innerJoin('deputies as d', 'd.id', 'n.deputy_id')
-    .select(['n.id', 'd.name', 'n.body', 'n.filed_at', 'n.reply_due', 'n.reply', 'n.replied_at'])
-    .where('n.project_id', '=', projectId).orderBy('n.filed_at').orderBy('n.id').execute();
-  return rows.map((r) => ({ id: r.id, deputy: r.name, body: r.body, filedAt: r.filed_at, replyDue: r.reply_due, reply: r.reply, repliedAt: r.replied_at }));
+  return (await notesOf(db, projectId)).map((n) => ({
+    id: n.id, deputy: n.deputyName, body: n.body, filedAt: n.filedAt, replyDue: n.replyDue, reply: n.reply, repliedAt: n.repliedAt,
+  }));
 }
 
-/** A project's accepted opinions (only those), oldest first: the text and the reply, nothing about who wrote it. */
-export async function publicOpinions(db: Db | Trx, projectId: number): Promise<PublicOpinion[]> {
-  const rows = await db.selectFrom('citizen_opinions').select(['id', 'body', 'submitted_at', 'reply', 'replied_at'])
-    .where('project_id', '=', projectId).where('state', '=', 'accepted').orderBy('submitted_at').orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, body: r.body, submittedAt: r.submitted_at, reply: r.reply, repliedAt: r.replied_at }));
+/** A project's accepted opinions (only those), oldest first: the text and the reply, nothing about who wrote it (src/supervision/store.ts `acceptedOpinions`). */
+export function publicOpinions(db: Db | Trx, projectId: number): Promise<PublicOpinion[]> {
+  return acceptedOpinions(db, projectId);
 }
 
-/** The approved revisions of a project's plan, first to latest. */
-export async function planRevisions(db: Db | Trx, projectId: number): Promise<PlanRevision[]> {
-  const rows = await db.selectFrom('project_plans')
-    .select(['revision', 'reason', 'decided_at', 'deadline', 'annual_investment_fen', 'total_investment_fen', 'schedule'])
-    .where('project_id', '=', projectId).where('state', '=', 'approved').orderBy('revision').execute();
-  return rows.map((r) => ({
-    revision: r.revision, reason: r.reason, approvedAt: r.decided_at!, deadline: r.deadline,
-    annualInvestmentFen: r.annual_investment_fen, totalInvestmentFen: r.total_investment_fen, schedule: r.schedule,
+/** The approved revisions of a project's plan, first to latest (src/plans/store.ts `planRevisions` with `approvedOnly`). */
+export async function approvedRevisions(db: Db | Trx, projectId: number): Promise<PlanRevision[]> {
+  return (await planRevisions(db, projectId, { approvedOnly: true })).map((r) => ({
+    revision: r.revision, reason: r.reason, approvedAt: r.decidedAt!, deadline: r.content.deadline,
+    annualInvestmentFen: r.content.annualInvestmentFen, totalInvestmentFen: r.content.totalInvestmentFen, schedule: r.content.schedule,
   }));
 }
 
@@ -73,7 +61,7 @@ export async function projectDetail(db: Db | Trx, clock: Clock, id: number): Pro
   const project = await getProject(db, clock, id);
   if (!project) return undefined;
   const [reports, notes, opinions, revisions, election] = await Promise.all([
-    publicReports(db, id), publicNotes(db, id), publicOpinions(db, id), planRevisions(db, id),
+    publicReports(db, id), publicNotes(db, id), publicOpinions(db, id), approvedRevisions(db, id),
     db.selectFrom('elections').select(['title']).where('id', '=', project.electionId).executeTakeFirstOrThrow(),
   ]);
   const today = beijingDate(clock.now());

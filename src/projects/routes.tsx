@@ -14,6 +14,7 @@ import { projectsAtom } from './feeds.ts';
 import { FEED_ENTRIES } from './feeds.ts';
 import { projectDetailJson, projectJson, projectsCsv } from './open-data.ts';
 import { feedEvents, latestNarratives, locationsOf, projectDetail, publicProjects } from './public-store.ts';
+import { isStandingCommittee, mayFileNote } from '../supervision/store.ts';
 import { trackedYears } from './store.ts';
 import { chosenYear, sharesBy, summarise } from './summaries.ts';
 
@@ -53,11 +54,14 @@ export function projectRoutes() {
       const props = await listProps(c, year);
       if (wantsFragment(c)) return c.render(<ProjectsResults {...props} />, { title: '' });
       const title = year === undefined ? c.var.t('project.listTitleNoYear') : c.var.t('project.listTitle', { year });
-      return c.render(<ProjectsPage {...props} years={years} />, { title });
+      const deputyId = c.var.user?.roles.includes('deputy') ? c.var.user.deputyId : null;
+      const supervising = deputyId === null || deputyId === undefined ? undefined : { standingCommittee: await isStandingCommittee(db(c), deputyId) };
+      return c.render(<ProjectsPage {...props} years={years} supervising={supervising} />, { title });
     })
     .get('/projects/:id', etag(), async (c) => {
       const d = found(await projectDetail(db(c), clockOf(c), idParam(c)));
-      const deputy = c.var.user?.roles.includes('deputy') ?? false;
+      // The form for an inspection note is offered to the deputies of the project's term only.
+      const deputy = c.var.user?.roles.includes('deputy') === true && (await mayFileNote(db(c), d.project.id, c.var.user.deputyId)) === true;
       return c.render(<ProjectPage v={view(c)} d={d} signedInDeputy={deputy} />, { title: d.project.title });
     })
     .get('/projects/:id/feed.xml', etag(), async (c) => {

@@ -140,7 +140,15 @@ export async function trackedYears(db: Db | Trx): Promise<number[]> {
   return rows.map((r) => r.year);
 }
 
-/** The departments a project involves: its lead, and the co-departments of its latest plan revision (approved or not) or of its candidate. */
+/** How a department stands to a project: it leads it, it is a co-department, or neither. */
+export type DepartmentRole = 'lead' | 'co';
+
+/**
+ * The one answer to "which departments does this project involve, and how": its lead department
+ * (the candidate's, fixed at publication), and its co-departments, those of its latest plan revision
+ * (approved or not: the department drafting the plan names them) or, before any plan, its
+ * candidate's. Every feature asks this question here (plans, reports, the workspace, supervision).
+ */
 export async function projectDepartments(db: Db | Trx, projectId: number): Promise<{ lead: number; co: number[] } | undefined> {
   const p = await db.selectFrom('projects').select(['lead_department_id', 'candidate_id']).where('id', '=', projectId).executeTakeFirst();
   if (!p) return undefined;
@@ -148,4 +156,22 @@ export async function projectDepartments(db: Db | Trx, projectId: number): Promi
   const co = plan ? plan.co_department_ids
     : (await db.selectFrom('candidate_co_departments').select('department_id').where('candidate_id', '=', p.candidate_id).execute()).map((r) => r.department_id);
   return { lead: p.lead_department_id, co };
+}
+
+/** How a department stands to a project (src/projects/store.ts `projectDepartments`); undefined for none, an unknown project, or no department at all. */
+export async function departmentRole(db: Db | Trx, projectId: number, departmentId: number | null | undefined): Promise<DepartmentRole | undefined> {
+  if (departmentId === null || departmentId === undefined) return undefined;
+  const d = await projectDepartments(db, projectId);
+  if (!d) return undefined;
+  if (d.lead === departmentId) return 'lead';
+  return d.co.includes(departmentId) ? 'co' : undefined;
+}
+
+/**
+ * A project's row locked for a step of its lead department (a plan or report step: one open
+ * revision or report at a time, distinct numbers), with its lead department; undefined when unknown.
+ */
+export async function lockProject(trx: Trx, projectId: number): Promise<{ id: number; leadDepartmentId: number } | undefined> {
+  const p = await trx.selectFrom('projects').select(['id', 'lead_department_id']).where('id', '=', projectId).forUpdate().executeTakeFirst();
+  return p && { id: p.id, leadDepartmentId: p.lead_department_id };
 }

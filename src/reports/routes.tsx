@@ -10,13 +10,15 @@ import { acting, type Ctx, db, flash, found, idParam, refusing, view } from '../
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { ValidationError } from '../platform/validation.ts';
+import { fenToText, moneyToFen } from '../domain/money.ts';
 import { getProject } from '../projects/store.ts';
-import { departmentIdOf, workspaceProjectPage } from '../workspace/routes.tsx';
+import { workspaceProjectPage } from '../workspace/routes.tsx';
+import { officerDepartment, officerRole } from '../departments/officer.ts';
 import { dispositionOf, isSha256, type EvidenceRefusal, prepareEvidence } from './evidence.ts';
-import { fenToYuanText, percentSubItems, type PlanShape, type ReportInput, takesPercent, yuanToFen } from './rules.ts';
+import { percentSubItems, type PlanShape, type ReportInput, takesPercent } from './rules.ts';
 import type { ReportView } from './model.ts';
 import {
-  addEvidence, approveReport, departmentStanding, evidenceAccess, getReport, reportContext, type ReportRefusal, returnReport, saveReport, startCorrection, createReport, submitReport,
+  addEvidence, approveReport, evidenceAccess, getReport, reportContext, type ReportRefusal, returnReport, saveReport, startCorrection, createReport, submitReport,
   submittedReports,
 } from './store.ts';
 
@@ -59,7 +61,7 @@ function reportFromForm(form: Record<string, unknown>, plan: PlanShape): ReportI
     period: textField(form, 'period') || null,
     narrative: textField(form, 'narrative'),
     percent: takesPercent(plan) ? intOrNull(textField(form, 'percent')) : null,
-    spentFen: yuanToFen(textField(form, 'spent')) ?? Number.NaN,
+    spentFen: moneyToFen(textField(form, 'spent'), 'yuan') ?? Number.NaN,
     actuals,
     milestonesDone: listField(form, 'milestone').filter((x): x is string => typeof x === 'string'),
     subItemPercents,
@@ -79,7 +81,7 @@ function postedValues(form: Record<string, unknown>): FormState {
 function reportValues(r: ReportView): FormState {
   const out: FormState = {
     kind: r.kind, period: r.period ?? '', narrative: r.narrative, percent: r.percent === null ? '' : String(r.percent),
-    spent: fenToYuanText(r.spentFen), milestones: r.milestonesDone.join('\n'), final: r.final ? '1' : '',
+    spent: fenToText(r.spentFen, 'yuan'), milestones: r.milestonesDone.join('\n'), final: r.final ? '1' : '',
   };
   for (const a of r.actuals) out[`actual.${a.target}`] = String(a.value);
   for (const [k, v] of Object.entries(r.subItemPercents)) out[`sub.${k}`] = String(v);
@@ -89,7 +91,7 @@ function reportValues(r: ReportView): FormState {
 /** A report of a project the signed-in department leads, else 404 (co-departments and others never see unapproved reports here). */
 async function ownReportOr404(c: Ctx): Promise<ReportView> {
   const report = found(await getReport(db(c), idParam(c)));
-  if ((await departmentStanding(db(c), report.projectId, departmentIdOf(c))) !== 'lead') throw new HTTPException(404);
+  if ((await officerRole(c, report.projectId)) !== 'lead') throw new HTTPException(404);
   return report;
 }
 
@@ -139,7 +141,7 @@ export function reportRoutes() {
   return new Hono<AppEnv>()
     .post('/workspace/projects/:id/reports', async (c) => {
       const projectId = idParam(c);
-      const departmentId = departmentIdOf(c);
+      const departmentId = officerDepartment(c);
       const context = found(await reportContext(db(c), c.var.deps.clock, projectId));
       if (context.leadDepartmentId !== departmentId) throw new HTTPException(404);
       const form = await c.req.parseBody({ all: true });
@@ -165,7 +167,7 @@ export function reportRoutes() {
       const form = await c.req.parseBody({ all: true });
       try {
         if (!context.plan) throw new Refused<ReportRefusal>('no-plan');
-        await saveReport(db(c), acting(c), departmentIdOf(c), report.id, reportFromForm(form, context.plan));
+        await saveReport(db(c), acting(c), officerDepartment(c), report.id, reportFromForm(form, context.plan));
         return c.redirect(`/workspace/reports/${report.id}?done=saved`, 303);
       } catch (e) {
         if (e instanceof ValidationError) {
@@ -186,12 +188,12 @@ export function reportRoutes() {
         facts: { state: report.state, evidence: report.evidence.length },
       });
       if (asked) return asked;
-      return refusing(c, `/workspace/reports/${report.id}`, 'submitted', () => submitReport(db(c), acting(c), departmentIdOf(c), report.id));
+      return refusing(c, `/workspace/reports/${report.id}`, 'submitted', () => submitReport(db(c), acting(c), officerDepartment(c), report.id));
     })
     .post('/workspace/reports/:id/correct', async (c) => {
       const report = await ownReportOr404(c);
       try {
-        const { id } = await startCorrection(db(c), acting(c), departmentIdOf(c), report.id);
+        const { id } = await startCorrection(db(c), acting(c), officerDepartment(c), report.id);
         return c.redirect(`/workspace/reports/${id}?done=correction`, 303);
       } catch (e) {
         const reason = refusalQuery(e);
@@ -213,7 +215,7 @@ export function reportRoutes() {
       const prepared = await prepareEvidence(new Uint8Array(await file.arrayBuffer()));
       if (!prepared.ok) return refuse(EVIDENCE_ERRORS[prepared.reason], prepared.reason === 'too-large' ? 413 : 422);
       try {
-        await addEvidence(db(c), acting(c), departmentIdOf(c), report.id, prepared.file, { caption });
+        await addEvidence(db(c), acting(c), officerDepartment(c), report.id, prepared.file, { caption });
         return c.redirect(`/workspace/reports/${report.id}?done=evidence#evidence`, 303);
       } catch (e) {
         if (e instanceof ValidationError) return refuse('evidence.error.caption');

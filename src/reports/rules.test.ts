@@ -1,7 +1,6 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseInput } from '../platform/validation.ts';
-import { allowedKinds, fenToYuanText, isEditable, openMilestones, percentSubItems, planIssues, type PlanShape, reportInput, takesPercent, yuanToFen } from './rules.ts';
+import { allowedKinds, isEditable, openMilestones, percentSubItems, planIssues, type PlanShape, reportInput, takesPercent } from './rules.ts';
 
 const milestone = (key: string, subItem: string | null = null) => ({ key, title: key, due: '2024-06-30', weight: 1, subItem });
 const PLAN: PlanShape = {
@@ -11,26 +10,6 @@ const PLAN: PlanShape = {
 };
 const report = (over: Record<string, unknown> = {}) => parseInput(reportInput, {
   period: '2024-Q1', narrative: '完成主体结构。', percent: null, spentFen: 100, ...over,
-});
-
-describe('yuanToFen', () => {
-  it('turns yuan as typed into fen exactly', () => {
-    expect(yuanToFen('1234.56')).toBe(123456);
-    expect(yuanToFen('1,234.5')).toBe(123450);
-    expect(yuanToFen(' 0.01 ')).toBe(1);
-    expect(yuanToFen('１２３')).toBe(12300);
-    expect(yuanToFen('0.29')).toBe(29);
-  });
-  it('says nothing for an empty field and NaN for anything that is not an amount', () => {
-    expect(yuanToFen('')).toBeNull();
-    for (const bad of ['1.234', '-5', '1e5', 'abc', '1.2.3', '.5']) expect(yuanToFen(bad)).toBeNaN();
-  });
-  it('gives back the amount typed, for every amount to the fen (no float on the way)', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 99_999_999_999_99 }), (fen) => {
-      expect(yuanToFen(fenToYuanText(fen))).toBe(fen);
-      expect(yuanToFen((fen / 100).toFixed(2))).toBe(fen);
-    }));
-  });
 });
 
 describe('what a report may state against its plan', () => {

@@ -1,35 +1,14 @@
 import { z } from 'zod';
 import type { PlanMilestone, PlanSubItem, PlanTarget, ReportActual } from '../domain/tables.ts';
+import { MAX_FEN } from '../domain/money.ts';
 import { REPORT_KINDS, type ReportKind, type ReviewState } from '../domain/vocabulary.ts';
 import type { FieldIssue } from '../platform/validation.ts';
 import { requiredText } from '../platform/validation.ts';
 
 /**
- * Progress reports, pure: what a report may say against the project's approved plan, money as
- * typed (元 with up to two decimals) to 分 exactly, and which review step each state allows.
+ * Progress reports, pure: what a report may say against the project's approved plan (money typed
+ * in 元 is read by src/domain/money.ts), and which review step each state allows.
  */
-
-/** The largest amount a report may state: 100 亿元 in 分 (far below 2^53). */
-export const MAX_FEN = 1_000_000_000_000;
-
-/**
- * 元 as typed ("1,234.56", "1234.5", "１２３") → 分, exactly (by digits, never through a float);
- * '' → null; anything else (a third decimal, a sign, letters) → NaN, for validation to name.
- */
-export function yuanToFen(typed: string): number | null {
-  const s = typed.normalize('NFKC').replace(/[,\s]/g, '');
-  if (s === '') return null;
-  const m = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(s);
-  if (!m) return Number.NaN;
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-}
-
-/** 分 → 元 as a form shows it again ("1234.5" → "1234.50"; whole yuan without decimals). */
-export function fenToYuanText(fen: number): string {
-  const yuan = Math.floor(fen / 100);
-  const cents = fen % 100;
-  return cents === 0 ? String(yuan) : `${yuan}.${String(cents).padStart(2, '0')}`;
-}
 
 const PERIOD = /^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$/;
 const percent = z.number({ error: 'report.error.percent' }).int('report.error.percent').min(0, 'report.error.percent').max(100, 'report.error.percent');

@@ -4,7 +4,7 @@ import type { Db, Trx } from '../platform/db/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { beijingDate, type Clock } from '../platform/time.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
-import { approvedPlans, approvedReports, latestRatings, projectDepartments } from '../projects/store.ts';
+import { approvedPlans, approvedReports, departmentRole, latestRatings, lockProject } from '../projects/store.ts';
 import { currentPeriod, milestonesDone, type PlanFacts, type ReportingPeriod, reportingPeriods, standingReports } from '../projects/progress.ts';
 import type { EvidenceType } from '../domain/vocabulary.ts';
 import type { PreparedEvidence } from './evidence.ts';
@@ -27,15 +27,6 @@ export type ReportRefusal = 'not-found' | 'no-plan' | 'open-report' | 'wrong-sta
 
 /** The most pieces of evidence a report may carry (the table's position limit). */
 export const MAX_EVIDENCE_PER_REPORT = 50;
-
-/** How a department stands to a project: its lead, a co-department, or nothing (then it sees nothing unpublished). */
-export async function departmentStanding(db: Db | Trx, projectId: number, departmentId: number | null): Promise<'lead' | 'co' | undefined> {
-  if (departmentId === null) return undefined;
-  const d = await projectDepartments(db, projectId);
-  if (!d) return undefined;
-  if (d.lead === departmentId) return 'lead';
-  return d.co.includes(departmentId) ? 'co' : undefined;
-}
 
 /** What a report of a project answers to: its approved plan, the periods it asks for, the milestones already done. */
 export interface ReportContext {
@@ -178,8 +169,8 @@ const reportValues = (r: ReturnType<typeof checkedReport>) => ({
 
 /** Locks the project (its reports get distinct seqs, one open report at a time) and checks the department leads it. */
 async function lockLedProject(trx: Trx, projectId: number, departmentId: number) {
-  const p = await trx.selectFrom('projects').select(['id', 'lead_department_id']).where('id', '=', projectId).forUpdate().executeTakeFirst();
-  if (!p || p.lead_department_id !== departmentId) throw new Refused<ReportRefusal>('not-found');
+  const p = await lockProject(trx, projectId);
+  if (!p || p.leadDepartmentId !== departmentId) throw new Refused<ReportRefusal>('not-found');
   return p;
 }
 
@@ -313,7 +304,7 @@ export async function startCorrection(db: Db, acting: Acting, departmentId: numb
 export async function addSection(db: Db, acting: Acting, departmentId: number, projectId: number, input: { body: string }): Promise<number> {
   const { body } = parseInput(sectionInput, input);
   return db.transaction().execute(async (trx) => {
-    if ((await departmentStanding(trx, projectId, departmentId)) !== 'co') throw new Refused<ReportRefusal>('not-found');
+    if ((await departmentRole(trx, projectId, departmentId)) !== 'co') throw new Refused<ReportRefusal>('not-found');
     const row = await trx.insertInto('report_sections').values({
       project_id: projectId, department_id: departmentId, body, written_by: acting.actor.userId, written_at: acting.clock.now(),
     }).returning('id').executeTakeFirstOrThrow();

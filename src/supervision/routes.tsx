@@ -5,14 +5,16 @@ import { ConsolePage, OverduePage } from '../../views/supervision/console.tsx';
 import { AdminNotesPage, NoteFormPage, WorkspaceNotesPage } from '../../views/supervision/notes.tsx';
 import { AdminOpinionsPage, HONEYPOT_FIELD, OpinionFormPage, OpinionLimitedPage, OpinionSentPage } from '../../views/supervision/opinions.tsx';
 import { requestAddress } from '../auth/middleware.ts';
+import { officerDepartment, officerDepartmentOrNull } from '../departments/officer.ts';
 import type { AppEnv } from '../platform/http/env.ts';
 import { fieldErrors, textField } from '../platform/http/forms.ts';
 import { acting, type Ctx, currentUser, db, flash, found, idParam, refusing, view } from '../platform/http/kit.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
+import { Refused } from '../platform/refusal.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
 import { opinionInput, replyInput } from './rules.ts';
 import {
-  consoleCounts, decideOpinion, fileNote, getNote, getOpinion, isStandingCommittee, listNotes, listOpinions, overdueNow, projectTitle, replyToNote, replyToOpinion,
+  consoleCounts, decideOpinion, fileNote, getNote, mayFileNote, getOpinion, isStandingCommittee, listNotes, listOpinions, overdueNow, projectTitle, replyToNote, replyToOpinion,
   setNoteDue, submitOpinion,
 } from './store.ts';
 
@@ -36,17 +38,10 @@ const projectOr404 = async (c: Ctx) => {
   return { id, title: found(await projectTitle(db(c), id)) };
 };
 
-/** The signed-in department officer's department; 403 for an account tied to none. */
-function ownDepartment(c: Ctx): number {
-  const departmentId = currentUser(c).departmentId;
-  if (departmentId === null || departmentId === undefined) throw new HTTPException(403);
-  return departmentId;
-}
-
 async function workspacePage(c: Ctx, extra: { replyErrors?: { form: string; message: string }; replyValues?: FormState } = {}) {
   // An officer's account tied to no department leads no project: nothing to list.
-  const departmentId = currentUser(c).departmentId;
-  const [notes, opinions] = departmentId === null || departmentId === undefined ? [[], []] : await Promise.all([
+  const departmentId = officerDepartmentOrNull(c);
+  const [notes, opinions] = departmentId === null ? [[], []] : await Promise.all([
     listNotes(db(c), c.var.deps.clock, { departmentId }), listOpinions(db(c), { state: 'accepted', departmentId }),
   ]);
   return c.render(<WorkspaceNotesPage v={view(c)} notes={notes} opinions={opinions} notice={flash(c, NOTICES)} error={flash(c, ERRORS, 'error')} {...extra} />,
@@ -73,17 +68,19 @@ export function supervisionRoutes() {
     // Deputies' inspection notes
     .get('/projects/:id/notes/new', async (c) => {
       const project = await projectOr404(c);
+      if (!(await mayFileNote(db(c), project.id, currentUser(c).deputyId))) throw new HTTPException(403);
       return c.render(<NoteFormPage v={view(c)} project={project} />, { title: c.var.t('note.newTitle') });
     })
     .post('/projects/:id/notes', async (c) => {
       const project = await projectOr404(c);
       const deputyId = currentUser(c).deputyId;
-      if (deputyId === null || deputyId === undefined) throw new HTTPException(403);
+      if (!(await mayFileNote(db(c), project.id, deputyId))) throw new HTTPException(403);
       const form = await c.req.parseBody();
       try {
-        const note = found(await fileNote(db(c), acting(c), project.id, deputyId, { body: textField(form, 'body') }));
+        const note = found(await fileNote(db(c), acting(c), project.id, deputyId!, { body: textField(form, 'body') }));
         return c.redirect(`/projects/${project.id}?done=note#note-${note.id}`, 303);
       } catch (e) {
+        if (e instanceof Refused) throw new HTTPException(403);
         if (!(e instanceof ValidationError)) throw e;
         c.status(422);
         return c.render(<NoteFormPage v={view(c)} project={project} values={stringValues(form)} errors={fieldErrors(c.var.t, e)} />, { title: c.var.t('note.newTitle') });
@@ -104,7 +101,7 @@ export function supervisionRoutes() {
     .get('/workspace/notes', (c) => workspacePage(c))
     .post('/workspace/notes/:id/reply', async (c) => {
       const note = found(await getNote(db(c), c.var.deps.clock, idParam(c)));
-      const departmentId = ownDepartment(c);
+      const departmentId = officerDepartment(c);
       if (note.department.id !== departmentId) throw new HTTPException(403);
       const form = await c.req.parseBody();
       try {
@@ -169,7 +166,7 @@ export function supervisionRoutes() {
     .post('/workspace/opinions/:id/reply', async (c) => {
       const id = idParam(c);
       const opinion = found(await getOpinion(db(c), id));
-      const departmentId = ownDepartment(c);
+      const departmentId = officerDepartment(c);
       if (opinion.department.id !== departmentId) throw new HTTPException(403);
       const form = await c.req.parseBody();
       const reply = textField(form, 'reply');

@@ -8,6 +8,7 @@ import { parseInput, ValidationError } from '../platform/validation.ts';
 import { milestonesDone, standingReports } from '../projects/progress.ts';
 import { approvedPlans, approvedReports } from '../projects/store.ts';
 import type { OpinionState } from '../domain/vocabulary.ts';
+import type { NoteWithProject, OpinionWithProject, PublicNote, PublicOpinion } from './model.ts';
 import {
   defaultReplyDue, dueInput, isNoteOverdue, noteInput, OPINION_LIMITS, opinionInput, type OverdueItem, overdueList, type OverdueProject, replyInput, retryAfterSeconds,
 } from './rules.ts';
@@ -20,43 +21,7 @@ import {
  */
 
 /** Why a supervision step is refused: already replied (or decided), or not the lead department's project. */
-export type SupervisionRefusal = 'replied' | 'decided' | 'not-accepted' | 'not-lead' | 'not-found';
-
-/** A deputy's note as everyone may read it: public, with the deputy's name and delegation. */
-export interface PublicNote {
-  id: number;
-  projectId: number;
-  deputyName: string;
-  delegation: string;
-  body: string;
-  filedAt: Date;
-  replyDue: string;
-  reply: string | null;
-  repliedAt: Date | null;
-}
-
-/** A note with its project, for the department's and the secretariat's lists. */
-export interface NoteWithProject extends PublicNote {
-  projectTitle: string;
-  department: { id: number; name: string };
-  overdue: boolean;
-}
-
-/** An opinion as the public may read it: accepted, with the department's reply if any. */
-export interface PublicOpinion {
-  id: number;
-  projectId: number;
-  body: string;
-  submittedAt: Date;
-  reply: string | null;
-  repliedAt: Date | null;
-}
-
-export interface OpinionWithProject extends PublicOpinion {
-  state: OpinionState;
-  projectTitle: string;
-  department: { id: number; name: string };
-}
+export type SupervisionRefusal = 'replied' | 'decided' | 'not-accepted' | 'not-lead' | 'not-found' | 'other-term';
 
 function notesQuery(db: Db | Trx) {
   return db.selectFrom('inspection_notes as n')
@@ -103,12 +68,28 @@ export async function listNotes(db: Db, clock: Clock, filter: { departmentId?: n
   return [...notes.filter((n) => n.reply === null), ...notes.filter((n) => n.reply !== null).reverse()];
 }
 
-/** A deputy files a note on a project; the reply is due thirty days later. Undefined for an unknown project. */
+/**
+ * Whether a deputy may file an inspection note on a project: only deputies of the term whose meeting
+ * chose it supervise it. Undefined for an unknown project.
+ */
+export async function mayFileNote(db: Db | Trx, projectId: number, deputyId: number | null | undefined): Promise<boolean | undefined> {
+  const project = await db.selectFrom('projects as p').innerJoin('meetings as m', 'm.id', 'p.meeting_id').select('m.term_id').where('p.id', '=', projectId).executeTakeFirst();
+  if (!project) return undefined;
+  if (deputyId === null || deputyId === undefined) return false;
+  const deputy = await db.selectFrom('deputies').select('term_id').where('id', '=', deputyId).executeTakeFirst();
+  return deputy?.term_id === project.term_id;
+}
+
+/**
+ * A deputy of the project's term files a note on it; the reply is due thirty days later. Undefined
+ * for an unknown project; a deputy of another term is refused (`other-term`).
+ */
 export async function fileNote(db: Db, acting: Acting, projectId: number, deputyId: number, input: { body: string }): Promise<{ id: number; replyDue: string } | undefined> {
   const { body } = parseInput(noteInput, input);
   return db.transaction().execute(async (trx) => {
     const project = await trx.selectFrom('projects').select('id').where('id', '=', projectId).forKeyShare().executeTakeFirst();
     if (!project) return undefined;
+    if (!(await mayFileNote(trx, projectId, deputyId))) throw new Refused<SupervisionRefusal>('other-term');
     const now = acting.clock.now();
     const replyDue = defaultReplyDue(beijingDate(now));
     const note = await trx.insertInto('inspection_notes').values({
@@ -248,11 +229,6 @@ export async function replyToOpinion(db: Db, acting: Acting, opinionId: number, 
     await trx.updateTable('citizen_opinions').set({ reply, replied_by: acting.actor.userId, replied_at: acting.clock.now() }).where('id', '=', opinionId).execute();
     await appendAudit(trx, acting.clock, acting.actor, { action: 'opinion.reply', subject: `opinion:${opinionId}`, details: { projectId: o.project_id, departmentId } });
   });
-}
-
-/** The lead department of a project, or undefined for an unknown project. */
-export async function leadDepartmentOf(db: Db, projectId: number): Promise<number | undefined> {
-  return (await db.selectFrom('projects').select('lead_department_id').where('id', '=', projectId).executeTakeFirst())?.lead_department_id;
 }
 
 /** The title of a tracked project (its candidate's name), or undefined. */

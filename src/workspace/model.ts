@@ -22,4 +22,6 @@ export interface Workspace {
   departmentName: string;
   lead: { year: number; items: WorkspaceItem[] }[];
   co: WorkspaceItem[];
+  /** Inspection notes and accepted citizens' opinions on the projects it leads that await its reply (at /workspace/notes). */
+  toAnswer: { unanswered: number; overdue: number };
 }

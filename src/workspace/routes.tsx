@@ -3,22 +3,16 @@ import { HTTPException } from 'hono/http-exception';
 import { NoDepartmentPage, WorkspacePage, WorkspaceProjectPage } from '../../views/workspace/workspace.tsx';
 import type { AppEnv } from '../platform/http/env.ts';
 import { fieldErrors, textField } from '../platform/http/forms.ts';
-import { acting, type Ctx, currentUser, db, flash, found, idParam, view } from '../platform/http/kit.ts';
+import { acting, type Ctx, db, flash, found, idParam, view } from '../platform/http/kit.ts';
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { ValidationError } from '../platform/validation.ts';
 import { getProject } from '../projects/store.ts';
-import { addSection, departmentStanding, openReport, pendingSections, reportContext, reportsOf } from '../reports/store.ts';
+import { addSection, openReport, pendingSections, reportContext, reportsOf } from '../reports/store.ts';
+import { officerDepartment, officerDepartmentOrNull, officerRole } from '../departments/officer.ts';
 import { workspaceItems, workspaceOf } from './store.ts';
 
 const NOTICES: Record<string, MessageKey> = { section: 'workspace.sectionAdded', created: 'report.done.saved' };
-
-/** The signed-in officer's department, or 404 for an account tied to none (it has no projects to see). */
-export function departmentIdOf(c: Ctx): number {
-  const id = currentUser(c).departmentId;
-  if (id === null) throw new HTTPException(404);
-  return id;
-}
 
 /** Form state a page re-shows after a refused post. */
 export interface ProjectFormState {
@@ -35,8 +29,8 @@ export interface ProjectFormState {
  * sections and the form to write one. Anyone else: 404.
  */
 export async function workspaceProjectPage(c: Ctx, projectId: number, extra: ProjectFormState = {}) {
-  const departmentId = departmentIdOf(c);
-  const standing = found(await departmentStanding(db(c), projectId, departmentId));
+  const departmentId = officerDepartment(c);
+  const standing = found(await officerRole(c, projectId));
   const clock = c.var.deps.clock;
   const project = found(await getProject(db(c), clock, projectId));
   const [item] = await workspaceItems(db(c), clock, [project], () => standing);
@@ -59,7 +53,7 @@ export async function workspaceProjectPage(c: Ctx, projectId: number, extra: Pro
 export function workspaceRoutes() {
   return new Hono<AppEnv>()
     .get('/workspace', async (c) => {
-      const departmentId = currentUser(c).departmentId;
+      const departmentId = officerDepartmentOrNull(c);
       const workspace = departmentId === null ? undefined : await workspaceOf(db(c), c.var.deps.clock, departmentId);
       if (!workspace) return c.render(<NoDepartmentPage v={view(c)} />, { title: c.var.t('workspace.title') });
       return c.render(<WorkspacePage v={view(c)} workspace={workspace} />, { title: c.var.t('workspace.titleOf', { department: workspace.departmentName }) });
@@ -67,7 +61,7 @@ export function workspaceRoutes() {
     .get('/workspace/projects/:id', (c) => workspaceProjectPage(c, idParam(c)))
     .post('/workspace/projects/:id/sections', async (c) => {
       const projectId = idParam(c);
-      const departmentId = departmentIdOf(c);
+      const departmentId = officerDepartment(c);
       const form = await c.req.parseBody();
       try {
         await addSection(db(c), acting(c), departmentId, projectId, { body: textField(form, 'body') });

@@ -3,7 +3,8 @@ import type { Db, Trx } from '../platform/db/index.ts';
 import { beijingDate, type Clock } from '../platform/time.ts';
 import { lateReports, reportingPeriods, standingReports } from '../projects/progress.ts';
 import type { ProjectSummary } from '../projects/model.ts';
-import { approvedReports, listProjects, projectDepartments } from '../projects/store.ts';
+import { approvedReports, departmentRole, listProjects } from '../projects/store.ts';
+import { listNotes, listOpinions } from '../supervision/store.ts';
 import type { Workspace, WorkspaceItem } from './model.ts';
 
 /**
@@ -20,7 +21,7 @@ async function coProjectIds(db: Db | Trx, departmentId: number): Promise<number[
   ]);
   const candidates = [...new Set([...fromPlans, ...fromCandidates].map((r) => r.project_id))];
   const out: number[] = [];
-  for (const id of candidates) if ((await projectDepartments(db, id))?.co.includes(departmentId)) out.push(id);
+  for (const id of candidates) if ((await departmentRole(db, id, departmentId)) === 'co') out.push(id);
   return out;
 }
 
@@ -60,16 +61,19 @@ export async function workspaceItems(db: Db | Trx, clock: Clock, projects: reado
 }
 
 /** The department's workspace; undefined for an unknown department. */
-export async function workspaceOf(db: Db | Trx, clock: Clock, departmentId: number): Promise<Workspace | undefined> {
+export async function workspaceOf(db: Db, clock: Clock, departmentId: number): Promise<Workspace | undefined> {
   const department = await db.selectFrom('departments').select('name').where('id', '=', departmentId).executeTakeFirst();
   if (!department) return undefined;
   const coIds = await coProjectIds(db, departmentId);
   const [led, co] = await Promise.all([listProjects(db, clock, { departmentId }), listProjects(db, clock, { ids: coIds })]);
   const [leadItems, coItems] = await Promise.all([workspaceItems(db, clock, led, () => 'lead'), workspaceItems(db, clock, co, () => 'co')]);
   const years = [...new Set(leadItems.map((i) => i.project.year))];
+  const [notes, opinions] = await Promise.all([listNotes(db, clock, { departmentId }), listOpinions(db, { state: 'accepted', departmentId })]);
+  const open = [...notes.filter((n) => n.reply === null), ...opinions.filter((o) => o.reply === null)];
   return {
     departmentName: department.name,
     lead: years.map((year) => ({ year, items: leadItems.filter((i) => i.project.year === year) })),
     co: coItems,
+    toAnswer: { unanswered: open.length, overdue: notes.filter((n) => n.overdue).length },
   };
 }

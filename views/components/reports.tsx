@@ -1,4 +1,4 @@
-import type { ReportKind, ReviewState } from '../../src/domain/vocabulary.ts';
+import type { ReportKind } from '../../src/domain/vocabulary.ts';
 import { formatDate, formatDateTime } from '../../src/platform/i18n/index.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ReportingPeriod } from '../../src/projects/progress.ts';
@@ -7,15 +7,12 @@ import { openMilestones, percentSubItems, type PlanShape, takesPercent } from '.
 import type { ViewContext } from '../context.ts';
 import { Field, Notice, SelectField, TextArea } from './form.tsx';
 import { formatFen } from './money.ts';
+import { ReviewStateChip } from './tracking.tsx';
 
 /** Progress reports as the department's and the secretariat's pages show them (the public pages may use `ReportBody` too). */
 
-const STATE_KEY: Record<ReviewState, MessageKey> = {
-  draft: 'report.state.draft', submitted: 'report.state.submitted', returned: 'report.state.returned', approved: 'report.state.approved',
-};
 const KIND_KEY: Record<ReportKind, MessageKey> = { progress: 'report.kind.progress', rectification: 'report.kind.rectification' };
 
-export const reviewStateLabel = (v: ViewContext, s: ReviewState) => v.t(STATE_KEY[s]);
 export const reportKindLabel = (v: ViewContext, k: ReportKind) => v.t(KIND_KEY[k]);
 
 /** '2024-03' → 2024年3月 / March 2024; '2024-Q1' → 2024年第1季度 / Q1 2024; null → an extra report. */
@@ -24,11 +21,6 @@ export function periodLabel(v: ViewContext, period: string | null): string {
   const [year, part] = period.split('-') as [string, string];
   if (part.startsWith('Q')) return v.t('report.period.quarter', { year, quarter: part.slice(1) });
   return v.t('report.period.month', { year, month: Number(part) });
-}
-
-export function ReviewStateChip({ v, state }: { v: ViewContext; state: ReviewState }) {
-  const kind = state === 'approved' ? ' chip--ok' : state === 'returned' ? ' chip--warn' : state === 'draft' ? ' chip--off' : '';
-  return <span class={`chip${kind}`}>{reviewStateLabel(v, state)}</span>;
 }
 
 /** The plan a report answers to, as the report shows it. */

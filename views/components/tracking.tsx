@@ -1,4 +1,4 @@
-import { PROJECT_STATUSES, type ProjectStatus } from '../../src/domain/vocabulary.ts';
+import { PROJECT_STATUSES, type ProjectStatus, type ReviewState } from '../../src/domain/vocabulary.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ProjectSummary } from '../../src/projects/model.ts';
 import type { ViewContext } from '../context.ts';
@@ -15,6 +15,19 @@ export function StatusBadge({ v, status }: { v: ViewContext; status: ProjectStat
 }
 
 export const statusOrder = PROJECT_STATUSES;
+
+/** Where a plan revision or a report stands in the secretariat's review: one set of words for both. */
+export const REVIEW_STATE_LABEL: Readonly<Record<ReviewState, MessageKey>> = {
+  draft: 'review.state.draft', submitted: 'review.state.submitted', returned: 'review.state.returned', approved: 'review.state.approved',
+};
+
+export const reviewStateLabel = (v: ViewContext, s: ReviewState) => v.t(REVIEW_STATE_LABEL[s]);
+
+/** A plan revision's or a report's review state as a chip (words, with a colour for approved, returned and draft). */
+export function ReviewStateChip({ v, state }: { v: ViewContext; state: ReviewState }) {
+  const kind = state === 'approved' ? ' chip--ok' : state === 'returned' ? ' chip--warn' : state === 'draft' ? ' chip--off' : '';
+  return <span class={`chip${kind}`}>{reviewStateLabel(v, state)}</span>;
+}
 
 /** Progress 0–100 as a native <progress> (read by screen readers) with the figure as text beside it. */
 export function ProgressBar({ v, value, label }: { v: ViewContext; value: number; label: string }) {

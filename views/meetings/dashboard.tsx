@@ -11,7 +11,7 @@ export function AdminDashboard({ v }: { v: ViewContext }) {
         <li><a class="tile" href="/admin/audit"><strong>{t('audit.title')}</strong><span>{t('audit.help')}</span></a></li>
         <li><a class="tile" href="/admin/users"><strong>{t('admin.users')}</strong><span>{t('admin.usersHelp')}</span></a></li>
         <li><a class="tile" href="/admin/departments"><strong>{t('department.title')}</strong><span>{t('department.tileHelp')}</span></a></li>
-        <li><a class="tile" href="/admin/tracking/plans"><strong>{t('plan.queue.title')}</strong><span>{t('plan.queue.tileHelp')}</span></a></li>
+        <li><a class="tile" href="/admin/tracking"><strong>{t('console.title')}</strong><span>{t('console.tileHelp')}</span></a></li>
       </ul>
     </section>
   );

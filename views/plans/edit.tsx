@@ -1,10 +1,12 @@
 import { SCHEDULES } from '../../src/domain/vocabulary.ts';
 import { formatDate, formatDateTime } from '../../src/platform/i18n/index.ts';
 import type { PlanProject, PlanState } from '../../src/plans/model.ts';
-import { MONEY_UNITS, type PlanChange, type PlanContent } from '../../src/plans/rules.ts';
+import { MONEY_UNITS } from '../../src/domain/money.ts';
+import type { PlanChange, PlanContent } from '../../src/plans/rules.ts';
 import { Field, Notice, PostButton, SelectField, TextArea } from '../components/form.tsx';
+import { ReviewStateChip } from '../components/tracking.tsx';
 import type { ViewContext } from '../context.ts';
-import { PlanChanges, PlanDetails, PlanStateChip, scheduleLabel } from './parts.tsx';
+import { PlanChanges, PlanDetails, scheduleLabel } from './parts.tsx';
 
 type Errors = Record<string, string | undefined>;
 type Values = Record<string, string>;
@@ -112,7 +114,7 @@ export function PlanEditPage(p: PlanEditPageProps) {
 
       {state.approved && (
         <details class="panel" open={!open}>
-          <summary><h2 class="inline-heading">{t('plan.approvedRevision', { revision: state.approved.revision })}</h2> <PlanStateChip v={v} state="approved" /></summary>
+          <summary><h2 class="inline-heading">{t('plan.approvedRevision', { revision: state.approved.revision })}</h2> <ReviewStateChip v={v} state="approved" /></summary>
           <p class="muted">{t('plan.approvedAt', { at: formatDateTime(lang, state.approved.decidedAt!) })}</p>
           {state.approved.reason && <p>{t('plan.reason')}: {state.approved.reason}</p>}
           <PlanDetails v={v} plan={state.approved.content} names={names} publishedOn={project.publishedOn} headingLevel={3} />
@@ -128,14 +130,14 @@ export function PlanEditPage(p: PlanEditPageProps) {
 
       {p.submitted ? (
         <>
-          <h2>{t('plan.revisionHeading', { revision: p.revision })} <PlanStateChip v={v} state="submitted" /></h2>
+          <h2>{t('plan.revisionHeading', { revision: p.revision })} <ReviewStateChip v={v} state="submitted" /></h2>
           <Notice kind="warn">{t('plan.waiting')}</Notice>
           <PlanDetails v={v} plan={p.submitted} names={names} publishedOn={project.publishedOn} headingLevel={3} />
         </>
       ) : (
         <>
           <h2>{open ? t('plan.revisionHeading', { revision: p.revision }) : p.revision === 1 ? t('plan.start') : t('plan.startRevision', { revision: p.revision })}
-            {open && <> <PlanStateChip v={v} state={open.state} /></>}</h2>
+            {open && <> <ReviewStateChip v={v} state={open.state} /></>}</h2>
           {!open && p.revision > 1 && <p class="muted">{t('plan.revisionHelp')}</p>}
           {p.changes && p.changes.length > 0 && state.approved && (
             <details class="panel">

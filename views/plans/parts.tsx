@@ -1,22 +1,13 @@
 import type { PlanMilestone, PlanSubItem, PlanTarget } from '../../src/domain/tables.ts';
-import type { ReviewState, Schedule } from '../../src/domain/vocabulary.ts';
-import { formatDate, formatMoney, type MessageKey } from '../../src/platform/i18n/index.ts';
+import type { Schedule } from '../../src/domain/vocabulary.ts';
+import { formatDate, type MessageKey } from '../../src/platform/i18n/index.ts';
 import type { PlanChange, PlanContent, PlanField } from '../../src/plans/rules.ts';
+import { formatFen } from '../components/money.ts';
 import type { ViewContext } from '../context.ts';
 
-/** 分 as the page shows money (元, 万元, 亿元). */
-export const fen = (v: ViewContext, amount: number) => formatMoney(v.lang, amount / 100);
 
 const SCHEDULE_LABEL: Record<Schedule, MessageKey> = { monthly: 'plan.schedule.monthly', quarterly: 'plan.schedule.quarterly' };
 export const scheduleLabel = (v: ViewContext, s: Schedule) => v.t(SCHEDULE_LABEL[s]);
-
-const STATE_LABEL: Record<ReviewState, MessageKey> = {
-  draft: 'plan.state.draft', submitted: 'plan.state.submitted', returned: 'plan.state.returned', approved: 'plan.state.approved',
-};
-export function PlanStateChip({ v, state }: { v: ViewContext; state: ReviewState }) {
-  const kind = state === 'approved' ? ' chip--ok' : state === 'returned' ? ' chip--warn' : '';
-  return <span class={`chip${kind}`}>{v.t(STATE_LABEL[state])}</span>;
-}
 
 const FIELD_LABEL: Record<PlanField, MessageKey> = {
   totalInvestmentFen: 'plan.field.total', annualInvestmentFen: 'plan.field.annual', startsOn: 'plan.field.startsOn', deadline: 'plan.field.deadline',
@@ -31,7 +22,7 @@ function fieldText(v: ViewContext, field: PlanField, value: unknown, names: Name
     return field === 'startsOn' ? v.t('plan.startsOnDefault', { date: formatDate(v.lang, publishedOn) }) : v.t('candidate.none');
   }
   switch (field) {
-    case 'totalInvestmentFen': case 'annualInvestmentFen': return fen(v, value as number);
+    case 'totalInvestmentFen': case 'annualInvestmentFen': return formatFen(v.lang, value as number);
     case 'startsOn': case 'deadline': return formatDate(v.lang, value as string);
     case 'schedule': return scheduleLabel(v, value as Schedule);
     case 'coDepartmentIds': return (value as number[]).length === 0 ? v.t('candidate.none') : (value as number[]).map((id) => names.get(id) ?? `#${id}`).join(v.lang === 'en' ? ', ' : '、');

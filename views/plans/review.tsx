@@ -2,8 +2,9 @@ import { formatDateTime } from '../../src/platform/i18n/index.ts';
 import type { PlanProject, PlanQueueItem, PlanRevision } from '../../src/plans/model.ts';
 import type { PlanChange } from '../../src/plans/rules.ts';
 import { Notice, PostButton, TextArea } from '../components/form.tsx';
+import { ReviewStateChip } from '../components/tracking.tsx';
 import type { ViewContext } from '../context.ts';
-import { PlanChanges, PlanDetails, PlanStateChip } from './parts.tsx';
+import { PlanChanges, PlanDetails } from './parts.tsx';
 
 /** The secretariat's queue of submitted plan revisions. */
 export function PlanQueuePage({ v, items, notice }: { v: ViewContext; items: PlanQueueItem[]; notice?: string }) {
@@ -62,7 +63,7 @@ export function PlanReviewPage(p: PlanReviewPageProps) {
   return (
     <section aria-labelledby="plan-review-title">
       <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href="/admin/tracking/plans">{t('plan.queue.title')}</a></nav>
-      <h1 id="plan-review-title">{project.title}: {t('plan.revisionHeading', { revision: plan.revision })} <PlanStateChip v={v} state={plan.state} /></h1>
+      <h1 id="plan-review-title">{project.title}: {t('plan.revisionHeading', { revision: plan.revision })} <ReviewStateChip v={v} state={plan.state} /></h1>
       <p class="muted">{project.meetingTitle} · {t('candidate.leadDepartment')}: {project.leadDepartment.name}
         {plan.submittedAt && <> · {t('plan.submittedAt', { at: formatDateTime(lang, plan.submittedAt) })}</>}</p>
       {p.notice && <Notice kind="ok">{p.notice}</Notice>}

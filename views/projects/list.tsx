@@ -93,13 +93,24 @@ export function ProjectsResults({ v, query, projects, categories, locations, byC
   );
 }
 
-export function ProjectsPage(props: ProjectsResultsProps & { years: number[] }) {
+/** A signed-in deputy's way into supervision: inspection notes on the project pages, and for the standing committee the overdue list. */
+function SupervisionHint({ v, standingCommittee }: { v: ViewContext; standingCommittee: boolean }) {
+  const { t } = v;
+  return (
+    <p class="supervision-hint">{t('project.deputyHint')}
+      {standingCommittee && <>{' '}<a href="/supervision/overdue">{t('project.overdueLink')}</a></>}
+    </p>
+  );
+}
+
+export function ProjectsPage(props: ProjectsResultsProps & { years: number[]; supervising?: { standingCommittee: boolean } }) {
   const { v, query, years } = props;
   const { t } = v;
   return (
     <>
       <h1>{query.year === undefined ? t('project.listTitleNoYear') : t('project.listTitle', { year: query.year })}</h1>
       <p class="lede">{t('project.listIntro')}</p>
+      {props.supervising && <SupervisionHint v={v} standingCommittee={props.supervising.standingCommittee} />}
       {years.length > 1 && (
         <nav aria-label={t('project.years')} class="filters">
           <p class="filters__group">{years.map((y) => <a class={y === query.year ? 'filter filter--current' : 'filter'} aria-current={y === query.year ? 'page' : undefined} href={projectsHref({ year: y })}>{String(y)}</a>)}</p>

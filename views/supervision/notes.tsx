@@ -1,22 +1,10 @@
 import { formatDate, formatDateTime } from '../../src/platform/i18n/index.ts';
+import type { NoteWithProject, OpinionWithProject } from '../../src/supervision/model.ts';
 import type { ViewContext } from '../context.ts';
 import { Field, Notice, TextArea } from '../components/form.tsx';
 
-/** A note or opinion as these pages show it (the view models of src/supervision/store.ts, structurally). */
-export interface NoteView {
-  id: number;
-  projectId: number;
-  projectTitle: string;
-  department: { id: number; name: string };
-  deputyName: string;
-  delegation: string;
-  body: string;
-  filedAt: Date;
-  replyDue: string;
-  reply: string | null;
-  repliedAt: Date | null;
-  overdue: boolean;
-}
+/** A note as these pages show it. */
+type NoteView = NoteWithProject;
 
 type FormState = Record<string, string>;
 
@@ -54,15 +42,8 @@ function NoteItem({ v, note, level = 3, children }: { v: ViewContext; note: Note
   );
 }
 
-export interface ReplyOpinionView {
-  id: number;
-  projectId: number;
-  projectTitle: string;
-  body: string;
-  submittedAt: Date;
-  reply: string | null;
-  repliedAt: Date | null;
-}
+/** An accepted opinion the department may reply to. */
+type ReplyOpinionView = OpinionWithProject;
 
 /** The department's page: notes and accepted opinions on the projects it leads, each answered once. */
 export function WorkspaceNotesPage({ v, notes, opinions, notice, error, replyErrors, replyValues }: {

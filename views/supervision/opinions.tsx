@@ -1,4 +1,5 @@
 import { formatDateTime } from '../../src/platform/i18n/index.ts';
+import type { OpinionWithProject } from '../../src/supervision/model.ts';
 import type { ViewContext } from '../context.ts';
 import { Notice, PostButton, TextArea } from '../components/form.tsx';
 
@@ -53,14 +54,8 @@ export function OpinionLimitedPage({ v, project, minutes }: { v: ViewContext; pr
   );
 }
 
-export interface PendingOpinionView {
-  id: number;
-  projectId: number;
-  projectTitle: string;
-  department: { name: string };
-  body: string;
-  submittedAt: Date;
-}
+/** An opinion waiting for the secretariat's decision. */
+type PendingOpinionView = OpinionWithProject;
 
 /** The secretariat's queue of opinions waiting for a decision: accept (public) or reject. */
 export function AdminOpinionsPage({ v, opinions, notice, error }: { v: ViewContext; opinions: PendingOpinionView[]; notice?: string; error?: string }) {

@@ -4,9 +4,9 @@ import type { ReportView, SectionView } from '../../src/reports/model.ts';
 import type { Workspace, WorkspaceItem } from '../../src/workspace/model.ts';
 import { Notice, TextArea } from '../components/form.tsx';
 import { formatFen } from '../components/money.ts';
-import { ProgressBar, StatusBadge } from '../components/tracking.tsx';
+import { ProgressBar, reviewStateLabel, ReviewStateChip, StatusBadge } from '../components/tracking.tsx';
 import {
-  periodLabel, ReportBody, ReportForm, type ReportFormContext, reportKindLabel, reviewStateLabel, ReviewStateChip,
+  periodLabel, ReportBody, ReportForm, type ReportFormContext, reportKindLabel,
 } from '../components/reports.tsx';
 import type { ViewContext } from '../context.ts';
 
@@ -61,6 +61,8 @@ export function WorkspacePage({ v, workspace }: { v: ViewContext; workspace: Wor
   return (
     <section aria-labelledby="workspace-title">
       <h1 id="workspace-title">{t('workspace.titleOf', { department: workspace.departmentName })}</h1>
+      <p class="workspace-supervision"><a href="/workspace/notes">{t('workspace.supervisionLink')}</a>{' '}
+        <span class={workspace.toAnswer.overdue > 0 ? 'chip chip--warn' : 'chip'}>{t('workspace.supervisionCounts', workspace.toAnswer)}</span></p>
       {workspace.lead.length === 0 && workspace.co.length === 0 && <p>{t('workspace.none')}</p>}
       {workspace.lead.map((group) => (
         <>
