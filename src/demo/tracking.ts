@@ -29,6 +29,12 @@ import { PROJECT_SCRIPTS, type ProjectScript } from './tracking-script.ts';
  */
 
 /** The 2024 meeting's timetable, Beijing time (seed.ts sets the meeting up at these times when it seeds the history). */
+
+/** A target's reported actual at this share of it: whole for a count (6 所, not 6.18 所), two decimals otherwise (3.59 个/千人). */
+function actualOf(target: number, share: number): number {
+  return Number.isInteger(target) ? Math.round(target * share) : Math.round(target * share * 100) / 100;
+}
+
 export const DEMO_2024_AT = {
   setup: '2024-01-10T09:00:00+08:00',
   selectionCreated: '2024-01-14T16:00:00+08:00',
@@ -226,7 +232,7 @@ export async function seedTracking2023(db: Db, input: TrackingInput): Promise<Tr
       const spentFen = Math.round(annualYuan * report.spent) * 100;
       const input = (narrative: string): ReportInput => ({
         kind: 'progress', period, narrative, percent: null, spentFen, final: report.final ?? false,
-        actuals: script.targets.map((t, i) => ({ target: `t${i + 1}`, value: Math.round(t.target * report.actual * 100) / 100 })),
+        actuals: script.targets.map((t, i) => ({ target: `t${i + 1}`, value: actualOf(t.target, report.actual) })),
         milestonesDone: (report.done ?? []).map((d) => `m${d}`),
       });
       const drafted = addDays(ended, 2);
@@ -385,7 +391,7 @@ export async function seedRating2024(db: Db, input: RatingInput): Promise<number
   const officer = users.as(script.username, clock);
   const report = await createReport(db, officer, department, rectified[0]!.id, {
     kind: 'rectification', period: null, narrative: RECTIFICATION, percent: null, spentFen: Math.round(annual * last.spent) * 100,
-    actuals: script.targets.map((t, i) => ({ target: `t${i + 1}`, value: Math.round(t.target * last.actual * 100) / 100 })), milestonesDone: [],
+    actuals: script.targets.map((t, i) => ({ target: `t${i + 1}`, value: actualOf(t.target, last.actual) })), milestonesDone: [],
   });
   clock.advance(20 * 60_000);
   const prepared = await prepareEvidence(await demoPhoto(script.hue, 4, 999));
