@@ -4,7 +4,9 @@
 //     ceiling of the same SQL queries alone, on PGlite and (with TEST_DATABASE_URL) PostgreSQL;
 //  3. casting a ballot through the page against the casting transaction alone;
 //  4. the public result page and record.json of the demo's published 2023 vote against their SQL alone;
-//  5. the home page over a real port with concurrent clients.
+//  5. the home page over a real port with concurrent clients;
+//  6. the public tracking pages of the demo's ten 2023 projects (list, project page, open data, a
+//     repeated request answered 304) against the reading and deriving of the projects alone.
 // Results print as a Markdown table; BENCHMARKS.md keeps the latest.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +27,7 @@ import { recordAttendance } from '../src/meetings/store.ts';
 import { listCandidates, listMeetings } from '../src/meetings/store.ts';
 import { publishedRecordJson, recordSummary } from '../src/counting/store.ts';
 import { meetingChosenProjects } from '../src/results/store.ts';
+import { listProjects } from '../src/projects/store.ts';
 import { openPostgresClone } from '../tests/support/postgres.ts';
 import { startServer } from '../tests/support/server-process.ts';
 
@@ -70,6 +73,30 @@ async function homePage(name: string, database: DbHandle, n: number) {
     await res.text();
   });
   rows.push(`| GET / in-process, ${name} | ${fmt(full, 2)} ms | ceiling (same SQL, no HTTP) ${fmt(ceiling, 2)} ms | app / ceiling = ${fmt(full / ceiling, 2)} |`);
+}
+
+/**
+ * The public tracking pages of the demo's ten 2023 projects (a year of plans, reports, notes and a
+ * 测评 behind them) against their ceiling: reading the projects and deriving progress, money and
+ * status (listProjects), without HTTP or rendering. A repeated request with the ETag is a 304.
+ */
+async function tracking(name: string, database: DbHandle, n: number) {
+  const config = loadConfig({ DATA_DIR: '/nonexistent', DEMO: '1', SIGNING_KEY_SECRET: 'bench-signing-key-secret-0123456789abcdef' });
+  const clock = fixedClock('2024-06-15T00:00:00Z');
+  const app = createApp({ database, config, clock, logger: silentLogger, shutdown: createShutdown() });
+  const [first] = await listProjects(database.db, clock, { year: 2023 });
+  const ceiling = await timeLoop(n, () => listProjects(database.db, clock, { year: 2023 }));
+  const one = await timeLoop(n, () => listProjects(database.db, clock, { ids: [first!.id] }));
+  const page = async (path: string, headers: Record<string, string> = {}) => { const res = await app.request(path, { headers }); await res.text(); return res; };
+  const list = await timeLoop(n, () => page('/projects?year=2023'));
+  const project = await timeLoop(n, () => page(`/projects/${first!.id}`));
+  const api = await timeLoop(n, () => page('/api/projects?year=2023'));
+  const etag = (await page('/projects?year=2023')).headers.get('etag') ?? '';
+  const notModified = await timeLoop(n, () => page('/projects?year=2023', { 'If-None-Match': etag }));
+  rows.push(`| GET /projects?year=2023 in-process, ${name} (10 projects) | ${fmt(list, 2)} ms | ceiling: listProjects alone ${fmt(ceiling, 2)} ms | app / ceiling = ${fmt(list / ceiling, 2)} |`);
+  rows.push(`| GET /projects/:id in-process, ${name} (its plan, reports, photos, notes, rating) | ${fmt(project, 2)} ms | ceiling: listProjects of that one ${fmt(one, 2)} ms | app / ceiling = ${fmt(project / one, 2)} |`);
+  rows.push(`| GET /api/projects?year=2023 in-process, ${name} | ${fmt(api, 2)} ms | ceiling: listProjects alone ${fmt(ceiling, 2)} ms | app / ceiling = ${fmt(api / ceiling, 2)} |`);
+  rows.push(`| GET /projects?year=2023 with its ETag (304), ${name} | ${fmt(notModified, 2)} ms | the full page ${fmt(list, 2)} ms | 304 / page = ${fmt(notModified / list, 2)} |`);
 }
 
 /**
@@ -186,6 +213,7 @@ await coldStart(quick ? 1 : 3);
   const pglite = wrapPglite(await createMemoryPglite());
   await migrateToLatest(pglite.db);
   await homePage('PGlite', pglite, quick ? 100 : 500);
+  await tracking('PGlite', pglite, quick ? 50 : 200);
   await results('PGlite', pglite, quick ? 50 : 200);
   await casting('PGlite', pglite, quick ? 50 : 200);
   await pglite.close();
@@ -195,6 +223,7 @@ if (process.env.TEST_DATABASE_URL) {
   const pg = await openPostgresClone(process.env.TEST_DATABASE_URL, null, process.pid);
   await migrateToLatest(pg.db);
   await homePage('PostgreSQL', pg, quick ? 100 : 500);
+  await tracking('PostgreSQL', pg, quick ? 50 : 200);
   await results('PostgreSQL', pg, quick ? 50 : 200);
   await casting('PostgreSQL', pg, quick ? 50 : 200);
   await pg.close();
