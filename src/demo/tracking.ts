@@ -251,7 +251,7 @@ export async function seedTracking2023(db: Db, input: TrackingInput): Promise<Tr
       if (script.finalPending && n === script.reports.length - 1) continue;
       if (script.returned?.index === n) {
         const back = script.returned;
-        at(bj(addDays(drafted, 2), '15:00', minute), async () => { await returnReport(db, mishu(), reportId, { comment: back.comment }); });
+        at(bj(addDays(drafted, 2), '15:00', minute), async () => { await returnReport(db, mishu(), reportId, { comment: back.comment }, null); });
         at(bj(addDays(drafted, 3), '10:00', minute), async () => { await saveReport(db, officer(), department, reportId, input(`${report.narrative}${back.addition}`)); });
         at(bj(addDays(drafted, 3), '10:20', minute), async () => {
           const prepared = await prepareEvidence(await demoPhoto(script.hue, 1, row.id * 100 + 50 + n));
@@ -259,9 +259,9 @@ export async function seedTracking2023(db: Db, input: TrackingInput): Promise<Tr
           await addEvidence(db, officer(), department, reportId, prepared.file, { caption: '加装电梯土建施工（2023年6月）' });
         });
         at(bj(addDays(drafted, 3), '11:00', minute), async () => { await submitReport(db, officer(), department, reportId); });
-        at(bj(addDays(drafted, 4), '15:00', minute), async () => { await approveReport(db, mishu(), reportId); });
+        at(bj(addDays(drafted, 4), '15:00', minute), async () => { await approveReport(db, mishu(), reportId, null); });
       } else {
-        at(bj(addDays(drafted, 4), '15:00', minute), async () => { await approveReport(db, mishu(), reportId); });
+        at(bj(addDays(drafted, 4), '15:00', minute), async () => { await approveReport(db, mishu(), reportId, null); });
       }
     }
   }
@@ -400,6 +400,6 @@ export async function seedRating2024(db: Db, input: RatingInput): Promise<number
   clock.advance(40 * 60_000);
   await submitReport(db, officer, department, report.id);
   clock.set(DEMO_2024_AT.rectificationApproved);
-  await approveReport(db, users.as('mishu', clock), report.id);
+  await approveReport(db, users.as('mishu', clock), report.id, null);
   return election.id;
 }

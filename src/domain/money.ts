@@ -16,6 +16,8 @@ const DECIMALS: Record<MoneyUnit, number> = { wan: 6, yuan: 2 };
 
 /** The largest amount anyone may state: 100 亿元, far beyond any county's livelihood project (and far below 2^53). */
 export const MAX_FEN = 1_000_000_000_000;
+/** The same cap in whole 元: a candidate's 总投资 (typed in 元) may be no more, so the plan it pre-fills can be saved. */
+export const MAX_YUAN = MAX_FEN / 100;
 
 /**
  * Decimal text in the unit as 分: "3820.5" 万元, "1,234.56" 元; full-width digits, points and

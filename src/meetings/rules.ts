@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_YUAN } from '../domain/money.ts';
 import { CATEGORIES } from '../domain/vocabulary.ts';
 import { isoDate, MAX_INT4, nameText, requiredText as text } from '../platform/validation.ts';
 
@@ -19,7 +20,7 @@ export const candidateInput = z.object({
   description: text(5000),
   targets: z.array(text(300)).min(1, 'validation.targets').max(20, 'validation.tooMany'),
   totalInvestmentYuan: z.number({ error: 'validation.integer' }).int('validation.integer').min(0, 'validation.nonNegative')
-    .max(1e13, 'validation.tooLarge').nullable(),
+    .max(MAX_YUAN, 'validation.tooLarge').nullable(),
   deadline: isoDate,
   leadDepartment: nameText(100),
   // A department ticked (or listed) twice is one co-department.

@@ -4,7 +4,7 @@ import { ValidationError } from '../platform/validation.ts';
 import { diffPlans, type PlanContent, type PlanContext, planFromForm, planIssues, planToForm } from './rules.ts';
 
 const ctx = (over: Partial<PlanContext> = {}): PlanContext => ({
-  publishedOn: '2024-01-15', leadDepartmentId: 1, departmentIds: [1, 2, 3], usedKeys: [], revision: 1, ...over,
+  publishedOn: '2024-01-15', leadDepartmentId: 1, departmentIds: [1, 2, 3], usedKeys: [], revision: 1, meetingYear: 2024, ...over,
 });
 const plan = (over: Partial<PlanContent> = {}): PlanContent => ({
   totalInvestmentFen: 3_820_500_000, annualInvestmentFen: 1_000_000_000, startsOn: null, deadline: '2024-12-31', location: null,
@@ -86,6 +86,14 @@ describe('planIssues', () => {
     expect(planIssues(plan({ milestones: [{ key: 'm1', title: '一', due: '2024-03-01', weight: 1, subItem: 's9' }] }), ctx()))
       .toEqual([{ field: 'milestones', key: 'plan.error.milestoneSubItem', params: { row: 1 } }]);
     expect(planIssues(plan({ startsOn: '2025-01-01' }), ctx())).toEqual([{ field: 'startsOn', key: 'plan.error.startAfterDeadline', params: { start: '2025-01-01' } }]);
+  });
+
+  it('keeps the start and the deadline near the meeting year (the year before to ten years after), so reporting periods stay bounded', () => {
+    expect(planIssues(plan({ startsOn: '0001-01-01' }), ctx())).toEqual([{ field: 'startsOn', key: 'plan.error.startTooEarly', params: { earliest: '2023-01-01' } }]);
+    expect(planIssues(plan({ startsOn: '2022-12-31' }), ctx())).toEqual([{ field: 'startsOn', key: 'plan.error.startTooEarly', params: { earliest: '2023-01-01' } }]);
+    expect(planIssues(plan({ deadline: '9999-12-31' }), ctx())).toEqual([{ field: 'deadline', key: 'plan.error.deadlineTooLate', params: { latest: '2034-12-31' } }]);
+    expect(planIssues(plan({ deadline: '2035-01-01' }), ctx())).toEqual([{ field: 'deadline', key: 'plan.error.deadlineTooLate', params: { latest: '2034-12-31' } }]);
+    expect(planIssues(plan({ startsOn: '2023-01-01', deadline: '2034-12-31', schedule: 'monthly' }), ctx())).toEqual([]);
   });
 });
 

@@ -38,6 +38,17 @@ export interface PlanContext {
   usedKeys: readonly string[];
   /** Which revision this is: every revision after the first states its reason. */
   revision: number;
+  /** The year of the meeting whose vote chose the project: the plan's dates stay near it (planDateBounds). */
+  meetingYear: number;
+}
+
+/**
+ * The earliest start and the latest deadline a plan of a project chosen at a meeting of `year` may
+ * state: from January 1 of the year before (preparatory work) to December 31 of the tenth year after.
+ * This keeps the reporting periods a plan asks for bounded (at most 12 years of months).
+ */
+export function planDateBounds(year: number): { earliest: string; latest: string } {
+  return { earliest: `${String(year - 1).padStart(4, '0')}-01-01`, latest: `${String(year + 10).padStart(4, '0')}-12-31` };
 }
 
 /** Rows per table at most. */
@@ -176,7 +187,7 @@ export function planFromForm(form: Readonly<Record<string, string>>, ctx: PlanCo
 /**
  * The rules a plan revision keeps, whatever made it (the form, the demo, a test): money ≥ 0 (the
  * annual plan may exceed the total's share: multi-year projects), a start no later than the
- * deadline, milestones due within [start, deadline] and tied only to sub-items of the plan, positive
+ * deadline, both within planDateBounds of the meeting's year, milestones due within [start, deadline] and tied only to sub-items of the plan, positive
  * whole weights, unique keys, co-departments from the list and never the lead. `already` are issues
  * found before (a field already named is not named twice).
  */
@@ -192,6 +203,9 @@ export function planIssues(plan: PlanContent, ctx: PlanContext, already: readonl
   if (plan.startsOn !== null && !isDate(plan.startsOn)) add({ field: 'startsOn', key: 'validation.date' });
   if (!isDate(plan.deadline)) add({ field: 'deadline', key: 'validation.date' });
   else if (isDate(start) && start > plan.deadline) add({ field: plan.startsOn === null ? 'deadline' : 'startsOn', key: 'plan.error.startAfterDeadline', params: { start } });
+  const { earliest, latest } = planDateBounds(ctx.meetingYear);
+  if (plan.startsOn !== null && isDate(plan.startsOn) && plan.startsOn < earliest) add({ field: 'startsOn', key: 'plan.error.startTooEarly', params: { earliest } });
+  if (isDate(plan.deadline) && plan.deadline > latest) add({ field: 'deadline', key: 'plan.error.deadlineTooLate', params: { latest } });
   if (plan.location !== null && (plan.location.length > 100 || !isName(plan.location))) add({ field: 'location', key: plan.location.length > 100 ? 'validation.tooLong' : 'validation.name' });
   if (plan.leadOfficial === '') add({ field: 'leadOfficial', key: 'validation.required' });
   else if (plan.leadOfficial.length > 100) add({ field: 'leadOfficial', key: 'validation.tooLong' });

@@ -111,6 +111,7 @@ export async function planContext(db: Db | Trx, project: PlanProject): Promise<P
     publishedOn: project.publishedOn, leadDepartmentId: project.leadDepartment.id, departmentIds: departments.map((d) => d.id),
     usedKeys: [...new Set(revisions.flatMap((r) => keysOf(r.content)))],
     revision: open?.revision ?? (revisions.at(-1)?.revision ?? 0) + 1,
+    meetingYear: project.year,
   };
 }
 

@@ -161,6 +161,16 @@ describe('reportingPeriods and lateReports', () => {
     expect(currentPeriod(periods, '2024-05-02')?.period).toBe('2024-Q1');
   });
 
+  it('never cuts the periods short: all of the longest plan the rules allow, and a RangeError beyond the guard', () => {
+    // 2023-01-01 to 2034-12-31: the widest plan of a 2024 meeting (src/plans/rules.ts planDateBounds).
+    const all = reportingPeriods('monthly', '2023-01-01', '2034-12-31');
+    expect(all).toHaveLength(144);
+    expect(all.at(-1)!.period).toBe('2034-12');
+    expect(reportingPeriods('monthly', '2000-01-01', '2019-12-31')).toHaveLength(240);
+    expect(() => reportingPeriods('monthly', '0001-01-01', '9999-12-31')).toThrow(RangeError);
+    expect(() => reportingPeriods('monthly', '2000-01-01', '2020-01-01')).toThrow(RangeError);
+  });
+
   it('gives consecutive periods, each due after it ends', () => {
     fc.assert(fc.property(day, day, fc.constantFrom('monthly' as const, 'quarterly' as const), (a, b, schedule) => {
       const [s, e] = a < b ? [a, b] : [b, a];

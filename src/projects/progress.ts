@@ -169,8 +169,16 @@ export const REPORT_GRACE_DAYS = 10;
 const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /**
+ * The most periods a plan may ask for. A plan's dates are bounded by its meeting's year
+ * (src/plans/rules.ts `planDateBounds`: at most 12 years, 144 months), so this is never reached by
+ * a plan the rules let through; it guards against a plan put in the table some other way.
+ */
+export const MAX_REPORTING_PERIODS = 240;
+
+/**
  * The periods the plan's schedule asks reports for: every month (or quarter) from the one the plan
- * starts in to the one its deadline falls in.
+ * starts in to the one its deadline falls in. All of them, never silently cut short: a span of more
+ * than MAX_REPORTING_PERIODS throws a RangeError.
  */
 export function reportingPeriods(schedule: Schedule, startsOn: string, deadline: string): ReportingPeriod[] {
   const periods: ReportingPeriod[] = [];
@@ -181,7 +189,10 @@ export function reportingPeriods(schedule: Schedule, startsOn: string, deadline:
   let m = sy * 12 + (sm - 1);
   if (step === 3) m -= m % 3;
   const last = dy * 12 + (dm - 1);
-  for (; m <= last && periods.length < 240; m += step) {
+  if (last >= m && Math.floor((last - m) / step) + 1 > MAX_REPORTING_PERIODS) {
+    throw new RangeError(`a plan from ${startsOn} to ${deadline} asks for more than ${MAX_REPORTING_PERIODS} reporting periods`);
+  }
+  for (; m <= last; m += step) {
     const year = Math.floor(m / 12);
     const month = (m % 12) + 1;
     const period = step === 1 ? `${year}-${String(month).padStart(2, '0')}` : `${year}-Q${Math.floor((month - 1) / 3) + 1}`;

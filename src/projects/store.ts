@@ -145,14 +145,17 @@ export type DepartmentRole = 'lead' | 'co';
 
 /**
  * The one answer to "which departments does this project involve, and how": its lead department
- * (the candidate's, fixed at publication), and its co-departments, those of its latest plan revision
- * (approved or not: the department drafting the plan names them) or, before any plan, its
- * candidate's. Every feature asks this question here (plans, reports, the workspace, supervision).
+ * (the candidate's, fixed at publication), and its co-departments, those of its latest APPROVED plan
+ * revision or, before any approval, its candidate's. A draft, submitted or returned revision never
+ * counts: the lead department naming other co-departments in a draft grants nothing and revokes
+ * nothing until the secretariat approves it. Every feature asks this question here (plans, reports,
+ * the workspace, supervision).
  */
 export async function projectDepartments(db: Db | Trx, projectId: number): Promise<{ lead: number; co: number[] } | undefined> {
   const p = await db.selectFrom('projects').select(['lead_department_id', 'candidate_id']).where('id', '=', projectId).executeTakeFirst();
   if (!p) return undefined;
-  const plan = await db.selectFrom('project_plans').select('co_department_ids').where('project_id', '=', projectId).orderBy('revision', 'desc').executeTakeFirst();
+  const plan = await db.selectFrom('project_plans').select('co_department_ids').where('project_id', '=', projectId).where('state', '=', 'approved')
+    .orderBy('revision', 'desc').executeTakeFirst();
   const co = plan ? plan.co_department_ids
     : (await db.selectFrom('candidate_co_departments').select('department_id').where('candidate_id', '=', p.candidate_id).execute()).map((r) => r.department_id);
   return { lead: p.lead_department_id, co };

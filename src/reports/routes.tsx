@@ -13,7 +13,7 @@ import { ValidationError } from '../platform/validation.ts';
 import { fenToText, moneyToFen } from '../domain/money.ts';
 import { getProject } from '../projects/store.ts';
 import { workspaceProjectPage } from '../workspace/routes.tsx';
-import { officerDepartment, officerRole } from '../departments/officer.ts';
+import { officerDepartment, officerDepartmentOrNull, officerRole } from '../departments/officer.ts';
 import { dispositionOf, isSha256, type EvidenceRefusal, prepareEvidence } from './evidence.ts';
 import { percentSubItems, type PlanShape, type ReportInput, takesPercent } from './rules.ts';
 import type { ReportView } from './model.ts';
@@ -31,6 +31,7 @@ const NOTICES: Record<string, MessageKey> = {
 const ERRORS: Record<string, MessageKey> = {
   'wrong-state': 'report.error.wrongState', 'open-report': 'report.error.openReport', corrected: 'report.error.corrected',
   'too-many': 'evidence.error.tooMany', 'no-plan': 'report.error.noPlan', 'not-rectifying': 'report.error.notRectifying',
+  'own-department': 'report.error.ownDepartment',
 };
 const EVIDENCE_ERRORS: Record<EvidenceRefusal | 'none', MessageKey> = {
   none: 'evidence.error.none', empty: 'evidence.error.empty', 'too-large': 'evidence.error.tooLarge', type: 'evidence.error.type', unreadable: 'evidence.error.unreadable',
@@ -239,13 +240,13 @@ export function reportRoutes() {
         facts: { state: report.state, evidence: report.evidence.length, sections: report.sections.length },
       });
       if (asked) return asked;
-      return refusing(c, `/admin/tracking/reports/${report.id}`, 'approved', () => approveReport(db(c), acting(c), report.id));
+      return refusing(c, `/admin/tracking/reports/${report.id}`, 'approved', () => approveReport(db(c), acting(c), report.id, officerDepartmentOrNull(c)));
     })
     .post('/admin/tracking/reports/:id/return', async (c) => {
       const report = found(await getReport(db(c), idParam(c)));
       const comment = textField(await c.req.parseBody(), 'comment');
       try {
-        await returnReport(db(c), acting(c), report.id, { comment });
+        await returnReport(db(c), acting(c), report.id, { comment }, officerDepartmentOrNull(c));
         return c.redirect('/admin/tracking/reports?done=returned', 303);
       } catch (e) {
         if (e instanceof ValidationError) {

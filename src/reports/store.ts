@@ -4,7 +4,7 @@ import type { Db, Trx } from '../platform/db/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { beijingDate, type Clock } from '../platform/time.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
-import { approvedPlans, approvedReports, departmentRole, latestRatings, lockProject } from '../projects/store.ts';
+import { approvedPlans, approvedReports, departmentRole, latestRatings, lockProject, projectDepartments } from '../projects/store.ts';
 import { currentPeriod, milestonesDone, type PlanFacts, type ReportingPeriod, reportingPeriods, standingReports } from '../projects/progress.ts';
 import type { EvidenceType } from '../domain/vocabulary.ts';
 import type { PreparedEvidence } from './evidence.ts';
@@ -23,7 +23,7 @@ import {
  */
 
 /** Why a step on a report is refused. */
-export type ReportRefusal = 'not-found' | 'no-plan' | 'open-report' | 'wrong-state' | 'corrected' | 'too-many' | 'not-rectifying';
+export type ReportRefusal = 'not-found' | 'no-plan' | 'open-report' | 'wrong-state' | 'corrected' | 'too-many' | 'not-rectifying' | 'own-department';
 
 /** The most pieces of evidence a report may carry (the table's position limit). */
 export const MAX_EVIDENCE_PER_REPORT = 50;
@@ -229,27 +229,40 @@ export async function submitReport(db: Db, acting: Acting, departmentId: number,
     const current = await lockOwnReport(trx, reportId, departmentId);
     if (!canSubmit(current.state)) throw new Refused<ReportRefusal>('wrong-state');
     await trx.updateTable('project_reports').set({ state: 'submitted', submitted_at: acting.clock.now() }).where('id', '=', reportId).execute();
-    const joined = await trx.updateTable('report_sections').set({ report_id: reportId })
-      .where('project_id', '=', current.project_id).where('report_id', 'is', null).executeTakeFirst();
-    const sections = Number(joined.numUpdatedRows);
+    // Only sections of departments that are co-departments now join: one whose standing was taken
+    // away (an approved plan revision no longer names it) stays out of the report, never published.
+    const co = (await projectDepartments(trx, current.project_id))?.co ?? [];
+    const joined = co.length === 0 ? 0 : Number((await trx.updateTable('report_sections').set({ report_id: reportId })
+      .where('project_id', '=', current.project_id).where('report_id', 'is', null).where('department_id', 'in', co).executeTakeFirst()).numUpdatedRows);
+    const sections = joined;
+    const { left } = await trx.selectFrom('report_sections').select((eb) => eb.fn.countAll<string | number>().as('left'))
+      .where('project_id', '=', current.project_id).where('report_id', 'is', null).executeTakeFirstOrThrow();
     await appendAudit(trx, acting.clock, acting.actor, {
-      action: 'report.submit', subject: `report:${reportId}`, details: { projectId: current.project_id, seq: current.seq, sections, again: current.state === 'returned' },
+      action: 'report.submit', subject: `report:${reportId}`,
+      details: { projectId: current.project_id, seq: current.seq, sections, again: current.state === 'returned', ...(Number(left) > 0 ? { sectionsLeftOut: Number(left) } : {}) },
     });
     return { sections };
   });
 }
 
-async function lockSubmitted(trx: Trx, reportId: number) {
-  const r = await trx.selectFrom('project_reports').select(['id', 'project_id', 'seq', 'state', 'corrects_id']).where('id', '=', reportId).forUpdate().executeTakeFirst();
+/** A submitted report locked for the secretariat's decision; refused for the lead department's own people (as plans are). */
+async function lockSubmitted(trx: Trx, reportId: number, deciderDepartmentId: number | null) {
+  const r = await trx.selectFrom('project_reports as r').innerJoin('projects as p', 'p.id', 'r.project_id')
+    .select(['r.id', 'r.project_id', 'r.seq', 'r.state', 'r.corrects_id', 'p.lead_department_id']).where('r.id', '=', reportId).forUpdate(['r']).executeTakeFirst();
   if (!r) throw new Refused<ReportRefusal>('not-found');
   if (!awaitsReview(r.state)) throw new Refused<ReportRefusal>('wrong-state');
+  // Nobody decides on their own department's report, even with the secretariat's role as well.
+  if (deciderDepartmentId !== null && deciderDepartmentId === r.lead_department_id) throw new Refused<ReportRefusal>('own-department');
   return r;
 }
 
-/** The secretariat approves a submitted report: it becomes public and never changes again. */
-export async function approveReport(db: Db, acting: Acting, reportId: number): Promise<void> {
+/**
+ * The secretariat approves a submitted report: it becomes public and never changes again.
+ * `deciderDepartmentId`: the department of the deciding account, if it has one (refused for the lead's).
+ */
+export async function approveReport(db: Db, acting: Acting, reportId: number, deciderDepartmentId: number | null): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const r = await lockSubmitted(trx, reportId);
+    const r = await lockSubmitted(trx, reportId, deciderDepartmentId);
     await trx.updateTable('project_reports').set({
       state: 'approved', decided_at: acting.clock.now(), decided_by: acting.actor.userId, decided_by_name: acting.actor.name, return_comment: null,
     }).where('id', '=', reportId).execute();
@@ -259,11 +272,11 @@ export async function approveReport(db: Db, acting: Acting, reportId: number): P
   });
 }
 
-/** The secretariat returns a submitted report to its department with a comment. */
-export async function returnReport(db: Db, acting: Acting, reportId: number, input: { comment: string }): Promise<void> {
+/** The secretariat returns a submitted report to its department with a comment (refused for the lead department's own people). */
+export async function returnReport(db: Db, acting: Acting, reportId: number, input: { comment: string }, deciderDepartmentId: number | null): Promise<void> {
   const { comment } = parseInput(returnInput, input);
   await db.transaction().execute(async (trx) => {
-    const r = await lockSubmitted(trx, reportId);
+    const r = await lockSubmitted(trx, reportId, deciderDepartmentId);
     await trx.updateTable('project_reports').set({
       state: 'returned', decided_at: acting.clock.now(), decided_by: acting.actor.userId, decided_by_name: acting.actor.name, return_comment: comment,
     }).where('id', '=', reportId).execute();

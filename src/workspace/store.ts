@@ -12,10 +12,10 @@ import type { Workspace, WorkspaceItem } from './model.ts';
  * progress (src/projects/store.ts), the plan's state, the reports due and late, and what came back.
  */
 
-/** The ids of the projects a department is a co-department of (the latest plan revision's list, or the candidate's before any plan). */
+/** The ids of the projects a department is a co-department of (the latest approved plan revision's list, or the candidate's before any approval: src/projects/store.ts `projectDepartments`). */
 async function coProjectIds(db: Db | Trx, departmentId: number): Promise<number[]> {
   const [fromPlans, fromCandidates] = await Promise.all([
-    db.selectFrom('project_plans').select('project_id').where(sql<boolean>`${departmentId} = any(co_department_ids)`).execute(),
+    db.selectFrom('project_plans').select('project_id').where('state', '=', 'approved').where(sql<boolean>`${departmentId} = any(co_department_ids)`).execute(),
     db.selectFrom('projects as p').innerJoin('candidate_co_departments as cc', 'cc.candidate_id', 'p.candidate_id')
       .select('p.id as project_id').where('cc.department_id', '=', departmentId).execute(),
   ]);

@@ -1408,4 +1408,7 @@ export const en: Record<MessageKey, string> = {
   'console.tileHelp': "Review plans and reports, decide on citizens' opinions, follow inspection notes and what is overdue",
   'workspace.supervisionLink': "Inspection notes and citizens' opinions",
   'workspace.supervisionCounts': "{unanswered} awaiting your reply ({overdue} overdue)",
+  'report.error.ownDepartment': "You cannot review a report of a project your own department leads.",
+  'plan.error.startTooEarly': "The start cannot be before {earliest} (the start of the year before the meeting's).",
+  'plan.error.deadlineTooLate': "The deadline cannot be after {latest} (the end of the tenth year after the meeting's).",
 };

@@ -1407,6 +1407,9 @@ export const zhCN = {
   'console.tileHelp': "审核实施方案和进展报告、处理群众意见和视察意见、查看逾期事项",
   'workspace.supervisionLink': "视察意见与群众意见",
   'workspace.supervisionCounts': "待答复 {unanswered} 条（其中逾期 {overdue} 条）",
+  'report.error.ownDepartment': "不能审核本部门牵头项目的进展报告。",
+  'plan.error.startTooEarly': "开始日期不能早于 {earliest}（会议年度的前一年年初）。",
+  'plan.error.deadlineTooLate': "完成期限不能晚于 {latest}（会议年度后第十年年底）。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
