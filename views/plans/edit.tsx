@@ -74,7 +74,8 @@ function RowTable({ v, caption, prefix, count, values, error, columns }: {
                   return (
                     <td>{c.options
                       ? <select name={name} aria-label={label}>{c.options.map(([val, text]) => <option value={val} selected={(values[name] ?? '') === val}>{text}</option>)}</select>
-                      : <input name={name} type={c.type ?? 'text'} value={values[name] ?? ''} aria-label={label} size={c.size}
+                      : <input name={name} type={c.type ?? 'text'} value={values[name] ?? ''} aria-label={label}
+                        size={c.type === 'number' ? undefined : c.size} class={c.type === 'number' ? 'row-table__number' : undefined}
                         inputmode={c.type === 'number' ? 'decimal' : undefined} aria-describedby={error ? `${id}-error` : undefined} />}
                     </td>
                   );
