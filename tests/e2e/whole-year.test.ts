@@ -65,7 +65,7 @@ function sideways(page: Page): Promise<string[]> {
   });
 }
 
-const go = async (page: Page, path: string | RegExp, click: Promise<void>) => { await Promise.all([page.waitForURL(path), click]); };
+const go = async (page: Page, path: string | RegExp | ((url: URL) => boolean), click: Promise<void>) => { await Promise.all([page.waitForURL(path), click]); };
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);

@@ -105,7 +105,7 @@ export function PlanEditPage(p: PlanEditPageProps) {
   return (
     <section aria-labelledby="plan-title">
       <nav aria-label="breadcrumb" class="breadcrumb"><a href="/workspace">{t('plan.workspace')}</a></nav>
-      <h1 id="plan-title">{t('plan.title')}: {project.title}</h1>
+      <h1 id="plan-title">{t('workspace.plan.title')}{lang === 'en' ? ': ' : '：'}{project.title}</h1>
       <p class="muted">{project.meetingTitle} · {t('candidate.leadDepartment')}: {project.leadDepartment.name}</p>
       {p.notice && <Notice kind="ok">{p.notice}</Notice>}
       {p.error && <Notice kind="error">{p.error}</Notice>}
