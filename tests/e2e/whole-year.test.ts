@@ -65,7 +65,17 @@ function sideways(page: Page): Promise<string[]> {
   });
 }
 
-const go = async (page: Page, path: string | RegExp | ((url: URL) => boolean), click: Promise<void>) => { await Promise.all([page.waitForURL(path), click]); };
+/**
+ * Clicks (the promise given) and waits for the navigation it causes to land where `path` says and
+ * load: a form posted back to its own URL counts too, so no step reads the page it is leaving.
+ */
+async function go(page: Page, path: string | RegExp | ((url: URL) => boolean), click: Promise<void>): Promise<void> {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
+  await click;
+  await navigated;
+  await page.waitForURL(path);
+  await page.waitForLoadState('load');
+}
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
@@ -119,8 +129,7 @@ describe('a tracked project\'s year in the browser', () => {
     await checkPage(page, officer.errors, 'plan form (saved draft)');
 
     // Submitting asks first.
-    await page.getByRole('button', { name: '提交审核' }).click();
-    await page.locator('.confirm__list, form').first().waitFor();
+    await go(page, () => true, page.getByRole('button', { name: '提交审核' }).click());
     await checkPage(page, officer.errors, 'plan submit confirmation');
     await go(page, (u) => u.pathname === `/workspace/projects/${projectId}/plan`, page.locator('main form button[type="submit"]').first().click());
     await page.getByText('已提交秘书处审核。').waitFor();
@@ -139,7 +148,7 @@ describe('a tracked project\'s year in the browser', () => {
     await go(page, /\/admin\/tracking\/plans\/\d+$/, page.getByRole('link', { name: new RegExp(projectTitle) }).first().click());
     await checkPage(page, mishu.errors, 'plan review');
     await shots(page, 'plan-review');
-    await page.getByRole('button', { name: '批准', exact: true }).click();
+    await go(page, () => true, page.getByRole('button', { name: '批准', exact: true }).click());
     await page.getByRole('heading', { level: 1 }).filter({ hasText: /？|\?/ }).waitFor();
     await checkPage(page, mishu.errors, 'plan approve confirmation');
     await go(page, (u) => !u.pathname.endsWith('/approve'), page.locator('main form button[type="submit"]').first().click());
@@ -169,8 +178,7 @@ describe('a tracked project\'s year in the browser', () => {
     await page.locator('img[src^="/evidence/"], img[src*="evidence"]').first().waitFor();
     await checkPage(page, officer.errors, 'report (draft with photo)');
 
-    await page.getByRole('button', { name: '报送审核' }).click();
-    await page.waitForLoadState();
+    await go(page, () => true, page.getByRole('button', { name: '报送审核' }).click());
     if (await page.getByRole('heading', { level: 1 }).filter({ hasText: /？|\?/ }).count()) {
       await checkPage(page, officer.errors, 'report submit confirmation');
       await go(page, (u) => u.pathname === `/workspace/reports/${reportId}`, page.locator('main form button[type="submit"]').first().click());
@@ -199,16 +207,14 @@ describe('a tracked project\'s year in the browser', () => {
     await checkPage(page, officer.errors, 'report (returned)');
     await page.getByLabel('工作进展').fill('已完成全县学校食堂改造招标，龙洲小学等四所学校开工（名单：龙洲小学、东华小学、湖镇小学、溪口小学）。');
     await go(page, (u) => u.pathname === `/workspace/reports/${reportId}`, page.getByRole('button', { name: '保存草稿' }).click());
-    await page.getByRole('button', { name: '修改后重新报送' }).click();
-    await page.waitForLoadState();
+    await go(page, () => true, page.getByRole('button', { name: '修改后重新报送' }).click());
     if (await page.getByRole('heading', { level: 1 }).filter({ hasText: /？|\?/ }).count()) {
       await go(page, (u) => u.pathname === `/workspace/reports/${reportId}`, page.locator('main form button[type="submit"]').first().click());
     }
 
     const admin = mishu.page;
     await admin.goto(`/admin/tracking/reports/${reportId}`);
-    await admin.getByRole('button', { name: '批准并公开' }).click();
-    await admin.waitForLoadState();
+    await go(admin, () => true, admin.getByRole('button', { name: '批准并公开' }).click());
     if (await admin.getByRole('heading', { level: 1 }).filter({ hasText: /？|\?/ }).count()) {
       await checkPage(admin, mishu.errors, 'report approve confirmation');
       await go(admin, (u) => !u.pathname.endsWith('/approve'), admin.locator('main form button[type="submit"]').first().click());
@@ -234,8 +240,7 @@ describe('a tracked project\'s year in the browser', () => {
     await shots(o, 'workspace-notes');
     const item = o.locator('li', { hasText: NOTE }).first();
     await item.locator('textarea').fill(REPLY);
-    await item.locator('button[type="submit"]').click();
-    await o.waitForLoadState();
+    await go(o, () => true, item.locator('button[type="submit"]').click());
     if (await o.getByRole('heading', { level: 1 }).filter({ hasText: /？|\?/ }).count()) {
       await checkPage(o, officer.errors, 'reply confirmation');
       await go(o, (u) => u.pathname === '/workspace/notes', o.locator('main form button[type="submit"]').first().click());
