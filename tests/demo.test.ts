@@ -7,6 +7,7 @@ import type { DbHandle } from '../src/platform/db/index.ts';
 import { mulberry32 } from '../src/demo/deputies.ts';
 import { DEMO_2023_TITLE, demoMarks } from '../src/demo/history.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasData, resetDatabase, seedDemo } from '../src/demo/seed.ts';
+import { DEMO_RATING_TITLE } from '../src/demo/tracking.ts';
 import { keyFingerprint } from '../src/domain/record/digest.ts';
 import type { ElectionRecord } from '../src/domain/record/format.ts';
 import { expectedFingerprint, verifyRecord } from '../src/domain/record/verify.ts';
@@ -83,24 +84,29 @@ describe.each(testEngines())('demo data on $name', (engine) => {
     expect(actions.filter((a) => a === 'meeting.create')).toHaveLength(2);
     expect(actions.filter((a) => a === 'user.create')).toHaveLength(DEMO_ACCOUNTS.length);
     expect(JSON.stringify(entries)).not.toContain(DEMO_PASSWORD);
-    // The 2023 vote went the whole way: two elections made, one opened and published.
-    expect(actions.filter((a) => a === 'election.create')).toHaveLength(2);
-    for (const a of ['election.open', 'election.close', 'paper.issue', 'paper.returned', 'paper.commit', 'election.seal', 'election.publish']) {
-      expect(actions.filter((x) => x === a), a).toHaveLength(1);
+    // The 2023 vote went the whole way, and the 2024 meeting's 测评 too: three elections made (the
+    // 2024 selection stays a draft), two opened and published.
+    expect(actions.filter((a) => a === 'election.create')).toHaveLength(3);
+    for (const a of ['election.open', 'election.close', 'election.seal', 'election.publish']) {
+      expect(actions.filter((x) => x === a), a).toHaveLength(2);
     }
+    for (const a of ['paper.issue', 'paper.returned', 'paper.commit']) expect(actions.filter((x) => x === a), a).toHaveLength(1);
     expect(actions.filter((a) => a === 'paper.key')).toHaveLength(6);
-    expect(actions.filter((a) => a === 'election.certify')).toHaveLength(2);
-    // 2023 first, then the 2024 meeting: the log reads in time order.
+    expect(actions.filter((a) => a === 'election.certify')).toHaveLength(4);
+    // The year of tracking in between (tests/demo-tracking.test.ts looks at it closely).
+    for (const a of ['plan.approve', 'report.approve', 'note.file', 'opinion.accept']) expect(actions, a).toContain(a);
+    // 2023 first, then the 2024 meeting at its January 2024 times, the rectification last: the log reads in time order.
     const times = entries.map((e) => e.at);
     expect(times).toEqual([...times].sort());
     expect(times[0]!.startsWith('2023-01-03T01:00:00')).toBe(true);
-    expect(times.at(-1)).toBe('2024-01-10T00:00:00.000Z');
+    expect(entries.find((e) => e.action === 'meeting.create' && e.at.startsWith('2024'))!.at).toBe('2024-01-10T01:00:00.000Z');
+    expect(times.at(-1)).toBe('2024-03-08T07:00:00.000Z');
   });
 
   it('has the 2023 vote published and the 2024 vote in draft, as /api/meetings lists them', async () => {
     const list = await meetings();
     expect(list.map((m) => [m.year, m.elections.map((e) => [e.title, e.state])])).toEqual([
-      [2024, [['2024年民生实事项目票决', 'draft']]],
+      [2024, [['2024年民生实事项目票决', 'draft'], [DEMO_RATING_TITLE, 'published']]],
       [2023, [[DEMO_2023_TITLE, 'published']]],
     ]);
   });
@@ -188,8 +194,9 @@ describe.each(testEngines())('demo data on $name', (engine) => {
   it('does not seed twice, and rebuilds from scratch after a reset: the same counts, but deputies cast in a new secret order', async () => {
     expect(await seedDemo(database.db, clock, { signing: t.config })).toBe(false);
     expect(await count('meetings')).toBe(2);
+    const first = Number((await election2023()).id);
     const castOrder = async () => (await database.db.selectFrom('roll as r').innerJoin('deputies as d', 'd.id', 'r.deputy_id')
-      .select('d.code').where('r.channel', '=', 'electronic').orderBy('r.voted_at').orderBy('d.code').execute()).map((x) => x.code);
+      .select('d.code').where('r.channel', '=', 'electronic').where('r.election_id', '=', first).orderBy('r.voted_at').orderBy('d.code').execute()).map((x) => x.code);
     const before = { order: await castOrder(), result: (await record2023()).result };
     expect(before.order).toHaveLength(228);
     await resetDatabase(database.db);
@@ -198,7 +205,7 @@ describe.each(testEngines())('demo data on $name', (engine) => {
     expect(await count('signing_keys')).toBe(0);
     expect(await seedDemo(database.db, clock, { signing: t.config })).toBe(true);
     expect(await count('candidates')).toBe(24);
-    expect(await count('sealed_ballots')).toBe(231);
+    expect(await count('sealed_ballots')).toBe(231 + 28);
     // The marks' multiset comes from a fixed seed; who cast which (and when) is drawn at seeding time,
     // so that not even the source code links a demo deputy to a ballot.
     expect((await record2023()).result).toEqual(before.result);
@@ -213,9 +220,9 @@ describe.each(testEngines())('demo data on $name', (engine) => {
     expect(results.sort()).toEqual([false, true]);
     expect(await count('terms')).toBe(1);
     expect(await count('meetings')).toBe(2);
-    expect(await count('elections')).toBe(2);
+    expect(await count('elections')).toBe(3);
     expect(await count('users')).toBe(DEMO_ACCOUNTS.length);
-    expect(await count('sealed_ballots')).toBe(231);
+    expect(await count('sealed_ballots')).toBe(231 + 28);
     expect(await count('signing_keys')).toBe(1);
     expect(verifyRecord(await record2023()).problems).toEqual([]);
     const entries = [];

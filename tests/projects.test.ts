@@ -24,10 +24,11 @@ describe.each(testEngines())('projects from a published vote on $name', (engine)
 
   it('gives the lead department of the candidate, and nothing done before a plan or a report', async () => {
     const p = (await getProject(demo.database.db, demo.t.clock, demo.projects[0]!.id))!;
-    const candidate = await demo.database.db.selectFrom('candidates').select(['lead_department_id', 'deadline']).where('id', '=', p.candidateId).executeTakeFirstOrThrow();
+    const candidate = await demo.database.db.selectFrom('candidates').select(['lead_department_id', 'deadline', 'total_investment_yuan']).where('id', '=', p.candidateId).executeTakeFirstOrThrow();
     expect(p.leadDepartment.id).toBe(candidate.lead_department_id);
     expect(p).toMatchObject({ plan: null, progress: 0, status: 'not-started', rating: null, approvedReports: 0, deadline: candidate.deadline });
-    expect(p.money).toMatchObject({ spentFen: 0, annualRate: null });
+    // Before a plan, the candidate's 总投资 stands, and there is no annual plan to measure against.
+    expect(p.money).toMatchObject({ spentFen: 0, annualInvestmentFen: 0, annualRate: null, totalInvestmentFen: candidate.total_investment_yuan! * 100, totalRate: 0 });
   });
 
   it('catches up once at start, for votes published before tracking: again, it adds nothing', async () => {

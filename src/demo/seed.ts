@@ -16,6 +16,8 @@ import { ValidationError } from '../platform/validation.ts';
 import { CANDIDATES_2023, CANDIDATES_2024 } from './candidates.ts';
 import { demoRoster } from './deputies.ts';
 import { DEMO_SETUP_AT, seedVote2023 } from './history.ts';
+import { DEMO_2024_AT, seedRating2024, seedTracking2023 } from './tracking.ts';
+import { DEPARTMENT_ACCOUNTS } from './tracking-script.ts';
 
 /** The password of every demo account; printed at start-up, never used outside demo mode. */
 export const DEMO_PASSWORD = 'minsheng-demo';
@@ -27,6 +29,8 @@ export interface DemoAccount {
   /** The deputy code this account belongs to, for deputies and scrutineers. */
   deputyCode?: string;
   department?: string;
+  /** Made only with the history (the lead departments of the year of tracking), not in `{ history: false }`. */
+  withHistory?: true;
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
@@ -38,6 +42,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'jiaoyu', displayName: '教育局（演示）', roles: ['department'], department: '教育局' },
   { username: 'd001', displayName: '代表 D001（演示）', roles: ['deputy'], deputyCode: 'D001' },
   { username: 'd002', displayName: '代表 D002（演示）', roles: ['deputy'], deputyCode: 'D002' },
+  // The lead departments of the 2023 projects besides 教育局: they plan and report in the demo's year of tracking.
+  ...DEPARTMENT_ACCOUNTS.map((a): DemoAccount => ({ username: a.username, displayName: `${a.department}（演示）`, roles: ['department'], department: a.department, withHistory: true })),
 ];
 
 /** The deputies named as scrutineers of the demo's votes: those of the two scrutineer accounts. */
@@ -75,7 +81,6 @@ export async function seedDemo(db: Db, clock: Clock, options: DemoOptions): Prom
   // Before anything is written: a key that cannot be made or opened would leave a half-built demo.
   if (signing) await loadSigningKey(db, signing);
   const past: Acting = { clock: signing ? fixedClock(DEMO_SETUP_AT) : clock, actor: SYSTEM_ACTOR };
-  const acting: Acting = { clock, actor: SYSTEM_ACTOR };
   let termId: number;
   try {
     termId = (await createTerm(db, past, { name: DEMO_TERM_NAME, ordinal: 14, startsOn: '2022-01-01', endsOn: '2026-12-31' })).id;
@@ -97,6 +102,7 @@ export async function seedDemo(db: Db, clock: Clock, options: DemoOptions): Prom
   // Departments come from the candidates' lead departments.
   const departments = new Map((await db.selectFrom('departments').select(['id', 'name']).execute()).map((d) => [d.name, d.id]));
   for (const a of DEMO_ACCOUNTS) {
+    if (a.withHistory && !signing) continue;
     await createUser(db, past, {
       username: a.username, displayName: a.displayName, password: DEMO_PASSWORD, roles: a.roles,
       deputyId: a.deputyCode ? deputies.get(a.deputyCode)! : null,
@@ -104,8 +110,16 @@ export async function seedDemo(db: Db, clock: Clock, options: DemoOptions): Prom
     });
   }
 
-  if (signing) await seedVote2023(db, { termId, meetingId: m2023.id, signing });
+  if (signing) {
+    await seedVote2023(db, { termId, meetingId: m2023.id, signing });
+    // The year of tracking of the ten projects it chose, through 2023.
+    await seedTracking2023(db, { meetingId: m2023.id });
+  }
 
+  // With the history, the 2024 meeting is set up at its own fixed times in January 2024 (after the
+  // 2023 year, before the 测评), so that the audit log reads in time order.
+  const fixed = signing ? fixedClock(DEMO_2024_AT.setup) : undefined;
+  const acting: Acting = { clock: fixed ?? clock, actor: SYSTEM_ACTOR };
   const m2024 = await createMeeting(db, acting, {
     termId, title: '龙游县第十四届人民代表大会第三次会议', sessionOrdinal: 3, year: 2024,
     startsOn: '2024-01-15', endsOn: '2024-01-18',
@@ -113,6 +127,7 @@ export async function seedDemo(db: Db, clock: Clock, options: DemoOptions): Prom
   for (const c of CANDIDATES_2024) await addCandidate(db, acting, m2024.id, c);
 
   // The current meeting's vote, ready to open: 12 candidates for 10 seats, its two scrutineers named, attendance recorded.
+  fixed?.set(DEMO_2024_AT.selectionCreated);
   const candidates2024 = await db.selectFrom('candidates').select(['id', 'name', 'ballot_order']).where('meeting_id', '=', m2024.id).orderBy('ballot_order').execute();
   await createElection(db, acting, {
     meetingId: m2024.id, kind: 'selection', title: '2024年民生实事项目票决', marking: 'for-against-abstain', seats: 10, passBase: 'all-deputies',
@@ -121,7 +136,10 @@ export async function seedDemo(db: Db, clock: Clock, options: DemoOptions): Prom
   });
   const roster = await db.selectFrom('deputies').select(['id', 'code']).where('term_id', '=', termId).orderBy('code').execute();
   // 228 of 240 present (every 20th absent): quorum met, and the demo deputies are all present.
+  fixed?.set(DEMO_2024_AT.attendance);
   await recordAttendance(db, acting, m2024.id, roster.filter((_, i) => i % 20 !== 19).map((d) => d.id), true);
+  // The 测评 of the 2023 projects at the 2024 meeting, then the rectification it asks for.
+  if (signing) await seedRating2024(db, { meetingId: m2024.id, signing });
   return true;
 }
 

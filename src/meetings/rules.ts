@@ -22,7 +22,8 @@ export const candidateInput = z.object({
     .max(1e13, 'validation.tooLarge').nullable(),
   deadline: isoDate,
   leadDepartment: nameText(100),
-  coDepartments: z.array(nameText(100)).max(20, 'validation.tooMany').default([]),
+  // A department ticked (or listed) twice is one co-department.
+  coDepartments: z.array(nameText(100)).max(20, 'validation.tooMany').default([]).transform((names) => [...new Set(names)]),
   leadOfficial: nameText(100),
 }).refine((c) => !c.coDepartments.includes(c.leadDepartment), {
   message: 'validation.coDepartmentIsLead', path: ['coDepartments'],

@@ -71,7 +71,7 @@ export async function listProjects(db: Db | Trx, clock: Clock, filter: ProjectFi
     .innerJoin('departments as d', 'd.id', 'p.lead_department_id')
     .select([
       'p.id', 'p.meeting_id', 'p.candidate_id', 'p.election_id', 'p.option_key', 'p.rank', 'p.for_votes', 'p.chosen_at',
-      'c.name', 'c.category', 'c.description', 'c.deadline', 'm.title as meeting_title', 'm.year', 'd.id as department_id', 'd.name as department_name',
+      'c.name', 'c.category', 'c.description', 'c.deadline', 'c.total_investment_yuan', 'm.title as meeting_title', 'm.year', 'd.id as department_id', 'd.name as department_name',
     ]);
   if (filter.year !== undefined) q = q.where('m.year', '=', filter.year);
   if (filter.meetingId !== undefined) q = q.where('p.meeting_id', '=', filter.meetingId);
@@ -113,7 +113,9 @@ export async function listProjects(db: Db | Trx, clock: Clock, filter: ProjectFi
       coDepartments: plan ? plan.coDepartments : candidateCo.filter((c) => c.project_id === r.id).map((c) => ({ id: c.id, name: c.name })),
       electionId: r.election_id, optionKey: r.option_key, rank: r.rank, forVotes: r.for_votes, chosenAt: r.chosen_at,
       plan, deadline: plan?.deadline ?? r.deadline, location: plan?.location ?? null,
-      progress: progressOf(facts, approved), money: moneyOf(facts, approved),
+      progress: progressOf(facts, approved),
+      // Before a plan is approved, the candidate's 总投资 stands (no annual plan yet).
+      money: moneyOf(facts ?? { annualInvestmentFen: 0, totalInvestmentFen: (r.total_investment_yuan ?? 0) * 100 }, approved),
       status: statusOf({ plan: facts, approved, latestRating: rating?.rating ?? null, today }),
       rating, approvedReports: approved.length,
       updatedAt: new Date(Math.max(...updated.map((d) => d.getTime()))),

@@ -1,0 +1,142 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkChain } from '../src/audit/chain.ts';
+import { readAuditChain } from '../src/audit/store.ts';
+import { DEMO_RATING_TITLE, demoPhoto } from '../src/demo/tracking.ts';
+import { PROJECT_SCRIPTS } from '../src/demo/tracking-script.ts';
+import { seedDemo } from '../src/demo/seed.ts';
+import type { DbHandle } from '../src/platform/db/index.ts';
+import { fixedClock } from '../src/platform/time.ts';
+import { listProjects } from '../src/projects/store.ts';
+import { overdueNow } from '../src/supervision/store.ts';
+import { testApp } from './support/app.ts';
+import { testEngines } from './support/databases.ts';
+
+const SECRET = 'demo-tracking-test-signing-key-secret-0123456789';
+
+// Seeding the demo with its history (the 2023 vote, its year of tracking and the 测评) takes a few
+// seconds: once per engine.
+describe.each(testEngines())('the demo\'s year of tracking on $name', (engine) => {
+  let database: DbHandle;
+  let t: ReturnType<typeof testApp>;
+  beforeAll(async () => {
+    database = await engine.open();
+    t = testApp(database, { SIGNING_KEY_SECRET: SECRET });
+    expect(await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { signing: t.config })).toBe(true);
+    // Pages read the year as of June 2024: everything seeded is in the past.
+    t.clock.set('2024-06-01T02:00:00Z');
+  }, 120_000);
+  afterAll(async () => { await database.close(); });
+
+  const projects = () => listProjects(database.db, t.clock, { year: 2023 });
+
+  it('tracks the ten 2023 projects, each with an approved plan and approved reports, in every status but not started', async () => {
+    const list = await projects();
+    expect(list).toHaveLength(10);
+    expect(list.map((p) => p.title).sort()).toEqual(Object.keys(PROJECT_SCRIPTS).sort());
+    const status = Object.fromEntries(list.map((p) => [p.title, p.status]));
+    expect(status).toMatchObject({
+      学前教育扩容提质: 'completed', 山塘水库系统治理: 'completed', 妇女儿童医院和健康产业中心建设: 'behind', 老旧小区改造提升: 'behind',
+      生活垃圾分类收运: 'rectifying', 饮用水水源地保护: 'on-track',
+    });
+    expect(new Set(list.map((p) => p.status))).toEqual(new Set(['completed', 'behind', 'rectifying', 'on-track']));
+    for (const p of list) {
+      expect(p.approvedReports, p.title).toBeGreaterThanOrEqual(3);
+      expect(p.money.spentFen, p.title).toBeGreaterThan(0);
+    }
+    // Most have a town or sub-district.
+    expect(list.filter((p) => p.location !== null).length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('has a plan returned once, a later revision with its reason, a returned report approved later, and a final report waiting', async () => {
+    const plans = await database.db.selectFrom('project_plans').select(['revision', 'state', 'reason', 'return_comment']).execute();
+    expect(plans.filter((p) => p.return_comment !== null)).toHaveLength(1);
+    const revised = plans.filter((p) => p.revision > 1);
+    expect(revised).toHaveLength(1);
+    expect(revised[0]).toMatchObject({ state: 'approved', reason: expect.stringContaining('强降雨') });
+    const reports = await database.db.selectFrom('project_reports').select(['state', 'return_comment', 'kind', 'final']).execute();
+    const audit = [];
+    for await (const e of readAuditChain(database.db)) audit.push(e);
+    expect(audit.filter((e) => e.action === 'report.return')).toHaveLength(1);
+    expect(audit.filter((e) => e.action === 'plan.return')).toHaveLength(1);
+    expect(reports.filter((r) => r.state === 'submitted')).toEqual([{ state: 'submitted', return_comment: null, kind: 'progress', final: true }]);
+    expect(reports.filter((r) => r.kind === 'rectification')).toEqual([{ state: 'approved', return_comment: null, kind: 'rectification', final: false }]);
+    expect(reports.filter((r) => r.state !== 'approved' && r.state !== 'submitted')).toEqual([]);
+  });
+
+  it('has notes with replies and one overdue, and two accepted opinions public (one replied), one rejected, one pending', async () => {
+    const notes = await database.db.selectFrom('inspection_notes').select(['reply', 'reply_due']).execute();
+    expect(notes.length).toBeGreaterThanOrEqual(4);
+    expect(notes.filter((n) => n.reply === null)).toEqual([{ reply: null, reply_due: '2023-12-20' }]);
+    const overdue = await overdueNow(database.db, t.clock);
+    expect(overdue.filter((o) => o.kind === 'note')).toHaveLength(1);
+    const opinions = await database.db.selectFrom('citizen_opinions').select(['state', 'reply', 'project_id']).orderBy('id').execute();
+    expect(opinions.map((o) => o.state).sort()).toEqual(['accepted', 'accepted', 'pending', 'rejected']);
+    expect(opinions.filter((o) => o.state === 'accepted' && o.reply !== null)).toHaveLength(1);
+    for (const o of opinions.filter((x) => x.state === 'accepted')) {
+      const api = await (await t.app.request(`/api/projects/${o.project_id}`)).json() as { opinions: unknown[] };
+      expect(api.opinions).toHaveLength(1);
+    }
+  });
+
+  it('rated the ten at the 2024 meeting: most 满意 or 基本满意, one 不满意, and the 2024 selection is still a draft', async () => {
+    const elections = await database.db.selectFrom('elections as e').innerJoin('meetings as m', 'm.id', 'e.meeting_id')
+      .select(['e.title', 'e.kind', 'e.state', 'm.year']).orderBy('e.id').execute();
+    expect(elections).toEqual([
+      { title: '2023年民生实事项目票决', kind: 'selection', state: 'published', year: 2023 },
+      { title: '2024年民生实事项目票决', kind: 'selection', state: 'draft', year: 2024 },
+      { title: DEMO_RATING_TITLE, kind: 'satisfaction', state: 'published', year: 2024 },
+    ]);
+    const ratings = (await projects()).map((p) => p.rating?.rating);
+    expect(ratings).toHaveLength(10);
+    expect(ratings.filter((r) => r === 'unsatisfied')).toHaveLength(1);
+    expect(ratings.every((r) => r === 'satisfied' || r === 'basically' || r === 'unsatisfied')).toBe(true);
+    expect(ratings.filter((r) => r === 'satisfied').length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('stores evidence photos without EXIF, served publicly', async () => {
+    const files = await database.db.selectFrom('evidence_files').select(['sha256', 'media_type', 'bytes', 'width', 'height']).execute();
+    expect(files.length).toBeGreaterThanOrEqual(35);
+    for (const f of files.slice(0, 5)) {
+      expect(f.media_type).toBe('image/jpeg');
+      const meta = await sharp(f.bytes).metadata();
+      expect(meta.exif).toBeUndefined();
+      expect([meta.width, meta.height]).toEqual([f.width, f.height]);
+    }
+    const res = await t.app.request(`/evidence/${files[0]!.sha256}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+  });
+
+  it('renders the public list of 2023 projects and a project page', async () => {
+    const list = await t.app.request('/projects?year=2023');
+    expect(list.status).toBe(200);
+    const html = await list.text();
+    for (const title of Object.keys(PROJECT_SCRIPTS)) expect(html).toContain(title.replace(/“/g, '“'));
+    const hospital = (await projects()).find((p) => p.title === '妇女儿童医院和健康产业中心建设')!;
+    const page = await t.app.request(`/projects/${hospital.id}`);
+    expect(page.status).toBe(200);
+    const body = await page.text();
+    expect(body).toContain('强降雨');
+    expect(body).toContain('/evidence/');
+    expect(body).toContain('请说明竣工验收的具体时间');
+  });
+
+  it('keeps the audit chain intact and in time order', async () => {
+    const entries = [];
+    for await (const e of readAuditChain(database.db)) entries.push(e);
+    expect(checkChain(entries)).toBeUndefined();
+    const times = entries.map((e) => e.at);
+    expect(times).toEqual([...times].sort());
+    expect(times.at(-1)).toBe('2024-03-08T07:00:00.000Z');
+  });
+});
+
+describe('the demo\'s drawn photos', () => {
+  it('are JPEGs, the same for the same arguments and different for another stage', async () => {
+    const a = await demoPhoto(200, 2, 7);
+    expect(Buffer.from(a.subarray(0, 3)).toString('hex')).toBe('ffd8ff');
+    expect(Buffer.from(await demoPhoto(200, 2, 7)).equals(Buffer.from(a))).toBe(true);
+    expect(Buffer.from(await demoPhoto(200, 3, 7)).equals(Buffer.from(a))).toBe(false);
+  });
+});
