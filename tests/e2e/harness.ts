@@ -359,14 +359,16 @@ export async function confirmOnPage(page: Page, path: string | RegExp | ((url: U
 }
 
 /**
- * Uploads a roster file on the term's roster page, previews it and confirms the import; returns the
- * preview's summary line (新增 …，更新 …). Leaves the browser on the roster with the notice.
+ * Uploads a roster file on the term's roster page (or the page of its refused preview), previews it
+ * and confirms the import, calling `onPreview` on the preview; returns the preview's summary line
+ * (新增 …，更新 …). Leaves the browser on the roster with the notice.
  */
-export async function importRoster(page: Page, termId: number, file: string, rows: number): Promise<string> {
-  if (new URL(page.url()).pathname !== `/admin/terms/${termId}/roster`) await page.goto(`/admin/terms/${termId}/roster`);
+export async function importRoster(page: Page, termId: number, file: string, rows: number, onPreview: () => Promise<void> = async () => {}): Promise<string> {
+  if (!(await page.locator('input[type=file]').count())) await page.goto(`/admin/terms/${termId}/roster`);
   await page.setInputFiles('input[type=file]', file);
   await Promise.all([page.waitForURL('**/admin/roster-imports/*'), page.getByRole('button', { name: '上传并预览' }).click()]);
   const summary = (await page.locator('.import-summary').textContent())!;
+  await onPreview();
   await Promise.all([page.waitForURL('**/admin/terms/*/roster?done=imported*'), page.getByRole('button', { name: `确认导入 ${rows} 名代表` }).click()]);
   return summary;
 }
@@ -436,31 +438,39 @@ export async function chooseOwnPassword(page: Page, slip: Slip, newPassword: str
   await Promise.all([page.waitForURL('**/account?done=password'), page.getByRole('button', { name: '保存新密码' }).click()]);
 }
 
-/** Opens a vote from its admin page, through its confirmation page (应到, 实到, the scrutineers). */
-export async function openVoteInBrowser(page: Page, electionId: number): Promise<void> {
+/**
+ * Opens a vote from its admin page, through its confirmation page (应到, 实到, the scrutineers), on
+ * which `onConfirmationPage` is called first.
+ */
+export async function openVoteInBrowser(page: Page, electionId: number | string, onConfirmationPage: () => Promise<void> = async () => {}): Promise<void> {
   if (new URL(page.url()).pathname !== `/admin/elections/${electionId}`) await page.goto(`/admin/elections/${electionId}`);
   await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/open`), page.getByRole('button', { name: '开启投票' }).click()]);
+  await onConfirmationPage();
   await Promise.all([page.waitForURL(`**/admin/elections/${electionId}?done=opened`), page.getByRole('button', { name: '确认开启投票' }).click()]);
 }
 
 /** Closes an open vote from its admin page, through its confirmation page. */
-export async function closeVoteInBrowser(page: Page, electionId: number): Promise<void> {
+export async function closeVoteInBrowser(page: Page, electionId: number | string): Promise<void> {
   await page.goto(`/admin/elections/${electionId}`);
   await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/close`), page.getByRole('button', { name: '结束投票' }).click()]);
   await confirmOnPage(page, (u) => u.pathname === `/admin/elections/${electionId}`);
 }
 
-/** The paper ballots handed out to `codes` (typed as a list), after the confirmation naming them. */
-export async function issuePaperInBrowser(page: Page, electionId: number, codes: string): Promise<void> {
+/**
+ * The paper ballots handed out to `codes` (typed as a list), after the confirmation naming them, on
+ * which `onConfirmationPage` is called first.
+ */
+export async function issuePaperInBrowser(page: Page, electionId: number | string, codes: string, onConfirmationPage: () => Promise<void> = async () => {}): Promise<void> {
   await page.goto(`/admin/elections/${electionId}/paper`);
   await page.getByLabel('领取纸质选票的代表编号').fill(codes);
   await page.getByRole('button', { name: '登记发放' }).click();
   await page.getByRole('heading', { name: '登记发放纸质选票？' }).waitFor();
+  await onConfirmationPage();
   await Promise.all([page.waitForURL('**/paper?done=issued'), page.getByRole('button', { name: '确认发放' }).click()]);
 }
 
 /** The count of paper ballots returned, saved on the paper page (after the vote is closed). */
-export async function recordPaperReturned(page: Page, electionId: number, count: number): Promise<void> {
+export async function recordPaperReturned(page: Page, electionId: number | string, count: number): Promise<void> {
   await page.goto(`/admin/elections/${electionId}/paper`);
   await page.getByLabel('收回张数').fill(String(count));
   await Promise.all([page.waitForURL('**/paper?done=returned'), page.getByRole('button', { name: '保存', exact: true }).click()]);
@@ -477,12 +487,16 @@ export async function keyPaperSheet(page: Page, expectedSeq: string, marks: read
   await Promise.all([page.waitForURL('**/paper?done=keyed'), page.getByRole('button', { name: '保存这张票' }).click()]);
 }
 
-/** The secretariat commits the paper ballots keyed alike by two clerks, after the confirmation saying how many. */
-export async function commitPaperInBrowser(page: Page, electionId: number, count: number): Promise<void> {
+/**
+ * The secretariat commits the paper ballots keyed alike by two clerks, after the confirmation saying
+ * how many, on which `onConfirmationPage` is called first.
+ */
+export async function commitPaperInBrowser(page: Page, electionId: number | string, count: number, onConfirmationPage: () => Promise<void> = async () => {}): Promise<void> {
   await page.goto(`/admin/elections/${electionId}/paper`);
   await page.getByRole('button', { name: /计入票箱/ }).click();
   await page.getByRole('heading', { name: '将纸质选票计入票箱？' }).waitFor();
   expect(await page.locator('.confirm__list').textContent()).toContain(`${count} 张经两人录入且一致的纸质选票将计入票箱`);
+  await onConfirmationPage();
   await Promise.all([page.waitForURL('**/paper?done=committed'), page.getByRole('button', { name: '确认计入票箱' }).click()]);
 }
 
@@ -490,7 +504,7 @@ export async function commitPaperInBrowser(page: Page, electionId: number, count
  * The secretariat seals a closed vote from its page (计票与公布, then the confirmation page) and
  * returns the digest shown. `check` is called on each page on the way (axe, Nu).
  */
-export async function sealInBrowser(page: Page, electionId: number, check: (name: string) => Promise<void> = async () => {}): Promise<string> {
+export async function sealInBrowser(page: Page, electionId: number | string, check: (name: string) => Promise<void> = async () => {}): Promise<string> {
   await page.goto(`/admin/elections/${electionId}`);
   await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/scrutiny`), page.getByRole('link', { name: '计票与公布' }).click()]);
   await check('scrutiny (closed)');
@@ -509,7 +523,7 @@ export async function sealInBrowser(page: Page, electionId: number, check: (name
  * A named scrutineer, signed in, finds the vote from their account (监票与计票, then the vote by its
  * title) and confirms the digest they see, through the confirmation page.
  */
-export async function certifyInBrowser(page: Page, electionId: number, title: string, digest: string, check: (name: string) => Promise<void> = async () => {}): Promise<void> {
+export async function certifyInBrowser(page: Page, electionId: number | string, title: string, digest: string, check: (name: string) => Promise<void> = async () => {}): Promise<void> {
   await page.goto('/account');
   await Promise.all([page.waitForURL('**/scrutiny'), page.getByRole('link', { name: '监票与计票' }).click()]);
   await check('scrutiny list');
@@ -524,7 +538,7 @@ export async function certifyInBrowser(page: Page, electionId: number, title: st
 }
 
 /** The secretariat signs and publishes a certified vote from its scrutiny page, through the confirmation page. */
-export async function publishInBrowser(page: Page, electionId: number): Promise<void> {
+export async function publishInBrowser(page: Page, electionId: number | string): Promise<void> {
   await page.goto(`/admin/elections/${electionId}/scrutiny`);
   await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/publish`), page.getByRole('button', { name: '签名并公布' }).click()]);
   await Promise.all([page.waitForURL('**/scrutiny?done=published'), page.getByRole('button', { name: '确认签名并公布' }).click()]);

@@ -556,7 +556,10 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     const p = await citizen.newPage();
     const errors = watchPageErrors(p);
     await p.goto(`/projects/${projectId}`);
-    expect(await p.locator('main').textContent()).toMatch(/满意/);
+    // Two 满意 and one 基本满意 of three.
+    const rating = p.locator('section.rating');
+    expect(await rating.locator('tbody td').allTextContents()).toEqual(['2', '1', '0', '0']);
+    expect(await rating.textContent()).toContain('满意');
     await checkPage(p, errors, 'project page with its rating (phone)');
     await shots(p, 'project-rated', PHONE);
     await citizen.close();
