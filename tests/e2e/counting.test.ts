@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyRecord } from '../../src/domain/record/verify.ts';
 import {
-  expectCleanPage, formatNuMessages, launchBrowser, postConfirmed, signedInPerson, startServer, TABLET, validateHtmlBatch,
+  certifyInBrowser, expectCleanPage, publishInBrowser, sealInBrowser, formatNuMessages, launchBrowser, postConfirmed, signedInPerson, startServer, TABLET, validateHtmlBatch,
   watchPageErrors, type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
@@ -41,34 +41,12 @@ describe('counting, certification and publication in the browser', () => {
     }
     expect((await post(mishu, `/admin/elections/${id}/close`)).status()).toBe(303);
 
-    // The secretariat seals from the vote's page.
-    await mishu.page.goto(`/admin/elections/${id}`);
-    await Promise.all([mishu.page.waitForURL(`**/admin/elections/${id}/scrutiny`), mishu.page.getByRole('link', { name: '计票与公布' }).click()]);
-    await checkPage(mishu.page, mishu.errors, 'scrutiny (closed)');
-    // Sealing is asked first, on a page of its own that says what follows.
-    await Promise.all([mishu.page.waitForURL(`**/admin/elections/${id}/seal`), mishu.page.getByRole('button', { name: '封存并计票' }).click()]);
-    expect(await mishu.page.getByRole('heading', { level: 1 }).textContent()).toBe('封存并计票？');
-    await checkPage(mishu.page, mishu.errors, 'seal confirmation');
-    await Promise.all([mishu.page.waitForURL('**/scrutiny?done=sealed'), mishu.page.getByRole('button', { name: '确认封存并计票' }).click()]);
-    await expect.poll(() => mishu.page.locator('[role=status]').textContent()).toContain('已封存并计票');
-    await checkPage(mishu.page, mishu.errors, 'scrutiny (tallied, secretariat)');
-    const digest = (await mishu.page.locator('code.digest').first().textContent())!;
-    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-
-    // Each scrutineer finds the vote from their account and confirms the digest they see.
+    // The secretariat seals from the vote's page; each scrutineer finds the vote from their account
+    // and confirms the digest they see.
+    const digest = await sealInBrowser(mishu.page, id, (name) => checkPage(mishu.page, mishu.errors, name));
     for (const username of ['jianpiao1', 'jianpiao2']) {
       const s = await signedInPerson(browser, server.url, username, TABLET);
-      await s.page.goto('/account');
-      await Promise.all([s.page.waitForURL('**/scrutiny'), s.page.getByRole('link', { name: '监票与计票' }).click()]);
-      await checkPage(s.page, s.errors, `scrutiny list (${username})`);
-      await Promise.all([s.page.waitForURL(`**/admin/elections/${id}/scrutiny`), s.page.getByRole('link', { name: '2024年民生实事项目票决' }).click()]);
-      await checkPage(s.page, s.errors, `scrutiny (${username})`);
-      expect(await s.page.locator('form code.digest').textContent()).toBe(digest);
-      await Promise.all([s.page.waitForURL(`**/admin/elections/${id}/certify`), s.page.getByRole('button', { name: '确认无误' }).click()]);
-      expect(await s.page.locator('.confirm__list').textContent()).toContain(digest);
-      await Promise.all([s.page.waitForURL('**/scrutiny?done=certified'), s.page.getByRole('button', { name: '确认，计票结果无误' }).click()]);
-      await expect.poll(() => s.page.locator('[role=status]').textContent()).toContain('您的确认已记录');
-      await checkPage(s.page, s.errors, `scrutiny certified (${username})`);
+      await certifyInBrowser(s.page, id, '2024年民生实事项目票决', digest, (name) => checkPage(s.page, s.errors, `${name} (${username})`));
       await s.context.close();
     }
 
@@ -80,9 +58,7 @@ describe('counting, certification and publication in the browser', () => {
     await expect.poll(() => hall.locator('.hall__state').textContent()).toBe('已确认');
     await checkPage(hall, hallErrors, 'hall display (certified)');
 
-    await mishu.page.goto(`/admin/elections/${id}/scrutiny`);
-    await Promise.all([mishu.page.waitForURL(`**/admin/elections/${id}/publish`), mishu.page.getByRole('button', { name: '签名并公布' }).click()]);
-    await Promise.all([mishu.page.waitForURL('**/scrutiny?done=published'), mishu.page.getByRole('button', { name: '确认签名并公布' }).click()]);
+    await publishInBrowser(mishu.page, id);
     await checkPage(mishu.page, mishu.errors, 'scrutiny (published)');
     await expect.poll(() => hall.locator('.hall__state').textContent(), { timeout: 10_000 }).toBe('已公布');
     // Two ballots of 240 deputies: nothing passes (more than half of all deputies), all twelve are listed as not chosen.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectCleanPage, formatNuMessages, launchBrowser, repoRoot, signInThroughForm, startServer, validateHtmlBatch, watchPageErrors,
+  createAccountWithSlip, expectCleanPage, formatNuMessages, launchBrowser, repoRoot, signInThroughForm, startServer, validateHtmlBatch, watchPageErrors,
   type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
@@ -42,18 +42,10 @@ describe('first sign-in with a credential slip', () => {
     await checkPage(page, errors, '/admin/users');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'admin-users.png'), fullPage: true });
 
-    const form = page.locator('form[action="/admin/users"][method="post"]');
-    await form.getByLabel('用户名', { exact: true }).fill('Daibiao.E2E');
-    await form.getByLabel('姓名或名称').fill('代表 D100（浏览器测试）');
-    await form.getByRole('group', { name: '身份' }).getByLabel('代表', { exact: true }).check();
-    await form.getByLabel('关联代表编号').fill('D100');
-    await form.getByRole('button', { name: '建立账户并显示登录凭条' }).click();
-    // The response to the post is the slip page, at the same URL: wait for its heading.
-    await page.getByRole('heading', { level: 1, name: '登录凭条：daibiao.e2e' }).waitFor();
+    // The response to the post is the slip page, at the same URL.
+    const { username, password } = await createAccountWithSlip(page, { username: 'Daibiao.E2E', displayName: '代表 D100（浏览器测试）', roles: ['代表'], deputyCode: 'D100' });
     const slip = page.locator('.slip');
     expect(await slip.count()).toBe(1);
-    const username = (await slip.locator('.slip__username').textContent())!;
-    const password = (await slip.locator('.slip__password').textContent())!;
     expect(username).toBe('daibiao.e2e');
     expect(password).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
     expect(await slip.textContent()).toContain(`${server.url}/login`);

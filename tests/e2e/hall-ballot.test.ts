@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  checkPageWithoutJs, expectCleanPage, formatNuMessages, launchBrowser, PHONE, selectedMarks, signInThroughForm, startServer,
+  checkPageWithoutJs, openVoteInBrowser, expectCleanPage, formatNuMessages, launchBrowser, PHONE, selectedMarks, signInThroughForm, startServer,
   TABLET, validateHtmlBatch, watchPageErrors, type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
@@ -41,8 +41,7 @@ beforeAll(async () => {
   await Promise.all([page.waitForURL(/\/admin\/elections\/\d+$/), page.getByRole('link', { name: ELECTION, exact: true }).click()]);
   electionId = Number(/\/admin\/elections\/(\d+)$/.exec(new URL(page.url()).pathname)![1]);
   // Opening is confirmed on a page of its own.
-  await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/open`), page.getByRole('button', { name: '开启投票' }).click()]);
-  await Promise.all([page.waitForURL(`**/admin/elections/${electionId}?done=opened`), page.getByRole('button', { name: '确认开启投票' }).click()]);
+  await openVoteInBrowser(page, electionId);
   await staff.close();
 });
 

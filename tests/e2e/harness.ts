@@ -290,12 +290,12 @@ export async function signInThroughForm(page: Page, username: string, opts: { pa
 /** A person with a browser of their own: its context, its page and the errors that page logs. */
 export interface Person { context: BrowserContext; page: Page; errors: PageErrors }
 
-/** A browser of its own at this size, signed in through the form as `username`. */
-export async function signedInPerson(browser: Browser, baseURL: string, username: string, viewport: { width: number; height: number }): Promise<Person> {
+/** A browser of its own at this size, signed in through the form as `username` (the demo password unless given). */
+export async function signedInPerson(browser: Browser, baseURL: string, username: string, viewport: { width: number; height: number }, password?: string): Promise<Person> {
   const context = await browser.newContext({ baseURL, viewport });
   const page = await context.newPage();
   const errors = watchPageErrors(page);
-  await signInThroughForm(page, username);
+  await signInThroughForm(page, username, { password });
   return { context, page, errors };
 }
 
@@ -332,3 +332,218 @@ export async function checkPageWithoutJs(page: Page, errors: PageErrors, auditor
   expect(errors.errors, `${name}: console or page errors`).toEqual([]);
   documents.push({ url: name, html });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Steps shared by several scenarios (the secretariat's, the clerks' and the scrutineers' clicks)
+
+/**
+ * Clicks (the promise given) and waits for the navigation it causes to land where `path` says and
+ * load: a form posted back to its own URL counts too, so no step reads the page it is leaving.
+ */
+export async function clickAndLand(page: Page, path: string | RegExp | ((url: URL) => boolean), click: Promise<void>): Promise<void> {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
+  await click;
+  await navigated;
+  await page.waitForURL(path);
+  await page.waitForLoadState('load');
+}
+
+/** Whether the page is a confirmation page (its h1 asks a question). */
+export async function isConfirmationPage(page: Page): Promise<boolean> {
+  return (await page.getByRole('heading', { level: 1 }).filter({ hasText: /？|\?/ }).count()) > 0;
+}
+
+/** On a confirmation page, presses its confirming button and waits to land where `path` says. */
+export async function confirmOnPage(page: Page, path: string | RegExp | ((url: URL) => boolean)): Promise<void> {
+  await clickAndLand(page, path, page.locator('main form button[type="submit"]').first().click());
+}
+
+/**
+ * Uploads a roster file on the term's roster page (or the page of its refused preview), previews it
+ * and confirms the import, calling `onPreview` on the preview; returns the preview's summary line
+ * (新增 …，更新 …). Leaves the browser on the roster with the notice.
+ */
+export async function importRoster(page: Page, termId: number, file: string, rows: number, onPreview: () => Promise<void> = async () => {}): Promise<string> {
+  if (!(await page.locator('input[type=file]').count())) await page.goto(`/admin/terms/${termId}/roster`);
+  await page.setInputFiles('input[type=file]', file);
+  await Promise.all([page.waitForURL('**/admin/roster-imports/*'), page.getByRole('button', { name: '上传并预览' }).click()]);
+  const summary = (await page.locator('.import-summary').textContent())!;
+  await onPreview();
+  await Promise.all([page.waitForURL('**/admin/terms/*/roster?done=imported*'), page.getByRole('button', { name: `确认导入 ${rows} 名代表` }).click()]);
+  return summary;
+}
+
+/** What a credential slip says. */
+export interface Slip { name: string; username: string; password: string }
+
+/** The slips on the page the browser is on (a slip page after an account is made or slips are issued). */
+export function slipsOnPage(page: Page): Promise<Slip[]> {
+  return page.locator('.slip').evaluateAll((slips) => slips.map((s) => ({
+    name: s.querySelector('.slip__name')?.textContent?.trim() ?? '',
+    username: s.querySelector('.slip__username')?.textContent?.trim() ?? '',
+    password: s.querySelector('.slip__password')?.textContent?.trim() ?? '',
+  })));
+}
+
+/** An account as the form on /admin/users makes it. */
+export interface NewAccount {
+  username: string;
+  displayName: string;
+  /** The 身份 boxes ticked, by their labels (代表, 监票人, 责任单位, 计票人, 大会秘书处). */
+  roles: string[];
+  deputyCode?: string;
+  /** The department's name in 所属责任单位. */
+  department?: string;
+}
+
+/**
+ * Fills the form on /admin/users and makes the account; the answer is its slip page (at the same
+ * URL), whose slip is returned. Leaves the browser on the slip page.
+ */
+export async function createAccountWithSlip(page: Page, account: NewAccount): Promise<Slip> {
+  await page.goto('/admin/users');
+  const form = page.locator('form[action="/admin/users"][method="post"]');
+  await form.getByLabel('用户名', { exact: true }).fill(account.username);
+  await form.getByLabel('姓名或名称').fill(account.displayName);
+  for (const role of account.roles) await form.getByRole('group', { name: '身份' }).getByLabel(role, { exact: true }).check();
+  if (account.deputyCode) await form.getByLabel('关联代表编号').fill(account.deputyCode);
+  if (account.department) await form.getByLabel('所属责任单位').selectOption({ label: account.department });
+  await form.getByRole('button', { name: '建立账户并显示登录凭条' }).click();
+  await page.getByRole('heading', { level: 1, name: `登录凭条：${account.username.toLowerCase()}` }).waitFor();
+  const [slip] = await slipsOnPage(page);
+  return slip!;
+}
+
+/**
+ * Issues the slips of every deputy of the term who has no account yet (the button on /admin/users)
+ * and returns them. Leaves the browser on the slips page.
+ */
+export async function issueRosterSlips(page: Page, termId: number): Promise<Slip[]> {
+  await page.goto('/admin/users');
+  await Promise.all([
+    page.waitForURL(new RegExp(`/admin/terms/${termId}/credentials$`)),
+    page.locator(`form[action="/admin/terms/${termId}/credentials"] button[type="submit"]`).click(),
+  ]);
+  return slipsOnPage(page);
+}
+
+/**
+ * First sign-in with a slip's one-time password: lands on 设置您的密码, chooses `newPassword` and
+ * lands on /account. Leaves the browser signed in on /account.
+ */
+export async function chooseOwnPassword(page: Page, slip: Slip, newPassword: string): Promise<void> {
+  await signInThroughForm(page, slip.username, { password: slip.password, landsOn: '/account/password' });
+  await page.getByLabel('新密码', { exact: true }).fill(newPassword);
+  await page.getByLabel('再次输入新密码').fill(newPassword);
+  await Promise.all([page.waitForURL('**/account?done=password'), page.getByRole('button', { name: '保存新密码' }).click()]);
+}
+
+/**
+ * Opens a vote from its admin page, through its confirmation page (应到, 实到, the scrutineers), on
+ * which `onConfirmationPage` is called first.
+ */
+export async function openVoteInBrowser(page: Page, electionId: number | string, onConfirmationPage: () => Promise<void> = async () => {}): Promise<void> {
+  if (new URL(page.url()).pathname !== `/admin/elections/${electionId}`) await page.goto(`/admin/elections/${electionId}`);
+  await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/open`), page.getByRole('button', { name: '开启投票' }).click()]);
+  await onConfirmationPage();
+  await Promise.all([page.waitForURL(`**/admin/elections/${electionId}?done=opened`), page.getByRole('button', { name: '确认开启投票' }).click()]);
+}
+
+/** Closes an open vote from its admin page, through its confirmation page. */
+export async function closeVoteInBrowser(page: Page, electionId: number | string): Promise<void> {
+  await page.goto(`/admin/elections/${electionId}`);
+  await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/close`), page.getByRole('button', { name: '结束投票' }).click()]);
+  await confirmOnPage(page, (u) => u.pathname === `/admin/elections/${electionId}`);
+}
+
+/**
+ * The paper ballots handed out to `codes` (typed as a list), after the confirmation naming them, on
+ * which `onConfirmationPage` is called first.
+ */
+export async function issuePaperInBrowser(page: Page, electionId: number | string, codes: string, onConfirmationPage: () => Promise<void> = async () => {}): Promise<void> {
+  await page.goto(`/admin/elections/${electionId}/paper`);
+  await page.getByLabel('领取纸质选票的代表编号').fill(codes);
+  await page.getByRole('button', { name: '登记发放' }).click();
+  await page.getByRole('heading', { name: '登记发放纸质选票？' }).waitFor();
+  await onConfirmationPage();
+  await Promise.all([page.waitForURL('**/paper?done=issued'), page.getByRole('button', { name: '确认发放' }).click()]);
+}
+
+/** The count of paper ballots returned, saved on the paper page (after the vote is closed). */
+export async function recordPaperReturned(page: Page, electionId: number | string, count: number): Promise<void> {
+  await page.goto(`/admin/elections/${electionId}/paper`);
+  await page.getByLabel('收回张数').fill(String(count));
+  await Promise.all([page.waitForURL('**/paper?done=returned'), page.getByRole('button', { name: '保存', exact: true }).click()]);
+}
+
+/**
+ * A clerk keys one sheet on the paper page they are on: the sheet number offered is checked, then
+ * each item is marked as given, in ballot order (items not given are left as they are).
+ */
+export async function keyPaperSheet(page: Page, expectedSeq: string, marks: readonly ('赞成' | '反对' | '弃权')[]): Promise<void> {
+  expect(await page.getByLabel(/第几张/).inputValue()).toBe(expectedSeq);
+  const items = page.locator('fieldset.ballot-item__group');
+  for (const [i, mark] of marks.entries()) await items.nth(i).getByLabel(mark, { exact: true }).check();
+  await Promise.all([page.waitForURL('**/paper?done=keyed'), page.getByRole('button', { name: '保存这张票' }).click()]);
+}
+
+/**
+ * The secretariat commits the paper ballots keyed alike by two clerks, after the confirmation saying
+ * how many, on which `onConfirmationPage` is called first.
+ */
+export async function commitPaperInBrowser(page: Page, electionId: number | string, count: number, onConfirmationPage: () => Promise<void> = async () => {}): Promise<void> {
+  await page.goto(`/admin/elections/${electionId}/paper`);
+  await page.getByRole('button', { name: /计入票箱/ }).click();
+  await page.getByRole('heading', { name: '将纸质选票计入票箱？' }).waitFor();
+  expect(await page.locator('.confirm__list').textContent()).toContain(`${count} 张经两人录入且一致的纸质选票将计入票箱`);
+  await onConfirmationPage();
+  await Promise.all([page.waitForURL('**/paper?done=committed'), page.getByRole('button', { name: '确认计入票箱' }).click()]);
+}
+
+/**
+ * The secretariat seals a closed vote from its page (计票与公布, then the confirmation page) and
+ * returns the digest shown. `check` is called on each page on the way (axe, Nu).
+ */
+export async function sealInBrowser(page: Page, electionId: number | string, check: (name: string) => Promise<void> = async () => {}): Promise<string> {
+  await page.goto(`/admin/elections/${electionId}`);
+  await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/scrutiny`), page.getByRole('link', { name: '计票与公布' }).click()]);
+  await check('scrutiny (closed)');
+  await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/seal`), page.getByRole('button', { name: '封存并计票' }).click()]);
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('封存并计票？');
+  await check('seal confirmation');
+  await Promise.all([page.waitForURL('**/scrutiny?done=sealed'), page.getByRole('button', { name: '确认封存并计票' }).click()]);
+  await expect.poll(() => page.locator('[role=status]').textContent()).toContain('已封存并计票');
+  await check('scrutiny (tallied, secretariat)');
+  const digest = (await page.locator('code.digest').first().textContent())!;
+  expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  return digest;
+}
+
+/**
+ * A named scrutineer, signed in, finds the vote from their account (监票与计票, then the vote by its
+ * title) and confirms the digest they see, through the confirmation page.
+ */
+export async function certifyInBrowser(page: Page, electionId: number | string, title: string, digest: string, check: (name: string) => Promise<void> = async () => {}): Promise<void> {
+  await page.goto('/account');
+  await Promise.all([page.waitForURL('**/scrutiny'), page.getByRole('link', { name: '监票与计票' }).click()]);
+  await check('scrutiny list');
+  await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/scrutiny`), page.getByRole('link', { name: title }).click()]);
+  await check('scrutiny');
+  expect(await page.locator('form code.digest').textContent()).toBe(digest);
+  await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/certify`), page.getByRole('button', { name: '确认无误' }).click()]);
+  expect(await page.locator('.confirm__list').textContent()).toContain(digest);
+  await Promise.all([page.waitForURL('**/scrutiny?done=certified'), page.getByRole('button', { name: '确认，计票结果无误' }).click()]);
+  await expect.poll(() => page.locator('[role=status]').textContent()).toContain('您的确认已记录');
+  await check('scrutiny certified');
+}
+
+/** The secretariat signs and publishes a certified vote from its scrutiny page, through the confirmation page. */
+export async function publishInBrowser(page: Page, electionId: number | string): Promise<void> {
+  await page.goto(`/admin/elections/${electionId}/scrutiny`);
+  await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/publish`), page.getByRole('button', { name: '签名并公布' }).click()]);
+  await Promise.all([page.waitForURL('**/scrutiny?done=published'), page.getByRole('button', { name: '确认签名并公布' }).click()]);
+}
+
+/** The big label that selects `letter` (F 赞成, A 反对, N 弃权) for ballot option `key`. */
+export const choiceLabel = (page: Page, key: string, letter: 'F' | 'A' | 'N') =>
+  page.locator(`label.choice.choice--${letter}:has(input[type="radio"][name="choice.${key}"][value="${letter}"])`);

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectCleanPage, formatNuMessages, launchBrowser, PHONE, postConfirmed, signedInPerson, startServer, TABLET, validateHtmlBatch,
+  commitPaperInBrowser, expectCleanPage, issuePaperInBrowser, keyPaperSheet, recordPaperReturned, formatNuMessages, launchBrowser, PHONE, postConfirmed, signedInPerson, startServer, TABLET, validateHtmlBatch,
   type HtmlDocument, type PageErrors, type Person, type RunningServer,
 } from './harness.ts';
 
@@ -25,11 +25,7 @@ const checkPage = (page: Page, errors: PageErrors, name: string) => expectCleanP
 
 
 /** Keys one sheet on the clerk's form: the sheet number offered is checked, item 1 marked as given. */
-async function keySheet(p: Person, expectedSeq: string, item1: '赞成' | '反对' | '弃权') {
-  expect(await p.page.getByLabel(/第几张/).inputValue()).toBe(expectedSeq);
-  await p.page.locator('fieldset.ballot-item__group').first().getByLabel(item1, { exact: true }).check();
-  await Promise.all([p.page.waitForURL('**/paper?done=keyed'), p.page.getByRole('button', { name: '保存这张票' }).click()]);
-}
+const keySheet = (p: Person, expectedSeq: string, item1: '赞成' | '反对' | '弃权') => keyPaperSheet(p.page, expectedSeq, [item1]);
 
 const noSideways = async (page: Page) => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
 
@@ -41,18 +37,13 @@ describe('paper double entry by two clerks', () => {
     expect((await postConfirmed(mishu.context, server.url, `/admin/elections/${id}/open`)).status()).toBe(303);
 
     // Handing out paper asks first, naming who will no longer vote electronically.
-    await mishu.page.goto(`/admin/elections/${id}/paper`);
-    await mishu.page.getByLabel('领取纸质选票的代表编号').fill('D003 D005');
-    await mishu.page.getByRole('button', { name: '登记发放' }).click();
-    await mishu.page.getByRole('heading', { name: '登记发放纸质选票？' }).waitFor();
-    expect(await mishu.page.locator('.confirm__list').textContent()).toContain('D003、D005 此后不能再电子投票');
-    await mishu.page.screenshot({ path: `${SHOTS}/clerk-issue-confirm-tablet.png`, fullPage: true });
-    await checkPage(mishu.page, mishu.errors, 'paper: confirm hand-out (tablet)');
-    await Promise.all([mishu.page.waitForURL('**/paper?done=issued'), mishu.page.getByRole('button', { name: '确认发放' }).click()]);
+    await issuePaperInBrowser(mishu.page, id, 'D003 D005', async () => {
+      expect(await mishu.page.locator('.confirm__list').textContent()).toContain('D003、D005 此后不能再电子投票');
+      await mishu.page.screenshot({ path: `${SHOTS}/clerk-issue-confirm-tablet.png`, fullPage: true });
+      await checkPage(mishu.page, mishu.errors, 'paper: confirm hand-out (tablet)');
+    });
     expect((await postConfirmed(mishu.context, server.url, `/admin/elections/${id}/close`)).status()).toBe(303);
-    await mishu.page.goto(`/admin/elections/${id}/paper`);
-    await mishu.page.getByLabel('收回张数').fill('2');
-    await Promise.all([mishu.page.waitForURL('**/paper?done=returned'), mishu.page.getByRole('button', { name: '保存', exact: true }).click()]);
+    await recordPaperReturned(mishu.page, id, 2);
     // The secretariat no longer keys.
     expect(await mishu.page.getByRole('button', { name: '保存这张票' }).count()).toBe(0);
 
@@ -112,13 +103,10 @@ describe('paper double entry by two clerks', () => {
     expect(await yi.page.locator('table mark.keying__differs').count()).toBe(0);
 
     // The secretariat commits, after the confirmation states how many go in.
-    await mishu.page.goto(`/admin/elections/${id}/paper`);
-    await mishu.page.getByRole('button', { name: /计入票箱/ }).click();
-    await mishu.page.getByRole('heading', { name: '将纸质选票计入票箱？' }).waitFor();
-    expect(await mishu.page.locator('.confirm__list').textContent()).toContain('2 张经两人录入且一致的纸质选票将计入票箱');
-    await mishu.page.screenshot({ path: `${SHOTS}/clerk-commit-confirm-tablet.png`, fullPage: true });
-    await checkPage(mishu.page, mishu.errors, 'paper: confirm commit (tablet)');
-    await Promise.all([mishu.page.waitForURL('**/paper?done=committed'), mishu.page.getByRole('button', { name: '确认计入票箱' }).click()]);
+    await commitPaperInBrowser(mishu.page, id, 2, async () => {
+      await mishu.page.screenshot({ path: `${SHOTS}/clerk-commit-confirm-tablet.png`, fullPage: true });
+      await checkPage(mishu.page, mishu.errors, 'paper: confirm commit (tablet)');
+    });
 
     for (const p of [mishu, jia, yi, jian]) await p.context.close();
     const nu = await validateHtmlBatch(documents);

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectCleanPage, formatNuMessages, launchBrowser, PHONE, postConfirmed, signedInPerson, startServer, TABLET, validateHtmlBatch,
+  expectCleanPage, issuePaperInBrowser, formatNuMessages, launchBrowser, PHONE, postConfirmed, signedInPerson, startServer, TABLET, validateHtmlBatch,
   type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
@@ -49,11 +49,8 @@ describe('more paper ballots back than handed out, in the hall', () => {
     expect((await post(`/admin/elections/${id}/open`)).status()).toBe(303);
 
     // Paper ballots to two deputies, typed with a full-width comma and in lower case.
-    await tablet.page.goto(`/admin/elections/${id}/paper`);
-    await tablet.page.getByLabel('领取纸质选票的代表编号').fill('D003，d005');
     // Handing out is irreversible: asked first, then confirmed.
-    await tablet.page.getByRole('button', { name: '登记发放' }).click();
-    await Promise.all([tablet.page.waitForURL('**/paper?done=issued'), tablet.page.getByRole('button', { name: '确认发放' }).click()]);
+    await issuePaperInBrowser(tablet.page, id, 'D003，d005');
     expect(await tablet.page.locator('[role=status]').textContent()).toContain('已登记发放');
     expect((await post(`/admin/elections/${id}/close`)).status()).toBe(303);
 

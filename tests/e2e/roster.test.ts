@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  checkAccessibility, formatNuMessages, formatViolations, launchBrowser, repoRoot, startServer, validateHtmlBatch,
+  checkAccessibility, importRoster, formatNuMessages, formatViolations, launchBrowser, repoRoot, startServer, validateHtmlBatch,
   watchPageErrors, type HtmlDocument, type RunningServer,
 } from './harness.ts';
 
@@ -85,14 +85,9 @@ describe('the secretariat imports a roster in the browser', () => {
 
     const good = join(files, 'roster.csv');
     writeFileSync(good, `\ufeff${HEADER}\r\nD001,王玮,龙洲街道代表团,是,13812345678\r\nD241,陈静,东华街道代表团,否,13900001111\r\n`);
-    await page.setInputFiles('input[type=file]', good);
-    await page.getByRole('button', { name: '上传并预览' }).click();
-    await page.waitForURL('**/admin/roster-imports/*');
-    expect(await page.locator('.import-summary').textContent()).toContain('新增 1 名，更新 1 名');
-    await checkPage(page, 'import');
-
-    await page.getByRole('button', { name: '确认导入 2 名代表' }).click();
-    await page.waitForURL('**/admin/terms/*/roster?done=imported*');
+    const termId = Number(/\/admin\/terms\/(\d+)\//.exec(page.url())![1]);
+    const summary = await importRoster(page, termId, good, 2, () => checkPage(page, 'import'));
+    expect(summary).toContain('新增 1 名，更新 1 名');
     expect(await page.locator('.notice--ok').textContent()).toContain('新增 1 名代表，更新 1 名');
     expect(await page.locator('h2#roster-list-title').textContent()).toContain('共 241 名代表');
     await checkPage(page, 'roster-after');

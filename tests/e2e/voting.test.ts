@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  checkPageWithoutJs, expectCleanPage, formatNuMessages, launchBrowser, PHONE, repoRoot, selectedMarks, signInThroughForm,
+  checkPageWithoutJs, choiceLabel, openVoteInBrowser, expectCleanPage, formatNuMessages, launchBrowser, PHONE, repoRoot, selectedMarks, signInThroughForm,
   startServer, TABLET, validateHtmlBatch, watchPageErrors, type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
@@ -42,9 +42,6 @@ afterAll(async () => {
 
 const checkPage = (page: Page, errors: PageErrors | undefined, name: string) => expectCleanPage(page, errors, name, documents);
 
-/** The big label that selects `letter` for option `key`. */
-const choiceLabel = (page: Page, key: string, letter: 'F' | 'A' | 'N') =>
-  page.locator(`label.choice.choice--${letter}:has(input[type="radio"][name="choice.${key}"][value="${letter}"])`);
 
 /** The marks in the review or receipt table, in row order: 赞成/反对/弃权. */
 async function tableMarks(page: Page): Promise<string[]> {
@@ -111,10 +108,10 @@ describe('voting in the browser', () => {
     await checkPage(page, staffErrors, 'staff /admin/elections/:id (draft)');
 
     // Opening is asked first: the page says 应到, 实到 and who the scrutineers are.
-    await Promise.all([page.waitForURL(`**/admin/elections/${electionId}/open`), page.getByRole('button', { name: '开启投票' }).click()]);
-    expect(await page.locator('.confirm__list').textContent()).toContain('监票人：');
-    await checkPage(page, staffErrors, 'staff open confirmation');
-    await Promise.all([page.waitForURL(`**/admin/elections/${electionId}?done=opened`), page.getByRole('button', { name: '确认开启投票' }).click()]);
+    await openVoteInBrowser(page, electionId, async () => {
+      expect(await page.locator('.confirm__list').textContent()).toContain('监票人：');
+      await checkPage(page, staffErrors, 'staff open confirmation');
+    });
     expect(await heading.textContent()).toContain('投票中');
     expect(await page.getByRole('button', { name: '开启投票' }).count()).toBe(0);
     // Turnout is shown (and polled) once the vote is open; nobody has voted yet.

@@ -27,9 +27,10 @@ export function periodLabel(v: ViewContext, period: string | null): string {
 export type PlanForReport = PlanShape;
 
 /** A report's content: figures, targets' actuals, milestones done, narrative, evidence and sections. */
-export function ReportBody({ v, report: r, plan, headingLevel = 2 }: { v: ViewContext; report: ReportView; plan: PlanForReport | null; headingLevel?: 2 | 3 }) {
+export function ReportBody({ v, report: r, plan, headingLevel = 2 }: { v: ViewContext; report: ReportView; plan: PlanForReport | null; headingLevel?: 1 | 2 | 3 }) {
   const { t, lang } = v;
-  const H = headingLevel === 2 ? 'h3' : 'h4';
+  // The level of the heading the body sits under: its own headings are one below.
+  const H = headingLevel === 1 ? 'h2' : headingLevel === 2 ? 'h3' : 'h4';
   const targetOf = (key: string) => plan?.targets.find((x) => x.key === key);
   const milestoneOf = (key: string) => plan?.milestones.find((m) => m.key === key);
   return (

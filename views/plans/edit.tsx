@@ -76,7 +76,8 @@ function RowTable({ v, caption, prefix, count, values, error, columns }: {
                   return (
                     <td>{c.options
                       ? <select name={name} aria-label={label}>{c.options.map(([val, text]) => <option value={val} selected={(values[name] ?? '') === val}>{text}</option>)}</select>
-                      : <input name={name} type={c.type ?? 'text'} value={values[name] ?? ''} aria-label={label} size={c.size}
+                      : <input name={name} type={c.type ?? 'text'} value={values[name] ?? ''} aria-label={label}
+                        size={c.type === 'number' ? undefined : c.size} class={c.type === 'number' ? 'row-table__number' : undefined}
                         inputmode={c.type === 'number' ? 'decimal' : undefined} aria-describedby={error ? `${id}-error` : undefined} />}
                     </td>
                   );
@@ -106,7 +107,7 @@ export function PlanEditPage(p: PlanEditPageProps) {
   return (
     <section aria-labelledby="plan-title">
       <nav aria-label="breadcrumb" class="breadcrumb"><a href="/workspace">{t('plan.workspace')}</a></nav>
-      <h1 id="plan-title">{t('plan.title')}: {project.title}</h1>
+      <h1 id="plan-title">{t('workspace.plan.title')}{lang === 'en' ? ': ' : '：'}{project.title}</h1>
       <p class="muted">{project.meetingTitle} · {t('candidate.leadDepartment')}: {project.leadDepartment.name}</p>
       {p.notice && <Notice kind="ok">{p.notice}</Notice>}
       {p.error && <Notice kind="error">{p.error}</Notice>}

@@ -44,7 +44,7 @@ function ProjectRow({ v, p }: { v: ViewContext; p: ProjectSummary }) {
   return (
     <li class="project-card">
       <article aria-labelledby={headingId}>
-        <h3 id={headingId} class="project-card__title"><a href={`/projects/${p.id}`}>{p.title}</a></h3>
+        <h2 id={headingId} class="project-card__title"><a href={`/projects/${p.id}`}>{p.title}</a></h2>
         <p class="project-card__meta"><StatusBadge v={v} status={p.status} /> <span class="chip">{categoryLabel(v, p.category)}</span></p>
         <ProgressBar v={v} value={p.progress} label={t('project.progressOf', { title: p.title })} />
         <dl class="facts">

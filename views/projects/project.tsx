@@ -1,5 +1,6 @@
 import { RATING_LABEL } from '../../src/domain/vocabulary.ts';
 import { formatDate, formatDateTime } from '../../src/platform/i18n/index.ts';
+import { beijingDate } from '../../src/platform/time.ts';
 import type { ProjectDetail, PublicReport, TimelineEvent } from '../../src/projects/public-model.ts';
 import { categoryLabel } from '../components/labels.ts';
 import { formatFen, formatRate } from '../components/money.ts';
@@ -109,7 +110,7 @@ export function ProjectPage({ v, d, signedInDeputy }: { v: ViewContext; d: Proje
         <h2 id="plan-title">{t('project.planTitle')}</h2>
         {!plan ? <p class="muted">{t('project.noPlan')}</p> : (
           <>
-            <p class="muted">{t('project.planLine', { revision: plan.revision, at: formatDate(lang, plan.approvedAt.toISOString().slice(0, 10)), start: formatDate(lang, plan.startsOn) })}</p>
+            <p class="muted">{t('project.planLine', { revision: plan.revision, at: formatDate(lang, beijingDate(plan.approvedAt)), start: formatDate(lang, plan.startsOn) })}</p>
             {d.targets.length > 0 && (
               <div class="table-scroll"><table>
                 <caption>{t('project.targetsTitle')}</caption>

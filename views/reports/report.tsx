@@ -32,7 +32,7 @@ export function DepartmentReportPage(p: DepartmentReportProps) {
       {p.notice && <Notice kind="ok">{p.notice}</Notice>}
       {p.error && <Notice kind="error">{p.error}</Notice>}
       {r.state === 'submitted' && <Notice kind="warn">{t('report.waiting')}</Notice>}
-      <ReportBody v={v} report={r} plan={p.plan} />
+      <ReportBody v={v} report={r} plan={p.plan} headingLevel={1} />
       {editable && (
         <>
           <h2 id="evidence">{t('evidence.add')}</h2>
@@ -109,7 +109,7 @@ export function ReviewPage({ v, project, report: r, plan, comment, commentError,
       {notice && <Notice kind="ok">{notice}</Notice>}
       {error && <Notice kind="error">{error}</Notice>}
       <p>{t('report.review.by', { department: project.leadDepartment.name })}</p>
-      <ReportBody v={v} report={r} plan={plan} />
+      <ReportBody v={v} report={r} plan={plan} headingLevel={1} />
       {r.state === 'submitted' && (
         <>
           <h2>{t('report.review.approveTitle')}</h2>
