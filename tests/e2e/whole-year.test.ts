@@ -12,7 +12,8 @@
  * photographed at tablet and phone width into /tmp/shots (kept by CI).
  *
  * The server runs on the real clock (a plan starts on the day its project is published), so the
- * vote's meeting is in 2026, the plan runs into 2027 and the rating meeting is held after the vote's.
+ * dates follow today's: the vote's meeting is held today, the plan runs to the end of next year and
+ * the rating meeting is held next January.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,10 @@ import {
 } from './harness.ts';
 
 const SHOTS = '/tmp/shots';
+/** Today in Beijing (the server's real clock), and its year. */
+const TODAY = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const YEAR = Number(TODAY.slice(0, 4));
+const NEXT = YEAR + 1;
 const TERM = '龙游县第十五届人民代表大会';
 const MEETING = '龙游县第十五届人民代表大会第一次会议';
 const RATING_MEETING = '龙游县第十五届人民代表大会第二次会议';
@@ -193,8 +198,8 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     const termForm = page.locator('form[action="/admin/terms"]');
     await termForm.getByLabel('名称').fill(TERM);
     await termForm.getByLabel('届次').fill('15');
-    await termForm.getByLabel('任期开始日期').fill('2026-11-01');
-    await termForm.getByLabel('任期结束日期').fill('2031-10-31');
+    await termForm.getByLabel('任期开始日期').fill(`${YEAR}-01-01`);
+    await termForm.getByLabel('任期结束日期').fill(`${YEAR + 4}-12-31`);
     await go(page, /\/admin\/terms\/\d+\/roster\?done=term$/, termForm.getByRole('button', { name: '设立届次' }).click());
     termId = Number(/\/admin\/terms\/(\d+)\//.exec(page.url())![1]);
     await checkPage(page, mishu.errors, 'new term\'s roster (empty)');
@@ -228,7 +233,7 @@ describe('the whole year in the browser: a new term votes, and the project it ch
 
   it('the secretariat sets up the meeting, its three candidates (published), attendance and the vote', async () => {
     const page = mishu.page;
-    meetingId = await createMeeting(page, MEETING, 1, 2026, '2026-11-29', '2026-12-01');
+    meetingId = await createMeeting(page, MEETING, 1, YEAR, TODAY, TODAY);
     for (const c of CANDIDATES) {
       await openDetails(page, '录入候选项目');
       const form = page.locator(`form[action="/admin/meetings/${meetingId}/candidates"]`);
@@ -237,7 +242,7 @@ describe('the whole year in the browser: a new term votes, and the project it ch
       await form.getByLabel('项目论述').fill(`${c.name}：惠及全县群众的民生实事。`);
       await form.getByLabel('目标任务').fill(`完成${c.name}年度任务`);
       await form.getByLabel('总投资（万元）').fill(c.investmentWan);
-      await form.getByLabel('完成时间').fill('2027-12-31');
+      await form.getByLabel('完成时间').fill(`${NEXT}-12-31`);
       await form.getByLabel('责任单位', { exact: true }).selectOption({ label: c.lead });
       await form.getByLabel('牵头领导').fill('王副县长');
       await go(page, `**/admin/meetings/${meetingId}?done=candidate`, form.getByRole('button', { name: '录入' }).click());
@@ -304,7 +309,7 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     const digest = await sealInBrowser(mishu.page, electionId, (name) => checkPage(mishu.page, mishu.errors, name));
     for (const code of ['D506', 'D507']) {
       const s = await firstSignIn(code);
-      await certifyInBrowser(s.page, electionId, '2026年民生实事项目票决', digest, (name) => checkPage(s.page, s.errors, `${name} (${code})`));
+      await certifyInBrowser(s.page, electionId, `${YEAR}年民生实事项目票决`, digest, (name) => checkPage(s.page, s.errors, `${name} (${code})`));
       await s.context.close();
     }
     await publishInBrowser(mishu.page, electionId);
@@ -315,12 +320,12 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     const errors = watchPageErrors(page);
     await page.goto(`/elections/${electionId}/result`);
     await checkPage(page, errors, 'result');
-    await page.goto('/projects?year=2026');
+    await page.goto(`/projects?year=${YEAR}`);
     const listed = await page.locator('main').textContent();
     expect(listed).toContain(CANDIDATES[0].name);
     expect(listed).toContain(CANDIDATES[1].name);
     expect(listed).not.toContain(CANDIDATES[2].name);
-    await checkPage(page, errors, 'projects 2026 (just published)');
+    await checkPage(page, errors, `projects ${YEAR} (just published)`);
     await citizen.close();
   });
 
@@ -344,7 +349,7 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     await shots(page, 'plan-form');
 
     await page.getByLabel('年度计划投资', { exact: true }).fill('500');
-    await page.getByLabel('完成期限', { exact: true }).fill('2027-12-31');
+    await page.getByLabel('完成期限', { exact: true }).fill(`${NEXT}-12-31`);
     await page.getByLabel(/实施地点/).fill('龙洲街道');
     await page.getByLabel('进度报送周期').selectOption('quarterly');
     const form = page.locator('#plan-form');
@@ -352,10 +357,10 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     await form.locator('input[name="target.0.value"]').fill('12');
     await form.locator('input[name="target.0.unit"]').fill('公里');
     await form.locator('input[name="ms.0.title"]').fill('完成招标');
-    await form.locator('input[name="ms.0.due"]').fill('2027-03-31');
+    await form.locator('input[name="ms.0.due"]').fill(`${NEXT}-03-31`);
     await form.locator('input[name="ms.0.weight"]').fill('1');
     await form.locator('input[name="ms.1.title"]').fill('全部完工验收');
-    await form.locator('input[name="ms.1.due"]').fill('2027-12-31');
+    await form.locator('input[name="ms.1.due"]').fill(`${NEXT}-12-31`);
     await form.locator('input[name="ms.1.weight"]').fill('3');
     await go(page, (u) => u.pathname === `/workspace/projects/${projectId}/plan`, page.getByRole('button', { name: '保存草稿' }).click());
     await page.getByText('实施方案已保存。').waitFor();
@@ -486,8 +491,8 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     await page.goto('/');
     await checkPage(page, errors, 'home (phone)');
     expect(await sideways(page)).toEqual([]);
-    await page.goto('/projects?year=2026');
-    await checkPage(page, errors, 'projects 2026 (phone)');
+    await page.goto(`/projects?year=${YEAR}`);
+    await checkPage(page, errors, `projects ${YEAR} (phone)`);
     await shots(page, 'projects', PHONE);
     await go(page, `**/projects/${projectId}`, page.locator(`a[href="/projects/${projectId}"]`).first().click());
     const main = page.locator('main');
@@ -502,7 +507,7 @@ describe('the whole year in the browser: a new term votes, and the project it ch
 
   it('the term\'s next meeting rates the project (测评): cast by deputies, closed, sealed, certified, published; its page shows the rating', async () => {
     const page = mishu.page;
-    const ratingMeeting = await createMeeting(page, RATING_MEETING, 2, 2027, '2027-01-11', '2027-01-14');
+    const ratingMeeting = await createMeeting(page, RATING_MEETING, 2, NEXT, `${NEXT}-01-11`, `${NEXT}-01-14`);
     await publishMeeting(page, ratingMeeting);
     await allPresent(page, ratingMeeting);
     await page.goto(`/admin/meetings/${ratingMeeting}`);
