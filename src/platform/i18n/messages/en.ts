@@ -1408,4 +1408,6 @@ export const en: Record<MessageKey, string> = {
   'console.tileHelp': "Review plans and reports, decide on citizens' opinions, follow inspection notes and what is overdue",
   'workspace.supervisionLink': "Inspection notes and citizens' opinions",
   'workspace.supervisionCounts': "{unanswered} awaiting your reply ({overdue} overdue)",
+  // Security fixes (second wave, secure-b)
+  'evidence.error.activePdf': "This PDF carries scripts, actions run on opening, attached files or media, and cannot be evidence. Save it as a plain PDF (for example with “Print to PDF”) and upload that.",
 };

@@ -1407,6 +1407,8 @@ export const zhCN = {
   'console.tileHelp': "审核实施方案和进展报告、处理群众意见和视察意见、查看逾期事项",
   'workspace.supervisionLink': "视察意见与群众意见",
   'workspace.supervisionCounts': "待答复 {unanswered} 条（其中逾期 {overdue} 条）",
+  // Security fixes (second wave, secure-b)
+  'evidence.error.activePdf': "这个 PDF 含有脚本、打开时自动执行的动作、附件或多媒体内容，不能作为佐证材料。请另存为普通 PDF（例如“打印为 PDF”）后再上传。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
