@@ -158,6 +158,8 @@ const EXPECTED: [route: string, ...allowed: [0 | 1, 0 | 1, 0 | 1, 0 | 1, 0 | 1, 
   ['GET /admin/departments', 0, 0, 0, 0, 1, 0],
   ['POST /admin/departments', 0, 0, 0, 0, 1, 0],
   ['POST /admin/departments/:id', 0, 0, 0, 0, 1, 0],
+  ['POST /admin/tracking/opinions/:id/withdraw', 0, 0, 0, 0, 1, 0],
+  ['POST /admin/tracking/projects/:id/opinions/reject-pending', 0, 0, 0, 0, 1, 0],
 ];
 
 /** A concrete URL for a route pattern. */

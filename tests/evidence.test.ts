@@ -1,6 +1,7 @@
 import sharp from 'sharp';
+import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_EVIDENCE_BYTES, prepareEvidence } from '../src/reports/evidence.ts';
+import { MAX_EVIDENCE_BYTES, pdfActiveContent, prepareEvidence } from '../src/reports/evidence.ts';
 import { postForm } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
 import { approvePlanDirectly, cookieOf, jpeg, png, upload } from './support/reports.ts';
@@ -12,6 +13,41 @@ const ELF = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, ...n
 const PE = new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, ...new Array(112).fill(0)]);
 const SVG = new TextEncoder().encode('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(document.cookie)</script><rect width="10" height="10"/></svg>');
 const PDF = new TextEncoder().encode('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+/** A PDF whose objects are the given dictionaries, plus extra raw bytes before the trailer. */
+const pdfOf = (...parts: (string | Uint8Array)[]) => {
+  const chunks = ['%PDF-1.7\n', '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n', ...parts, 'trailer << /Root 1 0 R >>\n%%EOF\n'];
+  return new Uint8Array(Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'latin1') : Buffer.from(c)))));
+};
+/** An object stream (PDF 1.5): its objects' dictionaries compressed, where a raw scan sees nothing. */
+const objectStream = (objects: string) => {
+  const data = deflateSync(Buffer.from(objects, 'latin1'));
+  return Buffer.concat([Buffer.from(`5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${data.length} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream\nendobj\n', 'latin1')]);
+};
+/**
+ * A polyglot: a PDF that is also an HTML page (a browser sniffing it would run the script), whose
+ * catalog's action on opening runs JavaScript, hidden in an object stream.
+ */
+const POLYGLOT = pdfOf('%<html><body><script>alert(document.cookie)</script></body></html>\n', objectStream('3 0 << /Type /Catalog /OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> >>'));
+
+describe('PDFs with active or embedded content', () => {
+  it('finds scripts, actions, launches, attachments, media and XFA in the raw bytes and in compressed object streams, names escaped or not', () => {
+    expect(pdfActiveContent(PDF)).toEqual([]);
+    expect(pdfActiveContent(pdfOf('3 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj\n'))).toEqual(['JS', 'JavaScript']);
+    expect(pdfActiveContent(pdfOf('3 0 obj << /Type /Action /S /Launch /F (cmd.exe) >> endobj\n'))).toEqual(['Launch']);
+    expect(pdfActiveContent(pdfOf('3 0 obj << /Names << /EmbeddedFiles 4 0 R >> /AA << /O 5 0 R >> >> endobj\n'))).toEqual(['AA', 'EmbeddedFiles']);
+    expect(pdfActiveContent(pdfOf('3 0 obj << /AcroForm << /XFA 6 0 R >> /RichMedia 7 0 R >> endobj\n'))).toEqual(['RichMedia', 'XFA']);
+    expect(pdfActiveContent(pdfOf(objectStream('3 0 << /OpenAction 4 0 R >>')))).toEqual(['OpenAction']);
+    expect(pdfActiveContent(POLYGLOT)).toEqual(['JS', 'JavaScript', 'OpenAction']);
+    // Names that only begin like one are no content: /JSON, /AAB, /Launcher.
+    expect(pdfActiveContent(pdfOf('3 0 obj << /JSON 1 /AAB 2 /Launcher 3 >> endobj\n'))).toEqual([]);
+  });
+
+  it('refuses such a PDF, and keeps a plain one', async () => {
+    expect(await prepareEvidence(POLYGLOT)).toEqual({ ok: false, reason: 'active-pdf' });
+    expect(await prepareEvidence(pdfOf(objectStream('3 0 << /Type /Font >>')))).toMatchObject({ ok: true, file: { mediaType: 'application/pdf' } });
+  });
+});
 
 describe('prepareEvidence', () => {
   it('refuses by content whatever the name: an executable, an SVG with a script, an empty file, an oversize one', async () => {
@@ -74,7 +110,7 @@ describe.each(testEngines())('POST /workspace/reports/:id/evidence and GET /evid
   it('refuses a renamed executable, an SVG with a script, an empty and an oversize file, with a translated message, storing nothing', async () => {
     for (const [bytes, name, status, text] of [
       [ELF, 'photo.jpg', 422, '只接受'], [PE, '现场.jpg', 422, '只接受'], [SVG, 'pic.png', 422, '只接受'], [new Uint8Array(), 'empty.jpg', 422, '文件是空的'],
-      [new Uint8Array(MAX_EVIDENCE_BYTES + 1), 'big.jpg', 413, '10 MB'],
+      [new Uint8Array(MAX_EVIDENCE_BYTES + 1), 'big.jpg', 413, '10 MB'], [POLYGLOT, 'plan.pdf', 422, '含有脚本'],
     ] as const) {
       const res = await send(bytes, name);
       expect(res.status, name).toBe(status);

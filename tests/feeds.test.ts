@@ -67,6 +67,25 @@ describe.each(testEngines())('Atom feeds of tracked projects on $name', (engine)
       expectNoSecret(xml);
     });
 
+    it('carries a report\'s narrative as text, never as markup (a narrative with <img onerror> shows as those characters)', async () => {
+      const narrative = '进展顺利<img src=x onerror=alert(1)> & <script>alert(2)</script>';
+      await demo.database.db.insertInto('project_reports').values({
+        project_id: written.otherId, seq: 1, state: 'approved', narrative, percent: 10, spent_fen: 1_000, period: '2023-Q3',
+        actuals: '[]', milestones_done: '[]', drafted_at: new Date('2023-10-01T02:00:00Z'), decided_at: new Date('2023-10-05T02:00:00Z'),
+      } as never).execute();
+      const xml = await (await get(`/projects/${written.otherId}/feed.xml`)).text();
+      const { elements } = wellFormedXml(uncdata(xml));
+      const summaries = elements.filter((e) => e.name === 'summary');
+      expect(summaries).toHaveLength(1);
+      const [summary] = summaries;
+      // As the reader gets it: an HTML fragment (the library's type) with no element in it, whose text is the narrative.
+      expect(summary!.attrs.type).toBe('html');
+      const html = xmlText(summary!.text);
+      expect(html).not.toMatch(/<[a-z/]/i);
+      expect(xmlText(html.replace(/&#39;/g, "'"))).toBe(narrative);
+      for (const e of elements.filter((x) => x.name === 'title')) expect(xmlText(e.text)).not.toMatch(/<[a-z/]/i);
+    });
+
     it('is linked from the project page, and 404 for a project that does not exist', async () => {
       expect(await (await get(`/projects/${written.projectId}`)).text())
         .toContain(`<link rel="alternate" type="application/atom+xml" href="/projects/${written.projectId}/feed.xml"`);

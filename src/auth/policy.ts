@@ -171,6 +171,9 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /admin/departments': ['secretariat'],
   'POST /admin/departments': ['secretariat'],
   'POST /admin/departments/:id': ['secretariat'],
+  // Security fixes (secure-b): the secretariat withdraws an accepted opinion, or rejects a project's pending ones at once.
+  'POST /admin/tracking/opinions/:id/withdraw': ['secretariat'],
+  'POST /admin/tracking/projects/:id/opinions/reject-pending': ['secretariat'],
 };
 
 /** Routes a user who must still replace a one-time password may use (besides public ones). */

@@ -466,11 +466,11 @@ export interface OpinionSaltTable {
   salt: Generated<string>;
 }
 
-/** One stored citizen opinion, counted against its sender's address hash (never the address, never the opinion). */
+/** Citizens' opinions stored from one address hash in one fixed window (never the address, never the opinion, never its time). */
 export interface OpinionAttemptTable {
-  id: Generated<number>;
   address_hash: string;
-  at: Date;
+  window_start: Date;
+  count: number;
 }
 
 export interface Database {

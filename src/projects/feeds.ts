@@ -6,6 +6,15 @@ import type { FeedEvent } from './public-model.ts';
 /** How many entries a feed carries. */
 export const FEED_ENTRIES = 50;
 
+/**
+ * The feed library marks every entry's title and summary `type="html"` (in CDATA): our titles and
+ * summaries are plain text (a department's narrative, a project's name), so they are escaped as HTML
+ * here, and a reader shows `<img src=x onerror=…>` as those characters, never as markup.
+ */
+export function htmlEscaped(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
 /** A feed event's stable id (a tag URI would need a dated authority; the page's URL plus a fragment is unique and stable). */
 function entryLink(base: string, e: FeedEvent): string {
   return `${base}/projects/${e.projectId}#${e.kind}-${e.ref}`;
@@ -43,8 +52,8 @@ export function projectsAtom(options: { base: string; self: string; page: string
   for (const e of options.events.slice(0, FEED_ENTRIES)) {
     const link = entryLink(base, e);
     feed.addItem({
-      id: link, link, title: entryTitle(t, e), date: e.at, published: e.at,
-      ...(e.text && e.kind !== 'rating' ? { description: e.text.length > 280 ? `${e.text.slice(0, 280)}…` : e.text } : {}),
+      id: link, link, title: htmlEscaped(entryTitle(t, e)), date: e.at, published: e.at,
+      ...(e.text && e.kind !== 'rating' ? { description: htmlEscaped(e.text.length > 280 ? `${e.text.slice(0, 280)}…` : e.text) } : {}),
     });
   }
   return feed.atom1();

@@ -82,7 +82,7 @@ export function projectDetailJson(d: ProjectDetail) {
       id: String(n.id), deputy: n.deputy, body: n.body, filedAt: n.filedAt.toISOString(), replyDue: n.replyDue,
       reply: n.reply, repliedAt: n.repliedAt?.toISOString() ?? null,
     })),
-    opinions: d.opinions.map((o) => ({ id: String(o.id), body: o.body, submittedAt: o.submittedAt.toISOString(), reply: o.reply, repliedAt: o.repliedAt?.toISOString() ?? null })),
+    opinions: d.opinions.map((o) => ({ id: String(o.id), body: o.body, submittedOn: o.submittedOn, reply: o.reply, repliedAt: o.repliedAt?.toISOString() ?? null })),
   };
 }
 

@@ -77,6 +77,8 @@ export interface TimelineEvent {
   kind: 'chosen' | 'plan' | 'report' | 'note' | 'reply' | 'opinion' | 'rating';
   /** The plan revision, report seq, or note id the line is about. */
   ref?: number;
+  /** Only the day is public (a citizen's opinion): `at` is that day's start in Beijing, shown as a date. */
+  day?: string;
 }
 
 /** Everything the public project page and /api/projects/:id show. */

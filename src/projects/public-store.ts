@@ -83,7 +83,7 @@ export async function projectDetail(db: Db | Trx, clock: Clock, id: number): Pro
     ...notes.flatMap((n): TimelineEvent[] => [
       { at: n.filedAt, kind: 'note', ref: n.id }, ...(n.repliedAt ? [{ at: n.repliedAt, kind: 'reply' as const, ref: n.id }] : []),
     ]),
-    ...opinions.map((o): TimelineEvent => ({ at: o.submittedAt, kind: 'opinion', ref: o.id })),
+    ...opinions.map((o): TimelineEvent => ({ at: new Date(`${o.submittedOn}T00:00:00+08:00`), day: o.submittedOn, kind: 'opinion', ref: o.id })),
     ...(project.rating ? [{ at: project.rating.publishedAt, kind: 'rating' as const, ref: project.rating.electionId }] : []),
   ].sort((a, b) => a.at.getTime() - b.at.getTime());
   return {

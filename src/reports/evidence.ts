@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { inflateSync } from 'node:zlib';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { EVIDENCE_TYPES, type EvidenceType, isOneOf } from '../domain/vocabulary.ts';
@@ -7,8 +8,9 @@ import { EVIDENCE_TYPES, type EvidenceType, isOneOf } from '../domain/vocabulary
  * Evidence files (photos and PDFs) as they are checked and stored: the type is decided from the
  * content (never the name or the type the browser claims), images are decoded and encoded again
  * (turned upright by their EXIF orientation, scaled to at most 2048 px, every metadata block such as
- * EXIF and GPS dropped), PDFs are kept byte for byte. No database here: the store saves what this
- * returns.
+ * EXIF and GPS dropped), PDFs are kept byte for byte (their text and metadata are published as they
+ * are) but refused when they carry active or embedded content (`pdfActiveContent`). No database
+ * here: the store saves what this returns.
  */
 
 /** The largest file accepted: 10 MB. */
@@ -19,7 +21,7 @@ export const MAX_IMAGE_SIDE = 2048;
 const MAX_INPUT_PIXELS = 80_000_000;
 
 /** Why a file is refused. */
-export type EvidenceRefusal = 'empty' | 'too-large' | 'type' | 'unreadable';
+export type EvidenceRefusal = 'empty' | 'too-large' | 'type' | 'unreadable' | 'active-pdf';
 
 /** A file ready to store: its bytes after re-encoding (images) and their SHA-256. */
 export interface PreparedEvidence {
@@ -55,6 +57,7 @@ export async function prepareEvidence(bytes: Uint8Array): Promise<EvidenceResult
   const mediaType = await evidenceTypeOf(bytes);
   if (!mediaType) return { ok: false, reason: 'type' };
   if (mediaType === 'application/pdf') {
+    if (pdfActiveContent(bytes).length > 0) return { ok: false, reason: 'active-pdf' };
     return { ok: true, file: { sha256: sha256Hex(bytes), mediaType, bytes, width: null, height: null } };
   }
   try {
@@ -72,6 +75,58 @@ export async function prepareEvidence(bytes: Uint8Array): Promise<EvidenceResult
     // A file that starts like an image but does not decode (truncated, corrupt, too many pixels).
     return { ok: false, reason: 'unreadable' };
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PDFs: no script, no action on opening, no embedded file or media, no XFA form.
+
+/**
+ * The PDF names that make a document act or carry another file: scripts (/JavaScript, /JS), actions
+ * run on opening or on events (/OpenAction, /AA), programs launched (/Launch), attached files
+ * (/EmbeddedFile, /EmbeddedFiles), Flash and media (/RichMedia), XML forms with their own scripts (/XFA).
+ */
+export const PDF_ACTIVE_NAMES = ['JavaScript', 'JS', 'OpenAction', 'AA', 'Launch', 'EmbeddedFile', 'EmbeddedFiles', 'RichMedia', 'XFA'] as const;
+
+// A name ends at white space or a delimiter (PDF 32000-1 §7.2.2); `#xx` in a name stands for a byte.
+const ACTIVE_NAME = new RegExp(`/(${PDF_ACTIVE_NAMES.join('|')})(?=[\\s()<>\\[\\]{}/%]|$)`, 'g');
+/** At most this much inflated, over all the streams of one file (a decompression bomb stops here). */
+const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+
+function activeNamesIn(text: string, into: Set<string>): void {
+  const decoded = text.replace(/#([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  for (const m of decoded.matchAll(ACTIVE_NAME)) into.add(m[1]!);
+}
+
+/**
+ * The active or embedded content names a PDF carries, empty when none: looked for in the raw bytes
+ * and inside every stream that inflates (FlateDecode: object streams hide dictionaries there), with
+ * `#xx` escapes in names resolved. A stream that does not inflate is left as the raw scan saw it.
+ */
+export function pdfActiveContent(bytes: Uint8Array): string[] {
+  const found = new Set<string>();
+  const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  activeNamesIn(raw.toString('latin1'), found);
+  let budget = MAX_INFLATED_BYTES;
+  const start = /stream\r?\n/g;
+  const text = raw.toString('latin1');
+  for (let m = start.exec(text); m && budget > 0; m = start.exec(text)) {
+    const from = m.index + m[0].length;
+    const end = text.indexOf('endstream', from);
+    const data = raw.subarray(from, end < 0 ? raw.length : end);
+    let inflated: Buffer;
+    try {
+      inflated = inflateSync(data, { maxOutputLength: budget, finishFlush: 2 /* Z_SYNC_FLUSH: a stream cut short still gives what it has */ });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') budget = 0;
+      continue;
+    }
+    budget -= inflated.length;
+    activeNamesIn(inflated.toString('latin1'), found);
+    if (end >= 0) start.lastIndex = end;
+  }
+  // Too much to inflate: refused rather than published unread.
+  if (budget <= 0) found.add('too-much-to-read');
+  return [...found].sort();
 }
 
 /** How a stored file is served: images shown in the page, PDFs downloaded. */

@@ -35,6 +35,7 @@ const ERRORS: Record<string, MessageKey> = {
 };
 const EVIDENCE_ERRORS: Record<EvidenceRefusal | 'none', MessageKey> = {
   none: 'evidence.error.none', empty: 'evidence.error.empty', 'too-large': 'evidence.error.tooLarge', type: 'evidence.error.type', unreadable: 'evidence.error.unreadable',
+  'active-pdf': 'evidence.error.activePdf',
 };
 
 /** A whole number typed into a form ('' → null, anything else not a whole number → NaN). */

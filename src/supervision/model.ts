@@ -27,12 +27,15 @@ export interface PublicOpinion {
   id: number;
   projectId: number;
   body: string;
-  submittedAt: Date;
+  /** The Beijing date it was sent, 'YYYY-MM-DD': never its time. */
+  submittedOn: string;
   reply: string | null;
   repliedAt: Date | null;
 }
 
+/** An opinion as the secretariat and the lead department read it. */
 export interface OpinionWithProject extends PublicOpinion {
+  submittedAt: Date;
   state: OpinionState;
   projectTitle: string;
   department: { id: number; name: string };

@@ -12,10 +12,10 @@ import { acting, type Ctx, currentUser, db, flash, found, idParam, refusing, vie
 import type { MessageKey } from '../platform/i18n/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
-import { opinionInput, replyInput } from './rules.ts';
+import { opinionInput, PERSONAL_DATA_HINTS, personalDataHints, replyInput } from './rules.ts';
 import {
-  consoleCounts, decideOpinion, fileNote, getNote, mayFileNote, getOpinion, isStandingCommittee, listNotes, listOpinions, overdueNow, projectTitle, replyToNote, replyToOpinion,
-  setNoteDue, submitOpinion,
+  consoleCounts, decideOpinion, fileNote, getNote, mayFileNote, getOpinion, isStandingCommittee, listNotes, listOpinions, overdueNow, pendingOpinionCount, projectTitle,
+  purgeRejectedOpinions, rejectPendingOpinions, replyToNote, replyToOpinion, setNoteDue, submitOpinion, withdrawOpinion,
 } from './store.ts';
 
 /**
@@ -28,10 +28,22 @@ const stringValues = (form: Record<string, unknown>) => Object.fromEntries(Objec
 
 const NOTICES: Record<string, MessageKey> = {
   replied: 'note.repliedNotice', due: 'note.dueNotice', opinionReplied: 'opinion.repliedNotice', accepted: 'opinion.acceptedNotice', rejected: 'opinion.rejectedNotice',
+  withdrawn: 'opinion.withdrawnNotice', rejectedPending: 'opinion.rejectedPendingNotice',
 };
 const ERRORS: Record<string, MessageKey> = {
   replied: 'note.error.replied', decided: 'opinion.error.decided', 'not-accepted': 'opinion.error.notAccepted', 'not-lead': 'note.error.notLead',
 };
+
+const HINT_LABELS = {
+  mobile: 'opinion.hint.mobile', landline: 'opinion.hint.landline', 'id-number': 'opinion.hint.idNumber', email: 'opinion.hint.email',
+} as const satisfies Record<(typeof PERSONAL_DATA_HINTS)[number], MessageKey>;
+
+/** The secretariat's queue: pending opinions to decide, accepted ones to withdraw. Rejected texts past their time go first. */
+async function adminOpinionsPage(c: Ctx) {
+  await purgeRejectedOpinions(db(c), c.var.deps.clock);
+  const [pending, accepted] = await Promise.all([listOpinions(db(c), { state: 'pending' }), listOpinions(db(c), { state: 'accepted' })]);
+  return c.render(<AdminOpinionsPage v={view(c)} opinions={pending} accepted={accepted} notice={flash(c, NOTICES)} error={flash(c, ERRORS, 'error')} />, { title: c.var.t('opinion.adminTitle') });
+}
 
 const projectOr404 = async (c: Ctx) => {
   const id = idParam(c);
@@ -138,7 +150,7 @@ export function supervisionRoutes() {
           parseInput(opinionInput, { body });
           return sent();
         }
-        const outcome = found(await submitOpinion(db(c), c.var.deps.clock, project.id, requestAddress(c), { body }));
+        const outcome = found(await submitOpinion(db(c), c.var.deps.clock, project.id, requestAddress(c), { body }, c.var.deps.config.signingKeySecret));
         if ('limited' in outcome) {
           c.status(429);
           c.header('Retry-After', String(outcome.limited));
@@ -151,13 +163,53 @@ export function supervisionRoutes() {
         return c.render(<OpinionFormPage v={view(c)} project={project} values={{ body: textField(form, 'body') }} errors={fieldErrors(c.var.t, e)} />, { title: c.var.t('opinion.newTitle') });
       }
     })
-    .get('/admin/tracking/opinions', async (c) => {
-      const opinions = await listOpinions(db(c), { state: 'pending' });
-      return c.render(<AdminOpinionsPage v={view(c)} opinions={opinions} notice={flash(c, NOTICES)} error={flash(c, ERRORS, 'error')} />, { title: c.var.t('opinion.adminTitle') });
-    })
+    .get('/admin/tracking/opinions', (c) => adminOpinionsPage(c))
     .post('/admin/tracking/opinions/:id/accept', async (c) => {
-      const id = idParam(c);
-      return refusing(c, '/admin/tracking/opinions', 'accepted', () => decideOpinion(db(c), acting(c), id, 'accepted'));
+      const opinion = found(await getOpinion(db(c), idParam(c)));
+      const form = await c.req.parseBody();
+      if (opinion.state === 'pending') {
+        // Accepting publishes a citizen's words for good: shown in full first, with a warning when they look like personal data.
+        const { t } = view(c);
+        const hints = personalDataHints(opinion.body);
+        const asked = confirmFirst(c, form, {
+          title: t('opinion.ask.accept.title'), button: t('opinion.ask.accept.button'), back: `/admin/tracking/opinions#opinion-${opinion.id}`,
+          consequences: [
+            t('opinion.ask.accept.body', { body: opinion.body }),
+            ...(hints.length > 0 ? [t('opinion.ask.accept.personal', { kinds: hints.map((h) => t(HINT_LABELS[h])).join(t('opinion.hint.separator')) })] : []),
+            t('opinion.ask.accept.public'),
+          ],
+          facts: { pending: 1 },
+        });
+        if (asked) return asked;
+      }
+      return refusing(c, '/admin/tracking/opinions', 'accepted', () => decideOpinion(db(c), acting(c), opinion.id, 'accepted'));
+    })
+    .post('/admin/tracking/opinions/:id/withdraw', async (c) => {
+      const opinion = found(await getOpinion(db(c), idParam(c)));
+      const form = await c.req.parseBody();
+      if (opinion.state === 'accepted') {
+        const { t } = view(c);
+        const asked = confirmFirst(c, form, {
+          title: t('opinion.ask.withdraw.title'), button: t('opinion.ask.withdraw.button'), back: `/admin/tracking/opinions#opinion-${opinion.id}`,
+          consequences: [t('opinion.ask.accept.body', { body: opinion.body }), t('opinion.ask.withdraw.public'), ...(opinion.reply !== null ? [t('opinion.ask.withdraw.reply')] : []), t('opinion.ask.withdraw.purge')],
+          facts: { accepted: 1, replied: opinion.reply !== null ? 1 : 0 },
+        });
+        if (asked) return asked;
+      }
+      return refusing(c, '/admin/tracking/opinions', 'withdrawn', () => withdrawOpinion(db(c), acting(c), opinion.id));
+    })
+    .post('/admin/tracking/projects/:id/opinions/reject-pending', async (c) => {
+      const project = await projectOr404(c);
+      const form = await c.req.parseBody();
+      const pending = await pendingOpinionCount(db(c), project.id);
+      const { t } = view(c);
+      const asked = confirmFirst(c, form, {
+        title: t('opinion.ask.rejectPending.title'), button: t('opinion.ask.rejectPending.button'), back: '/admin/tracking/opinions',
+        consequences: [t('opinion.ask.rejectPending.count', { title: project.title, count: pending }), t('opinion.ask.rejectPending.purge')],
+        facts: { pending },
+      });
+      if (asked) return asked;
+      return refusing(c, '/admin/tracking/opinions', 'rejectedPending', () => rejectPendingOpinions(db(c), acting(c), project.id));
     })
     .post('/admin/tracking/opinions/:id/reject', async (c) => {
       const id = idParam(c);
@@ -186,6 +238,7 @@ export function supervisionRoutes() {
 
     // The secretariat's console and the overdue list
     .get('/admin/tracking', async (c) => {
+      await purgeRejectedOpinions(db(c), c.var.deps.clock);
       const [counts, overdue] = await Promise.all([consoleCounts(db(c)), overdueNow(db(c), c.var.deps.clock)]);
       return c.render(<ConsolePage v={view(c)} counts={counts} overdue={overdue} />, { title: c.var.t('console.title') });
     })

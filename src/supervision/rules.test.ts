@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  addDays, daysBetween, defaultReplyDue, isNoteOverdue, OPINION_LIMITS, opinionInput, type OverdueNote, overdueList, type OverdueProject, retryAfterSeconds,
+  addDays, daysBetween, defaultReplyDue, isNoteOverdue, addressBucket, OPINION_LIMITS, opinionInput, type OverdueNote, overdueList, type OverdueProject, personalDataHints, retryAfterSeconds, windowStart,
 } from './rules.ts';
 
 const day = fc.integer({ min: Date.UTC(2020, 0, 1) / 86_400_000, max: Date.UTC(2030, 11, 31) / 86_400_000 })
@@ -101,28 +101,57 @@ describe('the limits on citizens\' opinions', () => {
   const now = new Date('2024-01-15T02:00:00Z');
   const ago = (ms: number) => new Date(now.getTime() - ms);
 
-  it('allow five from an address in ten minutes, and say when the sixth may come', () => {
-    const four = [1, 2, 3, 4].map((m) => ago(m * 60_000));
-    expect(retryAfterSeconds(four, now, OPINION_LIMITS.perAddress)).toBe(0);
-    const five = [...four, ago(9 * 60_000)];
-    // The oldest (nine minutes ago) leaves the window in one minute.
-    expect(retryAfterSeconds(five, now, OPINION_LIMITS.perAddress)).toBe(60);
-    expect(retryAfterSeconds(five.map((d) => new Date(d.getTime() - 10 * 60_000)), now, OPINION_LIMITS.perAddress)).toBe(0);
+  it('allow twenty from an address in a ten-minute window (a town hall behind one NAT), and say when the window ends', () => {
+    expect(OPINION_LIMITS).toEqual({ perAddress: { max: 20, windowMs: 600_000 } });
+    expect(retryAfterSeconds(19, now, OPINION_LIMITS.perAddress)).toBe(0);
+    // 02:00:00 starts a window: it ends ten minutes later.
+    expect(retryAfterSeconds(20, now, OPINION_LIMITS.perAddress)).toBe(600);
+    expect(retryAfterSeconds(20, new Date('2024-01-15T02:09:30Z'), OPINION_LIMITS.perAddress)).toBe(30);
+    expect(windowStart(new Date('2024-01-15T02:09:59.999Z'), OPINION_LIMITS.perAddress)).toEqual(now);
   });
 
   it('never make anyone wait longer than the window, nor at all below the limit', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 2 * 86_400_000 }), { maxLength: 250 }), fc.constantFrom(OPINION_LIMITS.perAddress, OPINION_LIMITS.perProject), (agos, limit) => {
-      const wait = retryAfterSeconds(agos.map(ago), now, limit);
-      const inWindow = agos.filter((a) => a < limit.windowMs).length;
-      if (inWindow < limit.max) expect(wait).toBe(0);
+    const limit = OPINION_LIMITS.perAddress;
+    fc.assert(fc.property(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 86_400_000 }), (count, offset) => {
+      const at = new Date(now.getTime() + offset);
+      const wait = retryAfterSeconds(count, at, limit);
+      if (count < limit.max) expect(wait).toBe(0);
       else {
         expect(wait).toBeGreaterThan(0);
-        expect(wait).toBeLessThanOrEqual(Math.ceil(limit.windowMs / 1000));
-        // After waiting, one more is allowed.
-        const after = new Date(now.getTime() + wait * 1000);
-        expect(retryAfterSeconds(agos.map(ago), after, limit)).toBe(0);
+        expect(wait).toBeLessThanOrEqual(limit.windowMs / 1000);
+        // After waiting, it is another window.
+        expect(windowStart(new Date(at.getTime() + wait * 1000), limit).getTime()).toBeGreaterThan(windowStart(at, limit).getTime());
       }
     }));
+  });
+
+  it('count an IPv4 address as it is, an IPv6 address by its /64, and an IPv4-mapped one as IPv4', () => {
+    expect(addressBucket('203.0.113.7')).toBe('203.0.113.7');
+    expect(addressBucket('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:0DB8:0001:0002::1')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:db8:1:2::1%eth0')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:db8::')).toBe('2001:db8:0:0::/64');
+    expect(addressBucket('::1')).toBe('0:0:0:0::/64');
+    expect(addressBucket('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(addressBucket('::ffff:cb00:7107')).toBe('203.0.113.7');
+    expect(addressBucket('unknown')).toBe('unknown');
+    // Every address of one /64 is one bucket.
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 4, maxLength: 4 }), (low) => {
+      expect(addressBucket(`2001:db8:aa:bb:${low.map((x) => x.toString(16)).join(':')}`)).toBe('2001:db8:aa:bb::/64');
+    }));
+  });
+
+  it('see mobile numbers, landlines, ID numbers and e-mail addresses in an opinion, and nothing in plain text', () => {
+    expect(personalDataHints('希望延长托管时间，谢谢。')).toEqual([]);
+    expect(personalDataHints('请联系我13812345678')).toEqual(['mobile']);
+    expect(personalDataHints('电话 138-1234-5678')).toEqual(['mobile']);
+    expect(personalDataHints('电话１３８１２３４５６７８')).toEqual(['mobile']);
+    expect(personalDataHints('座机0571-88886666')).toEqual(['landline']);
+    expect(personalDataHints('座机(010)12345678')).toEqual(['landline']);
+    expect(personalDataHints('身份证33010219900101123X')).toEqual(['id-number']);
+    expect(personalDataHints('邮箱 zhang.san+1@example.com.cn')).toEqual(['email']);
+    // Amounts, years and long numbers that are none of these.
+    expect(personalDataHints('2024年投资500万元，新增学位1200个，编号12345678901234567890123')).toEqual([]);
   });
 
   it('take an opinion of at most 2,000 characters', () => {

@@ -47,23 +47,95 @@ export function isNoteOverdue(note: { replyDue: string; replied: boolean }, toda
 
 export interface Limit { max: number; windowMs: number }
 export const OPINION_LIMITS = {
-  /** From one client address. */
-  perAddress: { max: 5, windowMs: 10 * 60_000 },
-  /** On one project, from everyone. */
-  perProject: { max: 200, windowMs: DAY_MS },
+  /**
+   * From one client address (an IPv4 address, or an IPv6 /64: `addressBucket`), counted in fixed
+   * ten-minute windows. Twenty, not five: a town hall, a school or a village committee sends every
+   * resident through one NAT address, and a public hearing there may well produce a dozen opinions
+   * in ten minutes; a flood from one address is still bounded (at most 2 × 20 across a window's
+   * edge, about 120 an hour), and the secretariat rejects a project's pending opinions at once.
+   * There is deliberately no cap per project: it would let forty addresses lock every citizen out
+   * of a project for a day.
+   */
+  perAddress: { max: 20, windowMs: 10 * 60_000 },
 } as const satisfies Record<string, Limit>;
 
-/**
- * Seconds until one more is allowed under the limit, given the times of the earlier ones: 0 when
- * one more is allowed now. The oldest within the window has to leave it first.
- */
-export function retryAfterSeconds(times: readonly Date[], now: Date, limit: Limit): number {
-  const since = now.getTime() - limit.windowMs;
-  const inWindow = times.map((d) => d.getTime()).filter((t) => t > since).sort((a, b) => a - b);
-  if (inWindow.length < limit.max) return 0;
-  const leaves = inWindow[inWindow.length - limit.max]! + limit.windowMs;
-  return Math.max(1, Math.ceil((leaves - now.getTime()) / 1000));
+/** The start of the fixed window `now` falls in: what an attempt is stored with, never its exact time. */
+export function windowStart(now: Date, limit: Limit): Date {
+  return new Date(Math.floor(now.getTime() / limit.windowMs) * limit.windowMs);
 }
+
+/**
+ * Seconds until one more is allowed, given how many were counted in the window `now` falls in: 0
+ * when one more is allowed now, else until the window ends (at least 1).
+ */
+export function retryAfterSeconds(countInWindow: number, now: Date, limit: Limit): number {
+  if (countInWindow < limit.max) return 0;
+  const ends = windowStart(now, limit).getTime() + limit.windowMs;
+  return Math.max(1, Math.ceil((ends - now.getTime()) / 1000));
+}
+
+/** The eight 16-bit groups of an IPv6 address (zone dropped, embedded IPv4 read), or undefined. */
+function ipv6Groups(address: string): number[] | undefined {
+  let a = address.toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const v4 = /^(.*:)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(a);
+  if (v4) {
+    const b = v4.slice(2, 6).map(Number);
+    if (b.some((x) => x > 255)) return undefined;
+    a = `${v4[1]}${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
+  }
+  const halves = a.split('::');
+  if (halves.length > 2) return undefined;
+  const part = (s: string) => (s === '' ? [] : s.split(':'));
+  const head = part(halves[0]!);
+  const tail = halves.length === 2 ? part(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...head, ...new Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
+  return groups.map((g) => parseInt(g, 16));
+}
+
+/**
+ * What the per-address limit counts by: an IPv4 address as it is; an IPv6 address by its /64 (one
+ * household or one customer is given a whole /64, so a full IPv6 address would be a new "address"
+ * at every request); an IPv4-mapped IPv6 address (::ffff:a.b.c.d) as its IPv4 address. Anything
+ * else (no address known) as it is.
+ */
+export function addressBucket(address: string): string {
+  const trimmed = address.trim();
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(trimmed)) return trimmed;
+  const g = ipv6Groups(trimmed);
+  if (!g) return trimmed.toLowerCase();
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return [g[6]! >> 8, g[6]! & 255, g[7]! >> 8, g[7]! & 255].join('.');
+  return `${g.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
+}
+
+/** What in an opinion looks like personal data: the secretariat is warned before making it public. */
+export type PersonalDataHint = 'mobile' | 'landline' | 'id-number' | 'email';
+export const PERSONAL_DATA_HINTS = ['mobile', 'landline', 'id-number', 'email'] as const satisfies readonly PersonalDataHint[];
+
+const HINT_PATTERNS: Record<PersonalDataHint, RegExp> = {
+  // A mainland mobile number: 1[3-9] and nine digits, maybe grouped 3-4-4 by spaces or dashes.
+  mobile: /(?<!\d)1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)/,
+  // A landline: an area code 0xx or 0xxx (maybe in brackets), then 7 or 8 digits.
+  landline: /(?<!\d)(?:\(0\d{2,3}\)|0\d{2,3})[ -]?\d{7,8}(?!\d)/,
+  // A resident ID number: 17 digits and a check digit or X.
+  'id-number': /(?<!\d)\d{17}[\dXx](?![\dXx])/,
+  email: /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/,
+};
+
+/**
+ * The kinds of personal data a text seems to hold (full-width digits and signs read as ASCII):
+ * mainland mobile numbers, landlines, ID numbers, e-mail addresses. A hint, not a proof: it decides
+ * nothing, it warns.
+ */
+export function personalDataHints(text: string): PersonalDataHint[] {
+  const normalized = text.normalize('NFKC');
+  return PERSONAL_DATA_HINTS.filter((k) => HINT_PATTERNS[k].test(normalized));
+}
+
+/** Rejected opinions' texts are deleted this many days after the decision. */
+export const REJECTED_OPINION_DAYS = 30;
 
 // ---------------------------------------------------------------------------------------------
 // The overdue list

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { appendAudit } from '../audit/store.ts';
 import type { Acting } from '../platform/acting.ts';
 import type { Db, Trx } from '../platform/db/index.ts';
@@ -10,7 +10,8 @@ import { approvedPlans, approvedReports } from '../projects/store.ts';
 import type { OpinionState } from '../domain/vocabulary.ts';
 import type { NoteWithProject, OpinionWithProject, PublicNote, PublicOpinion } from './model.ts';
 import {
-  defaultReplyDue, dueInput, isNoteOverdue, noteInput, OPINION_LIMITS, opinionInput, type OverdueItem, overdueList, type OverdueProject, replyInput, retryAfterSeconds,
+  addressBucket, defaultReplyDue, dueInput, isNoteOverdue, noteInput, OPINION_LIMITS, opinionInput, type OverdueItem, overdueList, type OverdueProject, REJECTED_OPINION_DAYS,
+  replyInput, retryAfterSeconds, windowStart,
 } from './rules.ts';
 
 /**
@@ -130,40 +131,65 @@ export async function replyToNote(db: Db, acting: Acting, noteId: number, depart
 // ---------------------------------------------------------------------------------------------
 // Citizens' opinions
 
-/** The keyed hash of a client address: the installation's salt, then the address. Never the address. */
-async function addressHash(db: Db | Trx, address: string): Promise<string> {
+/**
+ * The keyed hash of a client address's bucket (an IPv4 address, an IPv6 /64: `addressBucket`).
+ * With a secret from outside the database (the installation's SIGNING_KEY_SECRET), HMAC-SHA256
+ * under a key derived from it and the salt: a copy of the database alone does not let anyone try
+ * the 2^32 IPv4 addresses against the hashes. Without it, SHA-256 of the salt and the address,
+ * which a copy of the database can brute-force (docs/threat-model.md). Never the address.
+ */
+async function addressHash(db: Db | Trx, address: string, secret: string | undefined): Promise<string> {
   const { salt } = await db.selectFrom('opinion_salt').select('salt').executeTakeFirstOrThrow();
-  return createHash('sha256').update(`${salt}\u0000${address}`).digest('hex');
+  const bucket = addressBucket(address);
+  if (secret === undefined) return createHash('sha256').update(`${salt}\u0000${bucket}`).digest('hex');
+  const key = createHmac('sha256', secret).update(`minsheng opinion address\u0000${salt}`).digest();
+  return createHmac('sha256', key).update(bucket).digest('hex');
 }
 
 export type OpinionOutcome = { stored: true; id: number } | { limited: number };
 
 /**
- * Stores a citizen's opinion, pending the secretariat's decision, unless the limits refuse it
- * (`limited`: seconds to wait). Nothing about the sender is stored but a keyed hash of their
- * address with the time, for the limit, kept a day and never linked to the opinion. Undefined for
- * an unknown project.
+ * Deletes the texts of opinions rejected more than thirty days ago (the rows go: nothing of them is
+ * public, and the decision stays in the audit log). Run on each submission and when the
+ * secretariat opens the console or the queue; returns how many went.
  */
-export async function submitOpinion(db: Db, clock: Clock, projectId: number, address: string, input: { body: string }): Promise<OpinionOutcome | undefined> {
+export async function purgeRejectedOpinions(db: Db | Trx, clock: Clock): Promise<number> {
+  const cutoff = new Date(clock.now().getTime() - REJECTED_OPINION_DAYS * 86_400_000);
+  const gone = await db.deleteFrom('citizen_opinions').where('state', '=', 'rejected')
+    .where((eb) => eb(eb.fn.coalesce('decided_at', 'submitted_at'), '<', cutoff)).executeTakeFirst();
+  return Number(gone.numDeletedRows);
+}
+
+/**
+ * Stores a citizen's opinion, pending the secretariat's decision, unless the limit refuses it
+ * (`limited`: seconds to wait). Nothing about the sender is stored but a keyed hash of their
+ * address's bucket with a count for the current ten-minute window: no exact time, no id, so the
+ * counter cannot be matched to the opinion; windows that have passed are deleted here. Undefined
+ * for an unknown project. `secret` is the installation's secret kept outside the database, if any.
+ */
+export async function submitOpinion(db: Db, clock: Clock, projectId: number, address: string, input: { body: string }, secret?: string): Promise<OpinionOutcome | undefined> {
   const { body } = parseInput(opinionInput, input);
   return db.transaction().execute(async (trx) => {
-    const project = await trx.selectFrom('projects').select('id').where('id', '=', projectId).forUpdate().executeTakeFirst();
+    const project = await trx.selectFrom('projects').select('id').where('id', '=', projectId).forKeyShare().executeTakeFirst();
     if (!project) return undefined;
     const now = clock.now();
-    const hash = await addressHash(trx, address);
-    const since = (limit: { windowMs: number }) => new Date(now.getTime() - limit.windowMs);
-    const [fromAddress, onProject] = await Promise.all([
-      trx.selectFrom('opinion_attempts').select('at').where('address_hash', '=', hash).where('at', '>', since(OPINION_LIMITS.perAddress)).execute(),
-      trx.selectFrom('citizen_opinions').select('submitted_at as at').where('project_id', '=', projectId).where('submitted_at', '>', since(OPINION_LIMITS.perProject)).execute(),
-    ]);
-    const wait = Math.max(
-      retryAfterSeconds(fromAddress.map((r) => r.at), now, OPINION_LIMITS.perAddress),
-      retryAfterSeconds(onProject.map((r) => r.at), now, OPINION_LIMITS.perProject),
-    );
-    if (wait > 0) return { limited: wait };
-    // What the limits look back over, no longer: older hashes go.
-    await trx.deleteFrom('opinion_attempts').where('at', '<=', since(OPINION_LIMITS.perProject)).execute();
-    await trx.insertInto('opinion_attempts').values({ address_hash: hash, at: now }).execute();
+    const limit = OPINION_LIMITS.perAddress;
+    const window = windowStart(now, limit);
+    const hash = await addressHash(trx, address, secret);
+    // Windows that have passed, and rejected texts past their time, go.
+    await trx.deleteFrom('opinion_attempts').where('window_start', '<', window).execute();
+    await purgeRejectedOpinions(trx, clock);
+    // One counter per hash and window, taken and counted up under its row lock (a concurrent
+    // first opinion waits on the primary key), so that two requests cannot both pass the last slot.
+    const counted = await trx.insertInto('opinion_attempts').values({ address_hash: hash, window_start: window, count: 1 })
+      .onConflict((oc) => oc.columns(['address_hash', 'window_start']).doUpdateSet((eb) => ({ count: eb('opinion_attempts.count', '+', 1) })))
+      .returning('count').executeTakeFirstOrThrow();
+    const wait = retryAfterSeconds(counted.count - 1, now, limit);
+    if (wait > 0) {
+      // Refused: not counted (the transaction's counter goes back to what it was).
+      await trx.updateTable('opinion_attempts').set((eb) => ({ count: eb('count', '-', 1) })).where('address_hash', '=', hash).where('window_start', '=', window).execute();
+      return { limited: wait };
+    }
     const row = await trx.insertInto('citizen_opinions').values({ project_id: projectId, body, submitted_at: now }).returning('id').executeTakeFirstOrThrow();
     return { stored: true as const, id: row.id };
   });
@@ -178,9 +204,10 @@ function opinionsQuery(db: Db | Trx) {
       'c.name as project_title', 'dep.id as department_id', 'dep.name as department_name']);
 }
 type OpinionRow = Awaited<ReturnType<ReturnType<typeof opinionsQuery>['execute']>>[number];
-const publicOpinion = (r: OpinionRow): PublicOpinion => ({ id: r.id, projectId: r.project_id, body: r.body, submittedAt: r.submitted_at, reply: r.reply, repliedAt: r.replied_at });
+/** As the public reads it: the Beijing DATE it was sent, never its time (which could be matched with the traffic of that moment). */
+const publicOpinion = (r: OpinionRow): PublicOpinion => ({ id: r.id, projectId: r.project_id, body: r.body, submittedOn: beijingDate(r.submitted_at), reply: r.reply, repliedAt: r.replied_at });
 const opinionWithProject = (r: OpinionRow): OpinionWithProject => ({
-  ...publicOpinion(r), state: r.state, projectTitle: r.project_title, department: { id: r.department_id, name: r.department_name },
+  ...publicOpinion(r), submittedAt: r.submitted_at, state: r.state, projectTitle: r.project_title, department: { id: r.department_id, name: r.department_name },
 });
 
 /** The accepted opinions on a project, oldest first, with the department's replies: what the public sees. */
@@ -213,6 +240,39 @@ export async function decideOpinion(db: Db, acting: Acting, opinionId: number, d
     await appendAudit(trx, acting.clock, acting.actor, {
       action: decision === 'accepted' ? 'opinion.accept' : 'opinion.reject', subject: `opinion:${opinionId}`, details: { projectId: o.project_id },
     });
+  });
+}
+
+/**
+ * The secretariat withdraws an accepted opinion (it held personal data, or should not have been
+ * accepted): it becomes rejected, its reply is removed, and it leaves every public surface; its
+ * text is deleted thirty days later with the other rejected ones.
+ */
+export async function withdrawOpinion(db: Db, acting: Acting, opinionId: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const o = await trx.selectFrom('citizen_opinions').select(['id', 'state', 'project_id', 'reply']).where('id', '=', opinionId).forUpdate().executeTakeFirst();
+    if (!o) throw new Refused<SupervisionRefusal>('not-found');
+    if (o.state !== 'accepted') throw new Refused<SupervisionRefusal>('not-accepted');
+    await trx.updateTable('citizen_opinions').set({
+      state: 'rejected', reply: null, replied_by: null, replied_at: null, decided_by: acting.actor.userId, decided_at: acting.clock.now(),
+    }).where('id', '=', opinionId).execute();
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'opinion.withdraw', subject: `opinion:${opinionId}`, details: { projectId: o.project_id, hadReply: o.reply !== null } });
+  });
+}
+
+/** How many opinions on a project wait for a decision. */
+export async function pendingOpinionCount(db: Db | Trx, projectId: number): Promise<number> {
+  const r = await db.selectFrom('citizen_opinions').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).where('state', '=', 'pending').executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** The secretariat rejects every pending opinion on a project at once (a flood): one audit entry with the count. */
+export async function rejectPendingOpinions(db: Db, acting: Acting, projectId: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx.updateTable('citizen_opinions').set({ state: 'rejected', decided_by: acting.actor.userId, decided_at: acting.clock.now() })
+      .where('project_id', '=', projectId).where('state', '=', 'pending').returning('id').execute();
+    await appendAudit(trx, acting.clock, acting.actor, { action: 'opinion.rejectPending', subject: `project:${projectId}`, details: { count: rows.length, opinionIds: rows.map((r) => r.id) } });
+    return rows.length;
   });
 }
 

@@ -372,7 +372,9 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
   'POST /workspace/notes/:id/reply': () => fc.tuple(ids([1, 2, 3]), chineseText(200), fc.boolean())
     .map(([id, reply, confirmed]) => ({ id, fields: [['reply', reply], ...(confirmed ? [['confirm', '1'], ['fact.replied', '0']] as Fields : [])] })),
   'POST /projects/:id/opinions': (w) => fc.tuple(ids([...w.projects.own, ...w.projects.other]), chineseText(200)).map(([id, body]) => ({ id, fields: [['body', body], ['website', '']] })),
-  'POST /admin/tracking/opinions/:id/accept': () => ids([1, 2, 3]).map((id) => ({ id, fields: [] as Fields })),
+  // Accepting is confirmed (secure-b): mostly with the confirmation, so that the replies below have accepted opinions.
+  'POST /admin/tracking/opinions/:id/accept': () => fc.tuple(ids([1, 2, 3]), fc.integer({ min: 0, max: 3 }))
+    .map(([id, n]) => ({ id, fields: n > 0 ? [['confirm', '1'], ['fact.pending', '1']] as Fields : [] as Fields })),
   'POST /admin/tracking/opinions/:id/reject': () => ids([4, 5, 6]).map((id) => ({ id, fields: [] as Fields })),
   'POST /workspace/opinions/:id/reply': () => fc.tuple(ids([1, 2, 3]), chineseText(200), fc.boolean())
     .map(([id, reply, confirmed]) => ({ id, fields: [['reply', reply], ...(confirmed ? [['confirm', '1'], ['fact.replied', '0']] as Fields : [])] })),
@@ -400,6 +402,11 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
   'POST /admin/departments': () => chineseText(10).map((name) => ({ fields: [['name', `${name}局`]] })),
   // Renamed to a name of the list (its own, or a taken one): the World's departments keep their names for the routes after.
   'POST /admin/departments/:id': () => fc.tuple(fc.integer({ min: 1, max: 8 }), pick(WORLD_DEPARTMENTS)).map(([id, name]) => ({ id: String(id), fields: [['name', name]] })),
+  // Security fixes (secure-b): withdrawing an accepted opinion and rejecting a project's pending ones, asked or confirmed.
+  'POST /admin/tracking/opinions/:id/withdraw': () => fc.tuple(ids([1, 2, 3, 7]), fc.boolean(), fc.constantFrom('0', '1'))
+    .map(([id, confirm, replied]) => ({ id, fields: confirm ? [['confirm', '1'], ['fact.accepted', '1'], ['fact.replied', replied]] as Fields : [] as Fields })),
+  'POST /admin/tracking/projects/:id/opinions/reject-pending': (w) => fc.tuple(ids([...w.projects.own, ...w.projects.other]), fc.boolean(), fc.integer({ min: 0, max: 5 }))
+    .map(([id, confirm, pending]) => ({ id, fields: confirm ? [['confirm', '1'], ['fact.pending', String(pending)]] as Fields : [] as Fields })),
 };
 
 /** The World's departments (the one list): a candidate's lead and co-departments are chosen from them. */

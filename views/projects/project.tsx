@@ -142,7 +142,7 @@ export function ProjectPage({ v, d, signedInDeputy }: { v: ViewContext; d: Proje
 
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('project.timelineTitle')}</h2>
-        <ol class="timeline">{d.timeline.map((e) => <li><time datetime={e.at.toISOString()}>{formatDateTime(lang, e.at)}</time> <TimelineLine v={v} e={e} d={d} /></li>)}</ol>
+        <ol class="timeline">{d.timeline.map((e) => <li>{e.day ? <time datetime={e.day}>{formatDate(lang, e.day)}</time> : <time datetime={e.at.toISOString()}>{formatDateTime(lang, e.at)}</time>} <TimelineLine v={v} e={e} d={d} /></li>)}</ol>
       </section>
 
       <section aria-labelledby="reports-title">
@@ -170,7 +170,7 @@ export function ProjectPage({ v, d, signedInDeputy }: { v: ViewContext; d: Proje
         {d.opinions.length === 0 ? <p class="muted">{t('project.noOpinions')}</p> : (
           <ul class="opinions">{d.opinions.map((o) => (
             <li id={`opinion-${o.id}`}>
-              <p class="muted">{formatDateTime(lang, o.submittedAt)}</p>
+              <p class="muted"><time datetime={o.submittedOn}>{formatDate(lang, o.submittedOn)}</time></p>
               <p>{o.body}</p>
               {o.reply && <blockquote class="reply"><p class="muted">{t('project.opinion.reply')}</p><p>{o.reply}</p></blockquote>}
             </li>

@@ -57,9 +57,14 @@ export function OpinionLimitedPage({ v, project, minutes }: { v: ViewContext; pr
 /** An opinion waiting for the secretariat's decision. */
 type PendingOpinionView = OpinionWithProject;
 
-/** The secretariat's queue of opinions waiting for a decision: accept (public) or reject. */
-export function AdminOpinionsPage({ v, opinions, notice, error }: { v: ViewContext; opinions: PendingOpinionView[]; notice?: string; error?: string }) {
+/**
+ * The secretariat's queue: opinions waiting for a decision, grouped by project (with a way to reject
+ * all of a project's at once, after a flood), and the accepted ones, which may be withdrawn.
+ * Accepting, withdrawing and rejecting all are confirmed on the next page.
+ */
+export function AdminOpinionsPage({ v, opinions, accepted = [], notice, error }: { v: ViewContext; opinions: PendingOpinionView[]; accepted?: OpinionWithProject[]; notice?: string; error?: string }) {
   const { t } = v;
+  const projects = [...new Map(opinions.map((o) => [o.projectId, o])).values()];
   return (
     <section aria-labelledby="admin-opinions-title" class="stack">
       <p><a href="/admin/tracking">{t('console.title')}</a></p>
@@ -67,17 +72,40 @@ export function AdminOpinionsPage({ v, opinions, notice, error }: { v: ViewConte
       <p>{t('opinion.adminIntro')}</p>
       {notice && <Notice kind="ok">{notice}</Notice>}
       {error && <Notice kind="error">{error}</Notice>}
-      {opinions.length === 0 ? <p>{t('opinion.nonePending')}</p> : (
+      {opinions.length === 0 ? <p>{t('opinion.nonePending')}</p> : projects.map((p) => {
+        const mine = opinions.filter((o) => o.projectId === p.projectId);
+        return (
+          <section class="stack" aria-labelledby={`pending-${p.projectId}`}>
+            <h2 id={`pending-${p.projectId}`}><a href={`/projects/${p.projectId}`}>{p.projectTitle}</a> <span class="muted">{p.department.name} · {t('opinion.pendingCount', { count: mine.length })}</span></h2>
+            {mine.length > 1 && (
+              <div class="action-list"><PostButton action={`/admin/tracking/projects/${p.projectId}/opinions/reject-pending`} label={t('opinion.rejectPendingButton', { count: mine.length })} kind="danger" /></div>
+            )}
+            <ul class="stack">
+              {mine.map((o) => (
+                <li class="panel stack" id={`opinion-${o.id}`}>
+                  <p class="muted">{t('opinion.submittedAt', { at: formatDateTime(v.lang, o.submittedAt) })}</p>
+                  <p>{o.body}</p>
+                  <div class="action-list">
+                    <PostButton action={`/admin/tracking/opinions/${o.id}/accept`} label={t('opinion.acceptButton')} kind="primary" />
+                    <PostButton action={`/admin/tracking/opinions/${o.id}/reject`} label={t('opinion.rejectButton')} kind="danger" />
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </section>
+        );
+      })}
+      <h2>{t('opinion.acceptedHeading')} <span class="muted">({accepted.length})</span></h2>
+      <p>{t('opinion.acceptedIntro')}</p>
+      {accepted.length > 0 && (
         <ul class="stack">
-          {opinions.map((o) => (
+          {accepted.map((o) => (
             <li class="panel stack" id={`opinion-${o.id}`}>
-              <h2><a href={`/projects/${o.projectId}`}>{o.projectTitle}</a> <span class="muted">{o.department.name}</span></h2>
+              <h3><a href={`/projects/${o.projectId}#opinion-${o.id}`}>{o.projectTitle}</a></h3>
               <p class="muted">{t('opinion.submittedAt', { at: formatDateTime(v.lang, o.submittedAt) })}</p>
               <p>{o.body}</p>
-              <div class="action-list">
-                <PostButton action={`/admin/tracking/opinions/${o.id}/accept`} label={t('opinion.acceptButton')} kind="primary" />
-                <PostButton action={`/admin/tracking/opinions/${o.id}/reject`} label={t('opinion.rejectButton')} kind="danger" />
-              </div>
+              {o.reply !== null && <p class="muted">{t('opinion.replyHeading')}：{o.reply}</p>}
+              <div class="action-list"><PostButton action={`/admin/tracking/opinions/${o.id}/withdraw`} label={t('opinion.withdrawButton')} kind="danger" /></div>
             </li>
           ))}
         </ul>
