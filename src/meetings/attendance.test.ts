@@ -108,10 +108,8 @@ describe('grouping the attendance sheet', () => {
 });
 
 describe('undoing a check-in', () => {
-  it('is allowed until the deputy voted or a vote of the meeting closed', () => {
-    expect(undoRefusal({ votedInOpenVote: false, meetingHasClosedVote: false })).toBeUndefined();
-    expect(undoRefusal({ votedInOpenVote: true, meetingHasClosedVote: false })).toBe('voted');
-    expect(undoRefusal({ votedInOpenVote: false, meetingHasClosedVote: true })).toBe('closed');
-    expect(undoRefusal({ votedInOpenVote: true, meetingHasClosedVote: true })).toBe('closed');
+  it('is allowed unless the deputy voted in a vote of the meeting that is still open', () => {
+    expect(undoRefusal({ votedInOpenVote: false })).toBeUndefined();
+    expect(undoRefusal({ votedInOpenVote: true })).toBe('voted');
   });
 });

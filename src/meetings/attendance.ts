@@ -86,17 +86,18 @@ export function delegationsOf(all: readonly Pick<AttendanceRow, 'delegation'>[])
   return [...new Set(all.map((r) => r.delegation))].sort(compareDelegations);
 }
 
-/** Why a check-in can no longer be undone: the deputy voted in an open vote, or a vote of the meeting has closed. */
-export type UndoRefusal = 'voted' | 'closed';
+/** Why a check-in can no longer be undone: the deputy voted in an open vote of the meeting. */
+export type UndoRefusal = 'voted';
 
 /**
- * Whether a deputy's check-in may be undone (marked absent again). A mistaken check-in can be
- * undone until it counted: once the deputy has voted in an open vote of the meeting (their roll
- * row is marked), or once any vote of the meeting has closed (its 实到 is on record), never.
- * A vote closing takes precedence, since it concerns every deputy.
+ * Whether a deputy's check-in may be undone (marked absent again): a mistaken check-in, or a deputy
+ * who left before the meeting's next vote. Refused while it counts: once the deputy has voted in an
+ * open vote of the meeting (their roll row is marked), their presence is that vote's evidence until
+ * it closes. A closed vote no longer reads the attendance (its 实到 is fixed at its close, in
+ * `present_at_close`, and its record says so), so a meeting that holds a 测评 and then its selection
+ * can still record who left in between.
  */
-export function undoRefusal(facts: { votedInOpenVote: boolean; meetingHasClosedVote: boolean }): UndoRefusal | undefined {
-  if (facts.meetingHasClosedVote) return 'closed';
+export function undoRefusal(facts: { votedInOpenVote: boolean }): UndoRefusal | undefined {
   if (facts.votedInOpenVote) return 'voted';
   return undefined;
 }

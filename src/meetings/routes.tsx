@@ -145,7 +145,7 @@ const namesOf = (c: Ctx, deputies: readonly { code: string; name: string }[]) =>
 /** The page again, 409, saying whose check-in cannot be undone and why. */
 function refusedUndo(c: Ctx, meeting: MeetingSummary, was: ReturnType<typeof sheetQuery>, reason: AttendanceRefusal, names: string) {
   c.status(409);
-  const error = c.var.t(reason === 'voted' ? 'attendance.refused.voted' : 'attendance.refused.closed', { names });
+  const error = c.var.t('attendance.refused.voted', { names });
   return attendancePage(c, meeting, was, { error });
 }
 
@@ -160,8 +160,8 @@ async function markAttendance(c: Ctx, meeting: MeetingSummary, ids: number[], fo
   const open = textField(form, 'open') || options.delegation;
   if (!present && ids.length > 0) {
     const standing = await undoStanding(db(c), meeting.id, ids);
-    const refusal = undoRefusal({ votedInOpenVote: standing.voted.length > 0, meetingHasClosedVote: standing.closed });
-    if (refusal) return refusedUndo(c, meeting, { ...was, open: open ?? '' }, refusal, namesOf(c, refusal === 'voted' ? standing.voted : standing.present));
+    const refusal = undoRefusal({ votedInOpenVote: standing.voted.length > 0 });
+    if (refusal) return refusedUndo(c, meeting, { ...was, open: open ?? '' }, refusal, namesOf(c, standing.voted));
     if (standing.present.length > 0) {
       const { t } = view(c);
       const summary = await attendanceSummary(db(c), meeting.id);
@@ -190,10 +190,10 @@ async function markAttendance(c: Ctx, meeting: MeetingSummary, ids: number[], fo
   } catch (e) {
     // Only deputies of the meeting's term can be marked.
     if (e instanceof ValidationError) throw new HTTPException(400);
-    // A deputy voted, or a vote closed, since the confirmation page.
-    if (e instanceof Refused && (e.reason === 'voted' || e.reason === 'closed')) {
+    // A deputy voted since the confirmation page.
+    if (e instanceof Refused && e.reason === 'voted') {
       const standing = await undoStanding(db(c), meeting.id, ids);
-      return refusedUndo(c, meeting, { ...was, open: open ?? '' }, e.reason as AttendanceRefusal, namesOf(c, e.reason === 'voted' ? standing.voted : standing.present));
+      return refusedUndo(c, meeting, { ...was, open: open ?? '' }, e.reason as AttendanceRefusal, namesOf(c, standing.voted));
     }
     throw e;
   }

@@ -224,17 +224,17 @@ export async function attendanceSummary(db: Db, meetingId: number, electorate: E
   return { expected, present, quorum: hasQuorum(present, expected) };
 }
 
-/** Why un-checking deputies is refused: one of them voted in an open vote, or a vote of the meeting closed. */
+/** Why un-checking deputies is refused: one of them voted in an open vote of the meeting. */
 export type AttendanceRefusal = UndoRefusal;
 
 /**
- * Where the deputies stand for undoing their check-in: which of them are present now, which voted
- * in an open vote of the meeting (roll row marked), and whether any vote of the meeting has closed.
+ * Where the deputies stand for undoing their check-in: which of them are present now, and which
+ * voted in an open vote of the meeting (roll row marked).
  */
 export async function undoStanding(db: Db | Trx, meetingId: number, deputyIds: readonly number[]): Promise<{
-  present: { id: number; code: string; name: string }[]; voted: { id: number; code: string; name: string }[]; closed: boolean;
+  present: { id: number; code: string; name: string }[]; voted: { id: number; code: string; name: string }[];
 }> {
-  if (deputyIds.length === 0) return { present: [], voted: [], closed: false };
+  if (deputyIds.length === 0) return { present: [], voted: [] };
   // One after another: inside a transaction the statements share one connection.
   const present = await db.selectFrom('attendance as a').innerJoin('deputies as d', 'd.id', 'a.deputy_id').select(['d.id', 'd.code', 'd.name'])
       .where('a.meeting_id', '=', meetingId).where('a.present', '=', true).where('a.deputy_id', 'in', [...deputyIds]).orderBy('d.code').execute();
@@ -242,14 +242,13 @@ export async function undoStanding(db: Db | Trx, meetingId: number, deputyIds: r
       .select(['d.id', 'd.code', 'd.name']).distinct()
       .where('e.meeting_id', '=', meetingId).where('e.state', '=', 'open').where('r.channel', 'is not', null)
       .where('r.deputy_id', 'in', [...deputyIds]).orderBy('d.code').execute();
-  const closed = await db.selectFrom('elections').select('id').where('meeting_id', '=', meetingId).where('state', 'not in', ['draft', 'open']).executeTakeFirst();
-  return { present, voted, closed: closed !== undefined };
+  return { present, voted };
 }
 
 /**
  * Marks deputies present (or absent) at a meeting: 签到, audited. Marking absent undoes a check-in,
  * which the rules allow only until it counted (`undoRefusal`): refused (nothing written) when any of
- * the deputies voted in an open vote of the meeting, or any vote of the meeting has closed. The
+ * the deputies voted in an open vote of the meeting (until it closes; a closed vote's 实到 is fixed). The
  * audit entry of an undo names the deputies; `delegation` notes a whole delegation marked at once.
  * Returns how many deputies changed.
  */
@@ -263,10 +262,12 @@ export async function recordAttendance(db: Db, acting: Acting, meetingId: number
       .select(['d.id', 'd.code']).where('m.id', '=', meetingId).where('d.id', 'in', ids).orderBy('d.code').execute();
     if (ofTerm.length !== ids.length) throw new ValidationError([{ field: 'deputy', key: 'validation.invalid' }]);
     if (!present) {
-      // The meeting's votes, locked against a close (which locks its vote's row) until this commits.
-      await trx.selectFrom('elections').select('id').where('meeting_id', '=', meetingId).forShare().execute();
+      // The meeting's open votes, locked FOR UPDATE: a cast holds its vote's row FOR SHARE while it
+      // checks the attendance and marks the roll, so casts in flight finish first (and the roll
+      // below sees them), and a cast arriving now waits and then finds the deputy absent.
+      await trx.selectFrom('elections').select('id').where('meeting_id', '=', meetingId).where('state', '=', 'open').forUpdate().execute();
       const standing = await undoStanding(trx, meetingId, ids);
-      const refusal = undoRefusal({ votedInOpenVote: standing.voted.length > 0, meetingHasClosedVote: standing.closed });
+      const refusal = undoRefusal({ votedInOpenVote: standing.voted.length > 0 });
       if (refusal) throw new Refused<AttendanceRefusal>(refusal, { deputies: standing.voted.map((d) => ({ code: d.code, name: d.name })) });
     }
     const { n: wasPresent } = await trx.selectFrom('attendance').select((eb) => eb.fn.countAll<number>().as('n'))
@@ -345,19 +346,16 @@ export async function ratableProjects(db: Db, meetingId: number): Promise<Ratabl
  */
 export async function attendanceRoster(db: Db, meetingId: number): Promise<AttendanceRow[]> {
   const { term_id: termId } = await db.selectFrom('meetings').select('term_id').where('id', '=', meetingId).executeTakeFirstOrThrow();
-  const [rows, closed] = await Promise.all([
-    db.selectFrom('deputies as d')
+  const rows = await db.selectFrom('deputies as d')
       .leftJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'd.id').on('a.meeting_id', '=', meetingId))
       .select((eb) => ['d.id', 'd.code', 'd.name', 'd.delegation', 'a.present',
         eb.exists(eb.selectFrom('roll as r').innerJoin('elections as e', 'e.id', 'r.election_id').select('r.deputy_id')
           .whereRef('r.deputy_id', '=', 'd.id').where('e.meeting_id', '=', meetingId).where('e.state', '=', 'open')
           .where('r.channel', 'is not', null)).as('voted')])
-      .where('d.term_id', '=', termId).execute(),
-    db.selectFrom('elections').select('id').where('meeting_id', '=', meetingId).where('state', 'not in', ['draft', 'open']).executeTakeFirst(),
-  ]);
+      .where('d.term_id', '=', termId).execute();
   return rows.map((r) => ({
     id: r.id, code: r.code, name: r.name, delegation: r.delegation, present: r.present === true,
-    locked: r.present === true && undoRefusal({ votedInOpenVote: r.voted === true, meetingHasClosedVote: closed !== undefined }) !== undefined,
+    locked: r.present === true && undoRefusal({ votedInOpenVote: r.voted === true }) !== undefined,
   }));
 }
 

@@ -23,8 +23,8 @@ const MAX_PAGES = 200;
 /** Screenshots for people to look at (test-results/ is gitignored); nothing asserts on them. */
 const SCREENSHOT_DIR = join(repoRoot, 'test-results', 'e2e');
 
-/** Links that lead to data rather than pages: checked for 200, not rendered. */
-const NON_PAGE = /^\/api\/|^\/\.well-known\/|\.(json|csv|xml|atom|md|pem|txt)$/;
+/** Links that lead to data rather than pages (open data, keys, evidence photos and PDFs): checked for 200, not rendered. */
+const NON_PAGE = /^\/api\/|^\/\.well-known\/|^\/evidence\/|\.(json|csv|xml|atom|md|pem|txt)$/;
 
 let server: RunningServer;
 let browser: Browser;

@@ -52,7 +52,7 @@ export function HomePage({ v, current, candidates, past, chosen = [], projects =
         <section aria-labelledby="last-year-title" class="last-year">
           <h2 id="last-year-title">{t('project.home.lastYear', { year: lastYear.year })}</h2>
           <CompactProjects v={v} projects={lastYear.projects} />
-          <p><a href={`/projects?year=${lastYear.year}`}>{t('project.home.allLink', { year: lastYear.year })}</a></p>
+          <p><a class="button button--secondary" href={`/projects?year=${lastYear.year}`}>{t('project.home.allLink', { year: lastYear.year })}</a></p>
         </section>
       )}
       <section aria-labelledby="past-title">

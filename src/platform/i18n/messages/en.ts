@@ -847,7 +847,6 @@ export const en: Record<MessageKey, string> = {
   'attendance.clear': "Clear",
   'attendance.groupsCaption': "Deputies of {delegation}",
   'attendance.refused.voted': "{names} already voted in an open vote of this meeting: the check-in cannot be undone.",
-  'attendance.refused.closed': "A vote of this meeting has closed and its attendance is on record: the check-in of {names} cannot be undone.",
   'attendance.undone': "Check-in undone for {count} deputies.",
   'ask.undoAttendance.title': "Undo check-in?",
   'ask.undoAttendance.who': "The check-in of these {count} deputies will be undone: {names}.",

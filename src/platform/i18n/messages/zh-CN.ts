@@ -846,7 +846,6 @@ export const zhCN = {
   'attendance.clear': "清除条件",
   'attendance.groupsCaption': "{delegation}代表名单",
   'attendance.refused.voted': "{names} 已在本次会议正在进行的表决中投票，签到不能撤销。",
-  'attendance.refused.closed': "本次会议已有表决结束，实到人数已记录在案，{names} 的签到不能撤销。",
   'attendance.undone': "已撤销 {count} 名代表的签到。",
   'ask.undoAttendance.title': "撤销签到？",
   'ask.undoAttendance.who': "将撤销以下 {count} 名代表的签到：{names}。",
