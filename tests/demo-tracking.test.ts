@@ -64,6 +64,25 @@ describe.each(testEngines())('the demo\'s year of tracking on $name', (engine) =
     expect(reports.filter((r) => r.state !== 'approved' && r.state !== 'submitted')).toEqual([]);
   });
 
+  it('reports the year as it stood at the end of June in the half-year report, and at the year end in the year-end one', async () => {
+    const { id: meetingId } = await database.db.selectFrom('meetings').select('id').where('year', '=', 2023).executeTakeFirstOrThrow();
+    const june = await listProjects(database.db, t.clock, { meetingId, asOf: new Date('2023-06-30T23:59:59.999+08:00') });
+    const now = await listProjects(database.db, t.clock, { meetingId });
+    expect(june).toHaveLength(10);
+    // By the end of June nothing was finished and nothing rated; the money and progress were lower than now.
+    expect(june.filter((p) => p.status === 'completed')).toEqual([]);
+    expect(june.every((p) => p.rating === null)).toBe(true);
+    for (const [i, p] of june.entries()) {
+      expect(p.progress).toBeLessThanOrEqual(now[i]!.progress);
+      expect(p.money.spentFen).toBeLessThanOrEqual(now[i]!.money.spentFen);
+    }
+    expect(june.reduce((s, p) => s + p.money.spentFen, 0)).toBeLessThan(now.reduce((s, p) => s + p.money.spentFen, 0));
+    const half = await (await t.app.request(`/meetings/${meetingId}/progress-report?period=half`)).text();
+    expect(half).toContain('截至 2023年6月30日');
+    const year = await (await t.app.request(`/meetings/${meetingId}/progress-report?period=year`)).text();
+    expect(year).toContain('截至 2023年12月31日');
+  });
+
   it('has notes with replies and one overdue, and two accepted opinions public (one replied), one pending, and one rejected then purged', async () => {
     const notes = await database.db.selectFrom('inspection_notes').select(['reply', 'reply_due']).execute();
     expect(notes.length).toBeGreaterThanOrEqual(4);

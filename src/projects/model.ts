@@ -77,4 +77,10 @@ export interface ProjectFilter {
   category?: Category;
   location?: string;
   ids?: readonly number[];
+  /**
+   * The projects as they stood at this instant (a half-year or year-end report): projects chosen,
+   * plans approved and ratings published by then, reports for the periods ended by then (approved
+   * since, as a fourth quarter's is in January), and status on that day.
+   */
+  asOf?: Date;
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PlanMilestone, PlanSubItem } from '../domain/tables.ts';
 import {
-  type ApprovedReport, currentPeriod, elapsedShare, lateReports, milestonesDone, moneyOf, type PlanFacts, progressOf, reportingPeriods, standingReports, statusOf,
+  type ApprovedReport, currentPeriod, periodEndsOn, reportedBy, elapsedShare, lateReports, milestonesDone, moneyOf, type PlanFacts, progressOf, reportingPeriods, standingReports, statusOf,
 } from './progress.ts';
 
 const report = (seq: number, over: Partial<ApprovedReport> = {}): ApprovedReport => ({
@@ -188,5 +188,21 @@ describe('reportingPeriods and lateReports', () => {
 describe('milestonesDone', () => {
   it('counts a milestone done in any standing report', () => {
     expect([...milestonesDone(plan({ milestones: [milestone('a', 1), milestone('b', 1)] }), [report(1, { milestonesDone: ['b'] })])]).toEqual(['b']);
+  });
+});
+
+describe('periodEndsOn and reportedBy', () => {
+  it('ends a month or a quarter on its last day', () => {
+    expect(periodEndsOn('2024-02')).toBe('2024-02-29');
+    expect(periodEndsOn('2023-12')).toBe('2023-12-31');
+    expect(periodEndsOn('2023-Q4')).toBe('2023-12-31');
+    expect(periodEndsOn('2024-Q1')).toBe('2024-03-31');
+  });
+
+  it('counts a report for the periods ended by then, even approved later; an extra report by its approval', () => {
+    expect(reportedBy({ period: '2023-Q4', decidedOn: '2024-01-07' }, '2023-12-31')).toBe(true);
+    expect(reportedBy({ period: '2023-Q3', decidedOn: '2023-10-07' }, '2023-06-30')).toBe(false);
+    expect(reportedBy({ period: null, decidedOn: '2023-06-30' }, '2023-06-30')).toBe(true);
+    expect(reportedBy({ period: null, decidedOn: '2023-07-01' }, '2023-06-30')).toBe(false);
   });
 });

@@ -202,6 +202,22 @@ export function reportingPeriods(schedule: Schedule, startsOn: string, deadline:
   return periods;
 }
 
+/** The last day of a reporting period: '2024-02' → '2024-02-29', '2024-Q1' → '2024-03-31'. */
+export function periodEndsOn(period: string): string {
+  const [year, part] = period.split('-') as [string, string];
+  const lastMonth = part.startsWith('Q') ? Number(part.slice(1)) * 3 : Number(part);
+  return isoDay(Math.floor(Date.UTC(Number(year), lastMonth, 1) / DAY_MS) - 1);
+}
+
+/**
+ * Whether an approved report tells of the work as it stood on `asOf` ('YYYY-MM-DD'): a report for a
+ * period ended by then (even if approved later: a year-end report includes the fourth quarter's,
+ * approved in January), or an extra report approved by then.
+ */
+export function reportedBy(report: { period: string | null; decidedOn: string }, asOf: string): boolean {
+  return report.period === null ? report.decidedOn <= asOf : periodEndsOn(report.period) <= asOf;
+}
+
 /**
  * The periods whose report is late on `today`: due before today, and no report for the period
  * submitted or approved. None once the project's final report is approved.

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../platform/db/index.ts';
 import type { Clock } from '../platform/time.ts';
 import { beijingDate } from '../platform/time.ts';
-import { milestonesDone, overdueMilestones, standingReports } from './progress.ts';
+import { milestonesDone, overdueMilestones, reportedBy, standingReports } from './progress.ts';
 import { planRevisions } from '../plans/store.ts';
 import { reportsOf } from '../reports/store.ts';
 import { acceptedOpinions, notesOf } from '../supervision/store.ts';
@@ -175,10 +175,13 @@ export async function projectLinks(db: Db | Trx, meetingId: number): Promise<Rec
 }
 
 /** The narrative of each project's latest standing approved report: the key results a printed report quotes. */
-export async function latestNarratives(db: Db | Trx, projectIds: readonly number[]): Promise<Record<number, string>> {
+export async function latestNarratives(db: Db | Trx, projectIds: readonly number[], asOf?: Date): Promise<Record<number, string>> {
   if (projectIds.length === 0) return {};
-  const rows = await db.selectFrom('project_reports').select(['id', 'project_id', 'seq', 'corrects_id', 'narrative'])
-    .where('project_id', 'in', projectIds).where('state', '=', 'approved').orderBy('project_id').orderBy('seq').execute();
+  const asOfDay = asOf === undefined ? undefined : beijingDate(asOf);
+  const rows = (await db.selectFrom('project_reports').select(['id', 'project_id', 'seq', 'corrects_id', 'narrative', 'period', 'decided_at'])
+    .where('project_id', 'in', projectIds).where('state', '=', 'approved')
+    .orderBy('project_id').orderBy('seq').execute())
+    .filter((r) => asOfDay === undefined || reportedBy({ period: r.period, decidedOn: beijingDate(r.decided_at!) }, asOfDay));
   const out: Record<number, string> = {};
   for (const id of projectIds) {
     const standing = standingReports(rows.filter((r) => r.project_id === id).map((r) => ({ ...r, correctsId: r.corrects_id })));

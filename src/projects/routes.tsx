@@ -20,6 +20,9 @@ import { chosenYear, sharesBy, summarise } from './summaries.ts';
 
 const clockOf = (c: Ctx) => c.var.deps.clock;
 
+/** The last instant (Beijing time) of a year's first half, or of the year. */
+const periodEnd = (year: number, period: 'half' | 'year') => new Date(`${year}-${period === 'half' ? '06-30' : '12-31'}T23:59:59.999+08:00`);
+
 /** The year asked for (`?year=`), else the latest tracked year; undefined when nothing is tracked yet. */
 async function yearOf(c: Ctx): Promise<{ year: number | undefined; years: number[] }> {
   const years = await trackedYears(db(c));
@@ -85,11 +88,13 @@ export function projectRoutes() {
       const meeting = found(await getMeeting(db(c), idParam(c), { publishedOnly: true }));
       const periodParam = c.req.query('period') ?? 'half';
       if (periodParam !== 'half' && periodParam !== 'year') throw new HTTPException(404);
-      const projects = await publicProjects(db(c), clockOf(c), { meetingId: meeting.id });
-      const keyResults = await latestNarratives(db(c), projects.map((p) => p.id));
+      // As things stood at the end of June (or of December) of the meeting's year, or now if that is still to come.
+      const asOf = new Date(Math.min(clockOf(c).now().getTime(), periodEnd(meeting.year, periodParam).getTime()));
+      const projects = await publicProjects(db(c), clockOf(c), { meetingId: meeting.id, asOf });
+      const keyResults = await latestNarratives(db(c), projects.map((p) => p.id), asOf);
       const title = c.var.t(periodParam === 'half' ? 'project.report.halfTitle' : 'project.report.yearTitle', { year: meeting.year });
       return c.render(<ProgressReportPage v={view(c)} meeting={{ id: meeting.id, title: meeting.title, year: meeting.year }} period={periodParam}
-        today={beijingDate(clockOf(c).now())} summary={summarise(projects)} projects={projects} keyResults={keyResults} />, { title });
+        today={beijingDate(asOf)} summary={summarise(projects)} projects={projects} keyResults={keyResults} />, { title });
     })
     .get('/api/projects', etag(), async (c) => {
       const { year } = await yearOfApi(c);

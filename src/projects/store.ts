@@ -4,7 +4,7 @@ import type { Db, Trx } from '../platform/db/index.ts';
 import type { ProjectPlanTable } from '../domain/tables.ts';
 import type { Selectable } from 'kysely';
 import type { ApprovedPlan, ProjectFilter, ProjectRating, ProjectSummary } from './model.ts';
-import { type ApprovedReport, moneyOf, progressOf, statusOf } from './progress.ts';
+import { type ApprovedReport, moneyOf, progressOf, reportedBy, statusOf } from './progress.ts';
 
 /**
  * Reading tracked projects with their derived progress, money and status. Everything public about
@@ -15,10 +15,11 @@ import { type ApprovedReport, moneyOf, progressOf, statusOf } from './progress.t
 type PlanRow = Selectable<ProjectPlanTable>;
 
 /** The latest approved plan revision of each project. */
-export async function approvedPlans(db: Db | Trx, projectIds: readonly number[]): Promise<Map<number, PlanRow>> {
+export async function approvedPlans(db: Db | Trx, projectIds: readonly number[], asOf?: Date): Promise<Map<number, PlanRow>> {
   if (projectIds.length === 0) return new Map();
   const rows = await db.selectFrom('project_plans').selectAll()
     .where('project_id', 'in', projectIds).where('state', '=', 'approved')
+    .$if(asOf !== undefined, (q) => q.where('decided_at', '<=', asOf!))
     .orderBy('project_id').orderBy('revision', 'desc').execute();
   const latest = new Map<number, PlanRow>();
   for (const r of rows) if (!latest.has(r.project_id)) latest.set(r.project_id, r);
@@ -26,13 +27,16 @@ export async function approvedPlans(db: Db | Trx, projectIds: readonly number[])
 }
 
 /** Approved reports of each project, in seq order, as progress reads them. */
-export async function approvedReports(db: Db | Trx, projectIds: readonly number[]): Promise<Map<number, (ApprovedReport & { decidedAt: Date })[]>> {
+export async function approvedReports(db: Db | Trx, projectIds: readonly number[], asOf?: Date): Promise<Map<number, (ApprovedReport & { decidedAt: Date })[]>> {
   const out = new Map<number, (ApprovedReport & { decidedAt: Date })[]>();
   if (projectIds.length === 0) return out;
   const rows = await db.selectFrom('project_reports')
     .select(['id', 'project_id', 'seq', 'kind', 'period', 'final', 'corrects_id', 'percent', 'spent_fen', 'milestones_done', 'sub_item_percents', 'decided_at'])
-    .where('project_id', 'in', projectIds).where('state', '=', 'approved').orderBy('project_id').orderBy('seq').execute();
+    .where('project_id', 'in', projectIds).where('state', '=', 'approved')
+    .orderBy('project_id').orderBy('seq').execute();
+  const asOfDay = asOf === undefined ? undefined : beijingDate(asOf);
   for (const r of rows) {
+    if (asOfDay !== undefined && !reportedBy({ period: r.period, decidedOn: beijingDate(r.decided_at!) }, asOfDay)) continue;
     const list = out.get(r.project_id) ?? [];
     list.push({
       id: r.id, seq: r.seq, kind: r.kind, period: r.period, final: r.final, correctsId: r.corrects_id, percent: r.percent,
@@ -44,10 +48,11 @@ export async function approvedReports(db: Db | Trx, projectIds: readonly number[
 }
 
 /** The latest published rating of each project. */
-export async function latestRatings(db: Db | Trx, projectIds: readonly number[]): Promise<Map<number, ProjectRating>> {
+export async function latestRatings(db: Db | Trx, projectIds: readonly number[], asOf?: Date): Promise<Map<number, ProjectRating>> {
   const out = new Map<number, ProjectRating>();
   if (projectIds.length === 0) return out;
   const rows = await db.selectFrom('project_ratings').selectAll().where('project_id', 'in', projectIds)
+    .$if(asOf !== undefined, (q) => q.where('published_at', '<=', asOf!))
     .orderBy('project_id').orderBy('published_at', 'desc').orderBy('election_id', 'desc').execute();
   for (const r of rows) {
     if (out.has(r.project_id)) continue;
@@ -77,6 +82,7 @@ export async function listProjects(db: Db | Trx, clock: Clock, filter: ProjectFi
   if (filter.meetingId !== undefined) q = q.where('p.meeting_id', '=', filter.meetingId);
   if (filter.departmentId !== undefined) q = q.where('p.lead_department_id', '=', filter.departmentId);
   if (filter.category !== undefined) q = q.where('c.category', '=', filter.category);
+  if (filter.asOf !== undefined) q = q.where('p.chosen_at', '<=', filter.asOf);
   if (filter.ids !== undefined) {
     if (filter.ids.length === 0) return [];
     q = q.where('p.id', 'in', filter.ids);
@@ -84,14 +90,14 @@ export async function listProjects(db: Db | Trx, clock: Clock, filter: ProjectFi
   const rows = await q.orderBy('m.year', 'desc').orderBy('m.starts_on', 'desc').orderBy('p.rank').execute();
   const ids = rows.map((r) => r.id);
   const [plans, reports, ratings, candidateCo] = await Promise.all([
-    approvedPlans(db, ids), approvedReports(db, ids), latestRatings(db, ids),
+    approvedPlans(db, ids, filter.asOf), approvedReports(db, ids, filter.asOf), latestRatings(db, ids, filter.asOf),
     ids.length === 0 ? Promise.resolve([]) : db.selectFrom('candidate_co_departments as cc').innerJoin('departments as d', 'd.id', 'cc.department_id')
       .innerJoin('projects as p', 'p.candidate_id', 'cc.candidate_id').select(['p.id as project_id', 'd.id', 'd.name'])
       .where('p.id', 'in', ids).orderBy('d.name').execute(),
   ]);
   const planCoIds = [...new Set([...plans.values()].flatMap((p) => p.co_department_ids))];
   const departmentNames = new Map(planCoIds.length === 0 ? [] : (await db.selectFrom('departments').select(['id', 'name']).where('id', 'in', planCoIds).execute()).map((d) => [d.id, d.name]));
-  const today = beijingDate(clock.now());
+  const today = beijingDate(filter.asOf ?? clock.now());
   const out: ProjectSummary[] = [];
   for (const r of rows) {
     const planRow = plans.get(r.id);
