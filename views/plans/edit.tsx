@@ -74,7 +74,7 @@ function RowTable({ v, caption, prefix, count, values, error, columns }: {
                   const name = `${prefix}.${i}.${c.name}`;
                   const label = `${c.label} ${i + 1}`;
                   return (
-                    <td>{c.options
+                    <td data-label={c.label}>{c.options
                       ? <select name={name} aria-label={label}>{c.options.map(([val, text]) => <option value={val} selected={(values[name] ?? '') === val}>{text}</option>)}</select>
                       : <input name={name} type={c.type ?? 'text'} value={values[name] ?? ''} aria-label={label}
                         size={c.type === 'number' ? undefined : c.size} class={c.type === 'number' ? 'row-table__number' : undefined}
