@@ -28,6 +28,7 @@ import { listCandidates, listMeetings } from '../src/meetings/store.ts';
 import { publishedRecordJson, recordSummary } from '../src/counting/store.ts';
 import { meetingChosenProjects } from '../src/results/store.ts';
 import { listProjects } from '../src/projects/store.ts';
+import { lastYearsProjects, projectLinks } from '../src/projects/public-store.ts';
 import { openPostgresClone } from '../tests/support/postgres.ts';
 import { startServer } from '../tests/support/server-process.ts';
 
@@ -63,10 +64,16 @@ async function homePage(name: string, database: DbHandle, n: number) {
   // The whole demo, its published 2023 vote included, as a new installation shows it.
   const config = loadConfig({ DATA_DIR: '/nonexistent', DEMO: '1', SIGNING_KEY_SECRET: 'bench-signing-key-secret-0123456789abcdef' });
   await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { signing: config });
-  const app = createApp({ database, config, clock: fixedClock('2024-01-15T00:00:00Z'), logger: silentLogger, shutdown: createShutdown() });
+  const clock = fixedClock('2024-01-15T00:00:00Z');
+  const app = createApp({ database, config, clock, logger: silentLogger, shutdown: createShutdown() });
+  // The home page's queries: the meetings, then the current one's candidates, chosen list and project
+  // links, and last year's projects with their progress (the same calls as the route).
   const ceiling = await timeLoop(n, async () => {
     const [current] = await listMeetings(database.db, { publishedOnly: true });
-    await listCandidates(database.db, current!.id);
+    await Promise.all([
+      listCandidates(database.db, current!.id), meetingChosenProjects(database.db, current!.id), projectLinks(database.db, current!.id),
+      lastYearsProjects(database.db, clock, current!.year),
+    ]);
   });
   const full = await timeLoop(n, async () => {
     const res = await app.request('/');
