@@ -1,6 +1,7 @@
 import { createHmac, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config.ts';
+import { dataDirSecret } from './signing.ts';
 
 /**
  * Keys derived from the installation's secret, the one kept OUTSIDE the database: never stored, made
@@ -14,7 +15,7 @@ export function deriveKey(secret: string | Uint8Array, purpose: string): Buffer 
   return createHmac('sha256', secret).update(`minsheng ${purpose}`).digest();
 }
 
-export type InstallationConfig = Pick<Config, 'signingKeySecret' | 'signingKeyFile'>;
+export type InstallationConfig = Pick<Config, 'signingKeySecret' | 'signingKeyFile' | 'databaseUrl' | 'dataDir'>;
 
 /** Per process, for an installation without a secret (below). */
 const processSecret = randomBytes(32);
@@ -22,9 +23,10 @@ const secrets = new WeakMap<InstallationConfig, Uint8Array>();
 
 /**
  * The installation's secret: SIGNING_KEY_SECRET; else the private key of SIGNING_KEY_FILE (a secret
- * every instance holds); else a random secret of this process. The last one is enough for the
- * embedded engine (one process) and for a demonstration: what depends on it (a review page's
- * tracker MAC) only lasts minutes, and a restart merely asks the deputy to review again. Several
+ * every instance holds); else, on the embedded engine, the secret file under DATA_DIR that protects
+ * its signing key (so that a deputy whose cast went unanswered when the process died can cast the
+ * same reviewed ballot after the restart); else a random secret of this process, enough for a
+ * demonstration on PostgreSQL: a restart then merely asks a deputy to review again. Several
  * instances on PostgreSQL need SIGNING_KEY_SECRET or SIGNING_KEY_FILE (they need it to publish anyway).
  */
 export function installationSecret(config: InstallationConfig): Uint8Array {
@@ -36,6 +38,12 @@ export function installationSecret(config: InstallationConfig): Uint8Array {
       secret = createPrivateKey(readFileSync(config.signingKeyFile, 'utf8')).export({ type: 'pkcs8', format: 'der' });
     } catch {
       secret = processSecret; // publishing names the unreadable file; casting need not fail for it
+    }
+  } else if (config.databaseUrl === undefined) {
+    try {
+      secret = dataDirSecret(config.dataDir, true);
+    } catch {
+      secret = processSecret; // an unwritable DATA_DIR (tests' apps): the process's own
     }
   } else secret = processSecret;
   secrets.set(config, secret);
