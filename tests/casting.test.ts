@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/platform/acting.ts';
 import { castBallot } from '../src/ballots/store.ts';
+import { trackerMac } from '../src/ballots/tracker.ts';
 import { fixedClock } from '../src/platform/time.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
 import { closeElection, createElection, openElection } from '../src/elections/store.ts';
@@ -27,6 +28,8 @@ describe.each(testEngines())('casting on $name', (engine) => {
   let electionId: number;
   let deputies: number[];
   const marks = 'FFFFFFFFFFAN';
+  /** The tracker key an installation derives from its secret (src/keys/installation.ts). */
+  const KEY = Buffer.alloc(32, 1);
 
   /** The term's deputies (应到); the last of them is absent. */
   const DEPUTIES = 20;
@@ -68,15 +71,37 @@ describe.each(testEngines())('casting on $name', (engine) => {
   });
 
   it('shows the same receipt for an identical resubmission, and refuses a different second ballot', async () => {
-    const first = await castBallot(database.db, clock, { electionId, deputyId: deputies[1]!, marks, tracker: 'abcd-efgh-jkmn-pqrs' });
+    const issued = { tracker: 'abcd-efgh-jkmn-pqrs', trackerMac: trackerMac(KEY, electionId, deputies[1]!, 'ABCD-EFGH-JKMN-PQRS'), trackerKey: KEY };
+    const first = await castBallot(database.db, clock, { electionId, deputyId: deputies[1]!, marks, ...issued });
     expect(first).toEqual({ status: 'cast', tracker: 'ABCD-EFGH-JKMN-PQRS', marks });
-    const again = await castBallot(database.db, clock, { electionId, deputyId: deputies[1]!, marks, tracker: 'ABCDEFGHJKMNPQRS' });
+    const again = await castBallot(database.db, clock, { electionId, deputyId: deputies[1]!, marks, ...issued, tracker: 'ABCDEFGHJKMNPQRS' });
     expect(again).toEqual({ status: 'resubmitted', tracker: 'ABCD-EFGH-JKMN-PQRS', marks });
-    const other = await castBallot(database.db, clock, { electionId, deputyId: deputies[1]!, marks: 'AAAAAAAAAAAA', tracker: 'ABCD-EFGH-JKMN-PQRS' });
+    const other = await castBallot(database.db, clock, { electionId, deputyId: deputies[1]!, marks: 'AAAAAAAAAAAA', ...issued });
     expect(other).toEqual({ status: 'refused', reason: 'already-voted' });
     const noTracker = await castBallot(database.db, clock, { electionId, deputyId: deputies[1]!, marks });
     expect(noTracker).toEqual({ status: 'refused', reason: 'already-voted' });
     await expectInvariants(database, electionId);
+  });
+
+  it('refuses a tracker the server did not issue to this deputy for this election, before writing anything (issue 13)', async () => {
+    const deputyId = deputies[3]!;
+    const before = (await ballots()).length;
+    const tracker = '0000-0000-0000-0001';
+    for (const offered of [
+      { tracker },
+      { tracker, trackerMac: trackerMac(KEY, electionId, deputyId, tracker) }, // no key to check it with
+      { tracker, trackerMac: trackerMac(KEY, electionId + 1, deputyId, tracker), trackerKey: KEY },
+      { tracker, trackerMac: trackerMac(KEY, electionId, deputies[4]!, tracker), trackerKey: KEY },
+      { tracker, trackerMac: trackerMac(Buffer.alloc(32, 7), electionId, deputyId, tracker), trackerKey: KEY },
+      { tracker, trackerMac: '', trackerKey: KEY },
+    ]) {
+      expect(await castBallot(database.db, clock, { electionId, deputyId, marks, ...offered })).toEqual({ status: 'refused', reason: 'bad-tracker' });
+    }
+    expect((await ballots()).length).toBe(before);
+    const roll = await database.db.selectFrom('roll').select('channel').where('election_id', '=', electionId).where('deputy_id', '=', deputyId).executeTakeFirstOrThrow();
+    expect(roll.channel).toBeNull();
+    const cast = await castBallot(database.db, clock, { electionId, deputyId, marks, tracker, trackerMac: trackerMac(KEY, electionId, deputyId, tracker), trackerKey: KEY });
+    expect(cast).toEqual({ status: 'cast', tracker, marks });
   });
 
   it.each([

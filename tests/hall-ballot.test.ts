@@ -105,7 +105,8 @@ describe.each(testEngines())('the day in the hall (issue 11) on $name', (engine)
     const before = await sessions();
     const review = await (await postForm(t.app, `/elections/${electionId}/ballot/review`, CHOICES_OK, { Cookie: cookie })).text();
     const tracker = /name="tracker" value="([^"]+)"/.exec(review)![1]!;
-    const cast = await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker }, { Cookie: cookie });
+    const trackerMac = /name="trackerMac" value="([^"]+)"/.exec(review)![1]!;
+    const cast = await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker, trackerMac }, { Cookie: cookie });
     expect(cast.status).toBe(200);
     expect(cast.headers.get('cache-control')).toBe('no-store');
     const receipt = await cast.text();
@@ -125,8 +126,8 @@ describe.each(testEngines())('the day in the hall (issue 11) on $name', (engine)
     for (const [what, res] of [
       ['GET ballot, no cookie', await get(`/elections/${electionId}/ballot`)],
       ['GET ballot, old cookie', await get(`/elections/${electionId}/ballot`, cookie)],
-      ['POST cast again, no cookie', await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker })],
-      ['POST cast again, old cookie', await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker }, { Cookie: cookie })],
+      ['POST cast again, no cookie', await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker, trackerMac })],
+      ['POST cast again, old cookie', await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker, trackerMac }, { Cookie: cookie })],
       ['POST review again, old cookie', await postForm(t.app, `/elections/${electionId}/ballot/review`, CHOICES_OK, { Cookie: cookie })],
       ['GET /login', await get('/login')],
     ] as const) {
@@ -154,7 +155,8 @@ describe.each(testEngines())('the day in the hall (issue 11) on $name', (engine)
     const review = await (await postForm(t.app, `/elections/${electionId}/ballot/review`, CHOICES_OK, { Cookie: cookie })).text();
     expect(review).not.toContain('data-shared-tablet');
     const tracker = /name="tracker" value="([^"]+)"/.exec(review)![1]!;
-    const cast = await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker }, { Cookie: cookie });
+    const trackerMac = /name="trackerMac" value="([^"]+)"/.exec(review)![1]!;
+    const cast = await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker, trackerMac }, { Cookie: cookie });
     const receipt = await cast.text();
     expect(receipt).toContain(tracker);
     expect(receipt).not.toContain('data-shared');

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../src/platform/db/index.ts';
 import { DEMO_PASSWORD } from '../src/demo/seed.ts';
 import { TRACKER_PATTERN } from '../src/domain/record/format.ts';
+import { trackerMac } from '../src/ballots/tracker.ts';
+import { trackerKey } from '../src/keys/installation.ts';
 import { testApp } from './support/app.ts';
 import { postForm, sessionCookieFrom, signIn } from './support/auth.ts';
 import { testEngines } from './support/databases.ts';
@@ -96,11 +98,12 @@ describe.each(testEngines())('voting through the pages on $name', (engine) => {
     expect(review.status).toBe(200);
     const html = await review.text();
     const tracker = /name="tracker" value="([^"]+)"/.exec(html)![1]!;
+    const trackerMac = /name="trackerMac" value="([^"]+)"/.exec(html)![1]!;
     expect(tracker).toMatch(TRACKER_PATTERN);
     expect(html).toContain('请核对您的选票');
     expect(await counts()).toEqual({ ballots: 0, marked: 0 });
 
-    const cast = await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker }, { Cookie: cookie });
+    const cast = await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker, trackerMac }, { Cookie: cookie });
     expect(cast.status).toBe(200);
     expect(cast.headers.get('cache-control')).toBe('no-store');
     const receipt = await cast.text();
@@ -115,7 +118,7 @@ describe.each(testEngines())('voting through the pages on $name', (engine) => {
 
     // The same ballot again (back button, double tap) shows the same receipt; another is refused.
     const again = await deputy();
-    const resubmit = await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker }, { Cookie: again });
+    const resubmit = await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker, trackerMac }, { Cookie: again });
     expect(resubmit.status).toBe(200);
     expect(await resubmit.text()).toContain(tracker);
     const second = await deputy();
@@ -123,6 +126,33 @@ describe.each(testEngines())('voting through the pages on $name', (engine) => {
     expect(other.status).toBe(409);
     expect(await other.text()).toContain('您已经投过票');
     expect(await counts()).toEqual({ ballots: 1, marked: 1 });
+  });
+
+  it('casts only with a tracker the review page issued to this deputy for this vote: a chosen, foreign or tampered one is refused and records nothing (issue 13)', async () => {
+    const cookie = await deputy('d002');
+    const deputyId = (await database.db.selectFrom('users').select('deputy_id').where('username', '=', 'd002').executeTakeFirstOrThrow()).deputy_id!;
+    const review = await (await postForm(t.app, `/elections/${electionId}/ballot/review`, CHOICES_OK, { Cookie: cookie })).text();
+    const issued = { tracker: /name="tracker" value="([^"]+)"/.exec(review)![1]!, trackerMac: /name="trackerMac" value="([^"]+)"/.exec(review)![1]! };
+    const key = trackerKey(t.config);
+    const flip = (s: string) => s.slice(0, 5) + (s[5] === 'A' ? 'B' : 'A') + s.slice(6);
+    const before = await counts();
+    for (const [what, fields] of [
+      ['chosen by the deputy', { tracker: '0000-0000-0000-0001' }],
+      ['chosen, with the MAC of another tracker', { tracker: '0000-0000-0000-0001', trackerMac: issued.trackerMac }],
+      ['issued without its MAC', { tracker: issued.tracker }],
+      ['with a tampered MAC', { tracker: issued.tracker, trackerMac: flip(issued.trackerMac) }],
+      ['with a tampered tracker', { tracker: flip(issued.tracker), trackerMac: issued.trackerMac }],
+      ['issued for another election', { tracker: issued.tracker, trackerMac: trackerMac(key, electionId + 1, deputyId, issued.tracker) }],
+      ['issued to another deputy', { tracker: issued.tracker, trackerMac: trackerMac(key, electionId, deputyId + 1, issued.tracker) }],
+    ] as const) {
+      const res = await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, ...fields }, { Cookie: cookie });
+      expect(res.status, what).toBe(422);
+      expect(await res.text(), what).toContain('不是由本系统为您生成的确认页提交的');
+      expect(await counts(), what).toEqual(before);
+    }
+    const en = await postForm(t.app, `/elections/${electionId}/ballot`, { ...CHOICES_OK, tracker: '0000-0000-0000-0001' }, { Cookie: cookie, 'Accept-Language': 'en' });
+    expect(en.status).toBe(422);
+    expect(await counts()).toEqual(before);
   });
 
   it('answers htmx steps with fragments that swap in place', async () => {
@@ -203,7 +233,10 @@ describe.each(testEngines())('public tracking before publication on $name', (eng
       const id = (await database.db.selectFrom('elections').select('id').executeTakeFirstOrThrow()).id;
       await postForm(t.app, `/admin/elections/${id}/open`, {}, { Cookie: mishu });
       const d = sessionCookieFrom(await signIn(t.app, 'd001', DEMO_PASSWORD))!;
-      const receipt = await (await postForm(t.app, `/elections/${id}/ballot`, { ...CHOICES_OK, tracker: '0YEX-SJ9J-KHG9-6RE5' }, { Cookie: d })).text();
+      // A tracker with the MAC the server would have issued with it to d001 (issue 13: only issued trackers are cast).
+      const d001 = (await database.db.selectFrom('users').select('deputy_id').where('username', '=', 'd001').executeTakeFirstOrThrow()).deputy_id!;
+      const mac = trackerMac(trackerKey(t.config), id, d001, '0YEX-SJ9J-KHG9-6RE5');
+      const receipt = await (await postForm(t.app, `/elections/${id}/ballot`, { ...CHOICES_OK, tracker: '0YEX-SJ9J-KHG9-6RE5', trackerMac: mac }, { Cookie: d })).text();
       expect(receipt).toContain('0YEX-SJ9J-KHG9-6RE5');
       const api = await t.app.request('/api/trackers/0yexsj9jkhg96re5');
       expect(api.status).toBe(200);

@@ -14,7 +14,8 @@ import type { MessageKey } from '../platform/i18n/index.ts';
 import { parseBallotForm } from './form.ts';
 import { type BallotProblem, type BallotSpec, type CastRefusal, marksFromChoices } from './rules.ts';
 import { castBallot, castBlocker, deputyBallots, lookupTracker } from './store.ts';
-import { newTracker } from './tracker.ts';
+import { issueTracker } from './tracker.ts';
+import { trackerKey } from '../keys/installation.ts';
 
 const REFUSALS: Record<CastRefusal, MessageKey> = {
   'not-found': 'error.404',
@@ -24,9 +25,10 @@ const REFUSALS: Record<CastRefusal, MessageKey> = {
   'already-voted': 'ballot.refused.alreadyVoted',
   'voted-on-paper': 'ballot.refused.paper',
   'invalid-marks': 'ballot.refused.invalidMarks',
+  'bad-tracker': 'ballot.refused.badTracker',
 };
 const REFUSAL_STATUS: Record<CastRefusal, 403 | 404 | 409 | 422> = {
-  'not-found': 404, 'not-open': 409, 'not-eligible': 403, 'not-present': 403, 'already-voted': 409, 'voted-on-paper': 409, 'invalid-marks': 422,
+  'not-found': 404, 'not-open': 409, 'not-eligible': 403, 'not-present': 403, 'already-voted': 409, 'voted-on-paper': 409, 'invalid-marks': 422, 'bad-tracker': 422,
 };
 const NOTICES: Record<string, MessageKey> = { checkin: 'vote.checkedIn', 'checkin-refused': 'vote.checkInNotAllowed' };
 
@@ -121,7 +123,7 @@ export function ballotRoutes() {
       }
       const result = marksFromChoices(b.spec, form.choices);
       if (!result.ok) return rejectMarks(c, b, form.choices, result.problems);
-      return c.render(<ReviewPage v={view(c)} election={b.election} options={b.options} marks={result.marks} tracker={newTracker()} />, { title: c.var.t('ballot.reviewTitle') });
+      return c.render(<ReviewPage v={view(c)} election={b.election} options={b.options} marks={result.marks} issued={issueTracker(trackerKey(c.var.deps.config), b.e.id, deputyId)} />, { title: c.var.t('ballot.reviewTitle') });
     })
     .post('/elections/:id/ballot', async (c) => {
       const deputyId = deputyIdOf(c);
@@ -132,7 +134,9 @@ export function ballotRoutes() {
       if (form.unexpected.length) throw new HTTPException(400);
       const checked = marksFromChoices(b.spec, form.choices);
       if (!checked.ok) return rejectMarks(c, b, form.choices, checked.problems);
-      const result = await castBallot(db(c), c.var.deps.clock, { electionId: b.e.id, deputyId, marks: checked.marks, tracker: form.tracker, spec: b.spec });
+      const result = await castBallot(db(c), c.var.deps.clock, {
+        electionId: b.e.id, deputyId, marks: checked.marks, tracker: form.tracker, trackerMac: form.trackerMac, trackerKey: trackerKey(c.var.deps.config), spec: b.spec,
+      });
       if (result.status === 'refused') return refuse(c, b.election, result.reason);
       // On shared tablets the next deputy must not find this one signed in, nor their receipt: it goes
       // back to the sign-in page when the deputy leaves it or after a while (views/ballots/ballot.tsx).

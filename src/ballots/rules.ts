@@ -55,7 +55,9 @@ export function marksFromChoices(spec: BallotSpec, choices: Readonly<Record<stri
 }
 
 /** Why a deputy cannot cast a ballot (or why a cast was refused). */
-export type CastRefusal = 'not-found' | 'not-open' | 'not-eligible' | 'not-present' | 'already-voted' | 'voted-on-paper' | 'invalid-marks';
+export type CastRefusal = 'not-found' | 'not-open' | 'not-eligible' | 'not-present' | 'already-voted' | 'voted-on-paper' | 'invalid-marks'
+  /** A tracker offered without the MAC this server issued with it for this deputy and election. */
+  | 'bad-tracker';
 
 /** Where a deputy stands in an election: on its roll or not, how they voted (if they did), present or not. */
 export interface Standing {
@@ -71,7 +73,7 @@ export interface Standing {
  * behind both the ballot page (which says so before the deputy marks anything) and castBallot
  * (which decides, under the election's lock).
  */
-export function castRefusal(s: Standing): Exclude<CastRefusal, 'not-found' | 'invalid-marks'> | undefined {
+export function castRefusal(s: Standing): Exclude<CastRefusal, 'not-found' | 'invalid-marks' | 'bad-tracker'> | undefined {
   if (!s.votingOpen) return 'not-open';
   if (!s.onRoll) return 'not-eligible';
   if (s.channel === 'paper') return 'voted-on-paper';

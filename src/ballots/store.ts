@@ -6,7 +6,7 @@ import { transactionDeadline } from '../platform/db/transactions.ts';
 import type { Clock } from '../platform/time.ts';
 import type { TrackerLookup, VoteEntry } from './model.ts';
 import { type BallotSpec, castRefusal, type CastRefusal, marksFromChoices, type Standing } from './rules.ts';
-import { newTracker, normaliseTracker } from './tracker.ts';
+import { newTracker, normaliseTracker, verifiedTracker } from './tracker.ts';
 
 export type CastResult =
   | { status: 'cast' | 'resubmitted'; tracker: string; marks: string }
@@ -35,14 +35,24 @@ export async function castBlocker(db: Db, election: ElectionAtCast, now: Date, d
  * marked before (`… where channel is null`), then the ballot goes into the box with no link back.
  * Zero rows marked means refusal, so concurrent casts by one deputy yield exactly one ballot.
  *
- * `tracker` comes from the review form: a resubmission of the same ballot (double tap, retry, back
- * button) with the same tracker and marks finds the recorded ballot and returns the same receipt.
+ * `tracker` comes from the review form, with the `trackerMac` the review page issued with it for this
+ * deputy and election (src/ballots/tracker.ts), checked under `trackerKey` (src/keys/installation.ts):
+ * a tracker without a valid MAC, chosen by the deputy or someone coercing them, is refused
+ * ('bad-tracker') before anything is read or written. Without a tracker a fresh one is drawn (the
+ * demo and the tests cast so). A resubmission of the same ballot (double tap, retry, back button)
+ * with the same tracker and marks finds the recorded ballot and returns the same receipt.
  * `spec` is the ballot the caller already read (the ballot page): an election's options and rules
  * never change once it exists, so only its state is read again, under the lock. Casting writes no
  * audit entry: the roll row is its trace.
  */
-export async function castBallot(db: Db, clock: Clock, input: { electionId: number; deputyId: number; marks: string; tracker?: string; spec?: BallotSpec }): Promise<CastResult> {
-  const offered = input.tracker ? normaliseTracker(input.tracker) : undefined;
+export async function castBallot(db: Db, clock: Clock, input: {
+  electionId: number; deputyId: number; marks: string; tracker?: string; trackerMac?: string; trackerKey?: Uint8Array; spec?: BallotSpec;
+}): Promise<CastResult> {
+  let offered: string | undefined;
+  if (input.tracker) {
+    offered = input.trackerKey && verifiedTracker(input.trackerKey, input.electionId, input.deputyId, input.tracker, input.trackerMac);
+    if (!offered) return { status: 'refused', reason: 'bad-tracker' };
+  }
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.transaction().execute(async (trx): Promise<CastResult> => {

@@ -73,7 +73,7 @@ function openPrivateKey(kek: Buffer, sealed: Buffer, publicKeyDer: Buffer): Buff
 const secretPath = (dataDir: string) => join(dataDir, SECRET_FILE);
 
 /** DATA_DIR/signing-secret, made (0600) if asked and missing. */
-function dataDirSecret(dataDir: string, create: boolean): Buffer {
+export function dataDirSecret(dataDir: string, create: boolean): Buffer {
   const path = secretPath(dataDir);
   if (create) {
     try {

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { deriveKey } from '../keys/installation.ts';
 import { appendAudit } from '../audit/store.ts';
 import type { Acting } from '../platform/acting.ts';
 import type { Db, Trx } from '../platform/db/index.ts';
@@ -142,7 +143,7 @@ async function addressHash(db: Db | Trx, address: string, secret: string | undef
   const { salt } = await db.selectFrom('opinion_salt').select('salt').executeTakeFirstOrThrow();
   const bucket = addressBucket(address);
   if (secret === undefined) return createHash('sha256').update(`${salt}\u0000${bucket}`).digest('hex');
-  const key = createHmac('sha256', secret).update(`minsheng opinion address\u0000${salt}`).digest();
+  const key = deriveKey(secret, `opinion address\u0000${salt}`);
   return createHmac('sha256', key).update(bucket).digest('hex');
 }
 

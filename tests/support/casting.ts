@@ -162,6 +162,8 @@ export interface Entry {
   marks: string;
   /** The tracker the review page offered; kept for every later attempt, as a browser's back button would. */
   tracker?: string;
+  /** The MAC the review page issued with it (src/ballots/tracker.ts). */
+  trackerMac?: string;
   /** A cast was sent and its answer did not come back whole: it may or may not be in the box. */
   uncertain: boolean;
   receipt?: string;
@@ -218,8 +220,10 @@ async function attempt(t: Target, l: Ledger, e: Entry): Promise<boolean> {
     if (page.status !== 200) { l.problems.push(`${e.voter.username}: ballot page ${page.status}${e.uncertain ? ' (after an unanswered cast)' : ''}`); e.absent = true; return true; }
     const review = await request(t, 'POST', `${path}/review`, choices(e.marks), cookie);
     const offered = /name="tracker" value="([^"]+)"/.exec(review.body)?.[1];
-    if (review.status !== 200 || !offered) { l.problems.push(`${e.voter.username}: review ${review.status}`); e.absent = true; return true; }
+    const mac = /name="trackerMac" value="([^"]+)"/.exec(review.body)?.[1];
+    if (review.status !== 200 || !offered || !mac) { l.problems.push(`${e.voter.username}: review ${review.status}`); e.absent = true; return true; }
     e.tracker = offered;
+    e.trackerMac = mac;
   }
   const wasUncertain = e.uncertain;
   if (wasUncertain) {
@@ -231,7 +235,7 @@ async function attempt(t: Target, l: Ledger, e: Entry): Promise<boolean> {
     else { l.problems.push(`${e.voter.username}: ballot page ${page.status} after an unanswered cast`); e.absent = true; return true; }
   }
   e.uncertain = true;
-  const cast = await request(t, 'POST', path, { ...choices(e.marks), tracker: e.tracker }, cookie);
+  const cast = await request(t, 'POST', path, { ...choices(e.marks), tracker: e.tracker!, trackerMac: e.trackerMac! }, cookie);
   const tracker = /<p class="tracker">([^<]+)<\/p>/.exec(cast.body)?.[1];
   if (cast.status !== 200 || !tracker) {
     // Never right: a deputy who got no receipt either has the offered ballot recorded (then the same

@@ -3,6 +3,8 @@ import { createSession, SESSION_COOKIE } from '../../src/auth/sessions.ts';
 import { POLICY } from '../../src/auth/policy.ts';
 import { CATEGORIES, KEYED_INVALID_REASONS, PASS_BASES, ELECTORATES, SELECTION_MARKINGS, type Role } from '../../src/domain/vocabulary.ts';
 import { castBallot } from '../../src/ballots/store.ts';
+import { trackerMac } from '../../src/ballots/tracker.ts';
+import { trackerKey } from '../../src/keys/installation.ts';
 import { certifyElection, publishElection, sealElection } from '../../src/counting/store.ts';
 import type { SigningConfig } from '../../src/keys/signing.ts';
 import { closeElection, createElection, openElection } from '../../src/elections/store.ts';
@@ -89,7 +91,15 @@ export interface World {
   projects: { own: number[]; other: number[] };
   /** The candidates those projects were (what a 测评 rates). */
   projectCandidateIds: number[];
+  /**
+   * The MAC the review page would issue with this tracker in this election to BALLOT_VOTER, the one
+   * account that casts (issue 13: only issued trackers are cast; the MAC names the deputy).
+   */
+  trackerMac(electionId: number, tracker: string): string;
 }
+
+/** The account that casts ballots in the generated requests (D002, checked in). */
+const BALLOT_VOTER = 'daibiao2';
 
 /** Routes that end or change the acting session itself: each request gets a fresh session. */
 const SELF_ENDING = new Set(['POST /logout', 'POST /account/password', 'POST /account/sessions/:id/revoke', 'POST /account/sessions/revoke-others',
@@ -223,7 +233,8 @@ export async function buildWorld(database: DbHandle, clock: Clock, signing: Sign
   const sessionFor = async (route: string) => {
     const access = POLICY[route];
     if (access === undefined || access === 'anyone') return { cookie: undefined, wrote: false };
-    const pool = access === 'signed-in' ? [fixture.account('ziji')] : [...new Set(access.flatMap(byRole))];
+    const pool = route === 'POST /elections/:id/ballot' ? [fixture.account(BALLOT_VOTER)]
+      : access === 'signed-in' ? [fixture.account('ziji')] : [...new Set(access.flatMap(byRole))];
     const account = pool[turn++ % pool.length]!;
     const key = SELF_ENDING.has(route) ? `${account.username} ${route}` : account.username;
     const cookie = cookies.get(key);
@@ -243,6 +254,7 @@ export async function buildWorld(database: DbHandle, clock: Clock, signing: Sign
     termId: fixture.termId, otherTermId: other.id, meetingId: fixture.meetingId, otherMeetingId: otherMeeting.id, laterMeetingId: laterMeeting.id,
     candidateIds: fixture.candidates.map((c) => c.id), otherCandidateIds: otherCandidates, deputies, elections,
     importIds: { pending, expired }, victimUserIds: victims, actorUserIds: actors.map((a) => a.id), approvalId,
+    trackerMac: (electionId, t) => trackerMac(trackerKey(signing), electionId, fixture.deputyId('D002'), t),
     usernames: ['denglu', 'mishu', 'nobody'], cookieFor, answered, projects, projectCandidateIds: projectRows.map((p) => p.candidate_id),
     allIds: [...new Set([fixture.termId, other.id, fixture.meetingId, otherMeeting.id, laterMeeting.id, ...fixture.candidates.map((c) => c.id), ...otherCandidates,
       ...deputies.map((d) => d.id), ...Object.values(elections), ...victims, trackedMeeting.id, published, ...projects.own, ...projects.other])].sort((a, b) => a - b),
@@ -290,7 +302,8 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
 
   'POST /meetings/:id/check-in': (w) => ids([w.meetingId]).map((id) => ({ id, fields: [] })),
   'POST /elections/:id/ballot/review': (w) => fc.tuple(ids([w.elections.open]), ballotChoices).map(([id, c]) => ({ id, fields: c })),
-  'POST /elections/:id/ballot': (w) => fc.tuple(ids([w.elections.open]), ballotChoices, tracker).map(([id, c, t]) => ({ id, fields: [...c, ['tracker', t]] })),
+  'POST /elections/:id/ballot': (w) => fc.tuple(ids([w.elections.open]), ballotChoices, tracker)
+    .map(([id, c, t]) => ({ id, fields: [...c, ['tracker', t], ['trackerMac', w.trackerMac(Number(id), t)]] })),
 
   'POST /admin/meetings': (w) => fc.tuple(ids([w.termId, w.otherTermId]), chineseText(30), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 2022, max: 2026 }), fc.integer({ min: 1, max: 5 }), fc.boolean())
     .map(([termId, title, session, year, days, shared]) => ({ fields: [['termId', termId], ['title', title], ['sessionOrdinal', String(session)], ['year', String(year)],

@@ -149,7 +149,8 @@ export function BallotPage({ v, election: e, options, choices = {}, errors = [],
   );
 }
 
-export function ReviewPage({ v, election: e, options, marks, tracker }: { v: ViewContext; election: BallotElection; options: BallotOption[]; marks: string; tracker: string }) {
+/** `issued`: the tracker the server issued for this cast, with its MAC (src/ballots/tracker.ts), both sent back as hidden fields. */
+export function ReviewPage({ v, election: e, options, marks, issued }: { v: ViewContext; election: BallotElection; options: BallotOption[]; marks: string; issued: { tracker: string; mac: string } }) {
   const { t } = v;
   const hidden = options.map((o, i) => (e.marking === 'approval' && marks[i] === 'N' ? null : <input type="hidden" name={`choice.${o.key}`} value={marks[i]} />));
   return (
@@ -172,7 +173,8 @@ export function ReviewPage({ v, election: e, options, marks, tracker }: { v: Vie
         {/* A full page load on purpose: the deputy may be signed out, and the header must show it. */}
         <form method="post" action={`/elections/${e.id}/ballot`}>
           {hidden}
-          <input type="hidden" name="tracker" value={tracker} />
+          <input type="hidden" name="tracker" value={issued.tracker} />
+          <input type="hidden" name="trackerMac" value={issued.mac} />
           <button type="submit" class="button button--primary button--big">{t('ballot.cast')}</button>
         </form>
         <form method="post" action={`/elections/${e.id}/ballot/review?edit=1`} data-hx-post={`/elections/${e.id}/ballot/review?edit=1`} data-hx-target="#ballot-area" data-hx-swap="outerHTML show:top">

@@ -1438,4 +1438,5 @@ export const en: Record<MessageKey, string> = {
   'opinion.acceptedHeading': "Published opinions",
   'opinion.acceptedIntro': "Accepted opinions are public on the project page. One that holds personal data or should not be public can be withdrawn.",
   'opinion.withdrawButton': "Withdraw",
+  'ballot.refused.badTracker': 'This ballot did not come from your review page on this server, so it was not cast. Please open the ballot again, review it and cast it.',
 };

@@ -1437,6 +1437,7 @@ export const zhCN = {
   'opinion.acceptedHeading': "已公开的意见",
   'opinion.acceptedIntro': "已采纳的意见在项目页面公开。含有个人信息或不应公开的意见可以撤回。",
   'opinion.withdrawButton': "撤回",
+  'ballot.refused.badTracker': '这张选票不是由本系统为您生成的确认页提交的，未投出。请重新打开选票，确认后再投出。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
