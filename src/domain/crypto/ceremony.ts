@@ -86,14 +86,17 @@ export function signedDealingFromJson(j: unknown): SignedDealing {
   };
 }
 
-/** Checks a signed dealing: k commitments, the constant-term proof and the signature by E_d. True or why not. */
-export function verifySignedDealing(contextId: string, k: number, s: SignedDealing, dealerKey: Point): true | string {
-  const ok = verifyDealing(contextId, k, s.dealing);
-  if (ok !== true) return ok;
+/**
+ * Checks a signed dealing. First the signature by E_d: without it the dealing is not d's (whoever
+ * relayed it changed it: `{ ok: false, signed: false }`); then, for a dealing d did sign, k
+ * commitments and the constant-term proof (`{ ok: false, signed: true }`: d is at fault).
+ */
+export function verifySignedDealing(contextId: string, k: number, s: SignedDealing, dealerKey: Point): { ok: true } | { ok: false; signed: boolean; reason: string } {
   if (!verifyKnowledge(contextId, dealingSignatureLabel(s.dealing.dealer, s.dealing.commitments), dealerKey, s.signature)) {
-    return `dealer ${s.dealing.dealer}: the dealing is not signed by its exchange key`;
+    return { ok: false, signed: false, reason: `the dealing said to be trustee ${s.dealing.dealer}'s is not signed by trustee ${s.dealing.dealer}` };
   }
-  return true;
+  const ok = verifyDealing(contextId, k, s.dealing);
+  return ok === true ? { ok: true } : { ok: false, signed: true, reason: ok };
 }
 
 // ---------------------------------------------------------------- confirmations
@@ -287,7 +290,8 @@ export async function receiveForCeremony(
     const s = signed.get(d);
     if (!s) return { ok: false, dealer: d, reason: `trustee ${d} has not dealt` };
     const ok = verifySignedDealing(p.contextId, p.k, s, keys[d - 1]!.key);
-    if (ok !== true) return { ok: false, dealer: d, reason: ok };
+    if (!ok.ok && !ok.signed) throw new RangeError(`${ok.reason}: the relay changed it`);
+    if (!ok.ok) return { ok: false, dealer: d, reason: ok.reason };
     const e = envelopes.get(d);
     if (!e) return { ok: false, dealer: d, reason: `no envelope from trustee ${d}` };
     const opened = await openShare(p.contextId, e, exchangeSecret);
@@ -411,12 +415,11 @@ export async function ceremonyStatus(p: CeremonyParameters, m: CeremonyMessages)
     const d = s.dealing.dealer;
     if (!inRange(d)) {
       faults.push({ kind: 'dealing', trustee: null, reason: `a dealing by trustee ${d}, not one of 1 … ${n}` });
-    } else if (dealings.has(d)) {
-      faults.push({ kind: 'dealing', trustee: d, reason: `trustee ${d} dealt twice` });
     } else {
       const ok = verifySignedDealing(contextId, k, s, keyOf(d));
-      if (ok === true) dealings.set(d, s.dealing);
-      else faults.push({ kind: 'dealing', trustee: d, reason: ok });
+      if (!ok.ok) faults.push(ok.signed ? { kind: 'dealing', trustee: d, reason: ok.reason } : { kind: 'relay', trustee: null, reason: ok.reason });
+      else if (dealings.has(d)) faults.push({ kind: 'dealing', trustee: d, reason: `trustee ${d} dealt twice` });
+      else dealings.set(d, s.dealing);
     }
   }
   const envelopes = new Map<string, Envelope>();
