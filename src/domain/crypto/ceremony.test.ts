@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ceremonyStatus, confirmationLabel, dealForCeremony, electionIdOf, newContextId, provePossession, receiveForCeremony,
+  ceremonyStatus, confirmationLabel, dealForCeremony, dealingSignatureLabel, signedDealingToJson, electionIdOf, newContextId, provePossession, receiveForCeremony,
   signedDealingFromJson, startTrustee, verifyPossession, type CeremonyMessages, type CeremonyParameters, type ConfirmationJson,
   type SignedDealingJson,
 } from './ceremony.ts';
@@ -80,7 +80,8 @@ function subsets<T>(xs: readonly T[], size: number): T[][] {
 const NONCE = '0123456789abcdef0123456789abcdef';
 
 describe.each([[2, 3], [3, 5]])('a full key ceremony, k = %i of n = %i', (k, n) => {
-  it('runs every trustee with its own secrets to one election key that k can use and k − 1 cannot', async () => {
+  // Several hundred group operations and a dozen PBKDF2 runs: seconds on a busy machine.
+  it('runs every trustee with its own secrets to one election key that k can use and k − 1 cannot', { timeout: 120_000 }, async () => {
     const run = start(k, n);
     expect(electionIdOf(run.p.contextId)).toBe('42');
 
@@ -154,7 +155,7 @@ describe.each([[2, 3], [3, 5]])('a full key ceremony, k = %i of n = %i', (k, n) 
   });
 });
 
-describe('faults in a ceremony (k = 2 of n = 3)', () => {
+describe('faults in a ceremony (k = 2 of n = 3)', { timeout: 60_000 }, () => {
   /** A ceremony through dealing, with trustee 2 (the dealer under test) able to send anything. */
   async function dealt() {
     const run = start(2, 3);
@@ -235,6 +236,17 @@ describe('faults in a ceremony (k = 2 of n = 3)', () => {
     run.messages.dealings = run.messages.dealings.map((d) => (d.dealer === 2 ? { ...d, commitments: [d.commitments[0]!, encodePoint(mulSecret(G, 77n))] } : d));
     await expect(receiveForCeremony(run.p, 1, run.browsers[0]!.exchangeSecret, run.messages.exchangeKeys, run.messages.dealings, envelopesFor(run, 1), rng)).rejects.toThrow(/relay/);
     expect(await ceremonyStatus(run.p, run.messages)).toMatchObject({ state: 'failed', faults: [{ kind: 'relay', trustee: null }] });
+  });
+
+  it('a dealing its dealer signed but with too few commitments names the dealer', async () => {
+    const run = await dealt();
+    const d2 = signedDealingFromJson(run.messages.dealings[1]).dealing;
+    const short = d2.commitments.slice(0, 1);
+    const signature = proveKnowledge(run.p.contextId, dealingSignatureLabel(2, short), run.browsers[1]!.exchangeSecret, rng);
+    run.messages.dealings[1] = signedDealingToJson({ dealing: { ...d2, commitments: short }, signature });
+    expect(await receiveForCeremony(run.p, 1, run.browsers[0]!.exchangeSecret, run.messages.exchangeKeys, run.messages.dealings, envelopesFor(run, 1), rng))
+      .toMatchObject({ ok: false, dealer: 2, reason: 'dealer 2: 1 commitments for k = 2' });
+    expect(await ceremonyStatus(run.p, run.messages)).toMatchObject({ state: 'failed', faults: [{ kind: 'dealing', trustee: 2 }] });
   });
 
   it('a relay showing one trustee a substituted exchange key gives that trustee another fingerprint', async () => {

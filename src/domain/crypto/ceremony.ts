@@ -273,8 +273,12 @@ export async function receiveForCeremony(
   const signed = new Map<number, SignedDealing>();
   for (const j of dealings) {
     const s = signedDealingFromJson(j);
-    if (signed.has(s.dealing.dealer)) return { ok: false, dealer: s.dealing.dealer, reason: `trustee ${s.dealing.dealer} dealt twice` };
-    signed.set(s.dealing.dealer, s);
+    const d = s.dealing.dealer;
+    const ok = keys[d - 1] ? verifySignedDealing(p.contextId, p.k, s, keys[d - 1]!.key) : { ok: false, signed: false, reason: `a dealing by trustee ${d}, not one of 1 … ${p.n}` };
+    if (!ok.ok && !ok.signed) throw new RangeError(`${ok.reason}: the relay changed it`);
+    if (!ok.ok) return { ok: false, dealer: d, reason: ok.reason };
+    if (signed.has(d)) return { ok: false, dealer: d, reason: `trustee ${d} dealt twice` };
+    signed.set(d, s);
   }
   const envelopes = new Map<number, Envelope>();
   for (const j of envelopesForMe) {
@@ -289,9 +293,6 @@ export async function receiveForCeremony(
   for (let d = 1; d <= p.n; d++) {
     const s = signed.get(d);
     if (!s) return { ok: false, dealer: d, reason: `trustee ${d} has not dealt` };
-    const ok = verifySignedDealing(p.contextId, p.k, s, keys[d - 1]!.key);
-    if (!ok.ok && !ok.signed) throw new RangeError(`${ok.reason}: the relay changed it`);
-    if (!ok.ok) return { ok: false, dealer: d, reason: ok.reason };
     const e = envelopes.get(d);
     if (!e) return { ok: false, dealer: d, reason: `no envelope from trustee ${d}` };
     const opened = await openShare(p.contextId, e, exchangeSecret);
