@@ -11,7 +11,7 @@ import type { MessageKey } from '../platform/i18n/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { CEREMONY_ERRORS } from './errors.ts';
 import {
-  type CeremonyRefusal, issuePossessionNonce, messagesForTrustee, postCeremonyMessage, provePossession, restartCeremony,
+  type CeremonyRefusal, isNamedScrutineer, issuePossessionNonce, messagesForTrustee, postCeremonyMessage, provePossession, restartCeremony,
   startCeremony, statusOf, trusteeOf,
 } from './store.ts';
 
@@ -73,19 +73,19 @@ export function ceremonyRoutes() {
       } catch (err) {
         if (!(err instanceof Refused)) throw err;
         // Not a trustee of the latest ceremony: a named scrutineer still sees that none is running; anyone else is refused.
-        const named = user.deputyId !== null && await db(c).selectFrom('election_scrutineers').select('deputy_id')
-          .where('election_id', '=', e.id).where('deputy_id', '=', user.deputyId).executeTakeFirst();
-        if (!named) throw new HTTPException(403);
+        if (user.deputyId === null || !await isNamedScrutineer(db(c), e.id, user.deputyId)) throw new HTTPException(403);
       }
       return c.render(<TrusteePage v={view(c)} electionId={e.id} title={e.title} ceremony={shown} scriptUrl={assetUrl('ceremony.js')} />,
         { title: `${c.var.t('ceremony.title')} · ${e.title}` });
     })
     .get('/scrutiny/elections/:id/ceremony/messages.json', (c) => trusteeStep(c, async (id) => {
+      await electionOr404(c);
       const { ceremony, index } = await trusteeOf(db(c), acting(c), id);
       const status = await statusOf(db(c), ceremony);
       return { ...(await messagesForTrustee(db(c), ceremony, index)), status };
     }))
     .post('/scrutiny/elections/:id/ceremony/messages', (c) => trusteeStep(c, async (id) => {
+      await electionOr404(c);
       const form = await c.req.parseBody();
       const kind = textField(form, 'kind');
       if (!(CEREMONY_MESSAGE_KINDS as readonly string[]).includes(kind)) throw new Refused('kind');

@@ -44,6 +44,11 @@ export async function currentCeremony(db: Db | Trx, electionId: number): Promise
   };
 }
 
+/** Whether a deputy is named as a scrutineer of an election (a trustee-to-be before its ceremony starts). */
+export async function isNamedScrutineer(db: Db, electionId: number, deputyId: number): Promise<boolean> {
+  return (await db.selectFrom('election_scrutineers').select('deputy_id').where('election_id', '=', electionId).where('deputy_id', '=', deputyId).executeTakeFirst()) !== undefined;
+}
+
 /** The trustees of a ceremony, 1 … n, with the deputies they are. */
 export async function ceremonyTrustees(db: Db | Trx, ceremonyId: number): Promise<{ index: number; deputyId: number; code: string; name: string }[]> {
   return db.selectFrom('ceremony_trustees as t').innerJoin('deputies as d', 'd.id', 't.deputy_id')

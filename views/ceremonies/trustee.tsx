@@ -2,7 +2,7 @@ import type { CeremonyState } from '../../src/domain/vocabulary.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
 import { Notice } from '../components/form.tsx';
-import { Fingerprints } from './panel.tsx';
+import { Fingerprints } from '../components/ceremony.tsx';
 
 /** Strings the trustee's browser module shows (it reads them from the page: no text lives in the script). */
 const SCRIPT_STRINGS: MessageKey[] = [

@@ -9,7 +9,7 @@ import { Field, Notice, PostButton } from '../components/form.tsx';
 import { stateLabel } from '../components/labels.ts';
 import type { ViewContext } from '../context.ts';
 import type { CeremonyOverview } from '../../src/ceremonies/model.ts';
-import { CeremonyPanel } from '../ceremonies/panel.tsx';
+import { CeremonyPanel } from '../components/ceremony.tsx';
 
 /**
  * Turnout, live while voting is open: the server pushes a fresh panel over SSE whenever it changes

@@ -1,6 +1,6 @@
 import type { CeremonyOverview } from '../../src/ceremonies/model.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
-import { PostButton } from '../components/form.tsx';
+import { PostButton } from './form.tsx';
 import type { ViewContext } from '../context.ts';
 
 const STATE: Record<CeremonyOverview['state'], MessageKey> = {
