@@ -212,6 +212,19 @@ describe.each(testEngines())('key ceremony over HTTP on $name', (engine) => {
     expect((await t.app.request(`/scrutiny/elections/${other.id}/ceremony/messages.json`, { headers: { Cookie: cookies[0]! } })).status).toBe(403);
     expect((await post(cookies[0]!, `/scrutiny/elections/${other.id}/ceremony/messages`, { kind: 'exchange-key', message: '{}' })).status).toBe(403);
     expect((await t.app.request(`/scrutiny/elections/${other.id}/ceremony/messages.json`, { headers: { Cookie: jp9 } })).status).toBe(200);
+    // Its trustee finds the ceremony on the scrutiny list, and the page loads its module (no inline script) and explains, without JavaScript, that the steps need it.
+    const list = await (await t.app.request('/scrutiny', { headers: { Cookie: jp9 } })).text();
+    expect(list).toContain(`href="/scrutiny/elections/${other.id}/ceremony"`);
+    const page = await (await t.app.request(`/scrutiny/elections/${other.id}/ceremony`, { headers: { Cookie: jp9 } })).text();
+    expect(page).toContain('您是第 2 位受托人（共 2 位，门限 2）。');
+    expect(page).toMatch(/<noscript><p class="notice notice--warn">受托人的每一步都在您的浏览器中计算/);
+    const script = /<script type="module" src="(\/assets\/ceremony\.js\?v=[0-9a-f]{12})"><\/script>/.exec(page);
+    expect(script).not.toBeNull();
+    expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const module = await t.app.request(script![1]!);
+    expect(module.status).toBe(200);
+    expect(module.headers.get('content-type')).toContain('javascript');
+    expect(await module.text()).toContain('ceremony-trustee');
   });
 
   it('audits every message by kind and trustee, never its content, and keeps the messages write-once', async () => {

@@ -44,6 +44,14 @@ export async function currentCeremony(db: Db | Trx, electionId: number): Promise
   };
 }
 
+/** The draft votes whose running or complete ceremony this person is a trustee of (for the scrutiny list). */
+export async function ceremoniesOf(db: Db, userId: number): Promise<{ electionId: number; title: string; state: CeremonyState }[]> {
+  return db.selectFrom('key_ceremonies as c').innerJoin('ceremony_trustees as t', 't.ceremony_id', 'c.id').innerJoin('users as u', 'u.deputy_id', 't.deputy_id')
+    .innerJoin('elections as e', 'e.id', 'c.election_id')
+    .select(['e.id as electionId', 'e.title', 'c.state']).where('u.id', '=', userId).where('c.state', 'in', ['running', 'complete']).where('e.state', '=', 'draft')
+    .orderBy('e.id', 'desc').execute();
+}
+
 /** Whether a deputy is named as a scrutineer of an election (a trustee-to-be before its ceremony starts). */
 export async function isNamedScrutineer(db: Db, electionId: number, deputyId: number): Promise<boolean> {
   return (await db.selectFrom('election_scrutineers').select('deputy_id').where('election_id', '=', electionId).where('deputy_id', '=', deputyId).executeTakeFirst()) !== undefined;

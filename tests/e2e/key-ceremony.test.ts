@@ -74,7 +74,9 @@ describe('the key ceremony in the browser', () => {
     for (const name of ['jp1', 'jp2', 'jp3']) trustees.push(await signedInPerson(browser, server.url, name, TABLET, FIXTURE_PASSWORD));
     const ceremonyFiles: string[] = [];
     for (const [i, t] of trustees.entries()) {
-      await t.page.goto(`/scrutiny/elections/${electionId}/ceremony`);
+      // The scrutiny list leads each trustee to the ceremony page.
+      await t.page.goto('/scrutiny');
+      await Promise.all([t.page.waitForURL(`**/scrutiny/elections/${electionId}/ceremony`), t.page.getByRole('link', { name: /密钥仪式/ }).click()]);
       await t.page.locator('[data-step=exchange]').waitFor({ state: 'visible' });
       // A passphrase the rules refuse is refused in the page, before anything is made.
       await t.page.fill('#ceremony-passphrase', 'short');

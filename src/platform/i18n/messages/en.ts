@@ -1528,5 +1528,4 @@ export const en: Record<MessageKey, string> = {
   "ceremony.trustee.file.passphrase": "Wrong passphrase, or the file has been changed.",
   "ceremony.trustee.file.inconsistent": "The file's content contradicts its header.",
   "ceremony.trustee.ready": "The key ceremony is complete. Compare the fingerprints aloud with the other trustees, then prove before opening that you still hold your key share.",
-  "ceremony.trustee.link": "Key ceremony",
 };

@@ -1527,7 +1527,6 @@ export const zhCN = {
   "ceremony.trustee.file.passphrase": "口令不对，或文件已被改动。",
   "ceremony.trustee.file.inconsistent": "文件内容与其标头不符。",
   "ceremony.trustee.ready": "密钥仪式已完成。请与其他受托人大声核对指纹，然后在开启前证明您仍持有密钥份额。",
-  "ceremony.trustee.link": "密钥仪式",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
