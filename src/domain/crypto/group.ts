@@ -99,11 +99,25 @@ export function encodePoint(p: Point): string {
   return p.toHex();
 }
 
+/**
+ * Encodings already computed, by point object (points are immutable): a point decoded from hex or
+ * hashed once (the election key, in every proof) is not encoded again for a transcript, which in
+ * noble costs about as much as a tenth of a multiplication.
+ */
+const encodings = new WeakMap<Point, Uint8Array>();
+function pointBytes(p: Point): Uint8Array {
+  let bytes = encodings.get(p);
+  if (!bytes) encodings.set(p, (bytes = p.toBytes()));
+  return bytes;
+}
+
 /** Decodes a point; throws a RangeError on anything but a canonical lower-case encoding. */
 export function decodePoint(hex: string): Point {
   if (!isHex64(hex)) throw new RangeError('a point is 64 lower-case hex digits');
   const p = Point.fromHex(hex);
-  if (p.toHex() !== hex) throw new RangeError('non-canonical point encoding');
+  const bytes = p.toBytes();
+  if (bytesToHex(bytes) !== hex) throw new RangeError('non-canonical point encoding');
+  encodings.set(p, bytes);
   return p;
 }
 
@@ -149,7 +163,7 @@ function item(x: TranscriptItem): Uint8Array {
     body = x;
   } else {
     tag = TAG_POINT;
-    body = x.toBytes();
+    body = pointBytes(x);
   }
   return concatBytes(new Uint8Array([tag]), u32(body.length), body);
 }
