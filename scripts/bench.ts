@@ -211,7 +211,7 @@ async function ballotChecks(n: number) {
   };
   const fast = time((await sodiumChecker())(encodePoint(key), spec, 'bench-election'), n);
   const noble = time(nobleChecker(encodePoint(key), spec, 'bench-election'), Math.max(3, Math.round(n / 10)));
-  for (const [name, t] of [['libsodium (sodiumChecker, the server and npm run verify)', fast], ['noble (nobleChecker, the reference, browsers)', noble]] as const) {
+  for (const [name, t] of [['libsodium (sodiumChecker: the server, npm run verify)', fast], ['noble (nobleChecker: the reference, browsers)', noble]] as const) {
     rows.push(`| check an encrypted ballot (12 options, 赞成/反对/弃权, 8 seats), ${name} | ${fmt(t.wall, 1)} ms (CPU ${fmt(t.cpu, 1)} ms) | ceiling: issue 13's ${CEILING_MS} ms per check | check / ceiling = ${fmt(t.wall / CEILING_MS, 2)} |`);
   }
 }
