@@ -162,7 +162,15 @@ export function disjunctiveProofToJson(p: DisjunctiveProof): DisjunctiveProofJso
 
 /** Parses a disjunctive proof; throws a RangeError on a bad shape or encoding. */
 export function disjunctiveProofFromJson(j: unknown): DisjunctiveProof {
+  return disjunctiveProofFromJsonWith(j, decodeScalar);
+}
+
+/**
+ * Parses a disjunctive proof with a given scalar decoder (which throws on a bad encoding): the shape
+ * checks and their messages shared by every checker (checker.ts), whatever its scalars are.
+ */
+export function disjunctiveProofFromJsonWith<S>(j: unknown, decode: (hex: string) => S): { c: S[]; s: S[] } {
   const { c, s } = (typeof j === 'object' && j !== null ? j : {}) as Record<string, unknown>;
   if (!Array.isArray(c) || !Array.isArray(s) || c.length !== s.length) throw new RangeError('a disjunctive proof is an object {c: [], s: []} of equal lengths');
-  return { c: c.map((x) => decodeScalar(x as string)), s: s.map((x) => decodeScalar(x as string)) };
+  return { c: c.map((x) => decode(x as string)), s: s.map((x) => decode(x as string)) };
 }
