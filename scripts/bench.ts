@@ -9,7 +9,8 @@
 //     repeated request answered 304) against the reading and deriving of the projects alone;
 //  7. encrypting and proving a 12-option ballot in Chromium at 4× CPU throttling (the deputy's phone
 //     or tablet) against the issue's 3 s ceiling, with the unthrottled and Node times of the same run.
-// Results print as a Markdown table; BENCHMARKS.md keeps the latest.
+// Results print as a Markdown table; BENCHMARKS.md keeps the latest. `--quick` runs fewer iterations,
+// `--only=<part>` one part (see the end of this file).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -290,8 +291,11 @@ async function browserEncryption(pages: number) {
 }
 
 const quick = process.argv.includes('--quick');
-await coldStart(quick ? 1 : 3);
-{
+// `--only=<part>` runs one part: cold-start, pglite, postgres, port or browser.
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const runs = (part: string) => only === undefined || only === part;
+if (runs('cold-start')) await coldStart(quick ? 1 : 3);
+if (runs('pglite')) {
   const pglite = wrapPglite(await createMemoryPglite());
   await migrateToLatest(pglite.db);
   await homePage('PGlite', pglite, quick ? 100 : 500);
@@ -300,7 +304,7 @@ await coldStart(quick ? 1 : 3);
   await casting('PGlite', pglite, quick ? 50 : 200);
   await pglite.close();
 }
-if (process.env.TEST_DATABASE_URL) {
+if (runs('postgres') && process.env.TEST_DATABASE_URL) {
   // A database of its own on that server, dropped afterwards: the bench never touches existing data.
   const pg = await openPostgresClone(process.env.TEST_DATABASE_URL, null, process.pid);
   await migrateToLatest(pg.db);
@@ -310,8 +314,8 @@ if (process.env.TEST_DATABASE_URL) {
   await casting('PostgreSQL', pg, quick ? 50 : 200);
   await pg.close();
 }
-await overPort(8, quick ? 3 : 10);
-await browserEncryption(quick ? 1 : 3);
+if (runs('port')) await overPort(8, quick ? 3 : 10);
+if (runs('browser')) await browserEncryption(quick ? 1 : 3);
 
 console.log(`\n| measure | result | ceiling / basis | ratio |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n`);
 console.log(`node ${process.version}, ${new Date().toISOString()}`);

@@ -80,16 +80,34 @@ export function gPow(m: number | bigint): Point {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
+/**
+ * Each point's 32-byte encoding, kept once computed: encoding costs an inverse square root (about as
+ * much as a few additions), and the same points are encoded again and again (the election key in
+ * every proof's hash, a ciphertext in its proofs' hashes and on the wire). Points are immutable, so
+ * the cache cannot go stale; it holds no point alive.
+ */
+const encodings = new WeakMap<Point, Uint8Array>();
+
+/** A point's 32-byte RFC 9496 encoding (do not modify the array: it is shared). */
+function pointBytes(p: Point): Uint8Array {
+  let bytes = encodings.get(p);
+  if (!bytes) {
+    bytes = p.toBytes();
+    encodings.set(p, bytes);
+  }
+  return bytes;
+}
+
 /** A point's canonical encoding: 64 lower-case hex digits. */
 export function encodePoint(p: Point): string {
-  return p.toHex();
+  return bytesToHex(pointBytes(p));
 }
 
 /** Decodes a point; throws a RangeError on anything but a canonical lower-case encoding. */
 export function decodePoint(hex: string): Point {
   if (typeof hex !== 'string' || !HEX64.test(hex)) throw new RangeError('a point is 64 lower-case hex digits');
   const p = Point.fromHex(hex);
-  if (p.toHex() !== hex) throw new RangeError('non-canonical point encoding');
+  if (bytesToHex(pointBytes(p)) !== hex) throw new RangeError('non-canonical point encoding');
   return p;
 }
 
@@ -128,7 +146,7 @@ function item(x: TranscriptItem): Uint8Array {
     body = numberToBytesLE(mod(x), 32);
   } else {
     tag = TAG_POINT;
-    body = x.toBytes();
+    body = pointBytes(x);
   }
   return concatBytes(new Uint8Array([tag]), u32(body.length), body);
 }
@@ -149,11 +167,19 @@ export function pointsEqual(a: Point, b: Point): boolean {
   return a.equals(b);
 }
 
+const prepared = new WeakSet<Point>();
+
 /**
- * The same point with an 8-bit window table cached for it (noble's precompute): a key used in
- * thousands of multiplications (the election key when verifying ballots) then multiplies ~5× faster.
- * Call once per key and reuse the returned point.
+ * The same point with an 8-bit window table built for it now (noble's precompute): a key used in
+ * many multiplications (the election key: ~130 per ballot encrypted, thousands when verifying
+ * ballots) then multiplies ~5× faster. Building the table costs about as much as 30 multiplications,
+ * so a page can prepare the key while the deputy is still marking. Calling it again on the same point
+ * keeps the table (noble would rebuild it); encryptBallot calls it itself.
  */
 export function prepareKey(p: Point): Point {
-  return p.precompute(8);
+  if (!prepared.has(p)) {
+    p.precompute(8, false);
+    prepared.add(p);
+  }
+  return p;
 }
