@@ -82,9 +82,9 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /**
  * Each point's 32-byte encoding, kept once computed: encoding costs an inverse square root (about as
- * much as a few additions), and the same points are encoded again and again (the election key in
- * every proof's hash, a ciphertext in its proofs' hashes and on the wire). Points are immutable, so
- * the cache cannot go stale; it holds no point alive.
+ * much as fifteen point additions), and the same points are encoded again and again (the election
+ * key in every proof's hash, a ciphertext in its proofs' hashes and on the wire). Points are
+ * immutable, so the cache cannot go stale; it holds no point alive.
  */
 const encodings = new WeakMap<Point, Uint8Array>();
 
@@ -172,8 +172,8 @@ const prepared = new WeakSet<Point>();
 /**
  * The same point with an 8-bit window table built for it now (noble's precompute): a key used in
  * many multiplications (the election key: ~130 per ballot encrypted, thousands when verifying
- * ballots) then multiplies ~5× faster. Building the table costs about as much as 30 multiplications,
- * so a page can prepare the key while the deputy is still marking. Calling it again on the same point
+ * ballots) then multiplies ~5× faster. Building the table costs a few dozen plain multiplications, so
+ * a page can prepare the key while the deputy is still marking. Calling it again on the same point
  * keeps the table (noble would rebuild it); encryptBallot calls it itself.
  */
 export function prepareKey(p: Point): Point {
