@@ -14,7 +14,7 @@ import { LETTERS } from '../vocabulary.ts';
 import {
   ciphertextFromJson, ciphertextFromJsonWith, ciphertextToJson, encrypt, sum, type Ciphertext, type CiphertextJson,
 } from './elgamal.ts';
-import { decodePoint, decodeScalar, defaultRng, encodeScalar, mod, randomScalar, type Point, type Rng } from './group.ts';
+import { decodePoint, decodeScalar, defaultRng, encodeScalar, mod, prepareKey, randomScalar, type Point, type Rng } from './group.ts';
 import {
   disjunctiveProofFromJsonWith, disjunctiveProofToJson, proveDisjunctive, verifyDisjunctive, type DisjunctiveProof,
   type DisjunctiveProofJson, type ProofContext,
@@ -83,8 +83,10 @@ function specProblem(spec: BallotSpec): string | undefined {
  * Throws a RangeError for marks the spec does not allow (a wrong letter, a wrong length, more F than seats).
  */
 export function encryptBallotWithRandomness(
-  publicKey: Point, spec: BallotSpec, contextId: string, marks: string, rng: Rng = defaultRng,
+  key: Point, spec: BallotSpec, contextId: string, marks: string, rng: Rng = defaultRng,
 ): { ballot: EncryptedBallot; randomness: string[][] } {
+  // ~130 multiplications by the key per ballot: its window table pays for itself within one ballot.
+  const publicKey = prepareKey(key);
   const problem = specProblem(spec);
   if (problem) throw new RangeError(problem);
   const letters = LETTERS[spec.marking];

@@ -94,30 +94,34 @@ export function isHex64(x: unknown): x is string {
   return typeof x === 'string' && HEX64.test(x);
 }
 
-/** A point's canonical encoding: 64 lower-case hex digits. */
-export function encodePoint(p: Point): string {
-  return p.toHex();
-}
-
 /**
- * Encodings already computed, by point object (points are immutable): a point decoded from hex or
- * hashed once (the election key, in every proof) is not encoded again for a transcript, which in
- * noble costs about as much as a tenth of a multiplication.
+ * Each point's 32-byte encoding, kept once computed: encoding costs an inverse square root (about as
+ * much as fifteen point additions), and the same points are encoded again and again (the election
+ * key in every proof's hash, a ciphertext in its proofs' hashes and on the wire). Points are
+ * immutable, so the cache cannot go stale; it holds no point alive.
  */
 const encodings = new WeakMap<Point, Uint8Array>();
+
+/** A point's 32-byte RFC 9496 encoding (do not modify the array: it is shared). */
 function pointBytes(p: Point): Uint8Array {
   let bytes = encodings.get(p);
-  if (!bytes) encodings.set(p, (bytes = p.toBytes()));
+  if (!bytes) {
+    bytes = p.toBytes();
+    encodings.set(p, bytes);
+  }
   return bytes;
+}
+
+/** A point's canonical encoding: 64 lower-case hex digits. */
+export function encodePoint(p: Point): string {
+  return bytesToHex(pointBytes(p));
 }
 
 /** Decodes a point; throws a RangeError on anything but a canonical lower-case encoding. */
 export function decodePoint(hex: string): Point {
   if (!isHex64(hex)) throw new RangeError('a point is 64 lower-case hex digits');
   const p = Point.fromHex(hex);
-  const bytes = p.toBytes();
-  if (bytesToHex(bytes) !== hex) throw new RangeError('non-canonical point encoding');
-  encodings.set(p, bytes);
+  if (bytesToHex(pointBytes(p)) !== hex) throw new RangeError('non-canonical point encoding');
   return p;
 }
 
@@ -192,11 +196,19 @@ export function pointsEqual(a: Point, b: Point): boolean {
   return a.equals(b);
 }
 
+const prepared = new WeakSet<Point>();
+
 /**
- * The same point with an 8-bit window table cached for it (noble's precompute): a key used in
- * thousands of multiplications (the election key when verifying ballots) then multiplies ~5× faster.
- * Call once per key and reuse the returned point.
+ * The same point with an 8-bit window table built for it now (noble's precompute): a key used in
+ * many multiplications (the election key: ~130 per ballot encrypted, thousands when verifying
+ * ballots) then multiplies ~5× faster. Building the table costs a few dozen plain multiplications, so
+ * a page can prepare the key while the deputy is still marking. Calling it again on the same point
+ * keeps the table (noble would rebuild it); encryptBallot calls it itself.
  */
 export function prepareKey(p: Point): Point {
-  return p.precompute(8);
+  if (!prepared.has(p)) {
+    p.precompute(8, false);
+    prepared.add(p);
+  }
+  return p;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
+import { bundleBrowserModule, type BrowserBundle } from './bundle.ts';
 import type { AppEnv } from './env.ts';
 
 interface Asset {
@@ -14,42 +15,58 @@ interface Asset {
 const require = createRequire(import.meta.url);
 const viewsAssets = (name: string) => fileURLToPath(new URL(`../../../views/assets/${name}`, import.meta.url));
 
-/** Files served under /assets/: ours from views/assets, htmx from node_modules (never a CDN). */
-const SOURCES: Record<string, { path: () => string; type: string }> = {
-  'app.css': { path: () => viewsAssets('app.css'), type: 'text/css; charset=utf-8' },
-  'app.js': { path: () => viewsAssets('app.js'), type: 'text/javascript; charset=utf-8' },
-  'favicon.svg': { path: () => viewsAssets('favicon.svg'), type: 'image/svg+xml' },
-  'htmx.min.js': { path: () => require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
-  'hx-sse.min.js': { path: () => require.resolve('htmx.org/dist/ext/hx-sse.min.js'), type: 'text/javascript; charset=utf-8' },
-};
+const JS = 'text/javascript; charset=utf-8';
+
+/** The encrypted-ballot core, bundled at first use (bundle.ts) from its entry in views/assets. */
+let ballotCrypto: BrowserBundle | undefined;
+const ballotCryptoBundle = () => (ballotCrypto ??= bundleBrowserModule(viewsAssets('ballot-crypto.ts'), 'ballot-crypto.js'));
+
+/**
+ * What is served under /assets/: ours from views/assets, htmx from node_modules (never a CDN), and
+ * the browser module bundled in memory from views/assets/ballot-crypto.ts.
+ */
+const SOURCES = {
+  'app.css': { body: () => readFileSync(viewsAssets('app.css')), type: 'text/css; charset=utf-8' },
+  'app.js': { body: () => readFileSync(viewsAssets('app.js')), type: JS },
+  'favicon.svg': { body: () => readFileSync(viewsAssets('favicon.svg')), type: 'image/svg+xml' },
+  'htmx.min.js': { body: () => readFileSync(require.resolve('htmx.org/dist/htmx.min.js')), type: JS },
+  'hx-sse.min.js': { body: () => readFileSync(require.resolve('htmx.org/dist/ext/hx-sse.min.js')), type: JS },
+  'ballot-crypto.js': { body: () => ballotCryptoBundle().js, type: JS },
+  'ballot-crypto.js.map': { body: () => ballotCryptoBundle().map, type: 'application/json; charset=utf-8' },
+} satisfies Record<string, { body: () => Uint8Array; type: string }>;
 
 export type AssetName = keyof typeof SOURCES;
 
-let loaded: Map<string, Asset> | undefined;
+/** Each asset is read (or bundled) and hashed on its first use, then kept for the process. */
+const loaded = new Map<string, Asset>();
 
-function assets(): Map<string, Asset> {
-  loaded ??= new Map(Object.entries(SOURCES).map(([name, s]) => {
-    const body = readFileSync(s.path());
-    return [name, { body, type: s.type, version: createHash('sha256').update(body).digest('hex').slice(0, 12) }];
-  }));
-  return loaded;
+function asset(name: string): Asset | undefined {
+  const source = Object.hasOwn(SOURCES, name) ? SOURCES[name as AssetName] : undefined;
+  if (!source) return undefined;
+  let found = loaded.get(name);
+  if (!found) {
+    const body = source.body();
+    found = { body, type: source.type, version: createHash('sha256').update(body).digest('hex').slice(0, 12) };
+    loaded.set(name, found);
+  }
+  return found;
 }
 
 /** The URL of an asset with its content hash, so browsers may cache it for a year. */
 export function assetUrl(name: AssetName): string {
-  return `/assets/${name}?v=${assets().get(name)!.version}`;
+  return `/assets/${name}?v=${asset(name)!.version}`;
 }
 
 export function assetRoutes() {
   return new Hono<AppEnv>().get('/assets/:name', (c) => {
-    const asset = assets().get(c.req.param('name'));
-    if (!asset) return c.notFound();
-    const etag = `"${asset.version}"`;
-    const versioned = c.req.query('v') === asset.version;
+    const found = asset(c.req.param('name'));
+    if (!found) return c.notFound();
+    const etag = `"${found.version}"`;
+    const versioned = c.req.query('v') === found.version;
     c.header('Cache-Control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
     c.header('ETag', etag);
     if (c.req.header('If-None-Match') === etag) return c.body(null, 304);
-    c.header('Content-Type', asset.type);
-    return c.body(asset.body as Uint8Array<ArrayBuffer>);
+    c.header('Content-Type', found.type);
+    return c.body(found.body as Uint8Array<ArrayBuffer>);
   });
 }
