@@ -55,9 +55,9 @@ export interface Contents {
 /** Counts the rows of every table (in one statement), the published records and the audit head. */
 export async function describeContents(db: Kysely<any>): Promise<Contents> {
   const { rows: list } = await sql<{ schema: string; name: string }>`
-    select table_schema as schema, table_name as name from information_schema.tables
-    where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema') and left(table_schema, 3) <> 'pg_'
-    order by table_schema = 'public' desc, table_schema, table_name`.execute(db);
+    select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind in ('r', 'p') and not c.relispartition and n.nspname not in ('pg_catalog', 'information_schema') and left(n.nspname, 3) <> 'pg_'
+    order by n.nspname = 'public' desc, n.nspname, c.relname`.execute(db);
   const tables: Record<string, number> = {};
   if (list.length) {
     const { rows } = await sql<{ t: string; n: number | string }>`${sql.join(

@@ -98,12 +98,13 @@ describe.each(enginesWithPageinspect())('after the seal, on $name', (engine) => 
     expect(sealed.rows.map((r) => r.tracker)).toEqual([...trackers].sort());
 
     // (c) raw pages, dead tuples included: no tuple of any table was written or deleted by a cast, and
-    // a cast ballot's tracker is found only in the sealed ballots, as written by the seal.
+    // a cast ballot's tracker is found only in the sealed ballots and the record, as the seal wrote them.
     const tuples = await everyTuple(db);
     expect(tuples.length).toBeGreaterThan(100);
     expect(tuples.filter((t) => castXids.has(t.xmin ?? '') || castXids.has(t.xmax ?? '')).map((t) => t.rel)).toEqual([]);
     const holding = tuples.filter((t) => t.data !== null && trackers.some((tr) => t.data!.includes(hex(tr))));
-    expect(holding.map((t) => [t.rel, t.xmin])).toEqual(trackers.map(() => ['sealed_ballots', [...sealXids][0]]));
+    const seal = [...sealXids][0];
+    expect(holding.map((t) => [t.rel, t.xmin])).toEqual([...trackers.map(() => ['sealed_ballots', seal]), ['election_records', seal]]);
 
     // The data files the box and the roll were in during the vote are emptied (unlinked at the next checkpoint).
     const now = await dataFiles(db);
