@@ -224,12 +224,11 @@ async function backupPglite(dataDir: string, file: string, tmp: string): Promise
     const contents = await describeContents(handle.db);
     const { rows: [version] } = await sql<{ server_version: string }>`show server_version`.execute(handle.db);
     if (contents.tables.ballots) warnUnsealed(contents.tables.ballots);
-    // The dump copies the data directory's files as they are: besides the live rows, the ballot box's
-    // dead rows (the casts the seal deleted) and the WAL (every cast, each written with its deputy's
-    // roll mark). Compact the box and start a fresh WAL segment, the old ones removed rather than
-    // kept for reuse, so that a backup taken after the seal holds no trace of who cast which ballot
-    // (docs/threat-model.md#what-the-plaintext-mode-does-not-protect).
-    if ('ballots' in contents.tables) await sql`vacuum full ballots`.execute(handle.db);
+    // The dump copies the data directory's files as they are. The seal already discarded the files
+    // of the vote's box and roll, but the WAL still holds every cast, each written with its deputy's
+    // roll mark: start a fresh WAL segment, the old ones removed rather than kept for reuse, and
+    // checkpoint (which also unlinks the emptied files), so that a backup taken after the seal holds
+    // no trace of who cast which ballot (docs/threat-model.md#what-the-plaintext-mode-does-not-protect).
     await sql`set wal_recycle = off`.execute(handle.db);
     await sql`select pg_switch_wal()`.execute(handle.db);
     await sql`checkpoint`.execute(handle.db);
