@@ -140,8 +140,8 @@ export function libpqTarget(databaseUrl: string): { dbname: string; env: NodeJS.
   return { dbname: u.toString(), env, where: `database ${db} on ${u.hostname || 'localhost'}:${u.port || 5432}`, secret: password };
 }
 
-/** Runs pg_dump or pg_restore to completion; stderr lines come back (a failure's as the error, the password masked). */
-export function runPgTool(tool: 'pg_dump' | 'pg_restore', args: string[], target: ReturnType<typeof libpqTarget>): Promise<string[]> {
+/** Runs pg_dump, pg_restore or psql to completion; stderr lines come back (a failure's as the error, the password masked). */
+export function runPgTool(tool: 'pg_dump' | 'pg_restore' | 'psql', args: string[], target: ReturnType<typeof libpqTarget>): Promise<string[]> {
   const mask = (s: string) => (target.secret ? s.split(target.secret).join('***') : s);
   return new Promise((res, rej) => {
     const child = spawn(tool, args, { env: target.env, stdio: ['ignore', 'ignore', 'pipe'] });

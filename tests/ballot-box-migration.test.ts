@@ -45,7 +45,7 @@ describe.each(testEngines())('partitioning the ballot box and the roll, on $name
     const electionId = f.electionId!;
     for (const [i, marks] of ['FN', 'NF'].entries()) expect((await castBallot(db, clock, { electionId, deputyId: f.deputies[i]!.id, marks })).status).toBe('cast');
     const before = await contents(db);
-    expect(before.records.filter((r) => (r as { published_at: Date | null }).published_at)).toHaveLength(1);
+    expect(before.records.filter((r) => (r as { published_at: Date | null }).published_at).length).toBeGreaterThan(0);
     expect(before.ballots).toHaveLength(2);
 
     // Back to the unpartitioned tables, as every installation was before this migration…
