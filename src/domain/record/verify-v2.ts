@@ -106,15 +106,14 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
     // The same ciphertext twice is a copied ballot, whatever nonce and tracker it came with.
     if (Array.isArray(b.ciphertexts)) {
       const reused = new Set<string>();
-      b.ciphertexts.forEach((row: unknown, o) => {
+      b.ciphertexts.forEach((row: unknown) => {
         if (!Array.isArray(row)) return;
-        row.forEach((ct: unknown, l) => {
+        row.forEach((ct: unknown) => {
           const a = isObject(ct) && isStr(ct.a) ? ct.a : undefined;
           if (a === undefined) return;
           const seen = components.get(a);
           if (seen !== undefined && seen !== where) reused.add(seen);
           else components.set(a, where);
-          void o; void l;
         });
       });
       for (const other of reused) add('duplicate', `${where} repeats ciphertexts of ${other}: a copied ballot`);
@@ -164,22 +163,23 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
 
   // 7. Aggregate.
   const grid = (x: unknown): x is unknown[][] => Array.isArray(x) && x.length === optionIds.length && x.every((row) => Array.isArray(row) && row.length === letters.length);
-  let aggregate: Ciphertext[][] | undefined;
   const claimed = grid(r.aggregate) ? tryDecode(() => r.aggregate.map((row) => row.map((ct) => ciphertextFromJson(ct)))) : undefined;
   if (!claimed) add('aggregate', `aggregate must be ${optionIds.length} options × ${letters.length} letters of ciphertexts {a, b} (64 lower-case hex each)`);
+  let product: Ciphertext[][] | undefined;
+  // Only when every ballot passed: a ballot that fails its proofs is already a problem, and is not in the checker's sum.
   if (ballotFailures === 0) {
-    const product: CiphertextJson[][] = checker.aggregate();
-    aggregate = product.map((row) => row.map((ct) => ciphertextFromJson(ct)));
+    const sum: CiphertextJson[][] = checker.aggregate();
+    product = sum.map((row) => row.map((ct) => ciphertextFromJson(ct)));
     if (claimed) {
-      product.forEach((row, o) => row.forEach((ct, l) => {
+      const wrong = sum.flatMap((row, o) => row.flatMap((ct, l) => {
         const c = r.aggregate[o]![l]!;
-        if (c.a !== ct.a || c.b !== ct.b) add('aggregate', `aggregate[${optionIds[o]}][${letters[l]}] is not the product of the ballots' ciphertexts`);
+        return c.a !== ct.a || c.b !== ct.b ? [`${optionIds[o]} ${letters[l]}`] : [];
       }));
+      if (wrong.length) add('aggregate', `the aggregate is not the product of the ${r.ballots.length} ballots' ciphertexts at ${wrong.join(', ')}`);
     }
-  } else {
-    // A ballot that fails its proofs is already a problem; decryption is then checked against the claimed aggregate.
-    aggregate = claimed;
   }
+  // The trustees decrypted the aggregate the record shows; if it is not the product, that is the [aggregate] problem above.
+  const aggregate = claimed ?? product;
 
   // 8. Decryption and totals.
   const electronic = checkDecryption(r, keys, aggregate, optionIds, letters, add);
