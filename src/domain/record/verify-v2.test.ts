@@ -179,7 +179,7 @@ describe('verifyRecordV2 finds each tampering with its own code', { timeout: 180
       x.ballots[2]!.proofs.letters[1]![2]!.s[0] = encodeScalar(12345n);
     });
     expect(codes(r)).toEqual(['ballot']);
-    expect(messages(r, 'ballot')).toEqual([`ballot ${tracker}: option 1 letter N: the 0-or-1 proof fails`]);
+    expect(messages(r, 'ballot')).toEqual([`ballot ${tracker}: option c02 letter N: the 0-or-1 proof fails`]);
     const seats = tampered((x) => { x.ballots[0]!.proofs.seats!.c[1] = encodeScalar(7n); });
     expect(messages(seats, 'ballot')).toEqual([`ballot ${seats.ballots[0]!.tracker}: the seats proof fails`]);
   });
@@ -249,9 +249,9 @@ describe('verifyRecordV2 finds each tampering with its own code', { timeout: 180
   it('a bad spoiled reveal: [spoiled]', () => {
     const r = tampered((x) => { x.spoiled[0]!.marks = 'FANF'; });
     expect(codes(r)).toEqual(['spoiled']);
-    expect(messages(r, 'spoiled')).toEqual([`spoiled ballot ${r.spoiled[0]!.tracker}: marks FANF do not open it: option 0 letter F: the ciphertext does not encrypt the claimed mark`]);
+    expect(messages(r, 'spoiled')).toEqual([`spoiled ballot ${r.spoiled[0]!.tracker}: marks FANF do not open it: option c01 letter F: the ciphertext does not encrypt the claimed mark`]);
     const randomness = tampered((x) => { x.spoiled[0]!.randomness[3]![1] = encodeScalar(1n); });
-    expect(messages(randomness, 'spoiled')).toEqual([`spoiled ballot ${r.spoiled[0]!.tracker}: marks AFNF do not open it: option 3 letter A: the ciphertext does not encrypt the claimed mark`]);
+    expect(messages(randomness, 'spoiled')).toEqual([`spoiled ballot ${r.spoiled[0]!.tracker}: marks AFNF do not open it: option c04 letter A: the ciphertext does not encrypt the claimed mark`]);
   });
 
   it('a wrong public key or public share: [crypto]', () => {

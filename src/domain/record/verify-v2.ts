@@ -121,6 +121,8 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
     return b.tracker;
   };
 
+  // The crypto core numbers options from 0; the messages name them by id.
+  const named = (reason: string) => reason.replace(/^option (\d+)\b/, (all, i: string) => (optionIds[Number(i)] !== undefined ? `option ${optionIds[Number(i)]}` : all));
   let previous: string | undefined;
   let ballotFailures = 0;
   r.ballots.forEach((b, i) => {
@@ -133,7 +135,7 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
     previous = checkIdentity(b as unknown as Record<string, unknown>, where, 'ballots', previous);
     const ok = checker.add(b);
     if (ok !== true) {
-      add('ballot', `${where}: ${ok}`);
+      add('ballot', `${where}: ${named(ok)}`);
       ballotFailures++;
     }
   });
@@ -147,7 +149,7 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
     previous = checkIdentity(b as unknown as Record<string, unknown>, where, 'spoiled ballots', previous);
     const ok = checker.check(b);
     if (ok !== true) {
-      add('spoiled', `${where}: ${ok}`);
+      add('spoiled', `${where}: ${named(ok)}`);
       return;
     }
     if (!isStr(b.marks) || !Array.isArray(b.randomness)) {
@@ -155,7 +157,7 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
       return;
     }
     const reveal = tryDecode(() => checkSpoiledBallot(keys.y, spec, b as EncryptedBallot, b.marks, b.randomness)) ?? 'the reveal cannot be read';
-    if (reveal !== true) add('spoiled', `${where}: marks ${b.marks} do not open it: ${reveal}`);
+    if (reveal !== true) add('spoiled', `${where}: marks ${b.marks} do not open it: ${named(reveal)}`);
   });
 
   // 6. Paper totals.
