@@ -4,13 +4,17 @@
 // that published it. Exit 0: verified; 1: it does not verify; 2: usage or I/O.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { nobleChecker, type CheckerFactory } from '../src/domain/crypto/checker.ts';
+import type { CheckerFactory } from '../src/domain/crypto/checker.ts';
+import { sodiumChecker } from '../src/domain/crypto/sodium-checker.ts';
 import type { ElectionRecord } from '../src/domain/record/format.ts';
 import { RECORD_FORMAT_V2, type ElectionRecordV2 } from '../src/domain/record/format-v2.ts';
 import { verifyRecord } from '../src/domain/record/verify.ts';
 
-/** How encrypted ballots (version 2) are checked: any CheckerFactory (src/domain/crypto/checker.ts) fits here. */
-const checker: CheckerFactory = nobleChecker;
+/**
+ * How encrypted ballots (version 2) are checked: libsodium's ristretto255 (sodium-checker.ts), which
+ * answers exactly as the noble reference (src/domain/crypto/checker.ts) and is several times faster.
+ */
+const checker: CheckerFactory = await sodiumChecker();
 
 function usage(message: string): never {
   process.stderr.write(`minsheng verify: ${message}\nusage: npm run verify -- <record.json | URL> [--key <fingerprint | PEM file | base64 DER key>]\n`);
