@@ -55,9 +55,9 @@ export interface Contents {
 /** Counts the rows of every table (in one statement), the published records and the audit head. */
 export async function describeContents(db: Kysely<any>): Promise<Contents> {
   const { rows: list } = await sql<{ schema: string; name: string }>`
-    select table_schema as schema, table_name as name from information_schema.tables
-    where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema') and left(table_schema, 3) <> 'pg_'
-    order by table_schema = 'public' desc, table_schema, table_name`.execute(db);
+    select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind in ('r', 'p') and not c.relispartition and n.nspname not in ('pg_catalog', 'information_schema') and left(n.nspname, 3) <> 'pg_'
+    order by n.nspname = 'public' desc, n.nspname, c.relname`.execute(db);
   const tables: Record<string, number> = {};
   if (list.length) {
     const { rows } = await sql<{ t: string; n: number | string }>`${sql.join(
@@ -140,8 +140,8 @@ export function libpqTarget(databaseUrl: string): { dbname: string; env: NodeJS.
   return { dbname: u.toString(), env, where: `database ${db} on ${u.hostname || 'localhost'}:${u.port || 5432}`, secret: password };
 }
 
-/** Runs pg_dump or pg_restore to completion; stderr lines come back (a failure's as the error, the password masked). */
-export function runPgTool(tool: 'pg_dump' | 'pg_restore', args: string[], target: ReturnType<typeof libpqTarget>): Promise<string[]> {
+/** Runs pg_dump, pg_restore or psql to completion; stderr lines come back (a failure's as the error, the password masked). */
+export function runPgTool(tool: 'pg_dump' | 'pg_restore' | 'psql', args: string[], target: ReturnType<typeof libpqTarget>): Promise<string[]> {
   const mask = (s: string) => (target.secret ? s.split(target.secret).join('***') : s);
   return new Promise((res, rej) => {
     const child = spawn(tool, args, { env: target.env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -224,12 +224,11 @@ async function backupPglite(dataDir: string, file: string, tmp: string): Promise
     const contents = await describeContents(handle.db);
     const { rows: [version] } = await sql<{ server_version: string }>`show server_version`.execute(handle.db);
     if (contents.tables.ballots) warnUnsealed(contents.tables.ballots);
-    // The dump copies the data directory's files as they are: besides the live rows, the ballot box's
-    // dead rows (the casts the seal deleted) and the WAL (every cast, each written with its deputy's
-    // roll mark). Compact the box and start a fresh WAL segment, the old ones removed rather than
-    // kept for reuse, so that a backup taken after the seal holds no trace of who cast which ballot
-    // (docs/threat-model.md#what-the-plaintext-mode-does-not-protect).
-    if ('ballots' in contents.tables) await sql`vacuum full ballots`.execute(handle.db);
+    // The dump copies the data directory's files as they are. The seal already discarded the files
+    // of the vote's box and roll, but the WAL still holds every cast, each written with its deputy's
+    // roll mark: start a fresh WAL segment, the old ones removed rather than kept for reuse, and
+    // checkpoint (which also unlinks the emptied files), so that a backup taken after the seal holds
+    // no trace of who cast which ballot (docs/threat-model.md#what-the-plaintext-mode-does-not-protect).
     await sql`set wal_recycle = off`.execute(handle.db);
     await sql`select pg_switch_wal()`.execute(handle.db);
     await sql`checkpoint`.execute(handle.db);

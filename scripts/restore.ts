@@ -1,14 +1,15 @@
 // npm run restore -- <file> [--force]: puts a backup made by `npm run backup` back, then checks it.
 //
-// PostgreSQL (DATABASE_URL set): `pg_restore --clean --if-exists --no-owner --single-transaction`
-// into that database. Embedded engine: refused while a server (or another CLI) holds DATA_DIR; the
+// PostgreSQL (DATABASE_URL set): the script of `pg_restore --clean --if-exists --no-owner`, run by
+// `psql --single-transaction` into that database. Embedded engine: refused while a server (or another CLI) holds DATA_DIR; the
 // bundle's data directory is loaded beside DATA_DIR/pgdata and then swapped in, and its signing
 // secret written to DATA_DIR/signing-secret. Either refuses a database holding data unless --force.
 // Then: the migrations (an older backup is brought up to date), the audit chain and its stored checkpoints, every published
 // record (recount, digest, certifications, signature), and whether the signing key opens.
 // Exit 0 restored and verified, 1 refused or failed (a failed check included), 2 usage.
 import { grantApplicationRole } from '../src/database-roles.ts';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { checkChain, type ChainLink } from '../src/audit/chain.ts';
@@ -61,8 +62,25 @@ async function restorePostgres(config: Config, file: string, force: boolean): Pr
     exitWith(`the ${target.where} is not empty (${summary(existing)}); restoring replaces every table the backup holds: add --force to do so`);
   }
   say(`restoring ${file} (pg_dump custom format, ${formatSize(statSync(file).size)}) into the ${target.where}${holdsData ? `, replacing what it holds (${summary(existing)})` : ''}`);
-  // One transaction: a restore that fails part-way changes nothing.
-  const warnings = await runPgTool('pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${target.dbname}`, file], target);
+  // One transaction: a restore that fails part-way changes nothing. pg_restore --clean cannot drop
+  // the box and the roll when they are partitioned (it drops each partition's inherited primary key
+  // first, which PostgreSQL refuses), so its script runs through psql after dropping those two
+  // tables, partitions and all, in the same transaction. The script (the whole database as SQL) is
+  // written in full first, to a directory only this user reads, so that a pg_restore that fails
+  // part-way never leaves psql a truncated script to commit.
+  const work = mkdtempSync(join(tmpdir(), 'minsheng-restore-'));
+  let warnings: string[];
+  try {
+    const script = join(work, 'restore.sql');
+    warnings = await runPgTool('pg_restore', ['--clean', '--if-exists', '--no-owner', `--file=${script}`, file], target);
+    const quiet = { ...target, env: { ...target.env, PGOPTIONS: `${target.env.PGOPTIONS ?? ''} -c client_min_messages=warning`.trim() } };
+    warnings.push(...await runPgTool('psql', [
+      '--no-psqlrc', '--quiet', '--single-transaction', '--set=ON_ERROR_STOP=1', `--dbname=${target.dbname}`,
+      '--command=drop table if exists public.ballots, public.roll cascade', `--file=${script}`,
+    ], quiet));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
   for (const w of warnings) process.stderr.write(`${w}\n`);
   const restored = createPostgresDb(ownerUrl);
   if (config.migrationDatabaseUrl) await grantApplicationRole(restored.db, decodeURIComponent(new URL(config.databaseUrl!).username));

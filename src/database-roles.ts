@@ -7,8 +7,8 @@ import type { Logger } from './platform/log.ts';
 /**
  * What the application's database role may do, table by table, when a second role owns the tables
  * (MIGRATION_DATABASE_URL; see docs/operations.md). It owns nothing and holds only these grants:
- * it can cast into the box but never change or empty it (sealing goes through the owner's
- * `minsheng_seal_ballots`), read sealed ballots, add to the audit log and its checkpoints but never rewrite them, and
+ * it can cast into the box but never change or empty it (an election's box is made by the owner's
+ * `minsheng_open_ballot_box` and emptied only by its `minsheng_seal_ballots`), read sealed ballots, add to the audit log and its checkpoints but never rewrite them, and
  * cannot read the seal key, truncate, alter tables or switch triggers off. Tables not named get
  * the ordinary read and write grants.
  */
@@ -32,7 +32,10 @@ const ORDINARY = ['select', 'insert', 'update', 'delete'];
  * every start revokes and grants again, so a table added by a migration is covered.
  */
 export async function grantApplicationRole(owner: Db, role: string): Promise<void> {
-  const tables = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public'`.execute(owner);
+  // Partitions (an election's roll and ballot box) get nothing: the application reaches them through their tables.
+  const tables = await sql<{ tablename: string }>`
+    select c.relname as tablename from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition`.execute(owner);
   await owner.transaction().execute(async (trx) => {
     await sql`grant usage on schema public to ${sql.id(role)}`.execute(trx);
     await sql`revoke all on all tables in schema public from ${sql.id(role)}`.execute(trx);
@@ -44,6 +47,8 @@ export async function grantApplicationRole(owner: Db, role: string): Promise<voi
     await sql`grant usage, select on all sequences in schema public to ${sql.id(role)}`.execute(trx);
     await sql`revoke all on function minsheng_seal_ballots(integer) from public`.execute(trx);
     await sql`grant execute on function minsheng_seal_ballots(integer) to ${sql.id(role)}`.execute(trx);
+    await sql`revoke all on function minsheng_open_ballot_box(integer) from public`.execute(trx);
+    await sql`grant execute on function minsheng_open_ballot_box(integer) to ${sql.id(role)}`.execute(trx);
   });
 }
 

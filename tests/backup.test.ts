@@ -30,7 +30,10 @@ interface Snapshot {
 }
 
 async function snapshot(db: Db): Promise<Snapshot> {
-  const { rows: tables } = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema() order by tablename`.execute(db);
+  // Each vote's partitions of the box and the roll are counted in their tables, as the tools count them.
+  const { rows: tables } = await sql<{ name: string }>`
+    select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = current_schema() and c.relkind in ('r', 'p') and not c.relispartition order by c.relname`.execute(db);
   const counts: Record<string, number> = {};
   for (const { name } of tables) {
     counts[name] = Number((await sql<{ n: number | string }>`select count(*) as n from ${sql.table(name)}`.execute(db)).rows[0]!.n);

@@ -167,8 +167,9 @@ describe.each(testEngines())('casting on $name', (engine) => {
       expect(c.column_default ?? '', c.column_name).not.toMatch(/nextval|now\(\)|clock_timestamp/);
     }
     expect(cols.rows.find((c) => c.column_name === 'id')!.data_type).toBe('uuid');
+    // distinct: each vote's partition repeats its table's foreign keys under the same names.
     const fks = await sql<{ from_table: string; to_table: string }>`
-      select tc.table_name as from_table, ccu.table_name as to_table
+      select distinct tc.table_name as from_table, ccu.table_name as to_table
       from information_schema.table_constraints tc
       join information_schema.constraint_column_usage ccu on ccu.constraint_name = tc.constraint_name and ccu.table_schema = tc.table_schema
       where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = current_schema() and tc.table_name in ('ballots', 'roll')`.execute(database.db);

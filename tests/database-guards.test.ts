@@ -23,6 +23,26 @@ describe.each(testEngines())('database guards on $name', (engine) => {
     for (const table of GUARDED) await expect(sql`truncate ${sql.table(table)} cascade`.execute(database.db)).rejects.toThrow(/never truncated/);
   });
 
+  it('refuses TRUNCATE and DELETE of an open vote\'s own ballot box; the seal alone empties it, then drops it', async () => {
+    const clock = fixedClock('2024-01-16T01:00:00Z');
+    const f = await buildFixture(database, clock, { deputies: 3, candidates: 2, election: { open: true, marking: 'approval', seats: 1 } });
+    const box = `ballots_${f.electionId!}`;
+    expect((await castBallot(database.db, clock, { electionId: f.electionId!, deputyId: f.deputies[0]!.id, marks: 'FN' })).status).toBe('cast');
+    await expect(sql`truncate ${sql.table(box)}`.execute(database.db)).rejects.toThrow(/never truncated/);
+    await expect(sql`delete from ${sql.table(box)}`.execute(database.db)).rejects.toThrow(/write-once/);
+    await expect(sql`update ${sql.table(box)} set marks = 'NF'`.execute(database.db)).rejects.toThrow(/write-once/);
+    await expect(sql`select minsheng_seal_ballots(${f.electionId!}::integer)`.execute(database.db)).rejects.toThrow(/not closed/);
+    expect(await database.db.selectFrom('ballots').select('marks').where('election_id', '=', f.electionId!).execute()).toEqual([{ marks: 'FN' }]);
+    await closeElection(database.db, f.acting, f.electionId!);
+    expect((await sealElection(database.db, f.acting, f.electionId!)).ballots).toBe(1);
+    expect((await sql<{ r: string | null }>`select to_regclass(${box})::text as r`.execute(database.db)).rows[0]!.r).toBeNull();
+    // No ballot goes into a sealed vote's box any more: it has none.
+    await expect(sql`insert into ballots (election_id, tracker, marks, channel) values (${f.electionId!}, 'AAAA-AAAA-AAAA-AAAA', 'FN', 'electronic')`.execute(database.db))
+      .rejects.toThrow(/no partition/);
+    // A box is made only for a vote being opened.
+    await expect(sql`select minsheng_open_ballot_box(${f.electionId!}::integer)`.execute(database.db)).rejects.toThrow(/not being opened/);
+  });
+
   it('keeps audit checkpoints append-only: no UPDATE, no DELETE', async () => {
     await sql`insert into audit_checkpoints (seq, at, length, last_id, head, key_fingerprint, body, public_key, signature)
       values (1, now(), 1, 1, ${'sha256:' + '0'.repeat(64)}, ${'0'.repeat(64)}, '{}', 'AA==', 'AA==')`.execute(database.db);
@@ -100,13 +120,20 @@ describe.runIf(process.env.TEST_DATABASE_URL)('the application\'s database role 
       sql`select key from seal_keys`,
       sql`alter table ballots disable trigger ballots_write_once`,
       sql`drop trigger ballots_no_truncate on ballots`,
+      sql`truncate ${sql.table(`ballots_${e.id}`)}`,
+      sql`delete from ${sql.table(`ballots_${e.id}`)}`,
+      sql`drop table ${sql.table(`ballots_${e.id}`)}`,
+      sql`alter table ${sql.table(`ballots_${e.id}`)} disable trigger ${sql.id(`ballots_${e.id}_no_truncate`)}`,
+      sql`truncate ${sql.table(`roll_${e.id}`)}`,
+      sql`select * from ${sql.table(`ballots_${e.id}`)}`,
+      sql`select minsheng_open_ballot_box(${f.electionId!}::integer)`,
       ...GUARDED.map((t) => sql`truncate ${sql.table(t)} cascade`),
     ];
     for (const attempt of attempts) {
       await expect(app.db.transaction().execute(async (trx) => {
         await sql`select set_config('minsheng.sealing', 'on', true)`.execute(trx);
         await attempt.execute(trx);
-      }), attempt.compile(app.db).sql).rejects.toThrow(/permission denied|must be owner|write-once|never truncated|append-only/);
+      }), attempt.compile(app.db).sql).rejects.toThrow(/permission denied|must be owner|write-once|never truncated|append-only|not being opened/);
     }
     expect(await app.db.selectFrom('ballots').select('marks').where('election_id', '=', e.id).execute()).toEqual([{ marks: 'FN' }]);
     // The seal function checks the state itself: an open vote is not sealed by calling it directly.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InvalidReason } from './record/format.ts';
-import { ballotValidity, rate, satisfactionRate, tally, type TallyInput } from './tally.ts';
+import { ballotValidity, rate, resultFromCounts, satisfactionRate, tally, type TallyInput } from './tally.ts';
 
 /**
  * Ballots whose per-option counts are the given columns: ballot i carries, for option j, the letter
@@ -192,5 +192,25 @@ describe('properties', () => {
       if (r.tie) expect(selected + r.tie.seats).toBe(b.seats);
       for (const o of r.options) if (o.selected) expect(o.passed).toBe(true);
     }));
+  });
+});
+
+describe('resultFromCounts: the rules from counts, as an encrypted record has them', () => {
+  it('gives what tally() gives for any ballots whose counts it is handed', () => {
+    const marks = fc.array(fc.stringMatching(/^[FAN]{4}$/), { maxLength: 30 });
+    fc.assert(fc.property(marks, fc.integer({ min: 1, max: 4 }), fc.constantFrom('all-deputies', 'present', 'valid-ballots' as const), (ms, seats, passBase) => {
+      const input = { kind: 'selection' as const, rules: { marking: 'for-against-abstain' as const, seats, passBase, deputiesTotal: 40 }, optionIds: ['a', 'b', 'c', 'd'], present: 35, eligible: 40 };
+      const plain = tally({ ...input, ballots: ms.map((m) => ({ marks: m })) });
+      // Counts listed in another letter order give the same result, in the marking's order.
+      const counts = plain.options.map((o) => ({ N: o.counts.N!, A: o.counts.A!, F: o.counts.F! }));
+      expect(resultFromCounts({ ...input, valid: plain.valid, invalid: plain.invalid, counts })).toEqual(plain);
+    }), { numRuns: 200 });
+  });
+
+  it('refuses counts without every letter of the marking, or a row per option', () => {
+    const input = { kind: 'satisfaction' as const, rules: { marking: 'satisfaction' as const, passBase: 'valid-ballots' as const, deputiesTotal: 5 }, optionIds: ['a'], present: 5, eligible: 5, valid: 1, invalid: 0 };
+    expect(() => resultFromCounts({ ...input, counts: [{ S: 1, B: 0, U: 0 }] })).toThrow('option a: count of N must be a non-negative integer');
+    expect(() => resultFromCounts({ ...input, counts: [] })).toThrow('0 count rows for 1 options');
+    expect(resultFromCounts({ ...input, counts: [{ S: 1, B: 0, U: 0, N: 0 }] }).options[0]!.rating).toBe('satisfied');
   });
 });

@@ -57,10 +57,54 @@ export function rate(s: number, b: number, base: number): Rating {
   return 'unsatisfied';
 }
 
+/** What a result is computed from: the rules, the roll's counts and the counts per option and letter over valid ballots. */
+export interface CountsInput {
+  kind: ElectionKind;
+  rules: { marking: Marking; seats?: number; passBase: PassBase; deputiesTotal: number };
+  optionIds: readonly string[];
+  present: number;
+  eligible: number;
+  valid: number;
+  invalid: number;
+  /** [option] → letter → count over valid ballots, every letter of the marking present. */
+  counts: readonly Readonly<Record<string, number>>[];
+}
+
 /**
- * Recounts an election exactly as docs/record-format.md's rules say: counts per option and letter over valid
- * ballots, the pass threshold on the configured base, ranks, the selected options, a tie across the
- * cut-off (reported, never broken) or a shortfall; or ratings for a satisfaction vote.
+ * The result from counts, exactly as docs/record-format.md's rules say: the pass threshold on the
+ * configured base, ranks, the selected options, a tie across the cut-off (reported, never broken) or
+ * a shortfall; or ratings for a satisfaction vote. The one place for the rules: `tally()` counts
+ * plaintext ballots and calls it; an encrypted record (format v2) calls it with decrypted totals.
+ */
+export function resultFromCounts(input: CountsInput): RecordResult {
+  const { kind, rules, optionIds, valid, invalid } = input;
+  const letters = LETTERS[rules.marking];
+  if (input.counts.length !== optionIds.length) throw new RangeError(`${input.counts.length} count rows for ${optionIds.length} options`);
+  // Copies in the marking's letter order, so that results compare member by member whatever the input's order.
+  const counts = input.counts.map((c, i) => Object.fromEntries(letters.map((l) => {
+    const n = c[l];
+    if (!Number.isSafeInteger(n) || n! < 0) throw new RangeError(`option ${optionIds[i]}: count of ${l} must be a non-negative integer`);
+    return [l, n!];
+  })) as Record<string, number>);
+  const quorum = hasQuorum(input.present, input.eligible);
+  const base = passBaseValue(rules.passBase, rules.deputiesTotal, input.present, valid);
+
+  switch (kind) {
+    case 'satisfaction': {
+      const options: OptionResult[] = optionIds.map((id, i) => ({ id, counts: counts[i]!, rating: rate(counts[i]!.S!, counts[i]!.B!, base) }));
+      return { valid, invalid, quorum, options };
+    }
+    case 'selection':
+    case 'runoff':
+      return { valid, invalid, quorum, ...select(optionIds, counts, base, rules.seats ?? 0) };
+    default:
+      return assertNever(kind, 'election kind');
+  }
+}
+
+/**
+ * Recounts an election from its ballots: counts per option and letter over valid ballots, then the
+ * result by `resultFromCounts`.
  */
 export function tally(input: TallyInput): RecordResult {
   const { kind, rules, optionIds } = input;
@@ -81,20 +125,7 @@ export function tally(input: TallyInput): RecordResult {
       c[letter]!++;
     }
   }
-  const quorum = hasQuorum(input.present, input.eligible);
-  const base = passBaseValue(rules.passBase, rules.deputiesTotal, input.present, valid);
-
-  switch (kind) {
-    case 'satisfaction': {
-      const options: OptionResult[] = optionIds.map((id, i) => ({ id, counts: counts[i]!, rating: rate(counts[i]!.S!, counts[i]!.B!, base) }));
-      return { valid, invalid, quorum, options };
-    }
-    case 'selection':
-    case 'runoff':
-      return { valid, invalid, quorum, ...select(optionIds, counts, base, rules.seats ?? 0) };
-    default:
-      return assertNever(kind, 'election kind');
-  }
+  return resultFromCounts({ kind, rules, optionIds, present: input.present, eligible: input.eligible, valid, invalid, counts });
 }
 
 function select(optionIds: readonly string[], counts: Record<string, number>[], base: number, seats: number): Pick<RecordResult, 'options' | 'tie' | 'shortfall'> {

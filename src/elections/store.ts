@@ -153,6 +153,9 @@ export async function openElection(db: Db, acting: Acting, electionId: number): 
     let deputies = trx.selectFrom('deputies').select('id').where('term_id', '=', termId);
     if (e.electorate === 'standing-committee') deputies = deputies.where('standing_committee', '=', true);
     const ids = (await deputies.execute()).map((d) => d.id);
+    // The election's own partitions of the roll and the ballot box, which the seal discards whole
+    // (docs/threat-model.md); made by the database's owner, as the application's role makes no tables.
+    await sql`select minsheng_open_ballot_box(${electionId}::integer)`.execute(trx);
     for (let i = 0; i < ids.length; i += 1000) {
       await trx.insertInto('roll').values(ids.slice(i, i + 1000).map((deputy_id) => ({
         election_id: electionId, deputy_id, channel: null, voted_at: null, issued_at: null,

@@ -12,11 +12,11 @@
 import type { Marking } from '../vocabulary.ts';
 import { LETTERS } from '../vocabulary.ts';
 import {
-  ciphertextFromJson, ciphertextToJson, encrypt, sum, type Ciphertext, type CiphertextJson,
+  ciphertextFromJson, ciphertextFromJsonWith, ciphertextToJson, encrypt, sum, type Ciphertext, type CiphertextJson,
 } from './elgamal.ts';
-import { decodeScalar, defaultRng, encodeScalar, mod, randomScalar, type Point, type Rng } from './group.ts';
+import { decodePoint, decodeScalar, defaultRng, encodeScalar, mod, prepareKey, randomScalar, type Point, type Rng } from './group.ts';
 import {
-  disjunctiveProofFromJson, disjunctiveProofToJson, proveDisjunctive, verifyDisjunctive, type DisjunctiveProof,
+  disjunctiveProofFromJsonWith, disjunctiveProofToJson, proveDisjunctive, verifyDisjunctive, type DisjunctiveProof,
   type DisjunctiveProofJson, type ProofContext,
 } from './proofs.ts';
 
@@ -83,8 +83,10 @@ function specProblem(spec: BallotSpec): string | undefined {
  * Throws a RangeError for marks the spec does not allow (a wrong letter, a wrong length, more F than seats).
  */
 export function encryptBallotWithRandomness(
-  publicKey: Point, spec: BallotSpec, contextId: string, marks: string, rng: Rng = defaultRng,
+  key: Point, spec: BallotSpec, contextId: string, marks: string, rng: Rng = defaultRng,
 ): { ballot: EncryptedBallot; randomness: string[][] } {
+  // ~130 multiplications by the key per ballot: its window table pays for itself within one ballot.
+  const publicKey = prepareKey(key);
   const problem = specProblem(spec);
   if (problem) throw new RangeError(problem);
   const letters = LETTERS[spec.marking];
@@ -140,16 +142,76 @@ export function encryptBallot(publicKey: Point, spec: BallotSpec, contextId: str
   return encryptBallotWithRandomness(publicKey, spec, contextId, marks, rng).ballot;
 }
 
-/** A ballot parsed into group elements and scalars. */
-interface ParsedBallot {
-  cts: Ciphertext[][];
-  letters: DisjunctiveProof[][];
-  options: DisjunctiveProof[];
-  seats?: DisjunctiveProof;
+/** A ciphertext over some representation P of group elements (noble's Point, or 32 encoded bytes). */
+export interface CiphertextOf<P> {
+  a: P;
+  b: P;
 }
 
-function parse(spec: BallotSpec, ballot: unknown): ParsedBallot | string {
+/**
+ * The group work a ballot check needs, over points P and scalars S. `nobleBallotGroup` (group.ts and
+ * proofs.ts) is the reference; sodium-checker.ts gives a faster one that must agree on every input.
+ * Everything else (shapes, labels, order of the checks, the reasons returned) is checkBallotWith's,
+ * shared by both, so that they cannot drift apart.
+ */
+export interface BallotGroup<P, S> {
+  /** Decodes a point; throws a RangeError with decodePoint's message on anything decodePoint refuses. */
+  decodePoint(hex: string): P;
+  /** Decodes a scalar; throws a RangeError with decodeScalar's message on anything decodeScalar refuses. */
+  decodeScalar(hex: string): S;
+  /** The homomorphic sum of ciphertexts (the identity pair for none). */
+  sum(cts: readonly CiphertextOf<P>[]): CiphertextOf<P>;
+  /** proofs.ts's verifyDisjunctive under the election key and context id this group was made for. */
+  verifyDisjunctive(label: string, ct: CiphertextOf<P>, allowed: readonly number[], proof: { c: S[]; s: S[] }): boolean;
+}
+
+/** The reference BallotGroup over @noble/curves, bound to an election key (best prepared) and context id. */
+export function nobleBallotGroup(publicKey: Point, contextId: string): BallotGroup<Point, bigint> {
+  const ctx: ProofContext = { publicKey, contextId };
+  return {
+    decodePoint,
+    decodeScalar,
+    sum: (cts) => sum(cts),
+    verifyDisjunctive: (label, ct, allowed, proof) => verifyDisjunctive(ctx, label, ct, allowed, proof),
+  };
+}
+
+/** A spec made ready to check many ballots: its letters, the counts the seats proof allows, every label. */
+export interface BallotRules {
+  spec: BallotSpec;
+  letters: readonly string[];
+  /** [option][letter] labels of the 0-or-1 proofs. */
+  letterLabels: string[][];
+  /** [option] labels of the one-mark proofs. */
+  optionLabels: string[];
+  /** With seats: the seats proof's label, allowed counts and the position of F among the letters. */
+  seats?: { label: string; allowed: number[]; letter: number };
+}
+
+/** The rules of a spec, or why it cannot be used ("bad spec: …", as verifyBallot answers). */
+export function ballotRules(spec: BallotSpec): BallotRules | string {
+  const problem = specProblem(spec);
+  if (problem) return `bad spec: ${problem}`;
   const letters = LETTERS[spec.marking];
+  return {
+    spec,
+    letters,
+    letterLabels: spec.optionKeys.map((_, i) => letters.map((letter) => letterLabel(spec, i, letter))),
+    optionLabels: spec.optionKeys.map((_, i) => optionLabel(spec, i)),
+    ...(spec.seats !== undefined ? { seats: { label: seatsLabel(spec), allowed: allowedForCounts(spec), letter: letters.indexOf('F') } } : {}),
+  };
+}
+
+/** A ballot parsed into group elements and scalars. */
+interface ParsedBallot<P, S> {
+  cts: CiphertextOf<P>[][];
+  letters: { c: S[]; s: S[] }[][];
+  options: { c: S[]; s: S[] }[];
+  seats?: { c: S[]; s: S[] };
+}
+
+function parse<P, S>(group: BallotGroup<P, S>, rules: BallotRules, ballot: unknown): ParsedBallot<P, S> | string {
+  const { spec, letters } = rules;
   const n = spec.optionKeys.length;
   const b = (typeof ballot === 'object' && ballot !== null ? ballot : {}) as Record<string, unknown>;
   const proofs = (typeof b.proofs === 'object' && b.proofs !== null ? b.proofs : {}) as Record<string, unknown>;
@@ -158,12 +220,14 @@ function parse(spec: BallotSpec, ballot: unknown): ParsedBallot | string {
   if (!grid(proofs.letters)) return `letter proofs must be ${n} options × ${letters.length} letters`;
   if (!Array.isArray(proofs.options) || proofs.options.length !== n) return `option proofs must be ${n}`;
   if ((spec.seats !== undefined) !== (proofs.seats !== undefined)) return spec.seats !== undefined ? 'the seats proof is missing' : 'a seats proof where the vote has no seats';
+  const ciphertext = (j: unknown) => ciphertextFromJsonWith(j, group.decodePoint);
+  const proof = (j: unknown) => disjunctiveProofFromJsonWith(j, group.decodeScalar);
   try {
     return {
-      cts: b.ciphertexts.map((row) => row.map(ciphertextFromJson)),
-      letters: proofs.letters.map((row) => row.map(disjunctiveProofFromJson)),
-      options: proofs.options.map(disjunctiveProofFromJson),
-      ...(proofs.seats !== undefined ? { seats: disjunctiveProofFromJson(proofs.seats) } : {}),
+      cts: b.ciphertexts.map((row) => row.map(ciphertext)),
+      letters: proofs.letters.map((row) => row.map(proof)),
+      options: proofs.options.map(proof),
+      ...(proofs.seats !== undefined ? { seats: proof(proofs.seats) } : {}),
     };
   } catch (e) {
     return `bad encoding: ${(e as Error).message}`;
@@ -171,29 +235,36 @@ function parse(spec: BallotSpec, ballot: unknown): ParsedBallot | string {
 }
 
 /**
+ * Checks an encrypted ballot with a group (shapes, canonical encodings, every proof, in this order)
+ * and returns its parsed ciphertexts [option][letter], or the first reason it fails.
+ */
+export function checkBallotWith<P, S>(group: BallotGroup<P, S>, rules: BallotRules | string, ballot: unknown): CiphertextOf<P>[][] | string {
+  if (typeof rules === 'string') return rules;
+  const p = parse(group, rules, ballot);
+  if (typeof p === 'string') return p;
+  const { letters } = rules;
+  for (let i = 0; i < p.cts.length; i++) {
+    for (let l = 0; l < letters.length; l++) {
+      if (!group.verifyDisjunctive(rules.letterLabels[i]![l]!, p.cts[i]![l]!, BIT, p.letters[i]![l]!)) {
+        return `option ${i} letter ${letters[l]}: the 0-or-1 proof fails`;
+      }
+    }
+    if (!group.verifyDisjunctive(rules.optionLabels[i]!, group.sum(p.cts[i]!), ONE, p.options[i]!)) return `option ${i}: the one-mark proof fails`;
+  }
+  if (rules.seats) {
+    const { label, allowed, letter } = rules.seats;
+    if (!group.verifyDisjunctive(label, group.sum(p.cts.map((row) => row[letter]!)), allowed, p.seats!)) return 'the seats proof fails';
+  }
+  return p.cts;
+}
+
+/**
  * Checks an encrypted ballot against the election key, the spec and the context id: shapes, canonical
  * encodings and every proof. Returns true, or the first reason it fails (English, for logs and the verifier).
  */
 export function verifyBallot(publicKey: Point, spec: BallotSpec, contextId: string, ballot: unknown): true | string {
-  const problem = specProblem(spec);
-  if (problem) return `bad spec: ${problem}`;
-  const p = parse(spec, ballot);
-  if (typeof p === 'string') return p;
-  const letters = LETTERS[spec.marking];
-  const ctx: ProofContext = { publicKey, contextId };
-  for (let i = 0; i < p.cts.length; i++) {
-    for (let l = 0; l < letters.length; l++) {
-      if (!verifyDisjunctive(ctx, letterLabel(spec, i, letters[l]!), p.cts[i]![l]!, BIT, p.letters[i]![l]!)) {
-        return `option ${i} letter ${letters[l]}: the 0-or-1 proof fails`;
-      }
-    }
-    if (!verifyDisjunctive(ctx, optionLabel(spec, i), sum(p.cts[i]!), ONE, p.options[i]!)) return `option ${i}: the one-mark proof fails`;
-  }
-  if (spec.seats !== undefined) {
-    const f = letters.indexOf('F');
-    if (!verifyDisjunctive(ctx, seatsLabel(spec), sum(p.cts.map((row) => row[f]!)), allowedForCounts(spec), p.seats!)) return 'the seats proof fails';
-  }
-  return true;
+  const r = checkBallotWith(nobleBallotGroup(publicKey, contextId), ballotRules(spec), ballot);
+  return typeof r === 'string' ? r : true;
 }
 
 /**

@@ -5,7 +5,9 @@
  * runs in browsers) and a faster one for Node. Callers take a `CheckerFactory`, so the record verifier
  * and the server never care which one they were given.
  */
-import { aggregateBallots, verifyBallot, type BallotSpec, type EncryptedBallot } from './ballot.ts';
+import {
+  aggregateBallots, ballotRules, checkBallotWith, nobleBallotGroup, type BallotSpec, type EncryptedBallot,
+} from './ballot.ts';
 import { ciphertextToJson, type CiphertextJson } from './elgamal.ts';
 import { decodePoint, prepareKey } from './group.ts';
 
@@ -30,9 +32,14 @@ export type CheckerFactory = (publicKey: string, spec: BallotSpec, contextId: st
 
 /** The reference implementation over @noble/curves (about 200–400 ms per 12-option ballot). */
 export const nobleChecker: CheckerFactory = (publicKeyHex, spec, contextId) => {
-  const key = prepareKey(decodePoint(publicKeyHex));
+  const group = nobleBallotGroup(prepareKey(decodePoint(publicKeyHex)), contextId);
+  const rules = ballotRules(spec);
   const accepted: EncryptedBallot[] = [];
-  const check = (ballot: unknown) => verifyBallot(key, spec, contextId, ballot);
+  // verifyBallot, with the key prepared and the labels made once.
+  const check = (ballot: unknown): true | string => {
+    const r = checkBallotWith(group, rules, ballot);
+    return typeof r === 'string' ? r : true;
+  };
   return {
     check,
     add(ballot) {

@@ -96,8 +96,16 @@ export function ciphertextToJson(c: Ciphertext): CiphertextJson {
 
 /** Parses a ciphertext's wire form; throws a RangeError on a bad shape or encoding. */
 export function ciphertextFromJson(j: unknown): Ciphertext {
+  return ciphertextFromJsonWith(j, decodePoint);
+}
+
+/**
+ * Parses a ciphertext's wire form with a given point decoder (which throws on a bad encoding): the
+ * shape checks and their messages shared by every checker (checker.ts), whatever its points are.
+ */
+export function ciphertextFromJsonWith<P>(j: unknown, decode: (hex: string) => P): { a: P; b: P } {
   if (typeof j !== 'object' || j === null) throw new RangeError('a ciphertext is an object {a, b}');
   const { a, b } = j as Record<string, unknown>;
   if (typeof a !== 'string' || typeof b !== 'string') throw new RangeError('a ciphertext is an object {a, b}');
-  return { a: decodePoint(a), b: decodePoint(b) };
+  return { a: decode(a), b: decode(b) };
 }

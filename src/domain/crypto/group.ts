@@ -73,23 +73,55 @@ export function mulPublic(p: Point, s: bigint): Point {
   return p.multiplyUnsafe(mod(s));
 }
 
+/** g^0 … g^(SMALL_POWERS − 1), made on first use: the allowed values of every proof (0, 1, 0 … seats). */
+const SMALL_POWERS = 64;
+const smallPowers: Point[] = [];
+
 /** g^m for a small public integer m (a count or an allowed mark value). */
 export function gPow(m: number | bigint): Point {
-  return mulPublic(G, BigInt(m));
+  const k = BigInt(m);
+  if (k >= 0n && k < BigInt(SMALL_POWERS)) {
+    const i = Number(k);
+    return (smallPowers[i] ??= mulPublic(G, k));
+  }
+  return mulPublic(G, k);
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
+/** Whether x is 64 lower-case hex digits: the only spelling of a point or a scalar. */
+export function isHex64(x: unknown): x is string {
+  return typeof x === 'string' && HEX64.test(x);
+}
+
+/**
+ * Each point's 32-byte encoding, kept once computed: encoding costs an inverse square root (about as
+ * much as fifteen point additions), and the same points are encoded again and again (the election
+ * key in every proof's hash, a ciphertext in its proofs' hashes and on the wire). Points are
+ * immutable, so the cache cannot go stale; it holds no point alive.
+ */
+const encodings = new WeakMap<Point, Uint8Array>();
+
+/** A point's 32-byte RFC 9496 encoding (do not modify the array: it is shared). */
+function pointBytes(p: Point): Uint8Array {
+  let bytes = encodings.get(p);
+  if (!bytes) {
+    bytes = p.toBytes();
+    encodings.set(p, bytes);
+  }
+  return bytes;
+}
+
 /** A point's canonical encoding: 64 lower-case hex digits. */
 export function encodePoint(p: Point): string {
-  return p.toHex();
+  return bytesToHex(pointBytes(p));
 }
 
 /** Decodes a point; throws a RangeError on anything but a canonical lower-case encoding. */
 export function decodePoint(hex: string): Point {
-  if (typeof hex !== 'string' || !HEX64.test(hex)) throw new RangeError('a point is 64 lower-case hex digits');
+  if (!isHex64(hex)) throw new RangeError('a point is 64 lower-case hex digits');
   const p = Point.fromHex(hex);
-  if (p.toHex() !== hex) throw new RangeError('non-canonical point encoding');
+  if (bytesToHex(pointBytes(p)) !== hex) throw new RangeError('non-canonical point encoding');
   return p;
 }
 
@@ -100,14 +132,17 @@ export function encodeScalar(s: bigint): string {
 
 /** Decodes a scalar; throws a RangeError unless it is 64 lower-case hex digits of a value < ℓ. */
 export function decodeScalar(hex: string): bigint {
-  if (typeof hex !== 'string' || !HEX64.test(hex)) throw new RangeError('a scalar is 64 lower-case hex digits');
+  if (!isHex64(hex)) throw new RangeError('a scalar is 64 lower-case hex digits');
   const s = bytesToNumberLE(hexToBytes(hex));
   if (s >= ORDER) throw new RangeError('scalar not reduced mod the group order');
   return s;
 }
 
-/** One item of a hashed transcript: text, a group element, or a scalar / non-negative integer. */
-export type TranscriptItem = string | Point | bigint;
+/**
+ * One item of a hashed transcript: text, a group element (as a point, or as its 32-byte encoding when
+ * the caller already has it), or a scalar / non-negative integer.
+ */
+export type TranscriptItem = string | Point | Uint8Array | bigint;
 
 const TAG_STRING = 0x73; // 's'
 const TAG_POINT = 0x70; // 'p'
@@ -126,11 +161,24 @@ function item(x: TranscriptItem): Uint8Array {
   } else if (typeof x === 'bigint') {
     tag = TAG_SCALAR;
     body = numberToBytesLE(mod(x), 32);
+  } else if (x instanceof Uint8Array) {
+    if (x.length !== 32) throw new RangeError('an encoded point is 32 bytes');
+    tag = TAG_POINT;
+    body = x;
   } else {
     tag = TAG_POINT;
-    body = x.toBytes();
+    body = pointBytes(x);
   }
   return concatBytes(new Uint8Array([tag]), u32(body.length), body);
+}
+
+/**
+ * The bytes hashToScalar hashes: the domain string and the items, each as one tag byte ('s' UTF-8
+ * text, 'p' 32-byte point, 'n' 32-byte little-endian scalar), a 4-byte big-endian length and the bytes.
+ * Exported so that a faster checker (sodium-checker.ts) hashes exactly the same transcript.
+ */
+export function encodeTranscript(domain: string, items: readonly TranscriptItem[]): Uint8Array {
+  return concatBytes(item(domain), ...items.map(item));
 }
 
 /**
@@ -140,8 +188,7 @@ function item(x: TranscriptItem): Uint8Array {
  * the encoding injective, so two different transcripts never hash the same input.
  */
 export function hashToScalar(domain: string, items: readonly TranscriptItem[]): bigint {
-  const parts = [item(domain), ...items.map(item)];
-  return mod(bytesToNumberLE(sha512(concatBytes(...parts))));
+  return mod(bytesToNumberLE(sha512(encodeTranscript(domain, items))));
 }
 
 /** Points are equal as group elements (constant-time in noble). */
@@ -149,11 +196,19 @@ export function pointsEqual(a: Point, b: Point): boolean {
   return a.equals(b);
 }
 
+const prepared = new WeakSet<Point>();
+
 /**
- * The same point with an 8-bit window table cached for it (noble's precompute): a key used in
- * thousands of multiplications (the election key when verifying ballots) then multiplies ~5× faster.
- * Call once per key and reuse the returned point.
+ * The same point with an 8-bit window table built for it now (noble's precompute): a key used in
+ * many multiplications (the election key: ~130 per ballot encrypted, thousands when verifying
+ * ballots) then multiplies ~5× faster. Building the table costs a few dozen plain multiplications, so
+ * a page can prepare the key while the deputy is still marking. Calling it again on the same point
+ * keeps the table (noble would rebuild it); encryptBallot calls it itself.
  */
 export function prepareKey(p: Point): Point {
-  return p.precompute(8);
+  if (!prepared.has(p)) {
+    p.precompute(8, false);
+    prepared.add(p);
+  }
+  return p;
 }

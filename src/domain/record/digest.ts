@@ -14,8 +14,8 @@ export function recordBody(record: Partial<ElectionRecord> & Record<string, unkn
   return body as RecordBody;
 }
 
-/** "sha256:" + hex SHA-256 of the RFC 8785 canonical JSON of the record body. */
-export function recordDigest(body: RecordBody): string {
+/** "sha256:" + hex SHA-256 of the RFC 8785 canonical JSON of the record body (of any format version). */
+export function recordDigest(body: RecordBody | object): string {
   return 'sha256:' + createHash('sha256').update(canonical(body), 'utf8').digest('hex');
 }
 

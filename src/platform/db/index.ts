@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { type Extensions, PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../config.ts';
@@ -116,8 +116,9 @@ export function wrapPglite(pglite: PGlite, lock?: DataDirLock): DbHandle {
   });
 }
 
-export async function createMemoryPglite(loadDataDir?: Blob): Promise<PGlite> {
-  return PGlite.create({ parsers: pgliteParsers, ...(loadDataDir ? { loadDataDir } : {}) });
+/** An in-memory PGlite, from a dumped data directory if given; `extensions` for tests that read pages (pageinspect). */
+export async function createMemoryPglite(loadDataDir?: Blob, extensions?: Extensions): Promise<PGlite> {
+  return PGlite.create({ parsers: pgliteParsers, ...(loadDataDir ? { loadDataDir } : {}), ...(extensions ? { extensions } : {}) });
 }
 
 function handle(db: Db, engine: Engine, close: () => Promise<void>): DbHandle {

@@ -17,13 +17,17 @@ const viewsAssets = (name: string) => fileURLToPath(new URL(`../../../views/asse
 
 const JS = 'text/javascript; charset=utf-8';
 
+/** The encrypted-ballot core, bundled at first use (bundle.ts) from its entry in views/assets. */
+let ballotCrypto: BrowserBundle | undefined;
+const ballotCryptoBundle = () => (ballotCrypto ??= bundleBrowserModule(viewsAssets('ballot-crypto.ts'), 'ballot-crypto.js'));
+
 /** The trustee's key ceremony page module, bundled at first use (bundle.ts) from views/assets/ceremony.ts. */
 let ceremony: BrowserBundle | undefined;
 const ceremonyBundle = () => (ceremony ??= bundleBrowserModule(viewsAssets('ceremony.ts'), 'ceremony.js'));
 
 /**
  * What is served under /assets/: ours from views/assets, htmx from node_modules (never a CDN), and
- * the trustee's ceremony module bundled in memory from views/assets/ceremony.ts.
+ * the browser modules bundled in memory from views/assets/ballot-crypto.ts and views/assets/ceremony.ts.
  */
 const SOURCES = {
   'app.css': { body: () => readFileSync(viewsAssets('app.css')), type: 'text/css; charset=utf-8' },
@@ -31,6 +35,8 @@ const SOURCES = {
   'favicon.svg': { body: () => readFileSync(viewsAssets('favicon.svg')), type: 'image/svg+xml' },
   'htmx.min.js': { body: () => readFileSync(require.resolve('htmx.org/dist/htmx.min.js')), type: JS },
   'hx-sse.min.js': { body: () => readFileSync(require.resolve('htmx.org/dist/ext/hx-sse.min.js')), type: JS },
+  'ballot-crypto.js': { body: () => ballotCryptoBundle().js, type: JS },
+  'ballot-crypto.js.map': { body: () => ballotCryptoBundle().map, type: 'application/json; charset=utf-8' },
   'ceremony.js': { body: () => ceremonyBundle().js, type: JS },
   'ceremony.js.map': { body: () => ceremonyBundle().map, type: 'application/json; charset=utf-8' },
 } satisfies Record<string, { body: () => Uint8Array; type: string }>;
