@@ -14,9 +14,9 @@ import type { CeremonyMessageKind } from '../domain/vocabulary.ts';
 /** The fewest trustees a ceremony has, and the smallest threshold (docs/key-ceremony.md: 2 ≤ k ≤ n). */
 export const MIN_TRUSTEES = 2;
 
-/** Why a threshold is refused: below 2, or more than the scrutineers named. */
+/** Why a threshold is refused: below 2, or more than the scrutineers named (who become the trustees). */
 export function thresholdProblem(threshold: number, named: number): 'threshold' | undefined {
-  return Number.isSafeInteger(threshold) && threshold >= MIN_TRUSTEES && threshold <= Math.max(named, MIN_TRUSTEES) && threshold <= 99 ? undefined : 'threshold';
+  return Number.isSafeInteger(threshold) && threshold >= MIN_TRUSTEES && threshold <= named && threshold <= 99 ? undefined : 'threshold';
 }
 
 /** Why a message is refused before it is stored. */

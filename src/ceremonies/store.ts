@@ -154,7 +154,9 @@ export async function startCeremony(db: Db, acting: Acting, electionId: number, 
     });
     return row.id;
   });
-  return (await currentCeremony(db, electionId).then((c) => (c?.id === id ? c : undefined)))!;
+  const started = await currentCeremony(db, electionId);
+  if (started?.id !== id) throw new Error(`the ceremony ${id} just started is not election ${electionId}'s current one`);
+  return started;
 }
 
 /** Starts a ceremony again after its predecessor failed: a new context id, trustees frozen anew. */
