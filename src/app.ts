@@ -3,6 +3,7 @@ import { csrf } from 'hono/csrf';
 import { auditAnchor } from './audit/checkpoint-store.ts';
 import { auditRoutes } from './audit/routes.tsx';
 import { ballotRoutes } from './ballots/routes.tsx';
+import { ceremonyRoutes } from './ceremonies/routes.tsx';
 import { countingRoutes } from './counting/routes.tsx';
 import { electionRoutes } from './elections/routes.tsx';
 import { paperRoutes } from './paper/routes.tsx';
@@ -82,6 +83,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.route('/', paperRoutes());
   app.route('/', auditRoutes());
   app.route('/', countingRoutes());
+  app.route('/', ceremonyRoutes());
   app.route('/', resultRoutes());
   app.route('/', projectRoutes());
   app.route('/', workspaceRoutes());

@@ -19,6 +19,8 @@ export const APPLICATION_GRANTS: Readonly<Record<string, readonly string[]>> = {
   audit_log: ['select', 'insert'],
   audit_checkpoints: ['select', 'insert'],
   signing_keys: ['select', 'insert'],
+  // A key ceremony's published messages are write-once (docs/key-ceremony.md).
+  ceremony_messages: ['select', 'insert'],
   seal_keys: [],
   kysely_migration: [],
   kysely_migration_lock: [],

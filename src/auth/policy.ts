@@ -97,6 +97,15 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /admin/elections/:id/void': ['secretariat'],
   'POST /admin/elections/:id/runoff': ['secretariat'],
   'POST /admin/elections/:id/rerun': ['secretariat'],
+  // The key ceremony of an encrypted vote: the secretariat starts it (again after a failure); each
+  // trustee (a named scrutineer, checked in the store by its own deputy) runs its own steps.
+  'POST /admin/elections/:id/ceremony/start': ['secretariat'],
+  'POST /admin/elections/:id/ceremony/restart': ['secretariat'],
+  'GET /scrutiny/elections/:id/ceremony': ['scrutineer'],
+  'GET /scrutiny/elections/:id/ceremony/messages.json': ['scrutineer'],
+  'POST /scrutiny/elections/:id/ceremony/messages': ['scrutineer'],
+  'POST /scrutiny/elections/:id/ceremony/possession/nonce': ['scrutineer'],
+  'POST /scrutiny/elections/:id/ceremony/possession': ['scrutineer'],
 
   // Secretariat: people, terms and rosters
   'GET /admin': ['secretariat'],

@@ -9,6 +9,7 @@ import { canStart, CERTIFICATIONS_REQUIRED } from '../domain/lifecycle.ts';
 import { keyFingerprint } from '../domain/record/digest.ts';
 import { electionLinks, electionScrutineers, turnout } from '../elections/store.ts';
 import { type ApprovalRefusal, listApprovals } from '../users/approvals.ts';
+import { ceremoniesOf } from '../ceremonies/store.ts';
 import type { AppEnv } from '../platform/http/env.ts';
 import { textField } from '../platform/http/forms.ts';
 import { acting, type Ctx, currentUser, db, flash, idParam, refusing, view } from '../platform/http/kit.ts';
@@ -91,15 +92,16 @@ export function countingRoutes() {
     .get('/scrutiny', async (c) => {
       const user = currentUser(c);
       const now = c.var.deps.clock.now();
-      const [list, approvals] = await Promise.all([
+      const [list, approvals, ceremonies] = await Promise.all([
         scrutinyList(db(c), user.id), listApprovals(db(c), now, { userId: user.id }, { since: new Date(now.getTime() - APPROVALS_SHOWN_MS) }),
+        ceremoniesOf(db(c), user.id),
       ]);
       const elections = list.map((r) => ({
         id: r.id, title: r.title, state: r.state, meetingTitle: r.meetingTitle,
         awaitingMe: r.namedMe && canStart('certify', r.state) && !r.certifiedBy.includes(user.id),
       }));
       const error = c.req.query('error') as keyof typeof APPROVAL_ERRORS | undefined;
-      return c.render(<ScrutinyListPage v={view(c)} elections={elections} approvals={approvals} notice={flash(c, APPROVAL_NOTICES)}
+      return c.render(<ScrutinyListPage v={view(c)} elections={elections} approvals={approvals} ceremonies={ceremonies} notice={flash(c, APPROVAL_NOTICES)}
         error={error && Object.hasOwn(APPROVAL_ERRORS, error) ? c.var.t(APPROVAL_ERRORS[error]) : undefined} />, { title: c.var.t('counting.listTitle') });
     })
     .get('/admin/elections/:id/scrutiny', async (c) => {

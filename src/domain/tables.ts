@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { Category, Channel, CredentialStep, ElectionKind, ElectionState, Electorate, EvidenceType, InvalidReason, KeyedInvalidReason, Marking, OpinionState, PassBase, Rating, ReportKind, ReviewState, Role, Schedule } from './vocabulary.ts';
+import type { BallotMode, Category, CeremonyMessageKind, CeremonyState, Channel, CredentialStep, ElectionKind, ElectionState, Electorate, EvidenceType, InvalidReason, KeyedInvalidReason, Marking, OpinionState, PassBase, Rating, ReportKind, ReviewState, Role, Schedule } from './vocabulary.ts';
 
 /**
  * The stored tables, as Kysely sees them (the migrations in migrations/ create them). Every
@@ -179,6 +179,10 @@ export interface ElectionTable {
   void_reason: string | null;
   /** 实到 when the election closed: set by a trigger as the state becomes 'closed'. */
   present_at_close: ColumnType<number | null, never, never>;
+  /** How deputies' ballots are cast: 'plaintext', or 'encrypted' on their devices (docs/key-ceremony.md). */
+  ballot_mode: Generated<BallotMode>;
+  /** k, the trustees needed to decrypt, in encrypted mode. */
+  trustee_threshold: Generated<number | null>;
   created_at: CreatedAt;
 }
 
@@ -473,6 +477,48 @@ export interface OpinionAttemptTable {
   count: number;
 }
 
+export interface KeyCeremonyTable {
+  id: Generated<number>;
+  election_id: number;
+  context_id: string;
+  threshold: number;
+  trustees: number;
+  state: Generated<CeremonyState>;
+  started_at: Date;
+  started_by: number | null;
+  started_by_name: string;
+  /** ceremonyStatus's complete output. */
+  result: Json<Record<string, unknown> | null> | null;
+  /** ceremonyStatus's faults. */
+  failure: Json<Record<string, unknown>[] | null> | null;
+  ended_at: Date | null;
+}
+
+export interface CeremonyTrusteeTable {
+  ceremony_id: number;
+  index: number;
+  deputy_id: number;
+}
+
+export interface CeremonyMessageTable {
+  id: Generated<number>;
+  ceremony_id: number;
+  kind: CeremonyMessageKind;
+  trustee: number;
+  recipient: number | null;
+  body: Json<unknown>;
+  received_at: Date;
+}
+
+export interface PossessionProofTable {
+  ceremony_id: number;
+  index: number;
+  nonce: string;
+  issued_at: Date;
+  proof: Json<Record<string, unknown> | null> | null;
+  proved_at: Date | null;
+}
+
 export interface Database {
   terms: TermTable;
   departments: DepartmentTable;
@@ -509,6 +555,10 @@ export interface Database {
   project_ratings: ProjectRatingTable;
   opinion_salt: OpinionSaltTable;
   opinion_attempts: OpinionAttemptTable;
+  key_ceremonies: KeyCeremonyTable;
+  ceremony_trustees: CeremonyTrusteeTable;
+  ceremony_messages: CeremonyMessageTable;
+  possession_proofs: PossessionProofTable;
 }
 
 export type Term = Selectable<TermTable>;

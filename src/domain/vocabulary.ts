@@ -27,6 +27,18 @@ export const SELECTION_MARKINGS = ['for-against-abstain', 'approval'] as const s
 export const PASS_BASES = ['all-deputies', 'present', 'valid-ballots'] as const;
 export type PassBase = (typeof PASS_BASES)[number];
 
+/** How deputies' ballots are cast: plaintext rows, or encrypted on their devices (docs/key-ceremony.md). */
+export const BALLOT_MODES = ['plaintext', 'encrypted'] as const;
+export type BallotMode = (typeof BALLOT_MODES)[number];
+
+/** A key ceremony runs until it completes or fails; a failed one is started again (new context id). */
+export const CEREMONY_STATES = ['running', 'failed', 'complete'] as const;
+export type CeremonyState = (typeof CEREMONY_STATES)[number];
+
+/** The messages a trustee publishes in a key ceremony (docs/key-ceremony.md, wire forms). */
+export const CEREMONY_MESSAGE_KINDS = ['exchange-key', 'dealing', 'envelope', 'complaint', 'confirmation'] as const;
+export type CeremonyMessageKind = (typeof CEREMONY_MESSAGE_KINDS)[number];
+
 /** Who votes: every deputy of the term, or the standing committee (常委会组成人员), for a rating. */
 export const ELECTORATES = ['all-deputies', 'standing-committee'] as const;
 export type Electorate = (typeof ELECTORATES)[number];

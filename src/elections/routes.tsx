@@ -20,6 +20,8 @@ import { beijingDate, parseBeijingMinute } from '../platform/time.ts';
 import { formatDate, formatDateRange } from '../platform/i18n/index.ts';
 import { parseInput, ValidationError } from '../platform/validation.ts';
 import { publishedApiResult } from '../results/store.ts';
+import { ceremonyOverview } from '../ceremonies/store.ts';
+import { CEREMONY_ERRORS } from '../ceremonies/errors.ts';
 import { electionInput, optionKey, parseScrutineerCodes, ratingInput } from './rules.ts';
 import {
   closeElection, createElection, deleteDraft, type ElectionRefusal, listElections, electionLinks, electionScrutineers, electionState, getElection, nameScrutineers,
@@ -31,10 +33,12 @@ const stringValues = (form: Record<string, unknown>) => Object.fromEntries(Objec
 const NOTICES: Record<string, MessageKey> = {
   election: 'election.created', runoff: 'runoff.created', rerun: 'rerun.created', opened: 'election.opened',
   closed: 'election.closedNotice', scheduled: 'election.scheduledNotice', scrutineers: 'scrutineers.saved',
+  'ceremony-started': 'ceremony.done.started', 'ceremony-restarted': 'ceremony.done.restarted',
 };
 const ERRORS: Partial<Record<ElectionRefusal, MessageKey>> = {
   quorum: 'election.noQuorum', 'wrong-state': 'election.stateConflict', time: 'election.scheduleInvalid', 'not-allowed': 'error.403',
   'no-scrutineers': 'election.noScrutineers', 'meeting-unpublished': 'election.meetingUnpublished', 'not-draft': 'election.notDraft',
+  'ceremony-started': 'election.ceremonyStarted', 'ceremony-incomplete': 'election.ceremonyIncomplete', 'possession-missing': 'election.possessionMissing',
 };
 
 /** The election the route's `:id` names, or 404: shared by the routes of every feature that acts on one. */
@@ -89,14 +93,18 @@ async function outsideMeeting(c: Ctx, meetingId: number): Promise<string | undef
 /** The secretariat's page of one vote; `form` carries a refused scrutineers form back to it. */
 async function electionAdminPage(c: Ctx, form?: { scrutineers: string; errors: Record<string, string> }) {
   const e = await electionOr404(c);
-  const [attendance, t, links, scrutineers] = await Promise.all([
+  const [attendance, t, links, scrutineers, ceremony] = await Promise.all([
     attendanceSummary(db(c), e.meeting_id, e.electorate), isFrozen(e.state) ? turnout(db(c), e.id) : undefined, electionLinks(db(c), e),
-    electionScrutineers(db(c), e.id),
+    electionScrutineers(db(c), e.id), e.ballot_mode === 'encrypted' ? ceremonyOverview(db(c), e) : undefined,
   ]);
-  const error = c.req.query('error') as ElectionRefusal | undefined;
-  const errorKey = error ? ERRORS[error] : undefined;
-  return c.render(<ElectionAdminPage v={view(c)} election={e} attendance={attendance} turnout={t} links={links} scrutineers={scrutineers}
-    scrutineersForm={form} notice={form ? undefined : flash(c, NOTICES)} error={errorKey ? c.var.t(errorKey) : undefined} />, { title: e.title });
+  const error = c.req.query('error');
+  // A refused ceremony step comes back with `ceremony=1` and its own reason (src/ceremonies/routes.tsx).
+  const errorKey = !error ? undefined : c.req.query('ceremony') === '1'
+    ? (Object.hasOwn(CEREMONY_ERRORS, error) ? CEREMONY_ERRORS[error as keyof typeof CEREMONY_ERRORS] : undefined)
+    : (Object.hasOwn(ERRORS, error) ? ERRORS[error as ElectionRefusal] : undefined);
+  const missing = /^[0-9、]{1,200}$/.test(c.req.query('missing') ?? '') ? c.req.query('missing')! : '';
+  return c.render(<ElectionAdminPage v={view(c)} election={e} attendance={attendance} turnout={t} links={links} scrutineers={scrutineers} ceremony={ceremony}
+    scrutineersForm={form} notice={form ? undefined : flash(c, NOTICES)} error={errorKey ? c.var.t(errorKey, { missing }) : undefined} />, { title: e.title });
 }
 
 /**
@@ -192,7 +200,8 @@ export function electionRoutes() {
           outside: outside ? 1 : 0,
         },
       });
-      return asked ?? refusing(c, adminPage(e.id), 'opened', () => openElection(db(c), acting(c), e.id));
+      return asked ?? refusing(c, adminPage(e.id), 'opened', () => openElection(db(c), acting(c), e.id),
+        (r): Record<string, string> => (r.reason === 'possession-missing' ? { missing: String(r.detail['missing'] ?? '') } : {}));
     })
     .post('/admin/elections/:id/delete', async (c) => {
       const e = await electionOr404(c);

@@ -11,9 +11,10 @@ import { Refused } from '../platform/refusal.ts';
 import { ValidationError } from '../platform/validation.ts';
 import type { ElectionLinks, ElectionListItem, ElectionView, NamedScrutineer, Turnout } from './model.ts';
 import { type LifecycleRefusal, lockElection, transition } from './transition.ts';
+import { type OpeningRefusal, openingRefusal } from '../ceremonies/store.ts';
 
 /** Why an election cannot open, close or be scheduled, beyond the lifecycle's own refusals. */
-export type ElectionRefusal = LifecycleRefusal | 'quorum' | 'time' | 'no-scrutineers' | 'meeting-unpublished' | 'not-draft';
+export type ElectionRefusal = LifecycleRefusal | 'quorum' | 'time' | 'no-scrutineers' | 'meeting-unpublished' | 'not-draft' | 'ceremony-started' | OpeningRefusal;
 
 export async function getElection(db: Db, id: number): Promise<ElectionView | undefined> {
   const e = await db.selectFrom('elections as e').innerJoin('meetings as m', 'm.id', 'e.meeting_id')
@@ -145,6 +146,9 @@ export async function openElection(db: Db, acting: Acting, electionId: number): 
     // Who certifies the result is known before anyone votes.
     const named = await trx.selectFrom('election_scrutineers').select((eb) => eb.fn.countAll<number>().as('n')).where('election_id', '=', electionId).executeTakeFirstOrThrow();
     if (Number(named.n) < CERTIFICATIONS_REQUIRED) throw new Refused<ElectionRefusal>('no-scrutineers', { named: Number(named.n), required: CERTIFICATIONS_REQUIRED });
+    // In encrypted mode: a complete key ceremony, and every trustee has proved it holds its key share.
+    const encrypted = await openingRefusal(trx, e);
+    if (encrypted) throw new Refused<ElectionRefusal>(encrypted.reason, encrypted.detail);
     const { term_id: termId } = await trx.selectFrom('meetings').select('term_id').where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
     let deputies = trx.selectFrom('deputies').select('id').where('term_id', '=', termId);
     if (e.electorate === 'standing-committee') deputies = deputies.where('standing_committee', '=', true);
@@ -187,6 +191,10 @@ export async function electionState(db: Db, electionId: number): Promise<Electio
 }
 
 
+async function liveCeremonyOf(trx: Trx, electionId: number) {
+  return trx.selectFrom('key_ceremonies').select('id').where('election_id', '=', electionId).where('state', 'in', ['running', 'complete']).executeTakeFirst();
+}
+
 async function deputyCodes(trx: Trx, ids: readonly number[]): Promise<string[]> {
   const rows = await trx.selectFrom('deputies').select(['id', 'code']).where('id', 'in', [...ids]).execute();
   return ids.map((id) => rows.find((r) => r.id === id)?.code ?? String(id));
@@ -227,6 +235,8 @@ export async function nameScrutineers(db: Db, acting: Acting, electionId: number
     const e = await lockElection(trx, electionId);
     if (!e) throw new Refused<ElectionRefusal>('not-found');
     if (isFrozen(e.state)) throw new Refused<ElectionRefusal>('wrong-state', { state: e.state });
+    // The trustees of a key ceremony are the scrutineers named when it started: fixed from then on.
+    if (await liveCeremonyOf(trx, electionId)) throw new Refused<ElectionRefusal>('ceremony-started');
     const { term_id: termId } = await trx.selectFrom('meetings').select('term_id').where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
     const deputies = await trx.selectFrom('deputies').select(['id', 'code'])
       .where('term_id', '=', termId).where(sql<string>`lower(code)`, 'in', codes.map(codeKey)).execute();
@@ -253,6 +263,8 @@ export async function deleteDraft(db: Db, acting: Acting, electionId: number): P
     const e = await lockElection(trx, electionId);
     if (!e) throw new Refused<ElectionRefusal>('not-found');
     if (e.state !== 'draft') throw new Refused<ElectionRefusal>('not-draft', { state: e.state });
+    // A key ceremony's messages are kept (write-once): a vote that held one is not deleted.
+    if (await trx.selectFrom('key_ceremonies').select('id').where('election_id', '=', electionId).executeTakeFirst()) throw new Refused<ElectionRefusal>('ceremony-started');
     await trx.deleteFrom('election_scrutineers').where('election_id', '=', electionId).execute();
     await trx.deleteFrom('election_options').where('election_id', '=', electionId).execute();
     await trx.deleteFrom('elections').where('id', '=', electionId).execute();

@@ -343,6 +343,15 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
   'POST /admin/elections/:id/runoff': (w) => fc.tuple(electionId(w), chineseText(20)).map(([id, title]) => ({ id, fields: [['title', title]] })),
   'POST /admin/elections/:id/rerun': (w) => electionOnly(w),
   'POST /admin/elections/:id/delete': (w) => electionOnly(w),
+  // The key ceremony: the World's votes are in plaintext mode (refused), and its scrutineer is no trustee (refused, writing nothing).
+  'POST /admin/elections/:id/ceremony/start': (w) => electionOnly(w),
+  'POST /admin/elections/:id/ceremony/restart': (w) => electionOnly(w),
+  'POST /scrutiny/elections/:id/ceremony/messages': (w) => fc.tuple(electionId(w), fc.constantFrom('exchange-key', 'dealing', 'envelope', 'complaint', 'confirmation', 'other'),
+    fc.oneof(fc.json(), fc.constant('{"trustee":1,"key":"00","proof":{"c":"00","s":"00"}}')))
+    .map(([id, kind, message]) => ({ id, fields: [['kind', kind], ['message', message]] })),
+  'POST /scrutiny/elections/:id/ceremony/possession/nonce': (w) => electionOnly(w),
+  'POST /scrutiny/elections/:id/ceremony/possession': (w) => fc.tuple(electionId(w), fc.stringMatching(/^[0-9a-f]{32}$/), fc.json())
+    .map(([id, nonce, proof]) => ({ id, fields: [['nonce', nonce], ['proof', proof]] })),
   'POST /admin/elections/:id/scrutineers': (w) => fc.tuple(electionId(w), fc.uniqueArray(pick(w.deputies.map((d) => d.code)), { minLength: 2, maxLength: 3 }), fc.constantFrom(' ', ', ', '、', '，'))
     .map(([id, codes, sep]) => ({ id, fields: [['scrutineers', codes.join(sep)]] })),
   'POST /admin/meetings/:id/publish': (w) => ids([w.meetingId, w.laterMeetingId, w.otherMeetingId]).map((id) => ({ id, fields: [] as Fields })),

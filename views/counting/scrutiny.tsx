@@ -1,3 +1,4 @@
+import type { CeremonyState } from '../../src/domain/vocabulary.ts';
 import { formatDateTime } from '../../src/platform/i18n/index.ts';
 import type { RecordSummary } from '../../src/counting/model.ts';
 import { canStart, inScrutiny, isPublished } from '../../src/domain/lifecycle.ts';
@@ -259,8 +260,10 @@ export interface ScrutinyListItem {
 }
 
 /** Votes past their close, for scrutineers (who reach it from their account page) and the secretariat. */
-export function ScrutinyListPage({ v, elections, approvals, notice, error }: {
+export function ScrutinyListPage({ v, elections, approvals, ceremonies = [], notice, error }: {
   v: ViewContext; elections: ScrutinyListItem[]; approvals: ApprovalView[]; notice?: string; error?: string;
+  /** Key ceremonies (of votes not yet open) this person is a trustee of. */
+  ceremonies?: { electionId: number; title: string; state: CeremonyState }[];
 }) {
   const { t } = v;
   return (
@@ -273,6 +276,17 @@ export function ScrutinyListPage({ v, elections, approvals, notice, error }: {
           <h2>{t('approval.title')}</h2>
           <p class="field__hint">{t('approval.intro')}</p>
           <ApprovalTable v={v} approvals={approvals} caption={t('approval.title')} />
+        </>
+      )}
+      {ceremonies.length > 0 && (
+        <>
+          <h2>{t('ceremony.title')}</h2>
+          <ul class="meeting-list">
+            {ceremonies.map((x) => (
+              <li><a href={`/scrutiny/elections/${x.electionId}/ceremony`}>{t('ceremony.trustee.heading', { title: x.title })}</a>{' '}
+                <span class="chip">{t(x.state === 'complete' ? 'ceremony.state.complete' : 'ceremony.state.running')}</span></li>
+            ))}
+          </ul>
         </>
       )}
       <p>{t('counting.listIntro')}</p>

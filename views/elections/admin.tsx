@@ -8,6 +8,8 @@ import type { Attendance } from '../../src/meetings/model.ts';
 import { Field, Notice, PostButton } from '../components/form.tsx';
 import { stateLabel } from '../components/labels.ts';
 import type { ViewContext } from '../context.ts';
+import type { CeremonyOverview } from '../../src/ceremonies/model.ts';
+import { CeremonyPanel } from '../components/ceremony.tsx';
 
 /**
  * Turnout, live while voting is open: the server pushes a fresh panel over SSE whenever it changes
@@ -43,9 +45,11 @@ export function TurnoutPanel({ v, electionId, turnout, live }: { v: ViewContext;
   );
 }
 
-export function ElectionAdminPage({ v, election: e, attendance, turnout, links, scrutineers, scrutineersForm, notice, error }: {
+export function ElectionAdminPage({ v, election: e, attendance, turnout, links, scrutineers, scrutineersForm, notice, error, ceremony }: {
   v: ViewContext; election: ElectionView; attendance: Attendance; turnout: Turnout | undefined; links: ElectionLinks;
   scrutineers: NamedScrutineer[]; scrutineersForm?: { scrutineers: string; errors: Record<string, string> }; notice?: string; error?: string;
+  /** The key ceremony, for a vote in encrypted mode. */
+  ceremony?: CeremonyOverview;
 }) {
   const { t } = v;
   return (
@@ -79,6 +83,7 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
           <button type="submit" class="button button--secondary">{t('scrutineers.save')}</button>
         </form>
       )}
+      {ceremony && <CeremonyPanel v={v} electionId={e.id} ceremony={ceremony} />}
       <div class="review-actions">
         {canStart('open', e.state) && <PostButton action={`/admin/elections/${e.id}/open`} label={t('election.open')} kind="danger" />}
         {e.state === 'draft' && <PostButton action={`/admin/elections/${e.id}/delete`} label={t('election.deleteDraft')} kind="danger" />}

@@ -21,9 +21,13 @@ const JS = 'text/javascript; charset=utf-8';
 let ballotCrypto: BrowserBundle | undefined;
 const ballotCryptoBundle = () => (ballotCrypto ??= bundleBrowserModule(viewsAssets('ballot-crypto.ts'), 'ballot-crypto.js'));
 
+/** The trustee's key ceremony page module, bundled at first use (bundle.ts) from views/assets/ceremony.ts. */
+let ceremony: BrowserBundle | undefined;
+const ceremonyBundle = () => (ceremony ??= bundleBrowserModule(viewsAssets('ceremony.ts'), 'ceremony.js'));
+
 /**
  * What is served under /assets/: ours from views/assets, htmx from node_modules (never a CDN), and
- * the browser module bundled in memory from views/assets/ballot-crypto.ts.
+ * the browser modules bundled in memory from views/assets/ballot-crypto.ts and views/assets/ceremony.ts.
  */
 const SOURCES = {
   'app.css': { body: () => readFileSync(viewsAssets('app.css')), type: 'text/css; charset=utf-8' },
@@ -33,6 +37,8 @@ const SOURCES = {
   'hx-sse.min.js': { body: () => readFileSync(require.resolve('htmx.org/dist/ext/hx-sse.min.js')), type: JS },
   'ballot-crypto.js': { body: () => ballotCryptoBundle().js, type: JS },
   'ballot-crypto.js.map': { body: () => ballotCryptoBundle().map, type: 'application/json; charset=utf-8' },
+  'ceremony.js': { body: () => ceremonyBundle().js, type: JS },
+  'ceremony.js.map': { body: () => ceremonyBundle().map, type: 'application/json; charset=utf-8' },
 } satisfies Record<string, { body: () => Uint8Array; type: string }>;
 
 export type AssetName = keyof typeof SOURCES;
