@@ -100,7 +100,15 @@ describe.each(testEngines())('key ceremony over HTTP on $name', (engine) => {
   });
 
   it('runs a ceremony in which one dealer sends a bad share: the complaint fails it and names the dealer', async () => {
-    const start = await post(mishu, `/admin/elections/${f.electionId}/ceremony/start`, {});
+    // Starting is asked first: the page names the trustees in order and k, and nothing starts until confirmed.
+    const asked = await post(mishu, `/admin/elections/${f.electionId}/ceremony/start`, {});
+    expect(asked.status).toBe(200);
+    const question = await asked.text();
+    expect(question).toContain('开始密钥仪式？');
+    expect(question).toMatch(/1号 [^（]+（D001）、2号 [^（]+（D002）、3号 [^（]+（D003）/);
+    expect(question).toContain('解密需要其中2人共同完成');
+    expect(await adminPage()).toContain('尚未开始');
+    const start = await postForm(t.app, `/admin/elections/${f.electionId}/ceremony/start`, {}, { Cookie: mishu });
     expect(start.headers.get('location')).toBe(`/admin/elections/${f.electionId}?done=ceremony-started`);
     // The names of the scrutineers are fixed from now on.
     await expect(nameScrutineers(database.db, f.acting, f.electionId!, ['D001', 'D002', 'D004'])).rejects.toThrow(/ceremony-started/);
@@ -128,7 +136,9 @@ describe.each(testEngines())('key ceremony over HTTP on $name', (engine) => {
 
   it('restarts with a new context id, completes with three confirmations, and opens only after every proof of possession', async () => {
     const before = (await messages(1)).contextId;
-    const restart = await post(mishu, `/admin/elections/${f.electionId}/ceremony/restart`, {});
+    const askedAgain = await (await post(mishu, `/admin/elections/${f.electionId}/ceremony/restart`, {})).text();
+    expect(askedAgain).toContain('失败的仪式中的全部消息作废');
+    const restart = await postForm(t.app, `/admin/elections/${f.electionId}/ceremony/restart`, {}, { Cookie: mishu });
     expect(restart.headers.get('location')).toBe(`/admin/elections/${f.electionId}?done=ceremony-restarted`);
     const { p, secrets } = await exchangeAndDeal();
     expect(p.contextId).not.toBe(before);
@@ -208,7 +218,7 @@ describe.each(testEngines())('key ceremony over HTTP on $name', (engine) => {
       options: f.candidates.map((c, i) => ({ key: `c0${i + 1}`, title: c.name, candidateId: c.id })), scrutineers: [f.deputyId('D008'), f.deputyId('D009')],
     });
     await setBallotMode(database.db, f.acting, other.id, { mode: 'encrypted', threshold: 2 });
-    expect((await post(mishu, `/admin/elections/${other.id}/ceremony/start`, {})).headers.get('location')).toContain('done=ceremony-started');
+    expect((await postForm(t.app, `/admin/elections/${other.id}/ceremony/start`, {}, { Cookie: mishu })).headers.get('location')).toContain('done=ceremony-started');
     expect((await t.app.request(`/scrutiny/elections/${other.id}/ceremony/messages.json`, { headers: { Cookie: cookies[0]! } })).status).toBe(403);
     expect((await post(cookies[0]!, `/scrutiny/elections/${other.id}/ceremony/messages`, { kind: 'exchange-key', message: '{}' })).status).toBe(403);
     expect((await t.app.request(`/scrutiny/elections/${other.id}/ceremony/messages.json`, { headers: { Cookie: jp9 } })).status).toBe(200);

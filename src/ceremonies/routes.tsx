@@ -2,7 +2,9 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { TrusteePage } from '../../views/ceremonies/trustee.tsx';
 import { CEREMONY_MESSAGE_KINDS, type CeremonyMessageKind } from '../domain/vocabulary.ts';
+import { confirmFirst } from '../../views/components/confirm.tsx';
 import { electionOr404 } from '../elections/routes.tsx';
+import { electionScrutineers } from '../elections/store.ts';
 import { assetUrl } from '../platform/http/assets.ts';
 import type { AppEnv } from '../platform/http/env.ts';
 import { textField } from '../platform/http/forms.ts';
@@ -12,7 +14,7 @@ import { Refused } from '../platform/refusal.ts';
 import { CEREMONY_ERRORS } from './errors.ts';
 import {
   type CeremonyRefusal, isNamedScrutineer, issuePossessionNonce, messagesForTrustee, postCeremonyMessage, provePossession, restartCeremony,
-  startCeremony, statusOf, trusteeOf,
+  currentCeremony, startCeremony, statusOf, trusteeOf,
 } from './store.ts';
 
 
@@ -36,6 +38,35 @@ async function trusteeStep(c: Ctx, run: (id: number) => Promise<unknown>) {
   }
 }
 
+/**
+ * Starting (or starting again) fixes who the trustees are, in which order, and (again) voids every
+ * message of the failed ceremony: a confirmation page says so first, naming the trustees and k; the
+ * step runs when it comes back with the same figures.
+ */
+async function askBeforeStarting(c: Ctx, restart: boolean): Promise<Response | undefined> {
+  const e = await electionOr404(c);
+  // What the rules refuse anyway (plaintext mode, not a draft, nothing failed to restart) is refused at once, unasked.
+  if (e.ballot_mode !== 'encrypted' || e.state !== 'draft') return undefined;
+  const failed = restart ? await currentCeremony(db(c), e.id) : undefined;
+  if (restart && failed?.state !== 'failed') return undefined;
+  const { t } = view(c);
+  const trustees = await electionScrutineers(db(c), e.id);
+  const names = trustees.map((s, i) => t('ceremony.ask.trustee', { index: i + 1, name: s.name, code: s.code })).join(t('result.listSeparator'));
+  const k = e.trustee_threshold ?? 0;
+  return confirmFirst(c, await c.req.parseBody(), {
+    title: t(restart ? 'ceremony.ask.restart.title' : 'ceremony.ask.start.title'),
+    button: t(restart ? 'ceremony.ask.restart.button' : 'ceremony.ask.start.button'),
+    back: adminPage(e.id),
+    consequences: [
+      t('ceremony.ask.trustees', { n: trustees.length, k, names }),
+      t('ceremony.ask.fixed'),
+      ...(restart ? [t('ceremony.ask.restart.void')] : []),
+      t('ceremony.ask.next'),
+    ],
+    facts: { election: e.id, trustees: trustees.map((s) => s.code).join(','), k, ...(failed ? { ceremony: failed.contextId } : {}) },
+  });
+}
+
 /** A message posted as a form field holding its JSON text: the parsed value, or a refusal. */
 function parsedMessage(text: string): unknown {
   try {
@@ -52,10 +83,14 @@ function parsedMessage(text: string): unknown {
  */
 export function ceremonyRoutes() {
   return new Hono<AppEnv>()
-    .post('/admin/elections/:id/ceremony/start', (c) => refusing(c, adminPage(idParam(c)), 'ceremony-started',
-      () => startCeremony(db(c), acting(c), idParam(c)), () => ({ ceremony: '1' })))
-    .post('/admin/elections/:id/ceremony/restart', (c) => refusing(c, adminPage(idParam(c)), 'ceremony-restarted',
-      () => restartCeremony(db(c), acting(c), idParam(c)), () => ({ ceremony: '1' })))
+    .post('/admin/elections/:id/ceremony/start', async (c) => {
+      const asked = await askBeforeStarting(c, false);
+      return asked ?? refusing(c, adminPage(idParam(c)), 'ceremony-started', () => startCeremony(db(c), acting(c), idParam(c)), () => ({ ceremony: '1' }));
+    })
+    .post('/admin/elections/:id/ceremony/restart', async (c) => {
+      const asked = await askBeforeStarting(c, true);
+      return asked ?? refusing(c, adminPage(idParam(c)), 'ceremony-restarted', () => restartCeremony(db(c), acting(c), idParam(c)), () => ({ ceremony: '1' }));
+    })
     .get('/scrutiny/elections/:id/ceremony', async (c) => {
       const e = await electionOr404(c);
       const user = currentUser(c);

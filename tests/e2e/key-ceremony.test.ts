@@ -68,7 +68,9 @@ describe('the key ceremony in the browser', () => {
   it('runs with three trustees from the exchange keys to the proofs of possession, and the vote opens', async () => {
     const mishu = await signedInPerson(browser, server.url, 'mishu', TABLET, FIXTURE_PASSWORD);
     await mishu.page.goto(`/admin/elections/${electionId}`);
-    await Promise.all([mishu.page.waitForURL(/done=ceremony-started/), mishu.page.getByRole('button', { name: '开始密钥仪式' }).click()]);
+    // Starting is confirmed first, on a page naming the trustees.
+    await Promise.all([mishu.page.waitForURL(/ceremony\/start$/), mishu.page.getByRole('button', { name: '开始密钥仪式' }).click()]);
+    await Promise.all([mishu.page.waitForURL(/done=ceremony-started/), mishu.page.getByRole('button', { name: '确认开始密钥仪式' }).click()]);
 
     const trustees: Person[] = [];
     for (const name of ['jp1', 'jp2', 'jp3']) trustees.push(await signedInPerson(browser, server.url, name, TABLET, FIXTURE_PASSWORD));

@@ -1528,4 +1528,13 @@ export const en: Record<MessageKey, string> = {
   "ceremony.trustee.file.passphrase": "Wrong passphrase, or the file has been changed.",
   "ceremony.trustee.file.inconsistent": "The file's content contradicts its header.",
   "ceremony.trustee.ready": "The key ceremony is complete. Compare the fingerprints aloud with the other trustees, then prove before opening that you still hold your key share.",
+  "ceremony.ask.start.title": "Start the key ceremony?",
+  "ceremony.ask.start.button": "Start the key ceremony",
+  "ceremony.ask.restart.title": "Start the key ceremony again?",
+  "ceremony.ask.restart.button": "Start again",
+  "ceremony.ask.trustee": "no. {index} {name} ({code})",
+  "ceremony.ask.trustees": "The vote's {n} named scrutineers become its trustees, numbered in this order: {names}. Any {k} of them decrypt together.",
+  "ceremony.ask.fixed": "Once the ceremony has started, the list of scrutineers and its order cannot change; only a failed ceremony can be started again.",
+  "ceremony.ask.restart.void": "Every message of the failed ceremony becomes void (it stays on record); the files the trustees downloaded for it are of no further use, and each trustee starts again from the first step.",
+  "ceremony.ask.next": "Next, each trustee signs in on their own device, opens the key ceremony from the scrutiny page and takes the steps in turn; the vote can open only once all are done and the fingerprints have been compared face to face.",
 };

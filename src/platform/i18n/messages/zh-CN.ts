@@ -1527,6 +1527,15 @@ export const zhCN = {
   "ceremony.trustee.file.passphrase": "口令不对，或文件已被改动。",
   "ceremony.trustee.file.inconsistent": "文件内容与其标头不符。",
   "ceremony.trustee.ready": "密钥仪式已完成。请与其他受托人大声核对指纹，然后在开启前证明您仍持有密钥份额。",
+  "ceremony.ask.start.title": "开始密钥仪式？",
+  "ceremony.ask.start.button": "确认开始密钥仪式",
+  "ceremony.ask.restart.title": "重新开始密钥仪式？",
+  "ceremony.ask.restart.button": "确认重新开始",
+  "ceremony.ask.trustee": "{index}号 {name}（{code}）",
+  "ceremony.ask.trustees": "本次票决的{n}名监票人成为受托人，按此顺序编号：{names}。解密需要其中{k}人共同完成。",
+  "ceremony.ask.fixed": "仪式开始后，监票人名单和顺序不能再改动；要改动只能在仪式失败后重新开始。",
+  "ceremony.ask.restart.void": "失败的仪式中的全部消息作废（保留备查），各受托人此前下载的文件不能再用，须从第一步重新做起。",
+  "ceremony.ask.next": "接下来，每位受托人在自己的设备上登录，打开监票页面中的密钥仪式，依次完成各步；全部完成并当面核对指纹后，投票才能开始。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
