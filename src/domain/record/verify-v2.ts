@@ -88,9 +88,15 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
   // 4. Ballots and 5. spoiled ballots: trackers, duplicates, proofs, reveals.
   const checker = (options.checker ?? nobleChecker)(encodePoint(keys.y), spec, keys.contextId);
   const trackers = new Map<string, string>();
+  const nonces = new Map<string, string>();
   const components = new Map<string, string>();
   const checkIdentity = (b: Record<string, unknown>, where: string, list: string, previous: string | undefined): string | undefined => {
     if (!isStr(b.nonce) || !NONCE_PATTERN.test(b.nonce)) add('tracker', `${where}: nonce must be 32 lower-case hex digits`);
+    else {
+      const firstNonce = nonces.get(b.nonce);
+      if (firstNonce !== undefined) add('duplicate', `${where}: nonce ${b.nonce} was issued for ${firstNonce} too (nonces are unique)`);
+      else nonces.set(b.nonce, where);
+    }
     if (!isStr(b.tracker) || !TRACKER_PATTERN.test(b.tracker)) {
       add('tracker', `${where}: tracker is not 16 upper-case Crockford base32 symbols as XXXX-XXXX-XXXX-XXXX`);
       return previous;
@@ -133,7 +139,7 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
     }
     const where = `ballot ${isStr(b.tracker) ? b.tracker : `${i + 1}`}`;
     previous = checkIdentity(b as unknown as Record<string, unknown>, where, 'ballots', previous);
-    const ok = checker.add(b);
+    const ok = checker.add(b.nonce, { ciphertexts: b.ciphertexts, proofs: b.proofs });
     if (ok !== true) {
       add('ballot', `${where}: ${named(ok)}`);
       ballotFailures++;
@@ -147,7 +153,7 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
     }
     const where = `spoiled ballot ${isStr(b.tracker) ? b.tracker : `${i + 1}`}`;
     previous = checkIdentity(b as unknown as Record<string, unknown>, where, 'spoiled ballots', previous);
-    const ok = checker.check(b);
+    const ok = checker.check(b.nonce, { ciphertexts: b.ciphertexts, proofs: b.proofs });
     if (ok !== true) {
       add('spoiled', `${where}: ${named(ok)}`);
       return;
