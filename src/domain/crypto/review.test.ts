@@ -17,7 +17,7 @@ import { G, Point, encodePoint, encodeScalar, mod, mulSecret, randomScalar } fro
 import { disjunctiveProofToJson, proveDisjunctive, verifyDisjunctive } from './proofs.ts';
 import { sodiumChecker } from './sodium-checker.ts';
 import { seededRng } from './test-fixtures.ts';
-import { combinePartials, deal, jointPublicKey, receiveShares } from './threshold.ts';
+import { combinePartials, deal, jointPublicKey, publicShare, receiveShares, verifyDealing, type Dealing } from './threshold.ts';
 
 const rng = seededRng('review');
 const CONTEXT = 'minsheng/election/e1/00112233445566778899aabbccddeeff';
@@ -36,7 +36,7 @@ function ceremony() {
   });
   return { dealt, dealings, shares, y: jointPublicKey(dealings) };
 }
-const { shares, y } = ceremony();
+const { dealt, dealings, shares, y } = ceremony();
 
 /** Decrypts a total with trustees 1 and 2 (the threshold path), as a count ≤ 100. */
 function decryptCount(ct: Ciphertext): number | undefined {
@@ -164,6 +164,34 @@ describe('review findings, fixed', () => {
     const le = (x: string) => BigInt(`0x${x.match(/../g)!.reverse().join('')}`);
     const proof = { c: ballot.proofs.letters[0]![0]!.c.map(le), s: ballot.proofs.letters[0]![0]!.s.map(le) };
     expect(verifyDisjunctive({ publicKey: y, contextId: CONTEXT }, label, ct, [0, 1], proof)).toBe(true);
+  });
+
+  it('FINDING 5: a dealer outside 1 … n is refused by receiveShares, jointPublicKey and publicShare; deal needs k ≥ 2', () => {
+    const outsider = deal(CONTEXT, 4, 2, 4, rng); // "trustee 4" of a 2-of-3 ceremony
+    const all: Dealing[] = [...dealings, outsider.dealing];
+    const mine = new Map<number, bigint>([...dealt.map((d) => [d.dealing.dealer, d.shares[0]!] as [number, bigint]), [4, outsider.shares[0]!]]);
+    expect(receiveShares(CONTEXT, 2, 3, 1, all, mine)).toEqual({ ok: false, dealer: 4, reason: 'a dealer must be an index 1 … 3' });
+    expect(() => jointPublicKey(all, 3)).toThrow('the dealers must be exactly 1 … 3, each once');
+    expect(() => publicShare(all, 1, 3)).toThrow('the dealers must be exactly 1 … 3, each once');
+    expect(() => jointPublicKey([dealings[0]!, dealings[0]!, dealings[2]!])).toThrow(RangeError);
+    expect(() => jointPublicKey([dealings[0]!, dealings[2]!])).toThrow(RangeError);
+    expect(() => publicShare([dealings[1]!, dealings[2]!], 1)).toThrow(RangeError);
+    expect(() => publicShare(dealings, 4)).toThrow(RangeError);
+    expect(jointPublicKey([dealings[2]!, dealings[0]!, dealings[1]!]).equals(y)).toBe(true);
+    expect(() => deal(CONTEXT, 1, 1, 1, rng)).toThrow('need 2 ≤ k ≤ n');
+    // Dealings whose constant terms cancel give the identity as key: refused.
+    const cancelling: Dealing[] = [dealings[0]!, { ...dealings[1]!, commitments: [dealings[0]!.commitments[0]!.negate(), dealings[1]!.commitments[1]!] }];
+    expect(() => jointPublicKey(cancelling)).toThrow('the election key is the identity');
+  });
+
+  it('FINDING 8: the dealing\'s proof covers every commitment: a swapped C_1 fails the proof, and nobody is framed', () => {
+    const tampered: Dealing = { ...dealings[1]!, commitments: [dealings[1]!.commitments[0]!, mulSecret(G, randomScalar(rng))] };
+    expect(verifyDealing(CONTEXT, 2, tampered)).toBe('dealer 2: the proof of the constant term fails');
+    expect(verifyDealing(CONTEXT, 2, dealings[1]!)).toBe(true);
+    const all = [dealings[0]!, tampered, dealings[2]!];
+    const r = receiveShares(CONTEXT, 2, 3, 1, all, new Map(dealt.map((d) => [d.dealing.dealer, d.shares[0]!])));
+    // The relay's swap shows as a dealing without a valid proof (a relay fault), not as shares that do not match.
+    expect(r).toEqual({ ok: false, dealer: 2, reason: 'dealer 2: the proof of the constant term fails' });
   });
 
   it('HYGIENE: a secret mark is encrypted by table lookup, to the same ciphertext as encrypt', () => {

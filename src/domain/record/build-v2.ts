@@ -100,8 +100,8 @@ export function buildRecordV2Body(input: BuildV2Input): RecordBodyV2 {
     proof: simpleProofFromJson(t.dealing.proof),
   }));
   dealings.forEach((d) => { if (d.commitments.length !== k) throw new RangeError(`trustee ${d.dealer} dealt ${d.commitments.length} commitments for k = ${k}`); });
-  const shares: Point[] = dealings.map((d) => publicShare(dealings, d.dealer));
-  const y = jointPublicKey(dealings);
+  const shares: Point[] = dealings.map((d) => publicShare(dealings, d.dealer, n));
+  const y = jointPublicKey(dealings, n);
 
   // Ballots and spoiled ballots: trackers, duplicates, order.
   const trackers = new Set<string>();

@@ -258,7 +258,7 @@ function checkCrypto(c: RecordCryptoV2, electionId: string, add: AddProblem): Ke
   }
   c.trustees.forEach((t, i) => {
     const index = i + 1;
-    const y = publicShare(dealings, index);
+    const y = publicShare(dealings, index, n);
     shares.set(index, y);
     if (t.publicShare !== encodePoint(y)) add('crypto', `${label(index)}: publicShare is ${JSON.stringify(t.publicShare)}, but the dealings give ${encodePoint(y)}`);
     const nonce = t.possession?.nonce;
@@ -266,7 +266,12 @@ function checkCrypto(c: RecordCryptoV2, electionId: string, add: AddProblem): Ke
     if (!isStr(nonce) || !NONCE_PATTERN.test(nonce) || !proof) add('crypto', `${label(index)}: possession must be { nonce: 32 lower-case hex, proof: {c, s} }`);
     else if (!verifyKnowledge(c.contextId, possessionLabel(index, nonce), y, proof)) add('crypto', `${label(index)}: the proof of possession of its key share fails`);
   });
-  const y = jointPublicKey(dealings);
+  // y = Π C_{d,0}; the identity (constant terms that cancel) would publish every mark: refused.
+  const y = tryDecode(() => jointPublicKey(dealings, n));
+  if (!y) {
+    add('crypto', 'the dealings give the identity as election key');
+    return undefined;
+  }
   if (c.publicKey !== encodePoint(y)) add('crypto', `crypto.publicKey is ${JSON.stringify(c.publicKey)}, but the dealings give ${encodePoint(y)}`);
   return { contextId: c.contextId, k, y, shares, names };
 }
