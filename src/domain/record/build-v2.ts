@@ -90,6 +90,7 @@ export function buildRecordV2Body(input: BuildV2Input): RecordBodyV2 {
   const letters = LETTERS[spec.marking];
   const k = crypto.threshold;
   const n = crypto.trustees.length;
+  if (election.id.includes('\u0000')) throw new RangeError('election.id must not contain the NUL character (U+0000)');
   if (!isContextIdOf(crypto.contextId, election.id)) throw new RangeError(`context id ${crypto.contextId} is not minsheng/election/${election.id}/ followed by 32 lower-case hex digits`);
   if (!Number.isSafeInteger(k) || k < 2 || k > n) throw new RangeError(`threshold ${k} for ${n} trustees: need 2 ≤ k ≤ n`);
 

@@ -283,6 +283,13 @@ describe('verifyRecordV2 finds each tampering with its own code', { timeout: 180
     expect(codes(tampered((x) => { x.crypto.threshold = 1; }))).toEqual(['crypto']);
   });
 
+  it('an election id with NUL (the tracker separator), or two ballots under one nonce: [structure], [duplicate]', () => {
+    const nul = tampered((x) => { x.election.id = '4\u00002'; });
+    expect(messages(nul, 'structure')).toContain('election.id must not contain the NUL character (U+0000)');
+    const same = tampered((x) => { x.spoiled[0]!.nonce = x.ballots[0]!.nonce; });
+    expect(messages(same, 'duplicate')).toEqual([expect.stringContaining(`nonce ${same.ballots[0]!.nonce} was issued for ballot ${same.ballots[0]!.tracker} too`)]);
+  });
+
   it('a changed or unsorted tracker: [tracker]', () => {
     const r = tampered((x) => { x.ballots[1]!.nonce = 'a'.repeat(32); });
     // The proofs are bound to the nonce too: the ballot no longer verifies under the new one.

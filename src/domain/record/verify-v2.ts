@@ -66,6 +66,8 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
     return fail();
   }
   checkElection(e, add);
+  // The tracker separates the context id (which holds election.id) from the nonce with 0x00.
+  if (typeof e.id === 'string' && e.id.includes('\u0000')) add('structure', 'election.id must not contain the NUL character (U+0000)');
   if (!AUDIT_HEAD_PATTERN.test(String(r.audit.head)) || !isStr(r.audit.head)) add('structure', 'audit.head must be "sha256:" followed by 64 lower-case hex digits');
   if (!isInt(r.audit.length) || r.audit.length < 0) add('structure', 'audit.length must be a non-negative integer');
   if (problems.length) return fail();
