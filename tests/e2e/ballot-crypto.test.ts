@@ -21,6 +21,8 @@ const SPEC: BallotSpec = {
   seats: 8,
 };
 const CONTEXT = 'minsheng/browser-test/election-7';
+/** The nonce the server issued for the ballot (32 lower-case hex digits). */
+const NONCE = '0123456789abcdef0123456789abcdef';
 /** 8 赞成 (the most the seats allow), 2 反对, 2 弃权. */
 const MARKS = 'FFAFFNFFAFNF';
 const KEY = keygen(seededRng('browser-crypto-key'));
@@ -51,12 +53,12 @@ afterAll(async () => {
 
 /** Encrypts MARKS in the browser with the platform's randomness, as a deputy's page will. */
 function encryptInBrowser(marks = MARKS, spec = SPEC): Promise<Encrypted> {
-  return page.evaluate(([pk, s, ctx, m]) => {
+  return page.evaluate(([pk, s, ctx, nonce, m]) => {
     const api = (window as unknown as { ballotCrypto: Api }).ballotCrypto;
     const key = api.prepareKey(api.decodePoint(pk));
     // Through JSON text, as the ballot travels in a form field.
-    return JSON.parse(JSON.stringify(api.encryptBallotWithRandomness(key, s, ctx, m))) as Encrypted;
-  }, [PUBLIC_KEY, spec, CONTEXT, marks] as const);
+    return JSON.parse(JSON.stringify(api.encryptBallotWithRandomness(key, s, ctx, nonce, m))) as Encrypted;
+  }, [PUBLIC_KEY, spec, CONTEXT, NONCE, marks] as const);
 }
 
 describe('the encrypted-ballot core in Chromium', () => {
@@ -71,7 +73,7 @@ describe('the encrypted-ballot core in Chromium', () => {
 
   it('encrypts a 12-option ballot with 8 seats that Node accepts and that decrypts to the marks', async () => {
     const { ballot, randomness } = await encryptInBrowser();
-    expect(verifyBallot(KEY.public, SPEC, CONTEXT, ballot)).toBe(true);
+    expect(verifyBallot(KEY.public, SPEC, CONTEXT, NONCE, ballot)).toBe(true);
     expect(checkSpoiledBallot(KEY.public, SPEC, ballot, MARKS, randomness)).toBe(true);
     const letters = LETTERS[SPEC.marking];
     const decrypted = ballot.ciphertexts.map((row) => letters[row.map((c) => discreteLog(decryptToPoint(KEY.secret, ciphertextFromJson(c)), 1)).indexOf(1)]).join('');
@@ -97,39 +99,39 @@ describe('the encrypted-ballot core in Chromium', () => {
     expect(new Set(sizes)).toEqual(new Set([64, 16]));
     expect(first.ballot.ciphertexts[0]![0]!.a).not.toBe(second.ballot.ciphertexts[0]![0]!.a);
     expect(new Set([...first.randomness.flat(), ...second.randomness.flat()]).size).toBe(2 * 12 * 3);
-    expect(verifyBallot(KEY.public, SPEC, CONTEXT, second.ballot)).toBe(true);
+    expect(verifyBallot(KEY.public, SPEC, CONTEXT, NONCE, second.ballot)).toBe(true);
   });
 
   it('makes ballots that Node refuses once tampered with, or checked against another election', async () => {
     const { ballot } = await encryptInBrowser();
     const swapped: EncryptedBallot = structuredClone(ballot);
     [swapped.ciphertexts[0], swapped.ciphertexts[2]] = [swapped.ciphertexts[2]!, swapped.ciphertexts[0]!];
-    expect(verifyBallot(KEY.public, SPEC, CONTEXT, swapped)).toBe('option 0 letter F: the 0-or-1 proof fails');
+    expect(verifyBallot(KEY.public, SPEC, CONTEXT, NONCE, swapped)).toBe('option 0 letter F: the 0-or-1 proof fails');
     const flipped: EncryptedBallot = structuredClone(ballot);
     const s = flipped.proofs.seats!.s[3]!;
     flipped.proofs.seats!.s[3] = (s[0] === '0' ? '1' : '0') + s.slice(1);
-    expect(verifyBallot(KEY.public, SPEC, CONTEXT, flipped)).toBe('the seats proof fails');
-    expect(verifyBallot(KEY.public, SPEC, 'minsheng/browser-test/election-8', ballot)).toMatch(/proof fails/);
-    expect(verifyBallot(keygen().public, SPEC, CONTEXT, ballot)).toMatch(/proof fails/);
+    expect(verifyBallot(KEY.public, SPEC, CONTEXT, NONCE, flipped)).toBe('the seats proof fails');
+    expect(verifyBallot(KEY.public, SPEC, 'minsheng/browser-test/election-8', NONCE, ballot)).toMatch(/proof fails/);
+    expect(verifyBallot(keygen().public, SPEC, CONTEXT, NONCE, ballot)).toMatch(/proof fails/);
   });
 
   it('checks in the browser what Node encrypted, and refuses more 赞成 than seats', async () => {
-    const fromNode = encryptBallot(KEY.public, SPEC, CONTEXT, 'NNNNFFFFFFFF');
+    const fromNode = encryptBallot(KEY.public, SPEC, CONTEXT, NONCE, 'NNNNFFFFFFFF');
     const tampered: EncryptedBallot = structuredClone(fromNode);
     tampered.ciphertexts[5]![0] = fromNode.ciphertexts[6]![1]!;
-    const [good, bad, tooMany] = await page.evaluate(([pk, s, ctx, b, t]) => {
+    const [good, bad, tooMany] = await page.evaluate(([pk, s, ctx, nonce, b, t]) => {
       const api = (window as unknown as { ballotCrypto: Api }).ballotCrypto;
       const key = api.prepareKey(api.decodePoint(pk));
       let refused = '';
       try {
-        api.encryptBallot(key, s, ctx, 'FFFFFFFFFNNN');
+        api.encryptBallot(key, s, ctx, nonce, 'FFFFFFFFFNNN');
       } catch (e) {
         refused = `${(e as Error).name}: ${(e as Error).message}`;
       }
-      return [api.verifyBallot(key, s, ctx, b), api.verifyBallot(key, s, ctx, t), refused];
-    }, [PUBLIC_KEY, SPEC, CONTEXT, fromNode, tampered] as const);
+      return [api.verifyBallot(key, s, ctx, nonce, b), api.verifyBallot(key, s, ctx, nonce, t), refused];
+    }, [PUBLIC_KEY, SPEC, CONTEXT, NONCE, fromNode, tampered] as const);
     expect(good).toBe(true);
-    expect(bad).toBe('option 5 letter F: the 0-or-1 proof fails');
+    expect(bad).toBe('option 6 letter A: an a of this ballot again');
     expect(tooMany).toBe('RangeError: 9 F for 8 seats');
     expect(decodePoint(PUBLIC_KEY).equals(KEY.public)).toBe(true);
     expect(errors.errors).toEqual([]);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ballotValidity, tally } from '../tally.ts';
 import { LETTERS, type Marking } from '../vocabulary.ts';
 import {
-  aggregateBallots, allowedForCounts, checkSpoiledBallot, encryptBallot, encryptBallotWithRandomness, letterLabel, optionLabel,
+  aggregateBallots, allowedForCounts, checkSpoiledBallot, ciphertextsHash, encryptBallot, encryptBallotWithRandomness, letterLabel, optionLabel,
   seatsLabel, verifyBallot, type BallotSpec, type EncryptedBallot,
 } from './ballot.ts';
 import { ciphertextToJson, discreteLog, encrypt, sum, type Ciphertext } from './elgamal.ts';
@@ -14,6 +14,9 @@ import { combinePartials, deal, jointPublicKey, publicShare, receiveShares } fro
 
 const rng = seededRng('ballot');
 const CONTEXT = 'election-42';
+/** A ballot's server-issued nonce (32 lower-case hex digits), and another one. */
+const NONCE = '0123456789abcdef0123456789abcdef';
+const OTHER_NONCE = 'fedcba9876543210fedcba9876543210';
 
 /** A 2-of-3 election key from an honest ceremony. */
 function electionKey() {
@@ -36,11 +39,12 @@ const RATING: BallotSpec = { marking: 'satisfaction', optionKeys: ['p1', 'p2'] }
  * Builds a ballot from arbitrary per-letter plaintexts, proving each statement with whatever witness
  * it has (a false one where the values break the rules): what a cheating client could send.
  */
-function forge(spec: BallotSpec, values: number[][]): EncryptedBallot {
+function forge(spec: BallotSpec, values: number[][], nonce = NONCE): EncryptedBallot {
   const ctx = { publicKey: y, contextId: CONTEXT };
   const letters = LETTERS[spec.marking];
   const rs = values.map((row) => row.map(() => randomScalar(rng)));
   const cts: Ciphertext[][] = values.map((row, i) => row.map((m, l) => encrypt(y, m, rs[i]![l]!)));
+  const binding = { nonce, hash: ciphertextsHash(cts.map((row) => row.map(ciphertextToJson))) };
   const f = letters.indexOf('F');
   const forCount = values.reduce((acc, row) => acc + (row[f] ?? 0), 0);
   const allowed = allowedForCounts(spec);
@@ -48,11 +52,11 @@ function forge(spec: BallotSpec, values: number[][]): EncryptedBallot {
     ciphertexts: cts.map((row) => row.map(ciphertextToJson)),
     proofs: {
       letters: cts.map((row, i) => row.map((ct, l) => disjunctiveProofToJson(
-        proveDisjunctive(ctx, letterLabel(spec, i, letters[l]!), ct, [0, 1], values[i]![l] === 0 ? 0 : 1, rs[i]![l]!, rng)))),
+        proveDisjunctive(ctx, letterLabel(spec, i, letters[l]!, binding), ct, [0, 1], values[i]![l] === 0 ? 0 : 1, rs[i]![l]!, rng)))),
       options: cts.map((row, i) => disjunctiveProofToJson(
-        proveDisjunctive(ctx, optionLabel(spec, i), sum(row), [1], 0, mod(rs[i]!.reduce((a, b) => a + b, 0n)), rng))),
+        proveDisjunctive(ctx, optionLabel(spec, i, binding), sum(row), [1], 0, mod(rs[i]!.reduce((a, b) => a + b, 0n)), rng))),
       ...(spec.seats !== undefined ? {
-        seats: disjunctiveProofToJson(proveDisjunctive(ctx, seatsLabel(spec), sum(cts.map((row) => row[f]!)), allowed,
+        seats: disjunctiveProofToJson(proveDisjunctive(ctx, seatsLabel(spec, binding), sum(cts.map((row) => row[f]!)), allowed,
           Math.max(0, Math.min(forCount, allowed.length - 1)), mod(rs.reduce((a, row) => a + row[f]!, 0n)), rng)),
       } : {}),
     },
@@ -62,22 +66,22 @@ function forge(spec: BallotSpec, values: number[][]): EncryptedBallot {
 describe('encrypted ballots', () => {
   it('accepts well-formed ballots for every marking', () => {
     for (const [spec, marks] of [[FAN, 'FAN'], [FAN, 'FFA'], [FAN, 'NNN'], [APPROVAL, 'NFN'], [APPROVAL, 'NNN'], [RATING, 'SU'], [RATING, 'NB']] as const) {
-      const ballot = encryptBallot(y, spec, CONTEXT, marks, rng);
-      expect(verifyBallot(y, spec, CONTEXT, ballot)).toBe(true);
-      expect(verifyBallot(y, spec, CONTEXT, JSON.parse(JSON.stringify(ballot)))).toBe(true);
-      expect(forge(spec, [...marks].map((ch) => LETTERS[spec.marking].map((l) => (l === ch ? 1 : 0))))).toSatisfy((b: EncryptedBallot) => verifyBallot(y, spec, CONTEXT, b) === true);
+      const ballot = encryptBallot(y, spec, CONTEXT, NONCE, marks, rng);
+      expect(verifyBallot(y, spec, CONTEXT, NONCE, ballot)).toBe(true);
+      expect(verifyBallot(y, spec, CONTEXT, NONCE, JSON.parse(JSON.stringify(ballot)))).toBe(true);
+      expect(forge(spec, [...marks].map((ch) => LETTERS[spec.marking].map((l) => (l === ch ? 1 : 0))))).toSatisfy((b: EncryptedBallot) => verifyBallot(y, spec, CONTEXT, NONCE, b) === true);
     }
   });
 
   it('refuses to encrypt marks the spec does not allow', () => {
-    expect(() => encryptBallot(y, FAN, CONTEXT, 'FFF', rng)).toThrow(/3 F for 2 seats/);
-    expect(() => encryptBallot(y, FAN, CONTEXT, 'FA', rng)).toThrow(RangeError);
-    expect(() => encryptBallot(y, APPROVAL, CONTEXT, 'FAN', rng)).toThrow(/letter A/);
-    expect(() => encryptBallot(y, { ...RATING, seats: 1 }, CONTEXT, 'SS', rng)).toThrow(/no F/);
+    expect(() => encryptBallot(y, FAN, CONTEXT, NONCE, 'FFF', rng)).toThrow(/3 F for 2 seats/);
+    expect(() => encryptBallot(y, FAN, CONTEXT, NONCE, 'FA', rng)).toThrow(RangeError);
+    expect(() => encryptBallot(y, APPROVAL, CONTEXT, NONCE, 'FAN', rng)).toThrow(/letter A/);
+    expect(() => encryptBallot(y, { ...RATING, seats: 1 }, CONTEXT, NONCE, 'SS', rng)).toThrow(/no F/);
   });
 
   it('rejects any changed hex digit in a ciphertext or proof', () => {
-    const ballot = encryptBallot(y, FAN, CONTEXT, 'FAN', rng);
+    const ballot = encryptBallot(y, FAN, CONTEXT, NONCE, 'FAN', rng);
     const text = JSON.stringify(ballot);
     const hexRuns = [...text.matchAll(/"([0-9a-f]{64})"/g)].map((m) => m.index + 1);
     fc.assert(fc.property(fc.nat({ max: hexRuns.length - 1 }), fc.nat({ max: 63 }), fc.nat({ max: 14 }), (run, at, delta) => {
@@ -85,47 +89,48 @@ describe('encrypted ballots', () => {
       const digit = '0123456789abcdef';
       const changed = digit[(digit.indexOf(text[pos]!) + 1 + delta) % 16]!;
       const tampered = JSON.parse(text.slice(0, pos) + changed + text.slice(pos + 1)) as unknown;
-      expect(verifyBallot(y, FAN, CONTEXT, tampered)).not.toBe(true);
+      expect(verifyBallot(y, FAN, CONTEXT, NONCE, tampered)).not.toBe(true);
     }), { numRuns: 40 });
   });
 
   it('binds a ballot to its election, key and spec', () => {
-    const ballot = encryptBallot(y, FAN, CONTEXT, 'FAN', rng);
-    expect(verifyBallot(y, FAN, 'election-43', ballot)).toMatch(/proof fails/);
-    expect(verifyBallot(y.add(y), FAN, CONTEXT, ballot)).toMatch(/proof fails/);
-    expect(verifyBallot(y, { ...FAN, optionKeys: ['p2', 'p1', 'p3'] }, CONTEXT, ballot)).toMatch(/proof fails/);
-    expect(verifyBallot(y, { ...FAN, seats: 3 }, CONTEXT, ballot)).toMatch(/proof fails/);
+    const ballot = encryptBallot(y, FAN, CONTEXT, NONCE, 'FAN', rng);
+    expect(verifyBallot(y, FAN, 'election-43', NONCE, ballot)).toMatch(/proof fails/);
+    expect(verifyBallot(y.add(y), FAN, CONTEXT, NONCE, ballot)).toMatch(/proof fails/);
+    expect(verifyBallot(y, { ...FAN, optionKeys: ['p2', 'p1', 'p3'] }, CONTEXT, NONCE, ballot)).toMatch(/proof fails/);
+    expect(verifyBallot(y, { ...FAN, seats: 3 }, CONTEXT, NONCE, ballot)).toMatch(/proof fails/);
     // Options swapped within the ballot.
     const swapped = { ciphertexts: [ballot.ciphertexts[1]!, ballot.ciphertexts[0]!, ballot.ciphertexts[2]!], proofs: { ...ballot.proofs, letters: [ballot.proofs.letters[1]!, ballot.proofs.letters[0]!, ballot.proofs.letters[2]!] } };
-    expect(verifyBallot(y, FAN, CONTEXT, swapped)).toMatch(/proof fails/);
+    expect(verifyBallot(y, FAN, CONTEXT, NONCE, swapped)).toMatch(/proof fails/);
   });
 
   it('says what is wrong with a malformed ballot', () => {
-    const ballot = encryptBallot(y, FAN, CONTEXT, 'FAN', rng);
-    expect(verifyBallot(y, FAN, CONTEXT, null)).toMatch(/ciphertexts must be 3 options × 3 letters/);
-    expect(verifyBallot(y, FAN, CONTEXT, { ...ballot, ciphertexts: ballot.ciphertexts.slice(1) })).toMatch(/ciphertexts/);
+    const ballot = encryptBallot(y, FAN, CONTEXT, NONCE, 'FAN', rng);
+    expect(verifyBallot(y, FAN, CONTEXT, NONCE, null)).toBe('a ballot is an object with exactly the members ciphertexts and proofs');
+    expect(verifyBallot(y, FAN, CONTEXT, NONCE, { ...ballot, ciphertexts: null })).toMatch(/ciphertexts must be 3 options × 3 letters/);
+    expect(verifyBallot(y, FAN, CONTEXT, NONCE, { ...ballot, ciphertexts: ballot.ciphertexts.slice(1) })).toMatch(/ciphertexts/);
     const { seats: _seats, ...noSeats } = ballot.proofs;
-    expect(verifyBallot(y, FAN, CONTEXT, { ...ballot, proofs: noSeats })).toBe('the seats proof is missing');
-    const rating = encryptBallot(y, RATING, CONTEXT, 'SB', rng);
-    expect(verifyBallot(y, RATING, CONTEXT, { ...rating, proofs: { ...rating.proofs, seats: ballot.proofs.seats } })).toBe('a seats proof where the vote has no seats');
-    expect(verifyBallot(y, FAN, CONTEXT, { ...ballot, ciphertexts: [[{ a: 'x', b: 'y' }, ...ballot.ciphertexts[0]!.slice(1)], ...ballot.ciphertexts.slice(1)] })).toMatch(/bad encoding/);
+    expect(verifyBallot(y, FAN, CONTEXT, NONCE, { ...ballot, proofs: noSeats })).toBe('the seats proof is missing');
+    const rating = encryptBallot(y, RATING, CONTEXT, NONCE, 'SB', rng);
+    expect(verifyBallot(y, RATING, CONTEXT, NONCE, { ...rating, proofs: { ...rating.proofs, seats: ballot.proofs.seats } })).toBe('a seats proof where the vote has no seats');
+    expect(verifyBallot(y, FAN, CONTEXT, NONCE, { ...ballot, ciphertexts: [[{ a: 'x', b: 'y' }, ...ballot.ciphertexts[0]!.slice(1)], ...ballot.ciphertexts.slice(1)] })).toMatch(/bad encoding/);
   });
 
   it('cannot prove a mark outside the allowed set or more 赞成 than seats', () => {
     // Two marks on one option; no mark; a 2; a −1 that keeps the option's sum at 1.
-    expect(verifyBallot(y, FAN, CONTEXT, forge(FAN, [[1, 1, 0], [0, 0, 1], [0, 0, 1]]))).toMatch(/option 0: the one-mark proof fails/);
-    expect(verifyBallot(y, FAN, CONTEXT, forge(FAN, [[0, 0, 0], [0, 0, 1], [0, 0, 1]]))).toMatch(/option 0: the one-mark proof fails/);
-    expect(verifyBallot(y, FAN, CONTEXT, forge(FAN, [[0, 0, 1], [2, 0, 0], [0, 0, 1]]))).toMatch(/option 1 letter F: the 0-or-1 proof fails/);
-    expect(verifyBallot(y, FAN, CONTEXT, forge(FAN, [[1, 1, -1], [0, 0, 1], [0, 0, 1]]))).toMatch(/option 0 letter N: the 0-or-1 proof fails/);
+    expect(verifyBallot(y, FAN, CONTEXT, NONCE, forge(FAN, [[1, 1, 0], [0, 0, 1], [0, 0, 1]]))).toMatch(/option 0: the one-mark proof fails/);
+    expect(verifyBallot(y, FAN, CONTEXT, NONCE, forge(FAN, [[0, 0, 0], [0, 0, 1], [0, 0, 1]]))).toMatch(/option 0: the one-mark proof fails/);
+    expect(verifyBallot(y, FAN, CONTEXT, NONCE, forge(FAN, [[0, 0, 1], [2, 0, 0], [0, 0, 1]]))).toMatch(/option 1 letter F: the 0-or-1 proof fails/);
+    expect(verifyBallot(y, FAN, CONTEXT, NONCE, forge(FAN, [[1, 1, -1], [0, 0, 1], [0, 0, 1]]))).toMatch(/option 0 letter N: the 0-or-1 proof fails/);
     // Three F for two seats, each option otherwise perfect; and two F for one approval seat.
-    expect(verifyBallot(y, FAN, CONTEXT, forge(FAN, [[1, 0, 0], [1, 0, 0], [1, 0, 0]]))).toBe('the seats proof fails');
-    expect(verifyBallot(y, APPROVAL, CONTEXT, forge(APPROVAL, [[1, 0], [1, 0], [0, 1]]))).toBe('the seats proof fails');
+    expect(verifyBallot(y, FAN, CONTEXT, NONCE, forge(FAN, [[1, 0, 0], [1, 0, 0], [1, 0, 0]]))).toBe('the seats proof fails');
+    expect(verifyBallot(y, APPROVAL, CONTEXT, NONCE, forge(APPROVAL, [[1, 0], [1, 0], [0, 1]]))).toBe('the seats proof fails');
     // A ballot proved for more seats does not pass for fewer.
-    expect(verifyBallot(y, APPROVAL, CONTEXT, encryptBallot(y, { ...APPROVAL, seats: 2 }, CONTEXT, 'FFN', rng))).not.toBe(true);
+    expect(verifyBallot(y, APPROVAL, CONTEXT, NONCE, encryptBallot(y, { ...APPROVAL, seats: 2 }, CONTEXT, NONCE, 'FFN', rng))).not.toBe(true);
   });
 
   it('checks a spoiled ballot against its revealed marks and randomness', () => {
-    const { ballot, randomness } = encryptBallotWithRandomness(y, FAN, CONTEXT, 'AFN', rng);
+    const { ballot, randomness } = encryptBallotWithRandomness(y, FAN, CONTEXT, NONCE, 'AFN', rng);
     expect(checkSpoiledBallot(y, FAN, ballot, 'AFN', randomness)).toBe(true);
     expect(checkSpoiledBallot(y, FAN, ballot, 'FAN', randomness)).toMatch(/does not encrypt the claimed mark/);
     expect(checkSpoiledBallot(y, FAN, ballot, 'AFN', randomness.map((row) => [...row].reverse()))).toMatch(/does not encrypt/);
@@ -160,8 +165,8 @@ describe('the encrypted tally equals the plaintext tally', () => {
     fc.assert(fc.property(fc.array(fc.array(letter, { minLength: 4, maxLength: 4 }).map((ls) => ls.join('')), { minLength: 1, maxLength: 6 }), (all) => {
       // Ballots that tally.ts counts invalid (too many 赞成) cannot be encrypted at all: compare the valid ones.
       const valid = all.filter((marks) => !ballotValidity(kind, seats, { marks }));
-      const encrypted = valid.map((marks) => encryptBallot(y, spec, CONTEXT, marks, rng));
-      for (const b of encrypted) expect(verifyBallot(y, spec, CONTEXT, b)).toBe(true);
+      const encrypted = valid.map((marks) => encryptBallot(y, spec, CONTEXT, NONCE, marks, rng));
+      for (const b of encrypted) expect(verifyBallot(y, spec, CONTEXT, NONCE, b)).toBe(true);
       const counts = decryptCounts(spec, aggregateBallots(spec, encrypted), valid.length);
       const plain = tally({
         kind, rules: { marking, passBase: 'valid-ballots', deputiesTotal: 10, ...(seats !== undefined ? { seats } : {}) },

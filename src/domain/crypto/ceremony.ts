@@ -305,7 +305,7 @@ export async function receiveForCeremony(
   const all = [...signed.values()].map((s) => s.dealing);
   const received = receiveShares(p.contextId, p.k, p.n, trustee, all, shares);
   if (!received.ok) return { ok: false, dealer: received.dealer, reason: received.reason };
-  const y = jointPublicKey(all);
+  const y = jointPublicKey(all, p.n);
   const fingerprint = electionKeyFingerprint(p.contextId, y);
   const exchangeFingerprint = exchangeKeysFingerprint(p.contextId, keys.map((k) => k.key));
   const proof = proveKnowledge(p.contextId, confirmationLabel(trustee, fingerprint, exchangeFingerprint), received.secretShare, rng);
@@ -470,9 +470,9 @@ export async function ceremonyStatus(p: CeremonyParameters, m: CeremonyMessages)
 
   // (3) confirmations
   const all = Array.from({ length: n }, (_, i) => dealings.get(i + 1)!);
-  const y = jointPublicKey(all);
+  const y = jointPublicKey(all, n);
   const fingerprint = electionKeyFingerprint(contextId, y);
-  const shares = all.map((_, i) => publicShare(all, i + 1));
+  const shares = all.map((_, i) => publicShare(all, i + 1, n));
   const confirmed = new Set<number>();
   for (const raw of m.confirmations) {
     const c = parse(raw, confirmationFromJson);

@@ -6,21 +6,22 @@
  * and the server never care which one they were given.
  */
 import {
-  aggregateBallots, ballotRules, checkBallotWith, nobleBallotGroup, type BallotSpec, type EncryptedBallot,
+  aggregateBallots, ballotRules, checkBallotWith, nobleBallotGroup, type BallotSpec,
 } from './ballot.ts';
-import { ciphertextToJson, type CiphertextJson } from './elgamal.ts';
+import { add as addCiphertexts, ciphertextToJson, type Ciphertext, type CiphertextJson } from './elgamal.ts';
 import { decodePoint, prepareKey } from './group.ts';
 
 /** Checks ballots of one election (key, spec, context id) and keeps the sum of those it accepted. */
 export interface BallotChecker {
   /**
-   * Checks one ballot (shapes, canonical encodings, every proof, as verifyBallot in ballot.ts). On
-   * success adds its ciphertexts to the running sum and returns true; otherwise returns why (English)
+   * Checks one ballot with the nonce the server issued for it (shapes, canonical encodings, every
+   * proof, as verifyBallot in ballot.ts). On success adds its ciphertexts, as parsed then, to the
+   * running sum and returns true (no reference to the ballot is kept); otherwise returns why (English)
    * and leaves the sum unchanged.
    */
-  add(ballot: unknown): true | string;
+  add(nonce: string, ballot: unknown): true | string;
   /** Checks one ballot without adding it to the sum. */
-  check(ballot: unknown): true | string;
+  check(nonce: string, ballot: unknown): true | string;
   /** How many ballots were added. */
   readonly count: number;
   /** The [option][letter] products of the added ballots' ciphertexts (identity pairs when none). */
@@ -34,20 +35,24 @@ export type CheckerFactory = (publicKey: string, spec: BallotSpec, contextId: st
 export const nobleChecker: CheckerFactory = (publicKeyHex, spec, contextId) => {
   const group = nobleBallotGroup(prepareKey(decodePoint(publicKeyHex)), contextId);
   const rules = ballotRules(spec);
-  const accepted: EncryptedBallot[] = [];
-  // verifyBallot, with the key prepared and the labels made once.
-  const check = (ballot: unknown): true | string => {
-    const r = checkBallotWith(group, rules, ballot);
-    return typeof r === 'string' ? r : true;
-  };
+  // The running sum of the accepted ballots' parsed ciphertexts: nothing of a ballot is kept.
+  let total: Ciphertext[][] = typeof rules === 'string' ? [] : aggregateBallots(spec, []);
+  let count = 0;
   return {
-    check,
-    add(ballot) {
-      const ok = check(ballot);
-      if (ok === true) accepted.push(ballot as EncryptedBallot);
-      return ok;
+    // verifyBallot, with the key prepared and the labels made once.
+    check(nonce, ballot) {
+      const r = checkBallotWith(group, rules, nonce, ballot);
+      return typeof r === 'string' ? r : true;
     },
-    get count() { return accepted.length; },
-    aggregate: () => aggregateBallots(spec, accepted).map((row) => row.map(ciphertextToJson)),
+    add(nonce, ballot) {
+      const r = checkBallotWith(group, rules, nonce, ballot);
+      if (typeof r === 'string') return r;
+      total = total.map((row, i) => row.map((acc, l) => addCiphertexts(acc, r[i]![l]!)));
+      count++;
+      return true;
+    },
+    get count() { return count; },
+    // A spec that cannot be used accepts no ballot: aggregateBallots answers for it (as sodium-checker.ts).
+    aggregate: () => (typeof rules === 'string' ? aggregateBallots(spec, []) : total).map((row) => row.map(ciphertextToJson)),
   };
 };

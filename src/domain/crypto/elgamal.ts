@@ -30,9 +30,21 @@ export function keygen(rng: Rng = defaultRng): KeyPair {
   return { secret, public: mulSecret(G, secret) };
 }
 
-/** Encrypts the small integer m under y with randomness r: (g^r, g^m·y^r). */
+/** Encrypts the small PUBLIC integer m under y with randomness r: (g^r, g^m·y^r). A secret mark goes through encryptBit. */
 export function encrypt(publicKey: Point, m: number | bigint, r: bigint): Ciphertext {
   return { a: mulSecret(G, r), b: gPow(m).add(mulSecret(publicKey, r)) };
+}
+
+/** The two values g^m a ballot's secret mark m ∈ {0, 1} can take, looked up by m. */
+const BIT_POWERS: readonly Point[] = [Point.ZERO, G];
+
+/**
+ * Encrypts a secret bit (a ballot's mark) under y with randomness r: (g^r, g^m·y^r), g^m looked up in
+ * a two-entry table rather than computed by a multiplication whose time depends on m (JavaScript gives
+ * no stronger guarantee than this branch-free lookup).
+ */
+export function encryptBit(publicKey: Point, m: 0 | 1, r: bigint): Ciphertext {
+  return { a: mulSecret(G, r), b: BIT_POWERS[m & 1]!.add(mulSecret(publicKey, r)) };
 }
 
 /** Encrypts m with fresh randomness; returns the randomness too (the prover's witness). */

@@ -87,6 +87,8 @@ function sodiumBallotGroup(key: Bytes, contextId: string): BallotGroup<Bytes, By
     decodePoint: decodePointBytes,
     decodeScalar: decodeScalarBytes,
     sum: (cts) => (cts.length === 0 ? { a: ZERO, b: ZERO } : cts.slice(1).reduce(add, cts[0]!)),
+    isIdentity: isZero,
+    identityKey: isZero(key),
     // proofs.ts's verifyDisjunctive: A_j = g^{s_j}·a^{-c_j}, B_j = y^{s_j}·(b·g^{-v_j})^{-c_j}, and Σ c_j
     // must equal the hash of the same transcript.
     verifyDisjunctive(label, ct, allowed, proof) {
@@ -129,12 +131,12 @@ const makeSodiumChecker: CheckerFactory = (publicKeyHex, spec, contextId) => {
   let total: CiphertextOf<Bytes>[][] = typeof rules === 'string' ? [] : rules.spec.optionKeys.map(() => rules.letters.map(() => ({ a: ZERO, b: ZERO })));
   let count = 0;
   const checker: BallotChecker = {
-    check(ballot) {
-      const r = checkBallotWith(group, rules, ballot);
+    check(nonce, ballot) {
+      const r = checkBallotWith(group, rules, nonce, ballot);
       return typeof r === 'string' ? r : true;
     },
-    add(ballot) {
-      const r = checkBallotWith(group, rules, ballot);
+    add(nonce, ballot) {
+      const r = checkBallotWith(group, rules, nonce, ballot);
       if (typeof r === 'string') return r;
       total = total.map((row, i) => row.map((acc, l) => add(acc, r[i]![l]!)));
       count++;

@@ -11,7 +11,7 @@
  * Trustee indices are 1 … n (the polynomial's evaluation points; 0 is the secret).
  */
 import type { Ciphertext } from './elgamal.ts';
-import { G, Point, defaultRng, mod, mulPublic, mulSecret, randomScalar, type Rng } from './group.ts';
+import { G, Point, defaultRng, encodePoint, mod, mulPublic, mulSecret, randomScalar, type Rng } from './group.ts';
 import { proveKnowledge, verifyKnowledge, type SimpleProof } from './proofs.ts';
 
 /** What a dealer publishes: its index, k Feldman commitments and a proof of knowing the constant term. */
@@ -21,9 +21,13 @@ export interface Dealing {
   proof: SimpleProof;
 }
 
-/** The Schnorr label of dealer d's constant-term proof. */
-export function dealingLabel(dealer: number): string {
-  return JSON.stringify(['dealing', dealer]);
+/**
+ * The Schnorr label of dealer d's constant-term proof: the RFC 8785 text of ["dealing", d, [C_0 … C_{k−1}]]
+ * (points in their hex encoding), so that the proof covers every commitment and no relay can swap
+ * C_1 … C_{k−1} and then blame the honest dealer for the shares that no longer match.
+ */
+export function dealingLabel(dealer: number, commitments: readonly Point[]): string {
+  return JSON.stringify(['dealing', dealer, commitments.map(encodePoint)]);
 }
 
 function checkIndex(i: number, n: number, what: string): void {
@@ -42,13 +46,14 @@ function evaluate(coefficients: readonly bigint[], x: number): bigint {
  * being f(i) for trustee i (including the dealer's own).
  */
 export function deal(contextId: string, dealer: number, k: number, n: number, rng: Rng = defaultRng): { dealing: Dealing; shares: bigint[] } {
-  if (!Number.isSafeInteger(k) || !Number.isSafeInteger(n) || k < 1 || n < k) throw new RangeError('need 1 ≤ k ≤ n');
+  if (!Number.isSafeInteger(k) || !Number.isSafeInteger(n) || k < 2 || n < k) throw new RangeError('need 2 ≤ k ≤ n');
   checkIndex(dealer, n, 'dealer');
   const coefficients = Array.from({ length: k }, () => randomScalar(rng));
+  const commitments = coefficients.map((a) => mulSecret(G, a));
   const dealing: Dealing = {
     dealer,
-    commitments: coefficients.map((a) => mulSecret(G, a)),
-    proof: proveKnowledge(contextId, dealingLabel(dealer), coefficients[0]!, rng),
+    commitments,
+    proof: proveKnowledge(contextId, dealingLabel(dealer, commitments), coefficients[0]!, rng),
   };
   return { dealing, shares: Array.from({ length: n }, (_, i) => evaluate(coefficients, i + 1)) };
 }
@@ -69,10 +74,10 @@ export function verifyShare(dealing: Dealing, recipient: number, share: bigint):
   return mulSecret(G, share).equals(committedAt(dealing.commitments, recipient));
 }
 
-/** Checks a published dealing: k commitments and a valid proof of the constant term. True or why not. */
+/** Checks a published dealing: k commitments and a valid proof of the constant term (covering all k). True or why not. */
 export function verifyDealing(contextId: string, k: number, dealing: Dealing): true | string {
   if (dealing.commitments.length !== k) return `dealer ${dealing.dealer}: ${dealing.commitments.length} commitments for k = ${k}`;
-  if (!verifyKnowledge(contextId, dealingLabel(dealing.dealer), dealing.commitments[0]!, dealing.proof)) return `dealer ${dealing.dealer}: the proof of the constant term fails`;
+  if (!verifyKnowledge(contextId, dealingLabel(dealing.dealer, dealing.commitments), dealing.commitments[0]!, dealing.proof)) return `dealer ${dealing.dealer}: the proof of the constant term fails`;
   return true;
 }
 
@@ -88,6 +93,7 @@ export function receiveShares(contextId: string, k: number, n: number, recipient
   const seen = new Set<number>();
   let x = 0n;
   for (const d of [...dealings].sort((p, q) => p.dealer - q.dealer)) {
+    if (!Number.isSafeInteger(d.dealer) || d.dealer < 1 || d.dealer > n) return { ok: false, dealer: d.dealer, reason: `a dealer must be an index 1 … ${n}` };
     if (seen.has(d.dealer)) return { ok: false, dealer: d.dealer, reason: 'dealt twice' };
     seen.add(d.dealer);
     const dealingOk = verifyDealing(contextId, k, d);
@@ -101,13 +107,29 @@ export function receiveShares(contextId: string, k: number, n: number, recipient
   return { ok: true, secretShare: x };
 }
 
-/** The election public key y = Π_d C_{d,0}. */
-export function jointPublicKey(dealings: readonly Dealing[]): Point {
-  return dealings.reduce((acc, d) => acc.add(d.commitments[0]!), Point.ZERO);
+/** Throws unless the dealers are exactly 1 … n, each once. */
+function checkDealers(dealings: readonly Dealing[], n: number): void {
+  const dealers = new Set(dealings.map((d) => d.dealer));
+  if (n === 0 || dealings.length !== n || dealers.size !== n || ![...dealers].every((d) => Number.isSafeInteger(d) && d >= 1 && d <= n)) {
+    throw new RangeError(`the dealers must be exactly 1 … ${n}, each once`);
+  }
 }
 
-/** Trustee i's public share Y_i = g^{x_i} = Π_d Π_j C_{d,j}^{i^j}, computable by anyone to check its decryptions. */
-export function publicShare(dealings: readonly Dealing[], i: number): Point {
+/**
+ * The election public key y = Π_d C_{d,0}, over dealers exactly 1 … n (n: the ceremony's, by default
+ * the number of dealings); never the identity (throws RangeError).
+ */
+export function jointPublicKey(dealings: readonly Dealing[], n = dealings.length): Point {
+  checkDealers(dealings, n);
+  const y = dealings.reduce((acc, d) => acc.add(d.commitments[0]!), Point.ZERO);
+  if (y.equals(Point.ZERO)) throw new RangeError('the election key is the identity');
+  return y;
+}
+
+/** Trustee i's public share Y_i = g^{x_i} = Π_d Π_j C_{d,j}^{i^j} over dealers exactly 1 … n, computable by anyone to check its decryptions. */
+export function publicShare(dealings: readonly Dealing[], i: number, n = dealings.length): Point {
+  checkDealers(dealings, n);
+  checkIndex(i, dealings.length, 'a trustee');
   return dealings.reduce((acc, d) => acc.add(committedAt(d.commitments, i)), Point.ZERO);
 }
 

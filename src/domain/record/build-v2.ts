@@ -90,6 +90,7 @@ export function buildRecordV2Body(input: BuildV2Input): RecordBodyV2 {
   const letters = LETTERS[spec.marking];
   const k = crypto.threshold;
   const n = crypto.trustees.length;
+  if (election.id.includes('\u0000')) throw new RangeError('election.id must not contain the NUL character (U+0000)');
   if (!isContextIdOf(crypto.contextId, election.id)) throw new RangeError(`context id ${crypto.contextId} is not minsheng/election/${election.id}/ followed by 32 lower-case hex digits`);
   if (!Number.isSafeInteger(k) || k < 2 || k > n) throw new RangeError(`threshold ${k} for ${n} trustees: need 2 ≤ k ≤ n`);
 
@@ -100,8 +101,8 @@ export function buildRecordV2Body(input: BuildV2Input): RecordBodyV2 {
     proof: simpleProofFromJson(t.dealing.proof),
   }));
   dealings.forEach((d) => { if (d.commitments.length !== k) throw new RangeError(`trustee ${d.dealer} dealt ${d.commitments.length} commitments for k = ${k}`); });
-  const shares: Point[] = dealings.map((d) => publicShare(dealings, d.dealer));
-  const y = jointPublicKey(dealings);
+  const shares: Point[] = dealings.map((d) => publicShare(dealings, d.dealer, n));
+  const y = jointPublicKey(dealings, n);
 
   // Ballots and spoiled ballots: trackers, duplicates, order.
   const trackers = new Set<string>();

@@ -126,10 +126,13 @@ export function runElectionV2(s: ScenarioV2): RunV2 {
   const spec = ballotSpecOf(s.election);
 
   // Casting: each ballot with its server-issued nonce; spoiled ones reveal their randomness.
-  const cast = s.cast.map((marks) => ({ nonce: hex(16), ballot: encryptBallotWithRandomness(y, spec, contextId, marks, rng).ballot }));
+  const cast = s.cast.map((marks) => {
+    const nonce = hex(16);
+    return { nonce, ballot: encryptBallotWithRandomness(y, spec, contextId, nonce, marks, rng).ballot };
+  });
   const spoiled = s.spoiled.map((marks) => {
     const nonce = hex(16);
-    const { ballot, randomness } = encryptBallotWithRandomness(y, spec, contextId, marks, rng);
+    const { ballot, randomness } = encryptBallotWithRandomness(y, spec, contextId, nonce, marks, rng);
     return { nonce, ballot, marks, randomness };
   });
   const paper = paperTotals(s.election.kind, s.election.rules, s.election.options.length, s.paper);

@@ -24,7 +24,7 @@ describe('format 2: trackers and context ids', () => {
       expect(trackerBySpec(example.crypto.contextId, b.nonce, b.ciphertexts)).toBe(b.tracker);
       expect(b.tracker).toMatch(TRACKER_PATTERN);
     }
-    expect(example.ballots[0]!.tracker).toBe('0XJX-1QKP-VNAY-AE51');
+    expect(example.ballots[0]!.tracker).toBe('HK7Q-Z9RV-MAGM-JHFN');
   });
 
   it('gives another tracker for another nonce, context or ciphertext', () => {

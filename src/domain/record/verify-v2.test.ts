@@ -31,17 +31,17 @@ const verdicts = new Map<string, true | string>();
 const rememberingChecker: CheckerFactory = (key, spec, contextId) => {
   const inner = nobleChecker(key, spec, contextId);
   const accepted: EncryptedBallot[] = [];
-  const check = (ballot: unknown) => {
-    const id = JSON.stringify([key, spec, contextId, ballot]);
+  const check = (nonce: string, ballot: unknown) => {
+    const id = JSON.stringify([key, spec, contextId, nonce, ballot]);
     let v = verdicts.get(id);
-    if (v === undefined) verdicts.set(id, (v = inner.check(ballot)));
+    if (v === undefined) verdicts.set(id, (v = inner.check(nonce, ballot)));
     return v;
   };
   return {
     check,
-    add(ballot) {
-      const ok = check(ballot);
-      if (ok === true) accepted.push(ballot as EncryptedBallot);
+    add(nonce, ballot) {
+      const ok = check(nonce, ballot);
+      if (ok === true) accepted.push(structuredClone(ballot) as EncryptedBallot);
       return ok;
     },
     get count() { return accepted.length; },
@@ -137,8 +137,8 @@ describe('verifyRecordV2: the example record', { timeout: 180_000 }, () => {
     const counting: CheckerFactory = (key, spec, contextId) => {
       const inner = nobleChecker(key, spec, contextId);
       return {
-        add: (b) => { added++; return inner.add(b); },
-        check: (b) => { checked++; return inner.check(b); },
+        add: (nonce, b) => { added++; return inner.add(nonce, b); },
+        check: (nonce, b) => { checked++; return inner.check(nonce, b); },
         get count() { return inner.count; },
         aggregate: () => inner.aggregate(),
       };
@@ -207,7 +207,9 @@ describe('verifyRecordV2 finds each tampering with its own code', { timeout: 180
     [...marks].forEach((letter, o) => { r.decryption.electronic[o]![letter]!++; });
     r.result = plaintextResult({ ...EXAMPLE_SCENARIO_V2, cast: [...EXAMPLE_SCENARIO_V2.cast, marks] });
     const sealed = resealV2(r, KEY);
-    expect(codes(sealed)).toEqual(['duplicate']);
+    // Its proofs are bound to the old nonce, so it fails them too; the duplicate rule names the copy.
+    expect(codes(sealed)).toEqual(['ballot', 'duplicate']);
+    expect(messages(sealed, 'ballot')).toEqual([`ballot ${copy.tracker}: option c01 letter F: the 0-or-1 proof fails`]);
     expect(messages(sealed, 'duplicate')).toEqual([expect.stringMatching(new RegExp(`^ballot (${copy.tracker} repeats ciphertexts of ballot ${example().ballots[0]!.tracker}|${example().ballots[0]!.tracker} repeats ciphertexts of ballot ${copy.tracker}): a copied ballot$`))]);
   });
 
@@ -281,9 +283,17 @@ describe('verifyRecordV2 finds each tampering with its own code', { timeout: 180
     expect(codes(tampered((x) => { x.crypto.threshold = 1; }))).toEqual(['crypto']);
   });
 
+  it('an election id with NUL (the tracker separator), or two ballots under one nonce: [structure], [duplicate]', () => {
+    const nul = tampered((x) => { x.election.id = '4\u00002'; });
+    expect(messages(nul, 'structure')).toContain('election.id must not contain the NUL character (U+0000)');
+    const same = tampered((x) => { x.spoiled[0]!.nonce = x.ballots[0]!.nonce; });
+    expect(messages(same, 'duplicate')).toEqual([expect.stringContaining(`nonce ${same.ballots[0]!.nonce} was issued for ballot ${same.ballots[0]!.tracker} too`)]);
+  });
+
   it('a changed or unsorted tracker: [tracker]', () => {
     const r = tampered((x) => { x.ballots[1]!.nonce = 'a'.repeat(32); });
-    expect(codes(r)).toEqual(['tracker']);
+    // The proofs are bound to the nonce too: the ballot no longer verifies under the new one.
+    expect(codes(r)).toEqual(['ballot', 'tracker']);
     expect(messages(r, 'tracker')[0]).toContain(`ballot ${r.ballots[1]!.tracker}: the tracker is not the hash of the context id, the nonce and the ciphertexts`);
     const unsorted = tampered((x) => { [x.ballots[0], x.ballots[1]] = [x.ballots[1]!, x.ballots[0]!]; });
     expect(messages(unsorted, 'tracker')).toEqual([`ballot ${unsorted.ballots[1]!.tracker}: ballots are not sorted by tracker (${unsorted.ballots[1]!.tracker} after ${unsorted.ballots[0]!.tracker})`]);

@@ -66,6 +66,8 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
     return fail();
   }
   checkElection(e, add);
+  // The tracker separates the context id (which holds election.id) from the nonce with 0x00.
+  if (typeof e.id === 'string' && e.id.includes('\u0000')) add('structure', 'election.id must not contain the NUL character (U+0000)');
   if (!AUDIT_HEAD_PATTERN.test(String(r.audit.head)) || !isStr(r.audit.head)) add('structure', 'audit.head must be "sha256:" followed by 64 lower-case hex digits');
   if (!isInt(r.audit.length) || r.audit.length < 0) add('structure', 'audit.length must be a non-negative integer');
   if (problems.length) return fail();
@@ -88,9 +90,15 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
   // 4. Ballots and 5. spoiled ballots: trackers, duplicates, proofs, reveals.
   const checker = (options.checker ?? nobleChecker)(encodePoint(keys.y), spec, keys.contextId);
   const trackers = new Map<string, string>();
+  const nonces = new Map<string, string>();
   const components = new Map<string, string>();
   const checkIdentity = (b: Record<string, unknown>, where: string, list: string, previous: string | undefined): string | undefined => {
     if (!isStr(b.nonce) || !NONCE_PATTERN.test(b.nonce)) add('tracker', `${where}: nonce must be 32 lower-case hex digits`);
+    else {
+      const firstNonce = nonces.get(b.nonce);
+      if (firstNonce !== undefined) add('duplicate', `${where}: nonce ${b.nonce} was issued for ${firstNonce} too (nonces are unique)`);
+      else nonces.set(b.nonce, where);
+    }
     if (!isStr(b.tracker) || !TRACKER_PATTERN.test(b.tracker)) {
       add('tracker', `${where}: tracker is not 16 upper-case Crockford base32 symbols as XXXX-XXXX-XXXX-XXXX`);
       return previous;
@@ -133,7 +141,7 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
     }
     const where = `ballot ${isStr(b.tracker) ? b.tracker : `${i + 1}`}`;
     previous = checkIdentity(b as unknown as Record<string, unknown>, where, 'ballots', previous);
-    const ok = checker.add(b);
+    const ok = checker.add(b.nonce, { ciphertexts: b.ciphertexts, proofs: b.proofs });
     if (ok !== true) {
       add('ballot', `${where}: ${named(ok)}`);
       ballotFailures++;
@@ -147,7 +155,7 @@ export function verifyRecordV2(input: unknown, options: VerifyV2Options = {}): V
     }
     const where = `spoiled ballot ${isStr(b.tracker) ? b.tracker : `${i + 1}`}`;
     previous = checkIdentity(b as unknown as Record<string, unknown>, where, 'spoiled ballots', previous);
-    const ok = checker.check(b);
+    const ok = checker.check(b.nonce, { ciphertexts: b.ciphertexts, proofs: b.proofs });
     if (ok !== true) {
       add('spoiled', `${where}: ${named(ok)}`);
       return;
@@ -252,7 +260,7 @@ function checkCrypto(c: RecordCryptoV2, electionId: string, add: AddProblem): Ke
   }
   c.trustees.forEach((t, i) => {
     const index = i + 1;
-    const y = publicShare(dealings, index);
+    const y = publicShare(dealings, index, n);
     shares.set(index, y);
     if (t.publicShare !== encodePoint(y)) add('crypto', `${label(index)}: publicShare is ${JSON.stringify(t.publicShare)}, but the dealings give ${encodePoint(y)}`);
     const nonce = t.possession?.nonce;
@@ -260,7 +268,12 @@ function checkCrypto(c: RecordCryptoV2, electionId: string, add: AddProblem): Ke
     if (!isStr(nonce) || !NONCE_PATTERN.test(nonce) || !proof) add('crypto', `${label(index)}: possession must be { nonce: 32 lower-case hex, proof: {c, s} }`);
     else if (!verifyKnowledge(c.contextId, possessionLabel(index, nonce), y, proof)) add('crypto', `${label(index)}: the proof of possession of its key share fails`);
   });
-  const y = jointPublicKey(dealings);
+  // y = Π C_{d,0}; the identity (constant terms that cancel) would publish every mark: refused.
+  const y = tryDecode(() => jointPublicKey(dealings, n));
+  if (!y) {
+    add('crypto', 'the dealings give the identity as election key');
+    return undefined;
+  }
   if (c.publicKey !== encodePoint(y)) add('crypto', `crypto.publicKey is ${JSON.stringify(c.publicKey)}, but the dealings give ${encodePoint(y)}`);
   return { contextId: c.contextId, k, y, shares, names };
 }

@@ -45,9 +45,16 @@ describe('/assets/ballot-crypto.js, the encrypted-ballot core bundled for browse
       const api = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as typeof import('../../../views/assets/ballot-crypto.ts');
       const key = keygen();
       const spec: BallotSpec = { marking: 'approval', optionKeys: ['c01', 'c02', 'c03'], seats: 2 };
-      const ballot = api.encryptBallot(api.prepareKey(api.decodePoint(encodePoint(key.public))), spec, 'bundle-test', 'FNF');
-      expect(verifyBallot(key.public, spec, 'bundle-test', ballot)).toBe(true);
-      expect(verifyBallot(key.public, spec, 'another-election', ballot)).toBe('option 0 letter F: the 0-or-1 proof fails');
+      const ballot = api.encryptBallot(api.prepareKey(api.decodePoint(encodePoint(key.public))), spec, 'bundle-test', '0123456789abcdef0123456789abcdef', 'FNF');
+      expect(verifyBallot(key.public, spec, 'bundle-test', '0123456789abcdef0123456789abcdef', ballot)).toBe(true);
+      expect(verifyBallot(key.public, spec, 'another-election', '0123456789abcdef0123456789abcdef', ballot)).toBe('option 0 letter F: the 0-or-1 proof fails');
+      // No randomness can be passed in from a page: the functions that draw it take no rng, and no seeded rng is exported.
+      expect([api.encryptBallot.length, api.encryptBallotWithRandomness.length, api.deal.length, api.proveDecryption.length]).toEqual([5, 5, 4, 4]);
+      const twice = [api.encryptBallot, api.encryptBallot].map((f) => (f as (...a: unknown[]) => { ciphertexts: { a: string }[][] })(
+        api.prepareKey(api.decodePoint(encodePoint(key.public))), spec, 'bundle-test', '0123456789abcdef0123456789abcdef', 'FNF', () => new Uint8Array(64)));
+      expect(twice[0]!.ciphertexts[0]![0]!.a).not.toBe(twice[1]!.ciphertexts[0]![0]!.a);
+      expect(Object.keys(api)).not.toContain('seededRng');
+      expect(js).not.toContain('seededRng');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
