@@ -90,11 +90,14 @@ describe('the key ceremony in the browser', () => {
     }
     for (const t of trustees) {
       await t.page.locator('[data-step=deal]').waitFor({ state: 'visible', timeout: 30_000 });
+      // The earlier "waiting" message does not linger under the step to take now.
+      expect(await t.page.textContent('#ceremony-status')).not.toContain('正在等待');
       await t.page.click('[data-action=deal]');
     }
     const finalFiles: string[] = [];
     for (const t of trustees) {
       await t.page.locator('[data-step=receive]').waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await t.page.textContent('#ceremony-status')).not.toContain('正在等待');
       finalFiles.push(await clickAndDownload(t.page, 'receive'));
     }
     const prints = await Promise.all(trustees.map(async (t) => {

@@ -52,7 +52,13 @@ function start(el: HTMLElement): void {
 
   const show = (text: string, kind: 'ok' | 'error' | 'info' = 'info') => {
     status.textContent = text;
-    status.className = `big-facts notice notice--${kind === 'info' ? 'warn' : kind}`;
+    status.className = `big-facts notice notice--${kind}`;
+    delete status.dataset['waiting'];
+  };
+  const clear = () => {
+    status.textContent = '';
+    status.className = 'big-facts';
+    delete status.dataset['waiting'];
   };
   const showError = (e: unknown) => show(say('ceremony.trustee.failed') + describe(e), 'error');
   const describe = (e: unknown): string => {
@@ -149,7 +155,11 @@ function start(el: HTMLElement): void {
     // The file is needed for every step but the first, unless this page still holds the exchange secret.
     fileField.hidden = step === 'exchange' || step === 'done' || (step !== 'possession' && exchangeSecret !== undefined) || step === 'wait';
     passphraseInput.closest<HTMLElement>('.field')!.hidden = step === 'done' || step === 'wait' || (exchangeSecret !== undefined && step !== 'possession' && step !== 'receive');
-    if (step === 'wait') show(say('ceremony.trustee.waiting'));
+    // A message from an earlier step ("waiting…") must not linger under the button of the step to take now.
+    if (step === 'wait') {
+      show(say('ceremony.trustee.waiting'));
+      status.dataset['waiting'] = '';
+    } else if (status.dataset['waiting'] !== undefined) clear();
     if (step === 'possession' && !status.textContent) show(say('ceremony.trustee.ready'));
     fingerprints(m);
   }
