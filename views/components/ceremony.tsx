@@ -37,7 +37,7 @@ export function CeremonyPanel({ v, electionId, ceremony: c }: { v: ViewContext; 
       <dl class="facts facts--wide">
         <div><dt>{t('ceremony.stateLabel')}</dt><dd><span class="chip">{t(STATE[c.state])}</span></dd></div>
         {c.k !== null && <div><dt>{t('ceremony.trustees')}</dt><dd>{t('ceremony.parameters', { k: c.k, n: c.n })}</dd></div>}
-        {c.contextId && <div><dt>{t('ceremony.context')}</dt><dd><code>{c.contextId}</code></dd></div>}
+        {c.contextId && <div><dt>{t('ceremony.context')}</dt><dd><code class="digest">{c.contextId}</code></dd></div>}
       </dl>
       {c.trustees.length > 0 && (
         <ol class="trustee-list">
