@@ -120,9 +120,14 @@ function start(el: HTMLElement): void {
     const fp = mine?.fingerprint ?? m.status.fingerprint;
     prints.replaceChildren();
     if (!ex && !fp) return;
+    // The same block as views/components/ceremony.tsx Fingerprints (level 2).
+    const box = document.createElement('div');
+    box.className = 'fingerprint-check';
+    const h = document.createElement('h2');
+    h.textContent = say('ceremony.compareTitle');
     const dl = document.createElement('dl');
     dl.className = 'facts facts--wide big-facts';
-    for (const [label, value] of [[say('ceremony.exchangeFingerprint'), ex], [say('ceremony.fingerprint'), fp]] as const) {
+    for (const [label, value, kind] of [[say('ceremony.exchangeFingerprint'), ex, 'exchange'], [say('ceremony.fingerprint'), fp, 'election']] as const) {
       if (!value) continue;
       const div = document.createElement('div');
       const dt = document.createElement('dt');
@@ -130,16 +135,17 @@ function start(el: HTMLElement): void {
       const dd = document.createElement('dd');
       const code = document.createElement('code');
       code.className = 'fingerprint';
-      code.dataset['fingerprint'] = label === say('ceremony.fingerprint') ? 'election' : 'exchange';
+      code.dataset['fingerprint'] = kind;
       code.textContent = value;
       dd.append(code);
       div.append(dt, dd);
       dl.append(div);
     }
     const p = document.createElement('p');
-    p.className = 'notice notice--warn';
-    p.textContent = say('ceremony.compareAloud');
-    prints.append(dl, p);
+    p.className = 'fingerprint-check__say';
+    p.textContent = say(ex && fp ? 'ceremony.compareAloud' : 'ceremony.compareAloudOne');
+    box.append(h, dl, p);
+    prints.append(box);
   }
 
   function stepOf(m: Messages): Step {

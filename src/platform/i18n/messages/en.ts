@@ -1537,4 +1537,6 @@ export const en: Record<MessageKey, string> = {
   "ceremony.ask.fixed": "Once the ceremony has started, the list of scrutineers and its order cannot change; only a failed ceremony can be started again.",
   "ceremony.ask.restart.void": "Every message of the failed ceremony becomes void (it stays on record); the files the trustees downloaded for it are of no further use, and each trustee starts again from the first step.",
   "ceremony.ask.next": "Next, each trustee signs in on their own device, opens the key ceremony from the scrutiny page and takes the steps in turn; the vote can open only once all are done and the fingerprints have been compared face to face.",
+  "ceremony.compareTitle": "Compare the fingerprints aloud",
+  "ceremony.compareAloudOne": "All trustees must compare this fingerprint aloud outside the system (in the hall, or by telephone), each saying that it matches. The system cannot do this step for them.",
 };

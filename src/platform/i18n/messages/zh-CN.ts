@@ -1536,6 +1536,8 @@ export const zhCN = {
   "ceremony.ask.fixed": "仪式开始后，监票人名单和顺序不能再改动；要改动只能在仪式失败后重新开始。",
   "ceremony.ask.restart.void": "失败的仪式中的全部消息作废（保留备查），各受托人此前下载的文件不能再用，须从第一步重新做起。",
   "ceremony.ask.next": "接下来，每位受托人在自己的设备上登录，打开监票页面中的密钥仪式，依次完成各步；全部完成并当面核对指纹后，投票才能开始。",
+  "ceremony.compareTitle": "核对指纹（大声读出）",
+  "ceremony.compareAloudOne": "请全体受托人在系统之外（会场当面或电话）大声核对这个指纹，逐一确认一致。系统本身无法替代这一步。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
