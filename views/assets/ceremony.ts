@@ -227,7 +227,7 @@ function start(el: HTMLElement): void {
             { secretShare: outcome.secretShare }, pass), name('final'));
           await publish('confirmation', outcome.confirmation);
           fingerprints(m, outcome);
-          show(`${say('ceremony.trustee.finalDownloaded')} ${say('ceremony.compareAloud')}`, 'ok');
+          show(say('ceremony.trustee.finalDownloaded'), 'ok');
           break;
         }
         case 'possession': {
