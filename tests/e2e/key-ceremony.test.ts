@@ -118,7 +118,8 @@ describe('the key ceremony in the browser', () => {
       await t.page.setInputFiles('#ceremony-file', ceremonyFiles[i]!);
       await t.page.fill('#ceremony-passphrase', PASSPHRASES[i]!);
       await t.page.click('[data-action=possession]');
-      await expect.poll(() => t.page.textContent('#ceremony-status'), { timeout: 30_000 }).toContain('这不是受托人文件');
+      await expect.poll(() => t.page.textContent('#ceremony-status'), { timeout: 30_000 }).toContain('这是第一步的仪式文件。请选择第三步下载的最终文件');
+      expect(await t.page.textContent('#ceremony-file-hint')).toContain('-final.json');
       await t.page.setInputFiles('#ceremony-file', finalFiles[i]!);
       await t.page.click('[data-action=possession]');
       await expect.poll(() => t.page.textContent('#ceremony-status'), { timeout: 30_000 }).toContain('已证明您仍持有密钥份额');

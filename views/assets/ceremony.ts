@@ -43,6 +43,7 @@ function start(el: HTMLElement): void {
   const passphraseInput = document.getElementById('ceremony-passphrase') as HTMLInputElement;
   const fileInput = document.getElementById('ceremony-file') as HTMLInputElement;
   const fileField = el.querySelector<HTMLElement>('[data-needs-file]')!;
+  const fileHint = document.getElementById('ceremony-file-hint')!;
   const prints = document.getElementById('ceremony-fingerprints')!;
   const urls = { messages: el.dataset['messages']!, post: el.dataset['post']!, nonce: el.dataset['nonce']!, possession: el.dataset['possession']! };
   /** The exchange secret once made or unlocked in this page (never sent anywhere but into the file). */
@@ -160,6 +161,7 @@ function start(el: HTMLElement): void {
     for (const s of el.querySelectorAll<HTMLElement>('[data-step]')) s.hidden = s.dataset['step'] !== step;
     // The file is needed for every step but the first, unless this page still holds the exchange secret.
     fileField.hidden = step === 'exchange' || step === 'done' || (step !== 'possession' && exchangeSecret !== undefined) || step === 'wait';
+    fileHint.textContent = say(step === 'possession' ? 'ceremony.trustee.fileHint.final' : 'ceremony.trustee.fileHint.ceremony');
     passphraseInput.closest<HTMLElement>('.field')!.hidden = step === 'done' || step === 'wait' || (exchangeSecret !== undefined && step !== 'possession' && step !== 'receive');
     // A message from an earlier step ("waiting…") must not linger under the button of the step to take now.
     if (step === 'wait') {
@@ -232,7 +234,9 @@ function start(el: HTMLElement): void {
         }
         case 'possession': {
           const { header, content } = await fileContent();
-          if (header.contextId !== m.contextId || header.index !== m.index || content.secretShare === undefined) throw new TrusteeFileError('format', 'not the final file of this ceremony');
+          if (header.contextId !== m.contextId || header.index !== m.index) throw new TrusteeFileError('format', 'not a file of this ceremony');
+          // The first step's ceremony file holds the exchange secret, not the key share: say which file to choose.
+          if (content.secretShare === undefined) throw new Error(say('ceremony.trustee.file.notFinal'));
           const { nonce } = await post(urls.nonce, {}) as { nonce: string };
           const proof = simpleProofToJson(provePossession(m.contextId, m.index, content.secretShare, nonce));
           await post(urls.possession, { nonce, proof: JSON.stringify(proof) });

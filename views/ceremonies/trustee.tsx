@@ -11,6 +11,7 @@ const SCRIPT_STRINGS: MessageKey[] = [
   'ceremony.trustee.passphrase.too-short', 'ceremony.trustee.passphrase.too-few-distinct',
   'ceremony.trustee.file.format', 'ceremony.trustee.file.passphrase', 'ceremony.trustee.file.inconsistent', 'ceremony.trustee.ready',
   'ceremony.compareAloud', 'ceremony.exchangeFingerprint', 'ceremony.fingerprint', 'ceremony.compareTitle', 'ceremony.compareAloudOne',
+  'ceremony.trustee.file.notFinal', 'ceremony.trustee.fileHint.ceremony', 'ceremony.trustee.fileHint.final',
 ];
 
 export interface TrusteePageProps {
@@ -51,7 +52,8 @@ export function TrusteePage({ v, electionId, title, ceremony: c, scriptUrl }: Tr
             </div>
             <div class="field" data-needs-file>
               <label for="ceremony-file">{t('ceremony.trustee.fileLabel')}</label>
-              <input id="ceremony-file" type="file" accept=".json,application/json" />
+              <input id="ceremony-file" type="file" accept=".json,application/json" aria-describedby="ceremony-file-hint" />
+              <p class="field__hint" id="ceremony-file-hint">{t('ceremony.trustee.fileHint.ceremony')}</p>
             </div>
             <section data-step="exchange" hidden>
               <h2>{t('ceremony.trustee.step1')}</h2>

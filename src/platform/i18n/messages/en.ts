@@ -1539,4 +1539,7 @@ export const en: Record<MessageKey, string> = {
   "ceremony.ask.next": "Next, each trustee signs in on their own device, opens the key ceremony from the scrutiny page and takes the steps in turn; the vote can open only once all are done and the fingerprints have been compared face to face.",
   "ceremony.compareTitle": "Compare the fingerprints aloud",
   "ceremony.compareAloudOne": "All trustees must compare this fingerprint aloud outside the system (in the hall, or by telephone), each saying that it matches. The system cannot do this step for them.",
+  "ceremony.trustee.file.notFinal": "This is the ceremony file from step 1. Choose the final file downloaded in step 3 (its name ends in -final.json).",
+  "ceremony.trustee.fileHint.ceremony": "Choose the ceremony file downloaded in step 1 (its name ends in -ceremony.json).",
+  "ceremony.trustee.fileHint.final": "Choose the final file downloaded in step 3 (its name ends in -final.json).",
 };

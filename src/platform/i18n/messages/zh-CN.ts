@@ -1538,6 +1538,9 @@ export const zhCN = {
   "ceremony.ask.next": "接下来，每位受托人在自己的设备上登录，打开监票页面中的密钥仪式，依次完成各步；全部完成并当面核对指纹后，投票才能开始。",
   "ceremony.compareTitle": "核对指纹（大声读出）",
   "ceremony.compareAloudOne": "请全体受托人在系统之外（会场当面或电话）大声核对这个指纹，逐一确认一致。系统本身无法替代这一步。",
+  "ceremony.trustee.file.notFinal": "这是第一步的仪式文件。请选择第三步下载的最终文件（文件名以 -final.json 结尾）。",
+  "ceremony.trustee.fileHint.ceremony": "请选择第一步下载的仪式文件（文件名以 -ceremony.json 结尾）。",
+  "ceremony.trustee.fileHint.final": "请选择第三步下载的最终文件（文件名以 -final.json 结尾）。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
