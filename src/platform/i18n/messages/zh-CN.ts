@@ -1508,7 +1508,7 @@ export const zhCN = {
   "ceremony.trustee.step2": "第二步：分发份额",
   "ceremony.trustee.step2Button": "分发份额",
   "ceremony.trustee.step3": "第三步：接收份额并确认",
-  "ceremony.trustee.step3Button": "接收份额",
+  "ceremony.trustee.step3Button": "接收份额并下载最终文件",
   "ceremony.trustee.fileLabel": "您的受托人文件",
   "ceremony.trustee.step4": "开启前：证明仍持有密钥份额",
   "ceremony.trustee.step4Button": "证明持有",
