@@ -123,6 +123,10 @@ describe('the key ceremony in the browser', () => {
       await t.page.setInputFiles('#ceremony-file', finalFiles[i]!);
       await t.page.click('[data-action=possession]');
       await expect.poll(() => t.page.textContent('#ceremony-status'), { timeout: 30_000 }).toContain('已证明您仍持有密钥份额');
+      // Done: the possession form is gone and the page says so.
+      expect(await t.page.textContent('#ceremony-status')).toContain('全部完成，可以关闭本页');
+      expect(await t.page.locator('[data-step=possession]').isVisible()).toBe(false);
+      expect(await t.page.locator('#ceremony-file').isVisible()).toBe(false);
       const violations = await checkAccessibility(t.page);
       expect(violations, formatViolations(violations, `trustee ${i + 1}`)).toEqual([]);
       expect(t.errors.errors).toEqual([]);

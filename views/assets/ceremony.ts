@@ -28,7 +28,7 @@ interface Messages {
   status: { state: 'waiting' | 'failed' | 'complete'; fingerprint?: string; exchangeFingerprint?: string };
 }
 
-type Step = 'exchange' | 'deal' | 'receive' | 'possession' | 'wait' | 'done';
+type Step = 'exchange' | 'deal' | 'receive' | 'possession' | 'wait' | 'done' | 'finished';
 
 const POLL_MS = 3_000;
 
@@ -49,6 +49,8 @@ function start(el: HTMLElement): void {
   /** The exchange secret once made or unlocked in this page (never sent anywhere but into the file). */
   let exchangeSecret: bigint | undefined;
   let busy = false;
+  /** Set once this page has proved possession: the trustee has nothing left to do. */
+  let proved = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const show = (text: string, kind: 'ok' | 'error' | 'info' = 'info') => {
@@ -154,15 +156,16 @@ function start(el: HTMLElement): void {
     if (!m.mine.includes('exchange-key')) return 'exchange';
     if (!m.mine.includes('dealing')) return m.exchangeKeys.length === m.n ? 'deal' : 'wait';
     if (!m.mine.includes('confirmation') && !m.mine.includes('complaint')) return m.dealings.length === m.n && m.envelopes.length === m.n ? 'receive' : 'wait';
-    return m.state === 'complete' ? 'possession' : 'wait';
+    if (m.state !== 'complete') return 'wait';
+    return proved ? 'finished' : 'possession';
   }
 
   function showStep(step: Step, m: Messages): void {
     for (const s of el.querySelectorAll<HTMLElement>('[data-step]')) s.hidden = s.dataset['step'] !== step;
     // The file is needed for every step but the first, unless this page still holds the exchange secret.
-    fileField.hidden = step === 'exchange' || step === 'done' || (step !== 'possession' && exchangeSecret !== undefined) || step === 'wait';
+    fileField.hidden = step === 'exchange' || step === 'done' || step === 'finished' || (step !== 'possession' && exchangeSecret !== undefined) || step === 'wait';
     fileHint.textContent = say(step === 'possession' ? 'ceremony.trustee.fileHint.final' : 'ceremony.trustee.fileHint.ceremony');
-    passphraseInput.closest<HTMLElement>('.field')!.hidden = step === 'done' || step === 'wait' || (exchangeSecret !== undefined && step !== 'possession' && step !== 'receive');
+    passphraseInput.closest<HTMLElement>('.field')!.hidden = step === 'done' || step === 'finished' || step === 'wait' || (exchangeSecret !== undefined && step !== 'possession' && step !== 'receive');
     // A message from an earlier step ("waiting…") must not linger under the button of the step to take now.
     if (step === 'wait') {
       show(say('ceremony.trustee.waiting'));
@@ -240,7 +243,8 @@ function start(el: HTMLElement): void {
           const { nonce } = await post(urls.nonce, {}) as { nonce: string };
           const proof = simpleProofToJson(provePossession(m.contextId, m.index, content.secretShare, nonce));
           await post(urls.possession, { nonce, proof: JSON.stringify(proof) });
-          show(say('ceremony.trustee.proved'), 'ok');
+          proved = true;
+          show(`${say('ceremony.trustee.proved')} ${say('ceremony.trustee.allDone')}`, 'ok');
           break;
         }
         default:

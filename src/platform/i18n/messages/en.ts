@@ -1542,4 +1542,5 @@ export const en: Record<MessageKey, string> = {
   "ceremony.trustee.file.notFinal": "This is the ceremony file from step 1. Choose the final file downloaded in step 3 (its name ends in -final.json).",
   "ceremony.trustee.fileHint.ceremony": "Choose the ceremony file downloaded in step 1 (its name ends in -ceremony.json).",
   "ceremony.trustee.fileHint.final": "Choose the final file downloaded in step 3 (its name ends in -final.json).",
+  "ceremony.trustee.allDone": "You are done and may close this page. Keep the final file and the passphrase safe.",
 };

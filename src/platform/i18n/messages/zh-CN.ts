@@ -1541,6 +1541,7 @@ export const zhCN = {
   "ceremony.trustee.file.notFinal": "这是第一步的仪式文件。请选择第三步下载的最终文件（文件名以 -final.json 结尾）。",
   "ceremony.trustee.fileHint.ceremony": "请选择第一步下载的仪式文件（文件名以 -ceremony.json 结尾）。",
   "ceremony.trustee.fileHint.final": "请选择第三步下载的最终文件（文件名以 -final.json 结尾）。",
+  "ceremony.trustee.allDone": "全部完成，可以关闭本页。请妥善保管最终文件和口令。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
