@@ -160,6 +160,14 @@ function start(el: HTMLElement): void {
     return proved ? 'finished' : 'possession';
   }
 
+  /** How many trustees have done the step this trustee waits on, from the messages already loaded. */
+  function progress(m: Messages): string {
+    const done = !m.mine.includes('dealing') ? m.exchangeKeys.length
+      : !m.mine.includes('confirmation') && !m.mine.includes('complaint') ? m.dealings.length
+        : m.confirmations.length;
+    return say('ceremony.trustee.progress').replace('{done}', String(done)).replace('{n}', String(m.n));
+  }
+
   function showStep(step: Step, m: Messages): void {
     for (const s of el.querySelectorAll<HTMLElement>('[data-step]')) s.hidden = s.dataset['step'] !== step;
     // The file is needed for every step but the first, unless this page still holds the exchange secret.
@@ -168,7 +176,7 @@ function start(el: HTMLElement): void {
     passphraseInput.closest<HTMLElement>('.field')!.hidden = step === 'done' || step === 'finished' || step === 'wait' || (exchangeSecret !== undefined && step !== 'possession' && step !== 'receive');
     // A message from an earlier step ("waiting…") must not linger under the button of the step to take now.
     if (step === 'wait') {
-      show(say('ceremony.trustee.waiting'));
+      show(`${say('ceremony.trustee.waiting')} ${progress(m)}`);
       status.dataset['waiting'] = '';
     } else if (status.dataset['waiting'] !== undefined) clear();
     if (step === 'possession' && !status.textContent) show(say('ceremony.trustee.ready'));

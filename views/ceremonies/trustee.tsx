@@ -11,7 +11,7 @@ const SCRIPT_STRINGS: MessageKey[] = [
   'ceremony.trustee.passphrase.too-short', 'ceremony.trustee.passphrase.too-few-distinct',
   'ceremony.trustee.file.format', 'ceremony.trustee.file.passphrase', 'ceremony.trustee.file.inconsistent', 'ceremony.trustee.ready',
   'ceremony.compareAloud', 'ceremony.exchangeFingerprint', 'ceremony.fingerprint', 'ceremony.compareTitle', 'ceremony.compareAloudOne',
-  'ceremony.trustee.file.notFinal', 'ceremony.trustee.fileHint.ceremony', 'ceremony.trustee.fileHint.final', 'ceremony.trustee.allDone',
+  'ceremony.trustee.file.notFinal', 'ceremony.trustee.fileHint.ceremony', 'ceremony.trustee.fileHint.final', 'ceremony.trustee.allDone', 'ceremony.trustee.progress',
 ];
 
 export interface TrusteePageProps {

@@ -1511,7 +1511,7 @@ export const en: Record<MessageKey, string> = {
   "ceremony.trustee.step3": "Step 3: receive the shares and confirm",
   "ceremony.trustee.step3Button": "Receive the shares and download the final file",
   "ceremony.trustee.fileLabel": "Your trustee file",
-  "ceremony.trustee.step4": "Before opening: prove you still hold your key share",
+  "ceremony.trustee.step4": "Step 4 (before opening): prove you still hold your key share",
   "ceremony.trustee.step4Button": "Prove I hold my key share",
   "ceremony.trustee.waiting": "Waiting for the other trustees… this page checks again by itself.",
   "ceremony.trustee.working": "Computing, please wait…",
@@ -1543,4 +1543,5 @@ export const en: Record<MessageKey, string> = {
   "ceremony.trustee.fileHint.ceremony": "Choose the ceremony file downloaded in step 1 (its name ends in -ceremony.json).",
   "ceremony.trustee.fileHint.final": "Choose the final file downloaded in step 3 (its name ends in -final.json).",
   "ceremony.trustee.allDone": "You are done and may close this page. Keep the final file and the passphrase safe.",
+  "ceremony.trustee.progress": "{done} of {n} trustees have done this step.",
 };

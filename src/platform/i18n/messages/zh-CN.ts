@@ -1510,7 +1510,7 @@ export const zhCN = {
   "ceremony.trustee.step3": "第三步：接收份额并确认",
   "ceremony.trustee.step3Button": "接收份额并下载最终文件",
   "ceremony.trustee.fileLabel": "您的受托人文件",
-  "ceremony.trustee.step4": "开启前：证明仍持有密钥份额",
+  "ceremony.trustee.step4": "第四步（开启前）：证明仍持有密钥份额",
   "ceremony.trustee.step4Button": "证明持有",
   "ceremony.trustee.waiting": "正在等待其他受托人……本页会自动刷新状态。",
   "ceremony.trustee.working": "正在计算，请稍候……",
@@ -1542,6 +1542,7 @@ export const zhCN = {
   "ceremony.trustee.fileHint.ceremony": "请选择第一步下载的仪式文件（文件名以 -ceremony.json 结尾）。",
   "ceremony.trustee.fileHint.final": "请选择第三步下载的最终文件（文件名以 -final.json 结尾）。",
   "ceremony.trustee.allDone": "全部完成，可以关闭本页。请妥善保管最终文件和口令。",
+  "ceremony.trustee.progress": "已有 {done}/{n} 位受托人完成这一步。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
