@@ -87,6 +87,11 @@ describe('the key ceremony in the browser', () => {
       await t.page.fill('#ceremony-passphrase', PASSPHRASES[i]!);
       ceremonyFiles.push(await clickAndDownload(t.page, 'exchange'));
       expect(JSON.parse(readFileSync(ceremonyFiles[i]!, 'utf8'))).toMatchObject({ format: 'minsheng-trustee-file/1', index: i + 1, electionId: String(electionId) });
+      // While waiting, the page says how far the others are, in a neutral info style.
+      if (i === 0) {
+        await expect.poll(() => t.page.textContent('#ceremony-status'), { timeout: 30_000 }).toMatch(/已有 [1-3]\/3 位受托人完成这一步/);
+        expect(await t.page.getAttribute('#ceremony-status', 'class')).toContain('notice--info');
+      }
     }
     for (const t of trustees) {
       await t.page.locator('[data-step=deal]').waitFor({ state: 'visible', timeout: 30_000 });
