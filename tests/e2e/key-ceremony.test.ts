@@ -130,7 +130,7 @@ describe('the key ceremony in the browser', () => {
       await expect.poll(() => t.page.textContent('#ceremony-status'), { timeout: 30_000 }).toContain('已证明您仍持有密钥份额');
       // Done: the possession form is gone and the page says so.
       expect(await t.page.textContent('#ceremony-status')).toContain('全部完成，可以关闭本页');
-      expect(await t.page.locator('[data-step=possession]').isVisible()).toBe(false);
+      await t.page.locator('[data-step=possession]').waitFor({ state: 'hidden', timeout: 10_000 });
       expect(await t.page.locator('#ceremony-file').isVisible()).toBe(false);
       const violations = await checkAccessibility(t.page);
       expect(violations, formatViolations(violations, `trustee ${i + 1}`)).toEqual([]);

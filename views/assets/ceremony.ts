@@ -252,6 +252,7 @@ function start(el: HTMLElement): void {
           const proof = simpleProofToJson(provePossession(m.contextId, m.index, content.secretShare, nonce));
           await post(urls.possession, { nonce, proof: JSON.stringify(proof) });
           proved = true;
+          showStep('finished', m);
           show(`${say('ceremony.trustee.proved')} ${say('ceremony.trustee.allDone')}`, 'ok');
           break;
         }
