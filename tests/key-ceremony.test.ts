@@ -179,7 +179,10 @@ describe.each(testEngines())('key ceremony over HTTP on $name', (engine) => {
     const page = await adminPage();
     expect(page).toContain(fingerprint);
     expect(page).toContain(done.status.exchangeFingerprint!);
-    expect(page).toContain('大声核对');
+    expect(page).toContain('大声核对这两个指纹');
+    // The fingerprints stand under their own heading; the ceremony id wraps on a phone.
+    expect(page).toContain('<h3>核对指纹（大声读出）</h3>');
+    expect(page).toMatch(/<code class="digest">[^<]+<\/code>/);
 
     // Opening waits for every trustee's proof of possession.
     const noProof = await postForm(t.app, `/admin/elections/${f.electionId}/open`, {}, { Cookie: mishu });

@@ -87,14 +87,22 @@ describe('the key ceremony in the browser', () => {
       await t.page.fill('#ceremony-passphrase', PASSPHRASES[i]!);
       ceremonyFiles.push(await clickAndDownload(t.page, 'exchange'));
       expect(JSON.parse(readFileSync(ceremonyFiles[i]!, 'utf8'))).toMatchObject({ format: 'minsheng-trustee-file/1', index: i + 1, electionId: String(electionId) });
+      // While waiting, the page says how far the others are, in a neutral info style.
+      if (i === 0) {
+        await expect.poll(() => t.page.textContent('#ceremony-status'), { timeout: 30_000 }).toMatch(/已有 [1-3]\/3 位受托人完成这一步/);
+        expect(await t.page.getAttribute('#ceremony-status', 'class')).toContain('notice--info');
+      }
     }
     for (const t of trustees) {
       await t.page.locator('[data-step=deal]').waitFor({ state: 'visible', timeout: 30_000 });
+      // The earlier "waiting" message does not linger under the step to take now.
+      expect(await t.page.textContent('#ceremony-status')).not.toContain('正在等待');
       await t.page.click('[data-action=deal]');
     }
     const finalFiles: string[] = [];
     for (const t of trustees) {
       await t.page.locator('[data-step=receive]').waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await t.page.textContent('#ceremony-status')).not.toContain('正在等待');
       finalFiles.push(await clickAndDownload(t.page, 'receive'));
     }
     const prints = await Promise.all(trustees.map(async (t) => {
@@ -115,10 +123,15 @@ describe('the key ceremony in the browser', () => {
       await t.page.setInputFiles('#ceremony-file', ceremonyFiles[i]!);
       await t.page.fill('#ceremony-passphrase', PASSPHRASES[i]!);
       await t.page.click('[data-action=possession]');
-      await expect.poll(() => t.page.textContent('#ceremony-status'), { timeout: 30_000 }).toContain('这不是受托人文件');
+      await expect.poll(() => t.page.textContent('#ceremony-status'), { timeout: 30_000 }).toContain('这是第一步的仪式文件。请选择第三步下载的最终文件');
+      expect(await t.page.textContent('#ceremony-file-hint')).toContain('-final.json');
       await t.page.setInputFiles('#ceremony-file', finalFiles[i]!);
       await t.page.click('[data-action=possession]');
       await expect.poll(() => t.page.textContent('#ceremony-status'), { timeout: 30_000 }).toContain('已证明您仍持有密钥份额');
+      // Done: the possession form is gone and the page says so.
+      expect(await t.page.textContent('#ceremony-status')).toContain('全部完成，可以关闭本页');
+      await t.page.locator('[data-step=possession]').waitFor({ state: 'hidden', timeout: 10_000 });
+      expect(await t.page.locator('#ceremony-file').isVisible()).toBe(false);
       const violations = await checkAccessibility(t.page);
       expect(violations, formatViolations(violations, `trustee ${i + 1}`)).toEqual([]);
       expect(t.errors.errors).toEqual([]);

@@ -28,7 +28,7 @@ interface Messages {
   status: { state: 'waiting' | 'failed' | 'complete'; fingerprint?: string; exchangeFingerprint?: string };
 }
 
-type Step = 'exchange' | 'deal' | 'receive' | 'possession' | 'wait' | 'done';
+type Step = 'exchange' | 'deal' | 'receive' | 'possession' | 'wait' | 'done' | 'finished';
 
 const POLL_MS = 3_000;
 
@@ -43,16 +43,25 @@ function start(el: HTMLElement): void {
   const passphraseInput = document.getElementById('ceremony-passphrase') as HTMLInputElement;
   const fileInput = document.getElementById('ceremony-file') as HTMLInputElement;
   const fileField = el.querySelector<HTMLElement>('[data-needs-file]')!;
+  const fileHint = document.getElementById('ceremony-file-hint')!;
   const prints = document.getElementById('ceremony-fingerprints')!;
   const urls = { messages: el.dataset['messages']!, post: el.dataset['post']!, nonce: el.dataset['nonce']!, possession: el.dataset['possession']! };
   /** The exchange secret once made or unlocked in this page (never sent anywhere but into the file). */
   let exchangeSecret: bigint | undefined;
   let busy = false;
+  /** Set once this page has proved possession: the trustee has nothing left to do. */
+  let proved = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const show = (text: string, kind: 'ok' | 'error' | 'info' = 'info') => {
     status.textContent = text;
-    status.className = `big-facts notice notice--${kind === 'info' ? 'warn' : kind}`;
+    status.className = `big-facts notice notice--${kind}`;
+    delete status.dataset['waiting'];
+  };
+  const clear = () => {
+    status.textContent = '';
+    status.className = 'big-facts';
+    delete status.dataset['waiting'];
   };
   const showError = (e: unknown) => show(say('ceremony.trustee.failed') + describe(e), 'error');
   const describe = (e: unknown): string => {
@@ -114,9 +123,14 @@ function start(el: HTMLElement): void {
     const fp = mine?.fingerprint ?? m.status.fingerprint;
     prints.replaceChildren();
     if (!ex && !fp) return;
+    // The same block as views/components/ceremony.tsx Fingerprints (level 2).
+    const box = document.createElement('div');
+    box.className = 'fingerprint-check';
+    const h = document.createElement('h2');
+    h.textContent = say('ceremony.compareTitle');
     const dl = document.createElement('dl');
     dl.className = 'facts facts--wide big-facts';
-    for (const [label, value] of [[say('ceremony.exchangeFingerprint'), ex], [say('ceremony.fingerprint'), fp]] as const) {
+    for (const [label, value, kind] of [[say('ceremony.exchangeFingerprint'), ex, 'exchange'], [say('ceremony.fingerprint'), fp, 'election']] as const) {
       if (!value) continue;
       const div = document.createElement('div');
       const dt = document.createElement('dt');
@@ -124,16 +138,17 @@ function start(el: HTMLElement): void {
       const dd = document.createElement('dd');
       const code = document.createElement('code');
       code.className = 'fingerprint';
-      code.dataset['fingerprint'] = label === say('ceremony.fingerprint') ? 'election' : 'exchange';
+      code.dataset['fingerprint'] = kind;
       code.textContent = value;
       dd.append(code);
       div.append(dt, dd);
       dl.append(div);
     }
     const p = document.createElement('p');
-    p.className = 'notice notice--warn';
-    p.textContent = say('ceremony.compareAloud');
-    prints.append(dl, p);
+    p.className = 'fingerprint-check__say';
+    p.textContent = say(ex && fp ? 'ceremony.compareAloud' : 'ceremony.compareAloudOne');
+    box.append(h, dl, p);
+    prints.append(box);
   }
 
   function stepOf(m: Messages): Step {
@@ -141,15 +156,29 @@ function start(el: HTMLElement): void {
     if (!m.mine.includes('exchange-key')) return 'exchange';
     if (!m.mine.includes('dealing')) return m.exchangeKeys.length === m.n ? 'deal' : 'wait';
     if (!m.mine.includes('confirmation') && !m.mine.includes('complaint')) return m.dealings.length === m.n && m.envelopes.length === m.n ? 'receive' : 'wait';
-    return m.state === 'complete' ? 'possession' : 'wait';
+    if (m.state !== 'complete') return 'wait';
+    return proved ? 'finished' : 'possession';
+  }
+
+  /** How many trustees have done the step this trustee waits on, from the messages already loaded. */
+  function progress(m: Messages): string {
+    const done = !m.mine.includes('dealing') ? m.exchangeKeys.length
+      : !m.mine.includes('confirmation') && !m.mine.includes('complaint') ? m.dealings.length
+        : m.confirmations.length;
+    return say('ceremony.trustee.progress').replace('{done}', String(done)).replace('{n}', String(m.n));
   }
 
   function showStep(step: Step, m: Messages): void {
     for (const s of el.querySelectorAll<HTMLElement>('[data-step]')) s.hidden = s.dataset['step'] !== step;
     // The file is needed for every step but the first, unless this page still holds the exchange secret.
-    fileField.hidden = step === 'exchange' || step === 'done' || (step !== 'possession' && exchangeSecret !== undefined) || step === 'wait';
-    passphraseInput.closest<HTMLElement>('.field')!.hidden = step === 'done' || step === 'wait' || (exchangeSecret !== undefined && step !== 'possession' && step !== 'receive');
-    if (step === 'wait') show(say('ceremony.trustee.waiting'));
+    fileField.hidden = step === 'exchange' || step === 'done' || step === 'finished' || (step !== 'possession' && exchangeSecret !== undefined) || step === 'wait';
+    fileHint.textContent = say(step === 'possession' ? 'ceremony.trustee.fileHint.final' : 'ceremony.trustee.fileHint.ceremony');
+    passphraseInput.closest<HTMLElement>('.field')!.hidden = step === 'done' || step === 'finished' || step === 'wait' || (exchangeSecret !== undefined && step !== 'possession' && step !== 'receive');
+    // A message from an earlier step ("waiting…") must not linger under the button of the step to take now.
+    if (step === 'wait') {
+      show(`${say('ceremony.trustee.waiting')} ${progress(m)}`);
+      status.dataset['waiting'] = '';
+    } else if (status.dataset['waiting'] !== undefined) clear();
     if (step === 'possession' && !status.textContent) show(say('ceremony.trustee.ready'));
     fingerprints(m);
   }
@@ -211,16 +240,20 @@ function start(el: HTMLElement): void {
             { secretShare: outcome.secretShare }, pass), name('final'));
           await publish('confirmation', outcome.confirmation);
           fingerprints(m, outcome);
-          show(`${say('ceremony.trustee.finalDownloaded')} ${say('ceremony.compareAloud')}`, 'ok');
+          show(say('ceremony.trustee.finalDownloaded'), 'ok');
           break;
         }
         case 'possession': {
           const { header, content } = await fileContent();
-          if (header.contextId !== m.contextId || header.index !== m.index || content.secretShare === undefined) throw new TrusteeFileError('format', 'not the final file of this ceremony');
+          if (header.contextId !== m.contextId || header.index !== m.index) throw new TrusteeFileError('format', 'not a file of this ceremony');
+          // The first step's ceremony file holds the exchange secret, not the key share: say which file to choose.
+          if (content.secretShare === undefined) throw new Error(say('ceremony.trustee.file.notFinal'));
           const { nonce } = await post(urls.nonce, {}) as { nonce: string };
           const proof = simpleProofToJson(provePossession(m.contextId, m.index, content.secretShare, nonce));
           await post(urls.possession, { nonce, proof: JSON.stringify(proof) });
-          show(say('ceremony.trustee.proved'), 'ok');
+          proved = true;
+          showStep('finished', m);
+          show(`${say('ceremony.trustee.proved')} ${say('ceremony.trustee.allDone')}`, 'ok');
           break;
         }
         default:

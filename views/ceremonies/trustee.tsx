@@ -10,7 +10,8 @@ const SCRIPT_STRINGS: MessageKey[] = [
   'ceremony.trustee.complained', 'ceremony.trustee.relayFault', 'ceremony.trustee.proved', 'ceremony.trustee.failed',
   'ceremony.trustee.passphrase.too-short', 'ceremony.trustee.passphrase.too-few-distinct',
   'ceremony.trustee.file.format', 'ceremony.trustee.file.passphrase', 'ceremony.trustee.file.inconsistent', 'ceremony.trustee.ready',
-  'ceremony.compareAloud', 'ceremony.exchangeFingerprint', 'ceremony.fingerprint',
+  'ceremony.compareAloud', 'ceremony.exchangeFingerprint', 'ceremony.fingerprint', 'ceremony.compareTitle', 'ceremony.compareAloudOne',
+  'ceremony.trustee.file.notFinal', 'ceremony.trustee.fileHint.ceremony', 'ceremony.trustee.fileHint.final', 'ceremony.trustee.allDone', 'ceremony.trustee.progress',
 ];
 
 export interface TrusteePageProps {
@@ -39,6 +40,9 @@ export function TrusteePage({ v, electionId, title, ceremony: c, scriptUrl }: Tr
         <>
           <p class="big-facts">{t('ceremony.trustee.you', { index: c.index, n: c.n, k: c.k })}</p>
           <noscript><p class="notice notice--warn">{t('ceremony.trustee.noscript')}</p></noscript>
+          <div id="ceremony-fingerprints">
+            <Fingerprints v={v} exchangeFingerprint={c.exchangeFingerprint} fingerprint={c.fingerprint} level={2} />
+          </div>
           <div id="ceremony-trustee" hidden data-election={String(electionId)} data-index={String(c.index)} data-state={c.state}
             data-messages={`${base}/messages.json`} data-post={`${base}/messages`} data-nonce={`${base}/possession/nonce`} data-possession={`${base}/possession`}>
             <div class="field">
@@ -48,7 +52,8 @@ export function TrusteePage({ v, electionId, title, ceremony: c, scriptUrl }: Tr
             </div>
             <div class="field" data-needs-file>
               <label for="ceremony-file">{t('ceremony.trustee.fileLabel')}</label>
-              <input id="ceremony-file" type="file" accept=".json,application/json" />
+              <input id="ceremony-file" type="file" accept=".json,application/json" aria-describedby="ceremony-file-hint" />
+              <p class="field__hint" id="ceremony-file-hint">{t('ceremony.trustee.fileHint.ceremony')}</p>
             </div>
             <section data-step="exchange" hidden>
               <h2>{t('ceremony.trustee.step1')}</h2>
@@ -67,9 +72,7 @@ export function TrusteePage({ v, electionId, title, ceremony: c, scriptUrl }: Tr
               <button type="button" class="button button--primary button--big" data-action="possession">{t('ceremony.trustee.step4Button')}</button>
             </section>
             <p id="ceremony-status" role="status" aria-live="polite" class="big-facts"></p>
-            <div id="ceremony-fingerprints"></div>
           </div>
-          <Fingerprints v={v} exchangeFingerprint={c.exchangeFingerprint} fingerprint={c.fingerprint} />
           <ul id="ceremony-strings" hidden>
             {SCRIPT_STRINGS.map((k) => <li data-key={k}>{t(k)}</li>)}
           </ul>

@@ -7,18 +7,23 @@ const STATE: Record<CeremonyOverview['state'], MessageKey> = {
   none: 'ceremony.state.none', running: 'ceremony.state.running', failed: 'ceremony.state.failed', complete: 'ceremony.state.complete',
 };
 
-/** Both fingerprints, with the instruction to compare them aloud outside the system. */
-export function Fingerprints({ v, exchangeFingerprint, fingerprint }: { v: ViewContext; exchangeFingerprint?: string; fingerprint?: string }) {
+/**
+ * The fingerprints known so far, under a heading of their own, with the instruction to compare them
+ * aloud outside the system (the one step the system cannot do): drawn prominently, before the
+ * trustee's form and on the secretariat's panel. views/assets/ceremony.ts draws the same block.
+ */
+export function Fingerprints({ v, exchangeFingerprint, fingerprint, level = 3 }: { v: ViewContext; exchangeFingerprint?: string; fingerprint?: string; level?: 2 | 3 }) {
   const { t } = v;
   if (!exchangeFingerprint && !fingerprint) return <></>;
   return (
-    <>
+    <div class="fingerprint-check">
+      {level === 2 ? <h2>{t('ceremony.compareTitle')}</h2> : <h3>{t('ceremony.compareTitle')}</h3>}
       <dl class="facts facts--wide big-facts">
-        {exchangeFingerprint && <div><dt>{t('ceremony.exchangeFingerprint')}</dt><dd><code class="fingerprint">{exchangeFingerprint}</code></dd></div>}
-        {fingerprint && <div><dt>{t('ceremony.fingerprint')}</dt><dd><code class="fingerprint">{fingerprint}</code></dd></div>}
+        {exchangeFingerprint && <div><dt>{t('ceremony.exchangeFingerprint')}</dt><dd><code class="fingerprint" data-fingerprint="exchange">{exchangeFingerprint}</code></dd></div>}
+        {fingerprint && <div><dt>{t('ceremony.fingerprint')}</dt><dd><code class="fingerprint" data-fingerprint="election">{fingerprint}</code></dd></div>}
       </dl>
-      <p class="notice notice--warn">{t('ceremony.compareAloud')}</p>
-    </>
+      <p class="fingerprint-check__say">{t(exchangeFingerprint && fingerprint ? 'ceremony.compareAloud' : 'ceremony.compareAloudOne')}</p>
+    </div>
   );
 }
 
@@ -37,7 +42,7 @@ export function CeremonyPanel({ v, electionId, ceremony: c }: { v: ViewContext; 
       <dl class="facts facts--wide">
         <div><dt>{t('ceremony.stateLabel')}</dt><dd><span class="chip">{t(STATE[c.state])}</span></dd></div>
         {c.k !== null && <div><dt>{t('ceremony.trustees')}</dt><dd>{t('ceremony.parameters', { k: c.k, n: c.n })}</dd></div>}
-        {c.contextId && <div><dt>{t('ceremony.context')}</dt><dd><code>{c.contextId}</code></dd></div>}
+        {c.contextId && <div><dt>{t('ceremony.context')}</dt><dd><code class="digest">{c.contextId}</code></dd></div>}
       </dl>
       {c.trustees.length > 0 && (
         <ol class="trustee-list">

@@ -1508,9 +1508,9 @@ export const zhCN = {
   "ceremony.trustee.step2": "第二步：分发份额",
   "ceremony.trustee.step2Button": "分发份额",
   "ceremony.trustee.step3": "第三步：接收份额并确认",
-  "ceremony.trustee.step3Button": "接收份额",
+  "ceremony.trustee.step3Button": "接收份额并下载最终文件",
   "ceremony.trustee.fileLabel": "您的受托人文件",
-  "ceremony.trustee.step4": "开启前：证明仍持有密钥份额",
+  "ceremony.trustee.step4": "第四步（开启前）：证明仍持有密钥份额",
   "ceremony.trustee.step4Button": "证明持有",
   "ceremony.trustee.waiting": "正在等待其他受托人……本页会自动刷新状态。",
   "ceremony.trustee.working": "正在计算，请稍候……",
@@ -1536,6 +1536,13 @@ export const zhCN = {
   "ceremony.ask.fixed": "仪式开始后，监票人名单和顺序不能再改动；要改动只能在仪式失败后重新开始。",
   "ceremony.ask.restart.void": "失败的仪式中的全部消息作废（保留备查），各受托人此前下载的文件不能再用，须从第一步重新做起。",
   "ceremony.ask.next": "接下来，每位受托人在自己的设备上登录，打开监票页面中的密钥仪式，依次完成各步；全部完成并当面核对指纹后，投票才能开始。",
+  "ceremony.compareTitle": "核对指纹（大声读出）",
+  "ceremony.compareAloudOne": "请全体受托人在系统之外（会场当面或电话）大声核对这个指纹，逐一确认一致。系统本身无法替代这一步。",
+  "ceremony.trustee.file.notFinal": "这是第一步的仪式文件。请选择第三步下载的最终文件（文件名以 -final.json 结尾）。",
+  "ceremony.trustee.fileHint.ceremony": "请选择第一步下载的仪式文件（文件名以 -ceremony.json 结尾）。",
+  "ceremony.trustee.fileHint.final": "请选择第三步下载的最终文件（文件名以 -final.json 结尾）。",
+  "ceremony.trustee.allDone": "全部完成，可以关闭本页。请妥善保管最终文件和口令。",
+  "ceremony.trustee.progress": "已有 {done}/{n} 位受托人完成这一步。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
