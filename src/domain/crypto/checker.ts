@@ -6,9 +6,9 @@
  * and the server never care which one they were given.
  */
 import {
-  aggregateBallots, ballotRules, checkBallotWith, nobleBallotGroup, type BallotSpec,
+  aggregateBallots, ballotRules, checkBallotWith, nobleBallotGroup, type BallotGroup, type BallotSpec, type CiphertextOf,
 } from './ballot.ts';
-import { add as addCiphertexts, ciphertextToJson, type Ciphertext, type CiphertextJson } from './elgamal.ts';
+import { add as addCiphertexts, ciphertextToJson, ZERO_CIPHERTEXT, type CiphertextJson } from './elgamal.ts';
 import { decodePoint, prepareKey } from './group.ts';
 
 /** Checks ballots of one election (key, spec, context id) and keeps the sum of those it accepted. */
@@ -31,15 +31,22 @@ export interface BallotChecker {
 /** Makes a checker for an election: its public key (encoded point), ballot spec and context id. */
 export type CheckerFactory = (publicKey: string, spec: BallotSpec, contextId: string) => BallotChecker;
 
-/** The reference implementation over @noble/curves (about 200–400 ms per 12-option ballot). */
-export const nobleChecker: CheckerFactory = (publicKeyHex, spec, contextId) => {
-  const group = nobleBallotGroup(prepareKey(decodePoint(publicKeyHex)), contextId);
+/** How one group adds ciphertexts, writes one as JSON, and what its neutral element is. */
+export interface CiphertextArithmetic<P> {
+  zero: CiphertextOf<P>;
+  add(x: CiphertextOf<P>, y: CiphertextOf<P>): CiphertextOf<P>;
+  toJson(c: CiphertextOf<P>): CiphertextJson;
+}
+
+/**
+ * A BallotChecker over any group: checkBallotWith decides, and the running sum holds the accepted
+ * ballots' ciphertexts as parsed then (nothing of a ballot is kept). Both checkers are this one.
+ */
+export function runningChecker<P, S>(group: BallotGroup<P, S>, spec: BallotSpec, arithmetic: CiphertextArithmetic<P>): BallotChecker {
   const rules = ballotRules(spec);
-  // The running sum of the accepted ballots' parsed ciphertexts: nothing of a ballot is kept.
-  let total: Ciphertext[][] = typeof rules === 'string' ? [] : aggregateBallots(spec, []);
+  let total: CiphertextOf<P>[][] = typeof rules === 'string' ? [] : rules.spec.optionKeys.map(() => rules.letters.map(() => arithmetic.zero));
   let count = 0;
   return {
-    // verifyBallot, with the key prepared and the labels made once.
     check(nonce, ballot) {
       const r = checkBallotWith(group, rules, nonce, ballot);
       return typeof r === 'string' ? r : true;
@@ -47,12 +54,17 @@ export const nobleChecker: CheckerFactory = (publicKeyHex, spec, contextId) => {
     add(nonce, ballot) {
       const r = checkBallotWith(group, rules, nonce, ballot);
       if (typeof r === 'string') return r;
-      total = total.map((row, i) => row.map((acc, l) => addCiphertexts(acc, r[i]![l]!)));
+      total = total.map((row, i) => row.map((acc, l) => arithmetic.add(acc, r[i]![l]!)));
       count++;
       return true;
     },
     get count() { return count; },
-    // A spec that cannot be used accepts no ballot: aggregateBallots answers for it (as sodium-checker.ts).
-    aggregate: () => (typeof rules === 'string' ? aggregateBallots(spec, []) : total).map((row) => row.map(ciphertextToJson)),
+    // A spec that cannot be used accepts no ballot: the reference's aggregateBallots answers for it.
+    aggregate: () => (typeof rules === 'string' ? aggregateBallots(spec, []).map((row) => row.map(ciphertextToJson)) : total.map((row) => row.map(arithmetic.toJson))),
   };
-};
+}
+
+/** The reference implementation over @noble/curves (about 200–400 ms per 12-option ballot). */
+export const nobleChecker: CheckerFactory = (publicKeyHex, spec, contextId) =>
+  // verifyBallot, with the key prepared and the labels made once.
+  runningChecker(nobleBallotGroup(prepareKey(decodePoint(publicKeyHex)), contextId), spec, { zero: ZERO_CIPHERTEXT, add: addCiphertexts, toJson: ciphertextToJson });

@@ -15,9 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import sodium from 'libsodium-wrappers-sumo';
-import { aggregateBallots, ballotRules, checkBallotWith, type BallotGroup, type CiphertextOf } from './ballot.ts';
-import type { BallotChecker, CheckerFactory } from './checker.ts';
-import { ciphertextToJson, type CiphertextJson } from './elgamal.ts';
+import type { BallotGroup, CiphertextOf } from './ballot.ts';
+import { runningChecker, type CheckerFactory } from './checker.ts';
 import { decodePoint, decodeScalar, encodeTranscript, gPow, isHex64 } from './group.ts';
 import { DISJUNCTIVE_DOMAIN } from './proofs.ts';
 
@@ -124,30 +123,10 @@ export function sodiumChecker(): Promise<CheckerFactory> {
   return loading;
 }
 
-const makeSodiumChecker: CheckerFactory = (publicKeyHex, spec, contextId) => {
+const makeSodiumChecker: CheckerFactory = (publicKeyHex, spec, contextId) =>
   // decodePoint, as nobleChecker: the same refusal of a bad key.
-  const group = sodiumBallotGroup(decodePoint(publicKeyHex).toBytes(), contextId);
-  const rules = ballotRules(spec);
-  let total: CiphertextOf<Bytes>[][] = typeof rules === 'string' ? [] : rules.spec.optionKeys.map(() => rules.letters.map(() => ({ a: ZERO, b: ZERO })));
-  let count = 0;
-  const checker: BallotChecker = {
-    check(nonce, ballot) {
-      const r = checkBallotWith(group, rules, nonce, ballot);
-      return typeof r === 'string' ? r : true;
-    },
-    add(nonce, ballot) {
-      const r = checkBallotWith(group, rules, nonce, ballot);
-      if (typeof r === 'string') return r;
-      total = total.map((row, i) => row.map((acc, l) => add(acc, r[i]![l]!)));
-      count++;
-      return true;
-    },
-    get count() { return count; },
-    aggregate(): CiphertextJson[][] {
-      // A spec that cannot be used accepts no ballot: the reference answers for it.
-      if (typeof rules === 'string') return aggregateBallots(spec, []).map((row) => row.map(ciphertextToJson));
-      return total.map((row) => row.map((c) => ({ a: sodium.to_hex(c.a), b: sodium.to_hex(c.b) })));
-    },
-  };
-  return checker;
-};
+  runningChecker(sodiumBallotGroup(decodePoint(publicKeyHex).toBytes(), contextId), spec, {
+    zero: { a: ZERO, b: ZERO },
+    add,
+    toJson: (c) => ({ a: sodium.to_hex(c.a), b: sodium.to_hex(c.b) }),
+  });
