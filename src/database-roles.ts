@@ -21,6 +21,11 @@ export const APPLICATION_GRANTS: Readonly<Record<string, readonly string[]>> = {
   signing_keys: ['select', 'insert'],
   // A key ceremony's published messages are write-once (docs/key-ceremony.md).
   ceremony_messages: ['select', 'insert'],
+  // Encrypted mode's rows are write-once too (docs/encrypted-ballots.md).
+  ciphertext_components: ['select', 'insert'],
+  spoiled_ballots: ['select', 'insert'],
+  encrypted_tallies: ['select', 'insert'],
+  decryption_partials: ['select', 'insert'],
   seal_keys: [],
   kysely_migration: [],
   kysely_migration_lock: [],

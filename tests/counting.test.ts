@@ -87,7 +87,7 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
       }
     }
     expect(await commitPaper(database.db, acting, electionId)).toBe(PAPER.length);
-    boxBefore = multiset(await database.db.selectFrom('ballots').select(['marks', 'invalid']).where('election_id', '=', electionId).execute());
+    boxBefore = multiset(await database.db.selectFrom('ballots').select(['marks', 'invalid']).$narrowType<{ marks: string }>().where('election_id', '=', electionId).execute());
     expect(boxBefore).toHaveLength(ELECTRONIC.length + PAPER.length);
   });
 
@@ -104,7 +104,7 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
     expect(location(await post(mishu, '/seal'))).toBe(`/admin/elections/${electionId}/scrutiny?done=sealed`);
     expect(await state()).toBe('tallied');
     expect(await database.db.selectFrom('ballots').select('id').where('election_id', '=', electionId).execute()).toEqual([]);
-    const sealed = await database.db.selectFrom('sealed_ballots').select(['tracker', 'marks', 'invalid']).where('election_id', '=', electionId).execute();
+    const sealed = await database.db.selectFrom('sealed_ballots').select(['tracker', 'marks', 'invalid']).$narrowType<{ marks: string }>().where('election_id', '=', electionId).execute();
     expect(multiset(sealed)).toEqual(boxBefore);
     expect(sealed.find((b) => b.marks === 'FFFFFFFFFFFA')?.invalid).toBe('too-many-for');
 
@@ -303,10 +303,10 @@ describe.each(testEngines())('counting and publication on $name', (engine) => {
         }
         await commitPaper(database.db, acting, e.id);
       }
-      const cast = multiset(await database.db.selectFrom('ballots').select(['marks', 'invalid']).where('election_id', '=', e.id).execute());
+      const cast = multiset(await database.db.selectFrom('ballots').select(['marks', 'invalid']).$narrowType<{ marks: string }>().where('election_id', '=', e.id).execute());
       await sealElection(database.db, acting, e.id);
       expect(await database.db.selectFrom('ballots').select('id').where('election_id', '=', e.id).execute()).toEqual([]);
-      expect(multiset(await database.db.selectFrom('sealed_ballots').select(['marks', 'invalid']).where('election_id', '=', e.id).execute())).toEqual(cast);
+      expect(multiset(await database.db.selectFrom('sealed_ballots').select(['marks', 'invalid']).$narrowType<{ marks: string }>().where('election_id', '=', e.id).execute())).toEqual(cast);
       const expected = [...electronic.map((m) => `${m}|`), ...paper.map((b) => `${b.marks}|${b.unreadable ? 'unreadable' : countFor(b.marks) > 2 ? 'too-many-for' : ''}`)].sort();
       expect(cast).toEqual(expected);
       const summary = (await recordSummary(database.db, e.id))!;

@@ -151,7 +151,7 @@ describe.each(testEngines())('paper ballot pages on $name', (engine) => {
       expect((await post(mishu, '/paper/commit')).headers.get('location')).toContain('error=incomplete');
       await post(clerk2, '/paper/entries', { seq: '1', ...ballot('F'), invalid: '' });
       expect((await post(mishu, '/paper/commit')).headers.get('location')).toBe(`/admin/elections/${id}/paper?done=committed`);
-      const box = await database.db.selectFrom('ballots').select(['marks', 'invalid']).where('election_id', '=', id).where('channel', '=', 'paper').execute();
+      const box = await database.db.selectFrom('ballots').select(['marks', 'invalid']).$narrowType<{ marks: string }>().where('election_id', '=', id).where('channel', '=', 'paper').execute();
       expect(box.map((b) => [b.marks[0], b.invalid]).sort()).toEqual([['F', null], ['N', 'unreadable']]);
     } finally {
       await database.close();

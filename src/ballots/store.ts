@@ -121,7 +121,7 @@ export async function lookupTracker(db: Db, raw: string): Promise<TrackerLookup 
     .select(['e.id', 'e.title', 'e.state', 'e.marking', 'b.marks', 'b.invalid']).where('b.tracker', '=', tracker).executeTakeFirst();
   if (!sealed) return undefined;
   const found: TrackerLookup = { tracker, status: 'recorded', election: { id: String(sealed.id), title: sealed.title, state: sealed.state } };
-  if (!isPublished(sealed.state)) return found;
+  if (!isPublished(sealed.state) || sealed.marks === null) return found;
   const options = await db.selectFrom('election_options').select(['key', 'title']).where('election_id', '=', sealed.id).orderBy('position').execute();
   return {
     ...found, marking: sealed.marking, marks: sealed.marks, ...(sealed.invalid ? { invalid: sealed.invalid } : {}),

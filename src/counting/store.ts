@@ -78,7 +78,7 @@ export async function sealElection(db: Db, acting: Acting, electionId: number): 
       // checks the vote is closed itself: no role can empty or rewrite the box any other way.
       await sql`select minsheng_seal_ballots(${electionId}::integer)`.execute(trx);
 
-      const ballots = await trx.selectFrom('sealed_ballots').select(['tracker', 'marks', 'invalid'])
+      const ballots = await trx.selectFrom('sealed_ballots').select(['tracker', 'marks', 'invalid']).$narrowType<{ marks: string }>()
         .where('election_id', '=', electionId).orderBy(sql`tracker collate "C"`).execute();
       const meeting = await trx.selectFrom('meetings').select(['id', 'title', 'year']).where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
       const options = await trx.selectFrom('election_options').select(['key', 'title']).where('election_id', '=', electionId).orderBy('position').execute();
@@ -102,6 +102,7 @@ export async function sealElection(db: Db, acting: Acting, electionId: number): 
     const now = acting.clock.now();
     await trx.insertInto('election_records').values({ election_id: electionId, body: text, digest, sealed_at: now, published_at: null }).execute();
     return {
+      to: 'tallied',
       details: { digest, ballots: body.ballots.length, valid: body.result.valid, invalid: body.result.invalid },
       result: { digest, ballots: body.ballots.length },
     };
@@ -327,7 +328,7 @@ export async function publishedRecord(db: Db, electionId: number): Promise<Elect
 
 /** Sealed ballots counted invalid, with their reasons, in tracker order: for scrutineers. */
 export async function invalidSealedBallots(db: Db, electionId: number): Promise<{ tracker: string; marks: string; invalid: InvalidReason }[]> {
-  const rows = await db.selectFrom('sealed_ballots').select(['tracker', 'marks', 'invalid'])
+  const rows = await db.selectFrom('sealed_ballots').select(['tracker', 'marks', 'invalid']).$narrowType<{ marks: string }>()
     .where('election_id', '=', electionId).where('invalid', 'is not', null).orderBy(sql`tracker collate "C"`).execute();
   return rows.map((r) => ({ tracker: r.tracker, marks: r.marks, invalid: r.invalid! }));
 }

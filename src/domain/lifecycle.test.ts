@@ -18,25 +18,26 @@ describe('the election lifecycle', () => {
     expect(TRANSITIONS.filter((t) => isFinal(t.from))).toEqual([]);
   });
 
-  it('moves forward only: draft → open → closed → tallied → certified → published, void from closed or tallied', () => {
+  it('moves forward only: draft → open → closed → (decrypting →) tallied → certified → published, void before a record is certified', () => {
     expect(targets('open', 'draft')).toEqual(['open']);
     expect(targets('close', 'open')).toEqual(['closed']);
-    expect(targets('seal', 'closed')).toEqual(['tallied']);
+    expect(targets('seal', 'closed')).toEqual(['tallied', 'decrypting']);
+    expect(targets('decrypt', 'decrypting')).toEqual(['tallied']);
     expect(targets('certify', 'tallied')).toEqual(['tallied', 'certified']);
     expect(targets('certify', 'certified')).toEqual(['certified']);
     expect(targets('publish', 'certified')).toEqual(['published']);
-    expect(ELECTION_STATES.filter((s) => canStart('void', s))).toEqual(['closed', 'tallied']);
+    expect(ELECTION_STATES.filter((s) => canStart('void', s))).toEqual(['closed', 'decrypting', 'tallied']);
     // No step leads back to an earlier state.
-    const order = ['draft', 'open', 'closed', 'tallied', 'certified', 'published'];
+    const order = ['draft', 'open', 'closed', 'decrypting', 'tallied', 'certified', 'published'];
     for (const t of TRANSITIONS.filter((x) => x.to !== 'void')) expect(order.indexOf(t.to)).toBeGreaterThanOrEqual(order.indexOf(t.from));
     expect(canStart('open', 'closed')).toBe(false);
     expect(canStart('publish', 'tallied')).toBe(false);
   });
 
-  it('says who may make each step: the secretariat, scrutineers only certify, the installation only closes on schedule', () => {
+  it('says who may make each step: the secretariat, scrutineers only decrypt and certify, the installation only closes on schedule', () => {
     for (const step of STEPS) expect(mayMake(step, ['deputy', 'department'])).toBe(false);
-    expect(STEPS.filter((s) => mayMake(s, ['scrutineer']))).toEqual(['certify']);
-    expect(STEPS.filter((s) => mayMake(s, ['secretariat']))).toEqual(['open', 'close', 'seal', 'publish', 'void']);
+    expect(STEPS.filter((s) => mayMake(s, ['scrutineer']))).toEqual(['decrypt', 'certify']);
+    expect(STEPS.filter((s) => mayMake(s, ['secretariat']))).toEqual(['open', 'close', 'seal', 'decrypt', 'publish', 'void']);
     expect(STEPS.filter((s) => mayMake(s, ['system']))).toEqual(['close']);
   });
 
@@ -44,6 +45,6 @@ describe('the election lifecycle', () => {
     expect(ELECTION_STATES.filter(acceptsBallots)).toEqual(['open']);
     expect(ELECTION_STATES.filter(isSealed)).toEqual(['tallied', 'certified', 'published']);
     expect(ELECTION_STATES.filter(isFrozen)).toEqual(ELECTION_STATES.filter((s) => s !== 'draft'));
-    expect(ELECTION_STATES.filter(inScrutiny)).toEqual(['closed', 'tallied', 'certified', 'published', 'void']);
+    expect(ELECTION_STATES.filter(inScrutiny)).toEqual(['closed', 'decrypting', 'tallied', 'certified', 'published', 'void']);
   });
 });

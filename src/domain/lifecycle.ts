@@ -7,7 +7,14 @@ import type { ElectionState, Role } from './vocabulary.ts';
  * steps to offer.
  *
  *   draft ─open→ open ─close→ closed ─seal→ tallied ─certify→ certified ─publish→ published
- *                                 └──────void──────┴→ void
+ *                                 │               ↑
+ *                                 └─seal→ decrypting ─decrypt┘          (encrypted mode)
+ *                                 closed, decrypting, tallied ─void→ void
+ *
+ * In encrypted mode (docs/encrypted-ballots.md) the seal fixes the box and its aggregate and leads to
+ * `decrypting`, where the trustees post their partial decryptions; combining k of them builds the
+ * record (decrypt). If fewer than k trustees can decrypt, the secretariat voids the vote with that
+ * reason and may hold it again.
  *
  * Sealing fixes the record and its digest; certification needs CERTIFICATIONS_REQUIRED distinct
  * scrutineers (a first one leaves the election tallied, and more may confirm until publication).
@@ -24,7 +31,7 @@ export const CERTIFICATIONS_REQUIRED = 2;
 export const SCRUTINEERS_MAX = 15;
 
 /** A step of the lifecycle, named as the secretariat's buttons name it. */
-export const STEPS = ['open', 'close', 'seal', 'certify', 'publish', 'void'] as const;
+export const STEPS = ['open', 'close', 'seal', 'decrypt', 'certify', 'publish', 'void'] as const;
 export type Step = (typeof STEPS)[number];
 
 /** Who makes a step: a role, or the installation itself (the scheduled close, seeding, tools). */
@@ -41,6 +48,10 @@ export const TRANSITIONS: readonly Transition[] = [
   { step: 'open', from: 'draft', to: 'open', by: ['secretariat'] },
   { step: 'close', from: 'open', to: 'closed', by: ['secretariat', 'system'] },
   { step: 'seal', from: 'closed', to: 'tallied', by: ['secretariat'] },
+  // Encrypted mode: the seal fixes the box and its aggregate; k trustees then decrypt the totals.
+  { step: 'seal', from: 'closed', to: 'decrypting', by: ['secretariat'] },
+  // The trustee whose partial decryption completes k combines them (or the secretariat, retrying).
+  { step: 'decrypt', from: 'decrypting', to: 'tallied', by: ['scrutineer', 'secretariat'] },
   // A first certification; the next distinct scrutineer's makes it certified.
   { step: 'certify', from: 'tallied', to: 'tallied', by: ['scrutineer'] },
   { step: 'certify', from: 'tallied', to: 'certified', by: ['scrutineer'] },
@@ -49,6 +60,8 @@ export const TRANSITIONS: readonly Transition[] = [
   { step: 'publish', from: 'certified', to: 'published', by: ['secretariat'] },
   // A vote is voided after it closed (e.g. more paper ballots returned than issued), before publication.
   { step: 'void', from: 'closed', to: 'void', by: ['secretariat'] },
+  // Fewer than k trustees could decrypt.
+  { step: 'void', from: 'decrypting', to: 'void', by: ['secretariat'] },
   { step: 'void', from: 'tallied', to: 'void', by: ['secretariat'] },
 ];
 
@@ -108,7 +121,7 @@ export function isPublished(state: ElectionState): boolean {
 }
 
 /** States in which an election appears to scrutineers (from the close on). */
-export const SCRUTINY_STATES: readonly ElectionState[] = ['closed', 'tallied', 'certified', 'published', 'void'];
+export const SCRUTINY_STATES: readonly ElectionState[] = ['closed', 'decrypting', 'tallied', 'certified', 'published', 'void'];
 
 /** The election has closed (counting, certification, publication or void follow). */
 export function inScrutiny(state: ElectionState): boolean {

@@ -213,13 +213,20 @@ export interface RollTable {
 }
 
 /** What was voted (never who): no deputy, no time, no sequence. */
+/**
+ * A ballot in an open election's box: plaintext marks (plaintext mode, and paper ballots in either
+ * mode), or in encrypted mode the server-issued nonce and the encrypted ballot's canonical JSON
+ * ({ ciphertexts, proofs }, docs/encrypted-ballots.md); never both.
+ */
 export interface BallotTable {
   id: Generated<string>;
   election_id: number;
   tracker: string;
-  marks: string;
+  marks: string | null;
   channel: Channel;
   invalid: InvalidReason | null;
+  nonce: Generated<string | null>;
+  ballot: Generated<string | null>;
 }
 
 /** One clerk's keying of one returned paper ballot (seq = position in the stack). */
@@ -236,8 +243,46 @@ export interface PaperEntryTable {
 export interface SealedBallotTable {
   election_id: number;
   tracker: string;
-  marks: string;
+  /** Null for an encrypted ballot (then nonce and ballot are set). */
+  marks: string | null;
   invalid: InvalidReason | null;
+  nonce: Generated<string | null>;
+  ballot: Generated<string | null>;
+}
+
+/** The first component `a` of every ciphertext cast or spoiled in an election: no ballot may copy another's. */
+export interface CiphertextComponentTable {
+  election_id: number;
+  a: string;
+}
+
+/** A ballot its voter checked (Benaloh challenge) and so never cast: published with marks and randomness. */
+export interface SpoiledBallotTable {
+  election_id: number;
+  tracker: string;
+  nonce: string;
+  /** Canonical JSON of { ciphertexts, proofs }. */
+  ballot: string;
+  marks: string;
+  /** JSON [option][letter] of 64-hex scalars. */
+  randomness: string;
+}
+
+/** An encrypted election's aggregate, fixed at its seal: canonical JSON [option][letter] of ciphertexts. */
+export interface EncryptedTallyTable {
+  election_id: number;
+  ceremony_id: number;
+  aggregate: string;
+  ballots: number;
+  sealed_at: Date;
+}
+
+/** A trustee's partial decryption of the aggregate: canonical JSON [option][letter] of { d, proof }. */
+export interface DecryptionPartialTable {
+  election_id: number;
+  trustee: number;
+  shares: string;
+  received_at: Date;
 }
 
 /** The election record (docs/record-format.md) fixed at the seal: canonical body text, digest, certifications, signature. */
@@ -559,6 +604,10 @@ export interface Database {
   ceremony_trustees: CeremonyTrusteeTable;
   ceremony_messages: CeremonyMessageTable;
   possession_proofs: PossessionProofTable;
+  ciphertext_components: CiphertextComponentTable;
+  spoiled_ballots: SpoiledBallotTable;
+  encrypted_tallies: EncryptedTallyTable;
+  decryption_partials: DecryptionPartialTable;
 }
 
 export type Term = Selectable<TermTable>;

@@ -44,7 +44,7 @@ export const ELECTORATES = ['all-deputies', 'standing-committee'] as const;
 export type Electorate = (typeof ELECTORATES)[number];
 
 /** The states of an election; src/domain/lifecycle.ts says how one becomes another. */
-export const ELECTION_STATES = ['draft', 'open', 'closed', 'tallied', 'certified', 'published', 'void'] as const;
+export const ELECTION_STATES = ['draft', 'open', 'closed', 'decrypting', 'tallied', 'certified', 'published', 'void'] as const;
 export type ElectionState = (typeof ELECTION_STATES)[number];
 
 /** Why a ballot was counted invalid: too many 赞成 (automatic), unreadable, or another reason the clerks note. */
@@ -135,7 +135,7 @@ export const ELECTORATE_LABEL: Readonly<Record<Electorate, MessageKey>> = {
   'all-deputies': 'rating.electorate.all-deputies', 'standing-committee': 'rating.electorate.standing-committee',
 };
 export const STATE_LABEL: Readonly<Record<ElectionState, MessageKey>> = {
-  draft: 'election.state.draft', open: 'election.state.open', closed: 'election.state.closed', tallied: 'election.state.tallied',
+  draft: 'election.state.draft', open: 'election.state.open', closed: 'election.state.closed', decrypting: 'election.state.decrypting', tallied: 'election.state.tallied',
   certified: 'election.state.certified', published: 'election.state.published', void: 'election.state.void',
 };
 export const INVALID_REASON_LABEL: Readonly<Record<InvalidReason, MessageKey>> = {

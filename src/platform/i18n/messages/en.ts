@@ -410,6 +410,7 @@ export const en: Record<MessageKey, string> = {
   'election.state.draft': 'Not open',
   'election.state.open': 'Voting',
   'election.state.closed': 'Closed',
+  'election.state.decrypting': 'Decrypting the totals',
   'election.state.tallied': 'Counted',
   'election.state.certified': 'Certified',
   'election.state.published': 'Published',

@@ -409,6 +409,7 @@ export const zhCN = {
   'election.state.draft': '未开启',
   'election.state.open': '投票中',
   'election.state.closed': '已结束投票',
+  'election.state.decrypting': '解密总数中',
   'election.state.tallied': '已计票',
   'election.state.certified': '已确认',
   'election.state.published': '已公布',
