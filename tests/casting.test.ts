@@ -161,7 +161,7 @@ describe.each(testEngines())('casting on $name', (engine) => {
   it('keeps the ballot box free of any link to people, time or order (schema)', async () => {
     const cols = await sql<{ column_name: string; data_type: string; column_default: string | null }>`
       select column_name, data_type, column_default from information_schema.columns where table_name = 'ballots' and table_schema = current_schema()`.execute(database.db);
-    expect(cols.rows.map((c) => c.column_name).sort()).toEqual(['channel', 'election_id', 'id', 'invalid', 'marks', 'tracker']);
+    expect(cols.rows.map((c) => c.column_name).sort()).toEqual(['ballot', 'channel', 'election_id', 'id', 'invalid', 'marks', 'nonce', 'tracker']);
     for (const c of cols.rows) {
       expect(c.data_type, c.column_name).not.toMatch(/time|date|interval/);
       expect(c.column_default ?? '', c.column_name).not.toMatch(/nextval|now\(\)|clock_timestamp/);
