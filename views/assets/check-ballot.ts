@@ -23,7 +23,8 @@ interface SpoiledCheck {
   randomness: string[][];
 }
 
-const root = document.getElementById('check-ballot');
+// Outside a browser (the tests import checkSpoiled) there is no page to run on.
+const root = typeof document === 'undefined' ? null : document.getElementById('check-ballot');
 if (root) start(root);
 
 function isCheck(x: unknown): x is SpoiledCheck {
