@@ -6,22 +6,8 @@ import type { ViewContext } from '../context.ts';
 import { Notice } from '../components/form.tsx';
 import { EncryptedIntro, EncryptedReview, type EncryptedBallotData } from './encrypted.tsx';
 
-export interface BallotOption {
-  key: string;
-  position: number;
-  title: string;
-  candidate?: CandidateView;
-}
-
-export interface BallotElection {
-  id: number;
-  title: string;
-  meetingTitle: string;
-  marking: Marking;
-  seats: number | null;
-  /** The meeting's shared-tablets setting: the pages then leave nothing of the ballot behind them. */
-  sharedTablets: boolean;
-}
+export type { BallotElection, BallotOption } from './ballot-types.ts';
+import type { BallotElection, BallotOption } from './ballot-types.ts';
 
 /** Seconds a receipt stays on a shared tablet before the sign-in page comes back by itself. */
 export const SHARED_RECEIPT_SECONDS = 60;

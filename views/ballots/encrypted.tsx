@@ -3,7 +3,7 @@ import type { SpoiledCheck } from '../../src/ballots/encrypted.ts';
 import type { ViewContext } from '../context.ts';
 import { letterLabel } from '../components/labels.ts';
 import { Notice } from '../components/form.tsx';
-import type { BallotElection, BallotOption } from './ballot.tsx';
+import type { BallotElection, BallotOption } from './ballot-types.ts';
 
 /**
  * What a ballot page of an encrypted election carries for views/assets/ballot-page.ts, as data
