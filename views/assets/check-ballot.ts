@@ -76,12 +76,14 @@ function start(el: HTMLElement): void {
     result.replaceChildren(box);
   };
 
+  /** The options' titles, when the JSON is a whole lookup (it names them); else their ids. */
+  let titles: string[] = [];
   const run = (c: SpoiledCheck) => {
     show('warn', [say('working')]);
     setTimeout(() => {
       try {
         const r = checkSpoiled(c);
-        const marks = [...c.marks].map((l, i) => `${i + 1}. ${c.spec.optionKeys[i] ?? '?'}: ${labels[c.spec.marking]?.[l] ?? l}`).join('；');
+        const marks = [...c.marks].map((l, i) => `${i + 1}. ${titles[i] ?? c.spec.optionKeys[i] ?? '?'}: ${labels[c.spec.marking]?.[l] ?? l}`).join('；');
         const fp = document.createElement('code');
         fp.className = 'fingerprint';
         fp.textContent = r.fingerprint;
@@ -98,7 +100,8 @@ function start(el: HTMLElement): void {
 
   const fromJson = (x: unknown) => {
     // The whole answer of /api/trackers/:tracker, or its `check` member alone.
-    const lookup = x as { status?: string; check?: unknown } | null;
+    const lookup = x as { status?: string; check?: unknown; options?: { title?: unknown }[] } | null;
+    titles = Array.isArray(lookup?.options) ? lookup.options.map((o) => String(o?.title ?? '')) : [];
     if (lookup && typeof lookup === 'object' && 'status' in lookup && lookup.status !== 'spoiled') return show('error', [say('notSpoiled')]);
     const c = lookup && typeof lookup === 'object' && 'check' in lookup ? lookup.check : x;
     if (!isCheck(c)) return show('error', [say('badJson')]);
