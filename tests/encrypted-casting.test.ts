@@ -8,6 +8,7 @@ import { checkSpoiled } from '../views/assets/check-ballot.ts';
 import { encryptedTracker } from '../src/domain/record/format-v2.ts';
 import { trackerKey } from '../src/keys/installation.ts';
 import { issuePaper } from '../src/paper/store.ts';
+import { closeElection } from '../src/elections/store.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
 import { testApp } from './support/app.ts';
 import { postOnce } from './support/auth.ts';
@@ -321,6 +322,20 @@ describe.each(testEngines())('encrypted casting over HTTP on $name', (engine) =>
       select row_number() over (order by ctid) as n, marks, ballot from ballots where election_id = ${electionId}`.execute(database.db);
     expect(byOrder.rows).toHaveLength(4);
     expect(byOrder.rows.every((r) => r.marks === null && r.ballot !== null)).toBe(true);
+  });
+
+  it('after the seal a cast ballot is still recorded, and once published it says counted, never with marks', async () => {
+    const tracker = (await database.db.selectFrom('ballots').select('tracker').where('election_id', '=', electionId).executeTakeFirstOrThrow()).tracker;
+    await closeElection(database.db, f.acting, electionId);
+    // The seal itself (the box into sealed_ballots), as the seal step runs it; decryption is not this test's.
+    await sql`select minsheng_seal_ballots(${electionId})`.execute(database.db);
+    expect(await (await t.app.request(`/api/trackers/${tracker}`)).json()).toMatchObject({ status: 'recorded', encrypted: true });
+    await sql`update elections set state = 'published' where id = ${electionId}`.execute(database.db);
+    const counted = await (await t.app.request(`/api/trackers/${tracker}`)).json() as Record<string, unknown>;
+    expect(counted).toMatchObject({ tracker, status: 'counted', encrypted: true });
+    expect(counted).not.toHaveProperty('marks');
+    const verify = await (await t.app.request(`/verify?tracker=${tracker}`)).text();
+    expect(verify).toContain(`追踪码 ${tracker} 对应的加密选票已计入公布的结果。`);
   });
 
   it('serves the static check page and its module', async () => {
