@@ -206,6 +206,9 @@ describe.each(testEngines())('encrypted casting over HTTP on $name', (engine) =>
     expect(question).toContain('检查这张选票的加密？');
     expect(question).toContain('永不计入结果');
     expect(await database.db.selectFrom('spoiled_ballots').select('tracker').execute()).toHaveLength(0);
+    // A nonce of another deputy is refused before anything is asked.
+    const theirs = await opened('d7');
+    expect((await post('d6', `/elections/${electionId}/ballot/spoil`, { ...fields, nonce: theirs.nonce, nonceMac: theirs.nonceMac })).status).toBe(422);
     // Marks the randomness does not open to: refused.
     const lie = await post('d6', `/elections/${electionId}/ballot/spoil`, { ...fields, marks: 'NAN', confirm: '1' });
     expect(lie.status).toBe(422);

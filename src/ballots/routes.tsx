@@ -24,7 +24,7 @@ import { encryptedTracker } from '../domain/record/format-v2.ts';
 import { LETTERS, type Marking } from '../domain/vocabulary.ts';
 import { letterLabel } from '../../views/components/labels.ts';
 import { castEncryptedBallot, cryptoSpecOf, electionKeyOf, spoilBallot } from './encrypted.ts';
-import { issueBallotNonce } from './nonce.ts';
+import { issueBallotNonce, verifiedBallotNonce } from './nonce.ts';
 
 const REFUSALS: Record<EncryptedRefusal, MessageKey> = {
   'not-found': 'error.404',
@@ -98,7 +98,7 @@ function refuse(c: Ctx, election: BallotElection, why: EncryptedRefusal) {
 
 /** The fields of an encrypted ballot's cast or check; any other field is a tampered or stale form (400). */
 const ENCRYPTED_FIELDS = new Set(['nonce', 'nonceMac', 'ballot']);
-const SPOIL_FIELDS = new Set([...ENCRYPTED_FIELDS, 'marks', 'randomness', 'confirm', 'fact.tracker']);
+const SPOIL_FIELDS = new Set([...ENCRYPTED_FIELDS, 'marks', 'randomness', 'confirm']);
 
 function encryptedForm(body: Record<string, unknown>, allowed: Set<string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -229,6 +229,8 @@ export function ballotRoutes() {
         electionId: b.e.id, deputyId, nonce: f['nonce'], nonceMac: f['nonceMac'], ballot: f['ballot'], marks: f['marks'], randomness: f['randomness'],
         macKey: trackerKey(c.var.deps.config), spec: b.spec,
       };
+      // A nonce this server did not issue to this deputy is refused before anything is asked.
+      if (!verifiedBallotNonce(input.macKey, b.e.id, deputyId, input.nonce, input.nonceMac)) return refuse(c, b.election, 'bad-nonce');
       const t = c.var.t;
       const asked = confirmFirst(c, f, {
         title: t('ballot.spoil.ask.title'), consequences: [t('ballot.spoil.ask.published'), t('ballot.spoil.ask.again')], button: t('ballot.spoil.ask.button'),

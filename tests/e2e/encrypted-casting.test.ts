@@ -81,8 +81,9 @@ async function shot(page: Page, name: string) {
 }
 
 /** Marks, reviews (encrypted in the page) and returns the tracker the review shows. */
-async function encryptInPage(page: Page, marks: string): Promise<string> {
+async function encryptInPage(page: Page, marks: string, audit = false): Promise<string> {
   await page.goto(`/elections/${electionId}/ballot`);
+  if (audit) expect(formatViolations(await checkAccessibility(page), 'encrypted ballot')).toBe('');
   await mark(page, marks);
   await page.getByRole('button', { name: '下一步：核对选票' }).click();
   const review = page.locator('#encrypted-review');
@@ -98,7 +99,7 @@ describe('casting an encrypted ballot in the browser', () => {
   it('encrypts in the page, shows the tracker before casting, casts without sending the marks, and the receipt has the same tracker', async () => {
     const { page, errors, context } = await signedInPerson(browser, server.url, 'd4', TABLET, FIXTURE_PASSWORD);
     const bodies = recordBodies(page);
-    const tracker = await encryptInPage(page, 'FAN');
+    const tracker = await encryptInPage(page, 'FAN', true);
     expect(await page.locator('[data-election-fingerprint]').textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
     expect(formatViolations(await checkAccessibility(page), 'encrypted review')).toBe('');
     await shot(page, 'review-tablet');
@@ -125,6 +126,7 @@ describe('casting an encrypted ballot in the browser', () => {
     await Promise.all([page.waitForURL(`**/ballot/spoil`), page.getByRole('button', { name: '确认检查加密' }).click()]);
     await expect(page.locator('[data-spoiled-tracker]').textContent()).resolves.toBe(checked);
     await shot(page, 'spoiled-tablet');
+    expect(formatViolations(await checkAccessibility(page), 'checked ballot')).toBe('');
     await Promise.all([page.waitForURL(/\/check\?tracker=/), page.getByRole('link', { name: '打开检查页面' }).click()]);
     const outcome = page.locator('#check-result [data-outcome]:not([data-outcome="warn"])');
     await outcome.waitFor({ timeout: 60_000 });
