@@ -298,7 +298,11 @@ describe.each(testEngines())('encrypted casting over HTTP on $name', (engine) =>
     // Invalid choices are refused as in plaintext mode, with the same messages.
     const over = await post('d11', `/elections/${electionId}/ballot/review`, { 'choice.c01': 'F', 'choice.c02': 'F', 'choice.c03': 'F' });
     expect(over.status).toBe(422);
-    expect(await over.text()).toContain('赞成');
+    const again = await over.text();
+    expect(again).toContain('赞成');
+    // The ballot comes back as an encrypted ballot, choices kept, with a fresh nonce for the browser.
+    expect(pageData(again).nonce).toMatch(/^[0-9a-f]{32}$/);
+    expect(again).toContain('本次表决使用加密选票');
   });
 
   it('leaves no plaintext marks in the database, and the probes of issue 13 link deputies only to ciphertexts', async () => {

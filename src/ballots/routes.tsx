@@ -110,11 +110,11 @@ function encryptedForm(body: Record<string, unknown>, allowed: Set<string>): Rec
 }
 
 /** The ballot page of an encrypted election: the key, the spec and a fresh nonce for the browser (ballot-page.ts). */
-async function encryptedPage(c: Ctx, b: LoadedBallot, deputyId: number, extra: { choices?: Record<string, string> } = {}) {
+async function encryptedPage(c: Ctx, b: LoadedBallot, deputyId: number, extra: { choices?: Record<string, string>; errors?: string[]; missing?: string[] } = {}) {
   const key = await electionKeyOf(db(c), b.e.id);
   if (!key) return refuse(c, b.election, 'not-open');
   const issued = issueBallotNonce(trackerKey(c.var.deps.config), b.e.id, deputyId);
-  return c.render(<BallotPage v={view(c)} election={b.election} options={b.options} choices={extra.choices} encrypted={{
+  return c.render(<BallotPage v={view(c)} election={b.election} options={b.options} choices={extra.choices} errors={extra.errors} missing={extra.missing} encrypted={{
     publicKey: key.publicKey, fingerprint: key.fingerprint, contextId: key.contextId, spec: cryptoSpecOf(b.spec),
     nonce: issued.nonce, nonceMac: issued.mac, scriptUrl: assetUrl('ballot-page.js'),
   }} />, { title: b.election.title });
@@ -124,11 +124,13 @@ async function encryptedPage(c: Ctx, b: LoadedBallot, deputyId: number, extra: {
  * The ballot again (422), with the deputy's choices kept: unmarked items marked in place and linked
  * from the error summary, every other problem listed in it.
  */
-function rejectMarks(c: Ctx, b: LoadedBallot, choices: Record<string, string>, problems: BallotProblem[]) {
+function rejectMarks(c: Ctx, b: LoadedBallot, choices: Record<string, string>, problems: BallotProblem[], deputyId?: number) {
   const titles = new Map(b.options.map((o) => [o.key, o.title]));
   const missing = problems.flatMap((p) => (p.code === 'missing-mark' ? [p.option] : []));
   const errors = problems.filter((p) => p.code !== 'missing-mark').map((p) => problemText(c, p, titles));
   c.status(422);
+  // In encrypted mode the ballot comes back as an encrypted ballot page (a fresh nonce for the browser).
+  if (b.encrypted && deputyId !== undefined) return encryptedPage(c, b, deputyId, { choices, errors, missing });
   return c.render(<BallotPage v={view(c)} election={b.election} options={b.options} choices={choices} errors={errors} missing={missing} />, { title: b.election.title });
 }
 
@@ -183,7 +185,7 @@ export function ballotRoutes() {
         return c.render(<BallotPage v={view(c)} election={b.election} options={b.options} choices={form.choices} />, { title: b.election.title });
       }
       const result = marksFromChoices(b.spec, form.choices);
-      if (!result.ok) return rejectMarks(c, b, form.choices, result.problems);
+      if (!result.ok) return rejectMarks(c, b, form.choices, result.problems, deputyId);
       if (b.encrypted) {
         // Without JavaScript: the server encrypts, with a fresh nonce, and forgets the randomness and the marks.
         const key = await electionKeyOf(db(c), b.e.id);

@@ -121,7 +121,10 @@ describe('casting an encrypted ballot in the browser', () => {
   it('checks the encryption (Benaloh), the check page verifies it, then the deputy casts without sending the marks', async () => {
     const { page, errors, context } = await signedInPerson(browser, server.url, 'd5', TABLET, FIXTURE_PASSWORD);
     const checked = await encryptInPage(page, 'FFN');
+    const spoilBodies = recordBodies(page);
     await Promise.all([page.waitForURL(`**/ballot/spoil`), page.getByRole('button', { name: '检查加密' }).click()]);
+    // The check, unlike the cast, sends the marks (they are published): the detector sees them.
+    expect(spoilBodies.some((b) => carriesMarks(b, 'FFN'))).toBe(true);
     expect(await page.textContent('body')).toContain('永不计入结果');
     await Promise.all([page.waitForURL(`**/ballot/spoil`), page.getByRole('button', { name: '确认检查加密' }).click()]);
     await expect(page.locator('[data-spoiled-tracker]').textContent()).resolves.toBe(checked);
