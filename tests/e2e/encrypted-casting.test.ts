@@ -9,7 +9,8 @@ import { systemClock } from '../../src/platform/time.ts';
 import { openEncrypted } from '../support/encrypted-election.ts';
 import { buildFixture, FIXTURE_PASSWORD } from '../support/fixtures.ts';
 import {
-  checkAccessibility, choiceLabel, formatViolations, launchBrowser, PHONE, signedInPerson, signInThroughForm, startServer, TABLET, type RunningServer,
+  checkAccessibility, choiceLabel, formatNuMessages, formatViolations, type HtmlDocument, launchBrowser, PHONE, signedInPerson, signInThroughForm, startServer, TABLET,
+  type RunningServer, validateHtmlBatch,
 } from './harness.ts';
 
 /**
@@ -23,6 +24,9 @@ let browser: Browser;
 let dataDir: string;
 let electionId: number;
 const SHOTS = process.env.SCREENSHOT_DIR;
+/** The pages seen, for one Nu Html Checker run at the end. */
+const documents: HtmlDocument[] = [];
+const keep = async (page: Page, name: string) => documents.push({ url: name, html: await page.content() });
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'minsheng-encrypted-casting-'));
@@ -102,6 +106,7 @@ describe('casting an encrypted ballot in the browser', () => {
     const tracker = await encryptInPage(page, 'FAN', true);
     expect(await page.locator('[data-election-fingerprint]').textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
     expect(formatViolations(await checkAccessibility(page), 'encrypted review')).toBe('');
+    await keep(page, 'encrypted review');
     await shot(page, 'review-tablet');
     await page.setViewportSize(PHONE);
     await shot(page, 'review-phone');
@@ -130,12 +135,14 @@ describe('casting an encrypted ballot in the browser', () => {
     await expect(page.locator('[data-spoiled-tracker]').textContent()).resolves.toBe(checked);
     await shot(page, 'spoiled-tablet');
     expect(formatViolations(await checkAccessibility(page), 'checked ballot')).toBe('');
+    await keep(page, 'checked ballot');
     await Promise.all([page.waitForURL(/\/check\?tracker=/), page.getByRole('link', { name: '打开检查页面' }).click()]);
     const outcome = page.locator('#check-result [data-outcome]:not([data-outcome="warn"])');
     await outcome.waitFor({ timeout: 60_000 });
     expect(await outcome.getAttribute('data-outcome')).toBe('ok');
     expect(await outcome.textContent()).toContain('核对通过');
     expect(formatViolations(await checkAccessibility(page), 'check page')).toBe('');
+    await keep(page, 'check page');
     await page.setViewportSize(PHONE);
     await shot(page, 'check-phone');
     await page.setViewportSize(TABLET);
@@ -168,8 +175,15 @@ describe('casting an encrypted ballot in the browser', () => {
     expect(await page.textContent('body')).toContain('服务器在加密时短暂看到了您的选择');
     const tracker = (await page.locator('[data-review-tracker]').textContent())!;
     await shot(page, 'server-review-phone');
+    await keep(page, 'server-encrypted review');
     await Promise.all([page.waitForURL(`**/elections/${electionId}/ballot`), page.getByRole('button', { name: '投出加密选票' }).click()]);
     await expect(page.locator('p.tracker').textContent()).resolves.toBe(tracker);
     await context.close();
   });
+
+  it('serves valid HTML on every page above', async () => {
+    expect(documents.map((d) => d.url)).toEqual(['encrypted review', 'checked ballot', 'check page', 'server-encrypted review']);
+    const found = await validateHtmlBatch(documents);
+    for (const [url, messages] of found) expect(messages, formatNuMessages(url, messages)).toEqual([]);
+  }, 120_000);
 });
