@@ -305,6 +305,16 @@ describe.each(testEngines())('encrypted casting over HTTP on $name', (engine) =>
     expect(again).toContain('本次表决使用加密选票');
   });
 
+  it('speaks English on the encrypted ballot page and its refusals', async () => {
+    const html = await (await t.app.request(`/elections/${electionId}/ballot`, { headers: { Cookie: `${await f.account('d11').cookie()}; lang=en` } })).text();
+    expect(html).toContain('This vote uses encrypted ballots');
+    expect(html).toContain('Cast the encrypted ballot');
+    expect(html).toContain('Check the encryption');
+    const refused = await postOnce(t.app, `/elections/${electionId}/ballot`, { nonce: 'ab'.repeat(16), nonceMac: 'x'.repeat(22), ballot: '{}' }, { Cookie: `${await f.account('d11').cookie()}; lang=en` });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain('was not sent from a ballot page this system opened for you');
+  });
+
   it('leaves no plaintext marks in the database, and the probes of issue 13 link deputies only to ciphertexts', async () => {
     const ballots = await database.db.selectFrom('ballots').selectAll().where('election_id', '=', electionId).execute();
     expect(ballots.length).toBe(4);
@@ -352,7 +362,11 @@ describe.each(testEngines())('encrypted casting over HTTP on $name', (engine) =>
     const src = /<script type="module" src="(\/assets\/check-ballot\.js\?v=[0-9a-f]{12})"><\/script>/.exec(html)![1]!;
     expect((await t.app.request(src)).status).toBe(200);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const en = await (await t.app.request('/check', { headers: { Cookie: 'lang=en' } })).text();
+    expect(en).toContain('Check an encrypted ballot');
+    expect(en).toContain('Save as (web page, complete)');
   });
+
 });
 
 describe('the check of a spoiled ballot, as the check page runs it', () => {
