@@ -31,6 +31,7 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /audit/checkpoints.json': 'anyone',
   'GET /audit/checkpoints.atom': 'anyone',
   'GET /login': 'anyone',
+  'GET /check': 'anyone',
   'POST /login': 'anyone',
 
   // One's own account
@@ -49,6 +50,7 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /elections/:id/ballot': ['deputy'],
   'POST /elections/:id/ballot/review': ['deputy'],
   'POST /elections/:id/ballot': ['deputy'],
+  'POST /elections/:id/ballot/spoil': ['deputy'],
 
   // Secretariat: meetings, candidates, attendance, elections; turnout also for scrutineers
   'GET /admin/meetings': ['secretariat'],

@@ -1,9 +1,19 @@
+import type { SpoiledCheck } from './encrypted.ts';
 import type { Channel, ElectionState, InvalidReason, Marking } from '../domain/vocabulary.ts';
 
 /** What anyone may learn from a tracker (GET /verify, /api/trackers/:tracker). */
 export interface TrackerLookup {
   tracker: string;
-  status: 'recorded';
+  /**
+   * 'recorded': in the box or sealed; 'counted': an encrypted ballot of a published election (its
+   * marks never shown: only totals are decrypted); 'spoiled': a ballot its voter checked, never
+   * counted, with everything the check page needs in `check`.
+   */
+  status: 'recorded' | 'counted' | 'spoiled';
+  /** An encrypted ballot (never with marks, unless spoiled). */
+  encrypted?: boolean;
+  /** A spoiled ballot's published content (src/ballots/encrypted.ts SpoiledCheck). */
+  check?: SpoiledCheck;
   election: { id: string; title: string; state: string };
   /** Only once the election is published (the record holds them then): how to read `marks`, … */
   marking?: Marking;

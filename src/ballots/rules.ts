@@ -59,6 +59,14 @@ export type CastRefusal = 'not-found' | 'not-open' | 'not-eligible' | 'not-prese
   /** A tracker offered without the MAC this server issued with it for this deputy and election. */
   | 'bad-tracker';
 
+/**
+ * Why an encrypted ballot is not cast or checked (src/ballots/encrypted.ts): a cast refusal, or a
+ * nonce without this server's MAC for this deputy, a vote not in encrypted mode, a ballot that does
+ * not parse or whose proofs fail, a ballot copying ciphertexts cast or checked before, a nonce used
+ * already, a check whose marks and randomness do not open the ballot.
+ */
+export type EncryptedRefusal = CastRefusal | 'bad-nonce' | 'not-encrypted' | 'bad-ballot' | 'copied-ballot' | 'nonce-used' | 'bad-spoil';
+
 /** Where a deputy stands in an election: on its roll or not, how they voted (if they did), present or not. */
 export interface Standing {
   /** Voting is open at this moment (lifecycle's votingOpenAt). */

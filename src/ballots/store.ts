@@ -6,6 +6,7 @@ import { transactionDeadline } from '../platform/db/transactions.ts';
 import type { Clock } from '../platform/time.ts';
 import type { TrackerLookup, VoteEntry } from './model.ts';
 import { type BallotSpec, castRefusal, type CastRefusal, marksFromChoices, type Standing } from './rules.ts';
+import { spoiledByTracker } from './encrypted.ts';
 import { newTracker, normaliseTracker, verifiedTracker } from './tracker.ts';
 
 export type CastResult =
@@ -107,24 +108,39 @@ export async function deputyBallots(db: Db, deputyId: number): Promise<VoteEntry
 }
 
 /**
- * What anyone may learn from a tracker: that the ballot is in the box of an election. Its marks are
- * shown only once the result is published (then the record holds them anyway).
+ * What anyone may learn from a tracker: that the ballot is in the box of an election. A plaintext
+ * ballot's marks are shown only once the result is published (then the record holds them anyway);
+ * an encrypted ballot's never (it says "counted" once published: only totals are decrypted). A
+ * spoiled (checked) ballot says so, with everything needed to check it (its marks and randomness
+ * are published: it was never cast).
  */
 export async function lookupTracker(db: Db, raw: string): Promise<TrackerLookup | undefined> {
   const tracker = normaliseTracker(raw);
   if (!tracker) return undefined;
   const row = await db.selectFrom('ballots as b').innerJoin('elections as e', 'e.id', 'b.election_id')
-    .select(['e.id', 'e.title', 'e.state']).where('b.tracker', '=', tracker).executeTakeFirst();
-  if (row) return { tracker, status: 'recorded', election: { id: String(row.id), title: row.title, state: row.state } };
+    .select(['e.id', 'e.title', 'e.state', 'b.nonce']).where('b.tracker', '=', tracker).executeTakeFirst();
+  if (row) return { tracker, status: 'recorded', election: { id: String(row.id), title: row.title, state: row.state }, ...(row.nonce !== null ? { encrypted: true } : {}) };
   // After the seal the ballot lives in sealed_ballots; its marks become public with the record.
   const sealed = await db.selectFrom('sealed_ballots as b').innerJoin('elections as e', 'e.id', 'b.election_id')
-    .select(['e.id', 'e.title', 'e.state', 'e.marking', 'b.marks', 'b.invalid']).where('b.tracker', '=', tracker).executeTakeFirst();
-  if (!sealed) return undefined;
+    .select(['e.id', 'e.title', 'e.state', 'e.marking', 'b.marks', 'b.invalid', 'b.nonce']).where('b.tracker', '=', tracker).executeTakeFirst();
+  if (!sealed) return lookupSpoiled(db, tracker);
   const found: TrackerLookup = { tracker, status: 'recorded', election: { id: String(sealed.id), title: sealed.title, state: sealed.state } };
+  if (sealed.nonce !== null) return { ...found, status: isPublished(sealed.state) ? 'counted' : 'recorded', encrypted: true };
   if (!isPublished(sealed.state) || sealed.marks === null) return found;
   const options = await db.selectFrom('election_options').select(['key', 'title']).where('election_id', '=', sealed.id).orderBy('position').execute();
   return {
     ...found, marking: sealed.marking, marks: sealed.marks, ...(sealed.invalid ? { invalid: sealed.invalid } : {}),
     options: options.map((o) => ({ id: o.key, title: o.title })),
+  };
+}
+
+async function lookupSpoiled(db: Db, tracker: string): Promise<TrackerLookup | undefined> {
+  const spoiled = await spoiledByTracker(db, tracker);
+  if (!spoiled) return undefined;
+  const e = await db.selectFrom('elections').select(['id', 'title', 'state', 'marking']).where('id', '=', spoiled.electionId).executeTakeFirstOrThrow();
+  const options = await db.selectFrom('election_options').select(['key', 'title']).where('election_id', '=', e.id).orderBy('position').execute();
+  return {
+    tracker, status: 'spoiled', encrypted: true, election: { id: String(e.id), title: e.title, state: e.state },
+    marking: e.marking, marks: spoiled.check.marks, options: options.map((o) => ({ id: o.key, title: o.title })), check: spoiled.check,
   };
 }

@@ -304,6 +304,9 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
   'POST /elections/:id/ballot/review': (w) => fc.tuple(ids([w.elections.open]), ballotChoices).map(([id, c]) => ({ id, fields: c })),
   'POST /elections/:id/ballot': (w) => fc.tuple(ids([w.elections.open]), ballotChoices, tracker)
     .map(([id, c, t]) => ({ id, fields: [...c, ['tracker', t], ['trackerMac', w.trackerMac(Number(id), t)]] })),
+  // The open vote is in plaintext mode: a check (Benaloh) of an encrypted ballot is refused there, translated.
+  'POST /elections/:id/ballot/spoil': (w) => fc.tuple(ids([w.elections.open]), fc.stringMatching(/^[0-9a-f]{32}$/), fc.string(), fc.constantFrom('FAN', 'FFA', ''))
+    .map(([id, nonce, ballot, marks]) => ({ id, fields: [['nonce', nonce], ['nonceMac', 'x'.repeat(22)], ['ballot', ballot], ['marks', marks], ['randomness', '[]'], ['confirm', '1']] })),
 
   'POST /admin/meetings': (w) => fc.tuple(ids([w.termId, w.otherTermId]), chineseText(30), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 2022, max: 2026 }), fc.integer({ min: 1, max: 5 }), fc.boolean())
     .map(([termId, title, session, year, days, shared]) => ({ fields: [['termId', termId], ['title', title], ['sessionOrdinal', String(session)], ['year', String(year)],

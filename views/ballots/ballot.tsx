@@ -4,23 +4,10 @@ import type { CandidateView } from '../../src/meetings/model.ts';
 import { LETTERS, type Marking } from '../../src/domain/record/format.ts';
 import type { ViewContext } from '../context.ts';
 import { Notice } from '../components/form.tsx';
+import { EncryptedIntro, EncryptedReview, type EncryptedBallotData } from './encrypted.tsx';
 
-export interface BallotOption {
-  key: string;
-  position: number;
-  title: string;
-  candidate?: CandidateView;
-}
-
-export interface BallotElection {
-  id: number;
-  title: string;
-  meetingTitle: string;
-  marking: Marking;
-  seats: number | null;
-  /** The meeting's shared-tablets setting: the pages then leave nothing of the ballot behind them. */
-  sharedTablets: boolean;
-}
+export type { BallotElection, BallotOption } from './ballot-types.ts';
+import type { BallotElection, BallotOption } from './ballot-types.ts';
 
 /** Seconds a receipt stays on a shared tablet before the sign-in page comes back by itself. */
 export const SHARED_RECEIPT_SECONDS = 60;
@@ -68,6 +55,8 @@ export interface BallotPageProps {
   errors?: string[];
   /** Keys of the options left without a mark: each is marked in place and linked from the summary. */
   missing?: string[];
+  /** An encrypted election's key, spec and this view's nonce: the browser encrypts (views/assets/ballot-page.ts). */
+  encrypted?: EncryptedBallotData;
 }
 
 /**
@@ -79,7 +68,7 @@ export interface BallotPageProps {
  * app.js shows the same before submitting, from the same elements (each item's message and summary
  * entry is always rendered, hidden while the item is fine).
  */
-export function BallotPage({ v, election: e, options, choices = {}, errors = [], missing = [] }: BallotPageProps) {
+export function BallotPage({ v, election: e, options, choices = {}, errors = [], missing = [], encrypted }: BallotPageProps) {
   const { t } = v;
   const letters = LETTERS[e.marking];
   const forCount = Object.values(choices).filter((x) => x === 'F').length;
@@ -102,9 +91,13 @@ export function BallotPage({ v, election: e, options, choices = {}, errors = [],
           ))}
         </ul>
       </div>
+      {encrypted && <EncryptedIntro v={v} />}
       <Instructions v={v} e={e} />
       <form method="post" action={`/elections/${e.id}/ballot/review`} class="ballot-form" data-ballot data-seats={e.seats ?? undefined}
-        data-hx-post={`/elections/${e.id}/ballot/review`} data-hx-target="#ballot-area" data-hx-swap="outerHTML show:top">
+        {...(encrypted
+          // Encrypted: ballot-page.ts takes the submit and encrypts here; without it, the form posts for the server to encrypt.
+          ? { 'data-encrypted': '', 'data-public-key': encrypted.publicKey, 'data-context-id': encrypted.contextId, 'data-spec': JSON.stringify(encrypted.spec), 'data-nonce': encrypted.nonce }
+          : { 'data-hx-post': `/elections/${e.id}/ballot/review`, 'data-hx-target': '#ballot-area', 'data-hx-swap': 'outerHTML show:top' })}>
         {e.seats !== null && e.marking !== 'satisfaction' && (
           <p class="ballot-counter" role="status" aria-live="polite">
             {t('ballot.counterLabel')} <span data-count>{forCount}</span> / {e.seats}
@@ -145,6 +138,7 @@ export function BallotPage({ v, election: e, options, choices = {}, errors = [],
         </ol>
         <button type="submit" class="button button--primary button--wide button--big">{t('ballot.toReview')}</button>
       </form>
+      {encrypted && <EncryptedReview v={v} election={e} options={options} data={encrypted} />}
     </div>
   );
 }
@@ -192,18 +186,18 @@ export function ReviewPage({ v, election: e, options, marks, issued }: { v: View
  * page itself go to the sign-in page, replacing the receipt's history entry (app.js; without
  * JavaScript a refresh in `<noscript>` and a plain link do it).
  */
-export function ReceiptPage({ v, election: e, options, marks, tracker, signedOut }: { v: ViewContext; election: BallotElection; options: BallotOption[]; marks: string; tracker: string; signedOut: boolean }) {
+export function ReceiptPage({ v, election: e, options, marks, tracker, signedOut }: { v: ViewContext; election: BallotElection; options: BallotOption[]; marks: string | undefined; tracker: string; signedOut: boolean }) {
   const { t } = v;
   const shared = e.sharedTablets && signedOut;
   return (
     <div id="ballot-area" class="ballot-area"
       {...(shared ? { 'data-shared-tablet': '', 'data-return-to': SHARED_RETURN_TO, 'data-shared-receipt': '', 'data-seconds': String(SHARED_RECEIPT_SECONDS) } : {})}>
-      <Notice kind="ok"><strong>{t('ballot.castDone')}</strong></Notice>
+      <Notice kind="ok"><strong>{t(marks === undefined ? 'ballot.enc.receipt' : 'ballot.castDone')}</strong></Notice>
       {signedOut && <Notice kind="ok">{t('ballot.signedOut')}</Notice>}
       <h1>{t('ballot.receiptTitle')}</h1>
       <p>{t('ballot.trackerIntro')}</p>
       <p class="tracker">{tracker}</p>
-      <p class="muted">{t('ballot.trackerHelp')}</p>
+      <p class="muted">{t(marks === undefined ? 'ballot.enc.receiptHelp' : 'ballot.trackerHelp')}</p>
       {shared && (
         <section class="shared-leave" aria-labelledby="shared-leave-title">
           <h2 id="shared-leave-title">{t('ballot.shared.title')}</h2>
@@ -214,15 +208,18 @@ export function ReceiptPage({ v, election: e, options, marks, tracker, signedOut
           <p><a class="button button--primary button--big" href={SHARED_RETURN_TO} data-leave>{t('ballot.shared.leave')}</a></p>
         </section>
       )}
-      <div class="table-wrap">
-        <table class="table review-table">
-          <caption>{e.title}</caption>
-          <thead><tr><th scope="col">{t('ballot.number')}</th><th scope="col">{t('ballot.option')}</th><th scope="col">{t('ballot.yourMark')}</th></tr></thead>
-          <tbody>
-            {options.map((o, i) => <tr><td>{o.position}</td><th scope="row">{o.title}</th><td>{letterLabel(v, e.marking, marks[i]!)}</td></tr>)}
-          </tbody>
-        </table>
-      </div>
+      {/* An encrypted ballot's receipt shows no marks: the server never had them. */}
+      {marks !== undefined && (
+        <div class="table-wrap">
+          <table class="table review-table">
+            <caption>{e.title}</caption>
+            <thead><tr><th scope="col">{t('ballot.number')}</th><th scope="col">{t('ballot.option')}</th><th scope="col">{t('ballot.yourMark')}</th></tr></thead>
+            <tbody>
+              {options.map((o, i) => <tr><td>{o.position}</td><th scope="row">{o.title}</th><td>{letterLabel(v, e.marking, marks[i]!)}</td></tr>)}
+            </tbody>
+          </table>
+        </div>
+      )}
       {shared
         ? <p><a class="button button--secondary button--big" href={SHARED_RETURN_TO} data-leave>{t('ballot.shared.leave')}</a></p>
         : <p><a class="button button--secondary" href="/">{t('error.backHome')}</a></p>}

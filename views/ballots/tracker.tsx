@@ -15,7 +15,22 @@ export function TrackerPage({ v, query, found }: { v: ViewContext; query: string
         <button type="submit" class="button button--primary">{t('verify.button')}</button>
       </form>
       {query && !found && <Notice kind="error">{t('verify.notFound')}</Notice>}
-      {found && (
+      {found && found.status === 'spoiled' && (
+        <Notice kind="warn">
+          <p><strong>{t('verify.spoiled', { tracker: found.tracker })}</strong></p>
+          <p>{t('verify.inElection', { title: found.election.title })}</p>
+          <p><a href={`/check?tracker=${encodeURIComponent(found.tracker)}`}>{t('verify.spoiledCheck')}</a></p>
+        </Notice>
+      )}
+      {found && found.status !== 'spoiled' && found.encrypted && (
+        <Notice kind="ok">
+          <p><strong>{t(found.status === 'counted' ? 'verify.counted' : 'verify.recorded', { tracker: found.tracker })}</strong></p>
+          <p>{t('verify.inElection', { title: found.election.title })}</p>
+          <p>{t('verify.encrypted')}</p>
+          {found.status !== 'counted' && <p>{t('verify.notCountedYet')}</p>}
+        </Notice>
+      )}
+      {found && !found.encrypted && (
         <Notice kind="ok">
           <p><strong>{t('verify.recorded', { tracker: found.tracker })}</strong></p>
           <p>{t('verify.inElection', { title: found.election.title })}</p>

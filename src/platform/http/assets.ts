@@ -25,6 +25,12 @@ const ballotCryptoBundle = () => (ballotCrypto ??= bundleBrowserModule(viewsAsse
 let ceremony: BrowserBundle | undefined;
 const ceremonyBundle = () => (ceremony ??= bundleBrowserModule(viewsAssets('ceremony.ts'), 'ceremony.js'));
 
+/** The deputy's encrypted ballot page module (views/assets/ballot-page.ts) and the spoiled-ballot check page's (check-ballot.ts). */
+let ballotPage: BrowserBundle | undefined;
+const ballotPageBundle = () => (ballotPage ??= bundleBrowserModule(viewsAssets('ballot-page.ts'), 'ballot-page.js'));
+let checkBallot: BrowserBundle | undefined;
+const checkBallotBundle = () => (checkBallot ??= bundleBrowserModule(viewsAssets('check-ballot.ts'), 'check-ballot.js'));
+
 /**
  * What is served under /assets/: ours from views/assets, htmx from node_modules (never a CDN), and
  * the browser modules bundled in memory from views/assets/ballot-crypto.ts and views/assets/ceremony.ts.
@@ -39,6 +45,10 @@ const SOURCES = {
   'ballot-crypto.js.map': { body: () => ballotCryptoBundle().map, type: 'application/json; charset=utf-8' },
   'ceremony.js': { body: () => ceremonyBundle().js, type: JS },
   'ceremony.js.map': { body: () => ceremonyBundle().map, type: 'application/json; charset=utf-8' },
+  'ballot-page.js': { body: () => ballotPageBundle().js, type: JS },
+  'ballot-page.js.map': { body: () => ballotPageBundle().map, type: 'application/json; charset=utf-8' },
+  'check-ballot.js': { body: () => checkBallotBundle().js, type: JS },
+  'check-ballot.js.map': { body: () => checkBallotBundle().map, type: 'application/json; charset=utf-8' },
 } satisfies Record<string, { body: () => Uint8Array; type: string }>;
 
 export type AssetName = keyof typeof SOURCES;
