@@ -10,6 +10,7 @@ import { stateLabel } from '../components/labels.ts';
 import type { ViewContext } from '../context.ts';
 import type { CeremonyOverview } from '../../src/ceremonies/model.ts';
 import { CeremonyPanel } from '../components/ceremony.tsx';
+import { BallotModeForm, EncryptedSteps } from './ballot-mode.tsx';
 
 /**
  * Turnout, live while voting is open: the server pushes a fresh panel over SSE whenever it changes
@@ -71,6 +72,8 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
         <div><dt>{t('election.passBase')}</dt><dd>{t(PASS_BASE_LABEL[e.pass_base])}</dd></div>
         <div><dt>{t('attendance.expected')}</dt><dd>{e.deputies_total ?? attendance.expected}</dd></div>
         <div><dt>{t('attendance.present')}</dt><dd>{attendance.present} · {attendance.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</dd></div>
+        <div><dt>{t('ballotMode.legend')}</dt><dd>{e.ballot_mode === 'encrypted'
+          ? t('ballotMode.factEncrypted', { k: e.trustee_threshold ?? '—' }) : t('ballotMode.plaintext')}</dd></div>
         {e.close_scheduled_at && <div><dt>{t('election.scheduledClose')}</dt><dd>{formatDateTime(v.lang, e.close_scheduled_at)}</dd></div>}
       </dl>
       <h2 id="scrutineers-title">{t('scrutineers.title')}</h2>
@@ -83,6 +86,14 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
           <button type="submit" class="button button--secondary">{t('scrutineers.save')}</button>
         </form>
       )}
+      {e.state === 'draft' && e.ballot_mode === 'plaintext' && <Notice kind="warn">{t('ballotMode.plaintextWarning')}</Notice>}
+      {e.state === 'draft' && (ceremony === undefined || ceremony.state === 'none' || ceremony.state === 'failed') && (
+        <details class="admin-form">
+          <summary>{t('ballotMode.change')}</summary>
+          <BallotModeForm v={v} electionId={e.id} mode={e.ballot_mode} threshold={e.trustee_threshold} />
+        </details>
+      )}
+      {ceremony && e.state === 'draft' && <EncryptedSteps v={v} named={scrutineers.length} ceremony={ceremony} />}
       {ceremony && <CeremonyPanel v={v} electionId={e.id} ceremony={ceremony} />}
       <div class="review-actions">
         {canStart('open', e.state) && <PostButton action={`/admin/elections/${e.id}/open`} label={t('election.open')} kind="danger" />}
