@@ -1,5 +1,5 @@
 import type { ElectionListItem } from '../../src/elections/model.ts';
-import { BallotModeFields } from '../elections/ballot-mode.tsx';
+import { BallotModeFields } from '../components/ballot-mode.tsx';
 import type { AttendanceShow, DelegationGroup } from '../../src/meetings/attendance.ts';
 import type { Attendance, CandidateView, MeetingSummary, RatableProject } from '../../src/meetings/model.ts';
 import {
