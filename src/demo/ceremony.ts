@@ -121,19 +121,21 @@ export async function runDemoCeremony(db: Db, clock: Clock, electionId: number,
   const complete = await currentCeremony(db, electionId);
   if (complete?.state !== 'complete' || !complete.result) throw new Error(`the demo's key ceremony did not complete (${complete?.state})`);
 
+  // The trustees' final files, sealed under the published passphrases: PBKDF2 runs in Node's thread
+  // pool, all three at once and while the proofs of possession are made.
+  const result = complete.result;
+  const sealing = Promise.all(trustees.map((t) => sealTrusteeFile(
+    { contextId: p.contextId, electionId: String(electionId), index: t.index, publicShare: result.trustees[t.index - 1]!.publicShare, publicKey: result.publicKey },
+    { secretShare: shares.get(t.index)! }, demoTrusteePassphrase(t.index),
+  )));
+
   // Before opening: every trustee proves, for a nonce the server issues, that it holds its share.
   at('possession');
   for (const t of trustees) {
     const { nonce } = await issuePossessionNonce(db, t.acting, electionId);
     await provePossession(db, t.acting, electionId, nonce, simpleProofToJson(possessionProof(p.contextId, t.index, shares.get(t.index)!, nonce)));
   }
-
-  // The trustees' final files, sealed under the published passphrases (PBKDF2 runs off the main thread, all at once).
-  const result = complete.result;
-  const files = await Promise.all(trustees.map((t) => sealTrusteeFile(
-    { contextId: p.contextId, electionId: String(electionId), index: t.index, publicShare: result.trustees[t.index - 1]!.publicShare, publicKey: result.publicKey },
-    { secretShare: shares.get(t.index)! }, demoTrusteePassphrase(t.index),
-  )));
+  const files = await sealing;
   await db.insertInto('demo_trustee_files').values(trustees.map((t, i) => ({
     election_id: electionId, trustee: t.index, username: t.username, name: t.name, passphrase: demoTrusteePassphrase(t.index), file: JSON.stringify(files[i]),
   }))).execute();
