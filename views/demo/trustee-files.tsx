@@ -20,25 +20,18 @@ export function DemoTrusteeFilesPage({ v, files, ceremonies, password }: {
         <>
           <h2>{c.title}</h2>
           <p>{t('demo.trusteeFiles.intro', { title: c.title, k: c.k, n: c.n })}</p>
-          <div class="table-wrap">
-            <table class="table">
-              <caption class="visually-hidden">{c.title}</caption>
-              <thead><tr>
-                <th scope="col">{t('demo.trusteeFiles.trustee')}</th><th scope="col">{t('demo.trusteeFiles.account')}</th>
-                <th scope="col">{t('demo.trusteeFiles.file')}</th><th scope="col">{t('demo.trusteeFiles.passphrase')}</th>
-              </tr></thead>
-              <tbody>
-                {files.filter((f) => f.electionId === c.electionId).map((f) => (
-                  <tr>
-                    <th scope="row">{t('demo.trusteeFiles.trusteeLine', { index: f.trustee, name: f.name })}</th>
-                    <td><code>{f.username}</code></td>
-                    <td><a class="button button--secondary" href={`/demo/trustee-files/${f.id}`} download={fileName(f)}>{t('demo.trusteeFiles.download', { index: f.trustee })}</a></td>
-                    <td><code class="passphrase">{f.passphrase}</code></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ul class="trustee-files">
+            {files.filter((f) => f.electionId === c.electionId).map((f) => (
+              <li class="trustee-files__item">
+                <h3>{t('demo.trusteeFiles.trusteeLine', { index: f.trustee, name: f.name })}</h3>
+                <dl class="facts">
+                  <div><dt>{t('demo.trusteeFiles.account')}</dt><dd><code>{f.username}</code></dd></div>
+                  <div><dt>{t('demo.trusteeFiles.passphrase')}</dt><dd><code class="passphrase">{f.passphrase}</code></dd></div>
+                </dl>
+                <a class="button button--secondary" href={`/demo/trustee-files/${f.id}`} download={fileName(f)}>{t('demo.trusteeFiles.download', { index: f.trustee })}</a>
+              </li>
+            ))}
+          </ul>
         </>
       ))}
       <p class="field__hint">{t('demo.trusteeFiles.accountPassword', { password })}</p>

@@ -53,6 +53,8 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
   ceremony?: CeremonyOverview;
 }) {
   const { t } = v;
+  // A running or complete key ceremony fixes the scrutineers (its trustees), and a vote that held one is kept.
+  const ceremonyHeld = ceremony !== undefined && (ceremony.state === 'running' || ceremony.state === 'complete');
   return (
     <section aria-labelledby="election-title">
       <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href={`/admin/meetings/${e.meeting_id}`}>{e.meetingTitle}</a></nav>
@@ -79,7 +81,8 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
       <h2 id="scrutineers-title">{t('scrutineers.title')}</h2>
       <p class="field__hint">{isFrozen(e.state) ? t('scrutineers.fixed') : t('scrutineers.intro')}</p>
       <ScrutineerList v={v} scrutineers={scrutineers} staff />
-      {!isFrozen(e.state) && (
+      {ceremonyHeld && e.state === 'draft' && <p class="field__hint">{t('election.ceremonyStarted')}</p>}
+      {!isFrozen(e.state) && !ceremonyHeld && (
         <form method="post" action={`/admin/elections/${e.id}/scrutineers`} class="filter-form" aria-labelledby="scrutineers-title">
           <Field name="scrutineers" label={t('scrutineers.label')} hint={t('scrutineers.hint')} required maxlength={600}
             value={scrutineersForm?.scrutineers ?? scrutineers.map((s) => s.code).join(' ')} error={scrutineersForm?.errors['scrutineers']} />
@@ -97,7 +100,7 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
       {ceremony && <CeremonyPanel v={v} electionId={e.id} ceremony={ceremony} />}
       <div class="review-actions">
         {canStart('open', e.state) && <PostButton action={`/admin/elections/${e.id}/open`} label={t('election.open')} kind="danger" />}
-        {e.state === 'draft' && <PostButton action={`/admin/elections/${e.id}/delete`} label={t('election.deleteDraft')} kind="danger" />}
+        {e.state === 'draft' && (ceremony === undefined || ceremony.state === 'none') && <PostButton action={`/admin/elections/${e.id}/delete`} label={t('election.deleteDraft')} kind="danger" />}
         {canStart('close', e.state) && <PostButton action={`/admin/elections/${e.id}/close`} label={t('election.close')} kind="danger" />}
         {(acceptsBallots(e.state) || acceptsPaperEntry(e.state)) && <a class="button button--secondary" href={`/elections/${e.id}/display`}>{t('display.open')}</a>}
         {isFrozen(e.state) && <a class="button button--secondary" href={`/admin/elections/${e.id}/paper`}>{t('paper.title')}</a>}
