@@ -5,6 +5,7 @@ import { auditRoutes } from './audit/routes.tsx';
 import { ballotRoutes } from './ballots/routes.tsx';
 import { ceremonyRoutes } from './ceremonies/routes.tsx';
 import { countingRoutes } from './counting/routes.tsx';
+import { demoRoutes } from './demo/routes.tsx';
 import { electionRoutes } from './elections/routes.tsx';
 import { paperRoutes } from './paper/routes.tsx';
 import { authorize, formsOnly, loadSession } from './auth/middleware.ts';
@@ -91,6 +92,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.route('/', supervisionRoutes());
   app.route('/', planRoutes());
   app.route('/', departmentRoutes());
+  app.route('/', demoRoutes());
   // Browsers ask for /favicon.ico on pages that predate the <link rel="icon">, such as error pages of proxies.
   app.get('/favicon.ico', (c) => c.redirect(assetUrl('favicon.svg'), 301));
 

@@ -6,7 +6,10 @@ import { fixedClock } from '../src/platform/time.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
 import { mulberry32 } from '../src/demo/deputies.ts';
 import { DEMO_2023_TITLE, demoMarks } from '../src/demo/history.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasData, resetDatabase, seedDemo } from '../src/demo/seed.ts';
+import { DEMO_2024_TITLE, DEMO_ACCOUNTS, DEMO_PASSWORD, hasData, resetDatabase, seedDemo } from '../src/demo/seed.ts';
+import { DEMO_THRESHOLD, demoTrusteePassphrase } from '../src/demo/ceremony.ts';
+import { currentCeremony, possessionProved } from '../src/ceremonies/store.ts';
+import { combineRaw, decodePoint, encodePoint, G, mulSecret, openTrusteeFile } from '../src/domain/crypto/index.ts';
 import { DEMO_RATING_TITLE } from '../src/demo/tracking.ts';
 import { keyFingerprint } from '../src/domain/record/digest.ts';
 import type { ElectionRecord } from '../src/domain/record/format.ts';
@@ -91,6 +94,10 @@ describe.each(testEngines())('demo data on $name', (engine) => {
       expect(actions.filter((x) => x === a), a).toHaveLength(2);
     }
     for (const a of ['paper.issue', 'paper.returned', 'paper.commit']) expect(actions.filter((x) => x === a), a).toHaveLength(1);
+    // The 2024 selection's key ceremony: encrypted mode set, started, completed, three proofs of possession.
+    for (const [a, n] of [['election.ballot-mode', 1], ['ceremony.start', 1], ['ceremony.message', 18], ['ceremony.complete', 1], ['ceremony.possession', 3]] as const) {
+      expect(actions.filter((x) => x === a), a).toHaveLength(n);
+    }
     expect(actions.filter((a) => a === 'paper.key')).toHaveLength(6);
     expect(actions.filter((a) => a === 'election.certify')).toHaveLength(4);
     // The year of tracking in between (tests/demo-tracking.test.ts looks at it closely).
@@ -180,6 +187,67 @@ describe.each(testEngines())('demo data on $name', (engine) => {
     expect(page).toContain('计票结果');
     expect(page).toContain((await record2023()).digest);
     expect(page).not.toContain(`action="/admin/elections/${id}/certify"`);
+  });
+
+  const selection2024 = async () => database.db.selectFrom('elections').selectAll().where('title', '=', DEMO_2024_TITLE).executeTakeFirstOrThrow();
+
+  it('holds the 2024 selection in encrypted mode, k = 2 of its three scrutineers, its key ceremony complete and every possession proved', async () => {
+    const e = await selection2024();
+    expect({ mode: e.ballot_mode, k: e.trustee_threshold, state: e.state }).toEqual({ mode: 'encrypted', k: DEMO_THRESHOLD, state: 'draft' });
+    const named = await database.db.selectFrom('election_scrutineers as s').innerJoin('deputies as d', 'd.id', 's.deputy_id')
+      .select('d.code').where('s.election_id', '=', e.id).orderBy('s.position').execute();
+    expect(named.map((n) => n.code)).toEqual(['D011', 'D012', 'D013']);
+    const c = await currentCeremony(database.db, e.id);
+    expect({ state: c?.state, k: c?.k, n: c?.n }).toEqual({ state: 'complete', k: 2, n: 3 });
+    expect([...await possessionProved(database.db, c!)].sort()).toEqual([1, 2, 3]);
+    // Every message went through the store's checks, as a browser's would: 3 exchange keys, 3 dealings, 9 envelopes (one to each trustee, itself included), 3 confirmations.
+    const kinds = await database.db.selectFrom('ceremony_messages').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).where('ceremony_id', '=', c!.id).groupBy('kind').orderBy('kind').execute();
+    expect(kinds.map((k) => [k.kind, Number(k.n)])).toEqual([['confirmation', 3], ['dealing', 3], ['envelope', 9], ['exchange-key', 3]]);
+    // The secretariat's page: every step before opening done.
+    const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
+    const page = await (await t.app.request(`/admin/elections/${e.id}`, { headers: { Cookie: mishu } })).text();
+    expect(page).toContain('各步均已完成，可以开启投票。');
+    expect(page).toContain(c!.result!.fingerprint);
+  });
+
+  it('publishes the trustee files, linked from the banner: each opens with its published passphrase and holds the ceremony\'s share', async () => {
+    const e = await selection2024();
+    const c = (await currentCeremony(database.db, e.id))!;
+    const home = await (await t.app.request('/')).text();
+    expect(home).toContain('<a href="/demo/trustee-files">演示的受托人文件和口令</a>仅因为这是演示才公开；真实表决绝不能这样做。');
+    const page = await (await t.app.request('/demo/trustee-files')).text();
+    expect(page).toContain('这些文件和口令公开，只因为这是演示');
+    const rows = await database.db.selectFrom('demo_trustee_files').selectAll().where('election_id', '=', e.id).orderBy('trustee').execute();
+    expect(rows.map((r) => [r.trustee, r.username])).toEqual([[1, 'jianpiao1'], [2, 'jianpiao2'], [3, 'jianpiao3']]);
+    const shares: { index: number; d: ReturnType<typeof mulSecret> }[] = [];
+    for (const r of rows) {
+      expect(r.passphrase).toBe(demoTrusteePassphrase(r.trustee));
+      expect(page).toContain(`<code class="passphrase">${r.passphrase}</code>`);
+      expect(page).toContain(`<code>${r.username}</code>`);
+      const res = await t.app.request(`/demo/trustee-files/${r.id}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="minsheng-trustee-${e.id}-${r.trustee}-final.json"`);
+      const text = await res.text();
+      await expect(openTrusteeFile(text, 'not-the-passphrase-at-all')).rejects.toMatchObject({ code: 'passphrase' });
+      const { header, content } = await openTrusteeFile(text, r.passphrase);
+      expect(header).toMatchObject({ contextId: c.contextId, electionId: String(e.id), index: r.trustee, publicKey: c.result!.publicKey });
+      expect(header.publicShare).toBe(c.result!.trustees[r.trustee - 1]!.publicShare);
+      expect(mulSecret(G, content.secretShare!).equals(decodePoint(c.result!.trustees[r.trustee - 1]!.publicShare))).toBe(true);
+      shares.push({ index: r.trustee, d: mulSecret(G, content.secretShare!) });
+    }
+    // Any two of the three shares make the election key; one does not.
+    expect(encodePoint(combineRaw([shares[0]!, shares[2]!]))).toBe(c.result!.publicKey);
+    expect(encodePoint(combineRaw([shares[1]!, shares[2]!]))).toBe(c.result!.publicKey);
+    expect(encodePoint(combineRaw([shares[1]!]))).not.toBe(c.result!.publicKey);
+    expect((await t.app.request('/demo/trustee-files/99999')).status).toBe(404);
+  });
+
+  it('has no trustee files page outside the demo: 404, and no link in the banner', async () => {
+    const off = testApp(database, { DEMO: '0', SIGNING_KEY_SECRET: SECRET });
+    const id = (await database.db.selectFrom('demo_trustee_files').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
+    expect((await off.app.request('/demo/trustee-files')).status).toBe(404);
+    expect((await off.app.request(`/demo/trustee-files/${id}`)).status).toBe(404);
+    expect(await (await off.app.request('/')).text()).not.toContain('/demo/trustee-files');
   });
 
   it('leaves the 2024 vote ready to open, with the quorum met', async () => {

@@ -38,7 +38,10 @@ export function Layout({ v, user, title, refresh, path, demo, children }: Layout
       </head>
       <body>
         <a class="skip-link" href="#main">{t('nav.skip')}</a>
-        {demo && <p class="demo-banner">{t('demo.banner')}</p>}
+        {demo && (
+          <p class="demo-banner">{t('demo.banner')}{' '}
+            <a href="/demo/trustee-files">{t('demo.trusteeFiles.bannerLink')}</a>{lang === 'en' ? ' ' : ''}{t('demo.trusteeFiles.bannerNote')}</p>
+        )}
         <header class="site-header">
           <div class="wrap site-header__inner">
             <a class="brand" href="/">

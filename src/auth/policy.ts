@@ -33,6 +33,9 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'GET /login': 'anyone',
   'GET /check': 'anyone',
   'POST /login': 'anyone',
+  // The demo's published trustee files (404 unless the installation runs the demo)
+  'GET /demo/trustee-files': 'anyone',
+  'GET /demo/trustee-files/:id': 'anyone',
 
   // One's own account
   'POST /logout': 'signed-in',
@@ -102,6 +105,7 @@ export const POLICY: Readonly<Record<string, Access>> = {
   // The key ceremony of an encrypted vote: the secretariat starts it (again after a failure); each
   // trustee (a named scrutineer, checked in the store by its own deputy) runs its own steps.
   'POST /admin/elections/:id/ceremony/start': ['secretariat'],
+  'POST /admin/elections/:id/ballot-mode': ['secretariat'],
   'POST /admin/elections/:id/ceremony/restart': ['secretariat'],
   'GET /scrutiny/elections/:id/ceremony': ['scrutineer'],
   'GET /scrutiny/elections/:id/ceremony/messages.json': ['scrutineer'],

@@ -18,6 +18,7 @@ import { demoRoster } from './deputies.ts';
 import { DEMO_SETUP_AT, seedVote2023 } from './history.ts';
 import { DEMO_2024_AT, seedRating2024, seedTracking2023 } from './tracking.ts';
 import { DEPARTMENT_ACCOUNTS } from './tracking-script.ts';
+import { runDemoCeremony } from './ceremony.ts';
 
 /** The password of every demo account; printed at start-up, never used outside demo mode. */
 export const DEMO_PASSWORD = 'minsheng-demo';
@@ -37,6 +38,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'mishu', displayName: '大会秘书处（演示）', roles: ['secretariat'] },
   { username: 'jianpiao1', displayName: '监票人甲（演示）', roles: ['scrutineer', 'deputy'], deputyCode: 'D011' },
   { username: 'jianpiao2', displayName: '监票人乙（演示）', roles: ['scrutineer', 'deputy'], deputyCode: 'D012' },
+  // The third trustee of the 2024 selection's key ceremony (k = 2 of 3: one may be absent at decryption).
+  { username: 'jianpiao3', displayName: '监票人丙（演示）', roles: ['scrutineer', 'deputy'], deputyCode: 'D013' },
   { username: 'jipiao1', displayName: '计票人甲（演示）', roles: ['clerk'] },
   { username: 'jipiao2', displayName: '计票人乙（演示）', roles: ['clerk'] },
   { username: 'jiaoyu', displayName: '教育局（演示）', roles: ['department'], department: '教育局' },
@@ -50,6 +53,12 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 export const DEMO_SCRUTINEERS = DEMO_ACCOUNTS.filter((a) => a.roles.includes('scrutineer')).map((a) => a.deputyCode!);
 
 export const DEMO_TERM_NAME = '龙游县第十四届人民代表大会';
+
+/** When the 2024 selection's key ceremony is held, with the history (after the vote is set up, before attendance). */
+const CEREMONY_2024_AT = { mode: '2024-01-14T16:05:00+08:00', started: '2024-01-14T16:10:00+08:00', possession: '2024-01-14T16:40:00+08:00' } as const;
+
+/** The 2024 meeting's selection: a draft in encrypted mode, its key ceremony held (src/demo/ceremony.ts). */
+export const DEMO_2024_TITLE = '2024年民生实事项目票决';
 
 /** True once demo (or any) data exists: start-up seeds only an empty database. */
 export async function hasData(db: Db): Promise<boolean> {
@@ -126,14 +135,16 @@ export async function seedDemo(db: Db, clock: Clock, options: DemoOptions): Prom
   }, { published: true });
   for (const c of CANDIDATES_2024) await addCandidate(db, acting, m2024.id, c);
 
-  // The current meeting's vote, ready to open: 12 candidates for 10 seats, its two scrutineers named, attendance recorded.
+  // The current meeting's vote, ready to open: 12 candidates for 10 seats, its three scrutineers named,
+  // in encrypted mode with its key ceremony held (the trustees' files published: a demo), attendance recorded.
   fixed?.set(DEMO_2024_AT.selectionCreated);
   const candidates2024 = await db.selectFrom('candidates').select(['id', 'name', 'ballot_order']).where('meeting_id', '=', m2024.id).orderBy('ballot_order').execute();
-  await createElection(db, acting, {
-    meetingId: m2024.id, kind: 'selection', title: '2024年民生实事项目票决', marking: 'for-against-abstain', seats: 10, passBase: 'all-deputies',
+  const selection2024 = await createElection(db, acting, {
+    meetingId: m2024.id, kind: 'selection', title: DEMO_2024_TITLE, marking: 'for-against-abstain', seats: 10, passBase: 'all-deputies',
     options: candidates2024.map((c) => ({ key: optionKey(c.ballot_order), title: c.name, candidateId: c.id })),
     scrutineers: DEMO_SCRUTINEERS.map((code) => deputies.get(code)!),
   });
+  await runDemoCeremony(db, acting.clock, selection2024.id, { secretariat: 'mishu', ...(fixed ? { fixed: { clock: fixed, times: CEREMONY_2024_AT } } : {}) });
   const roster = await db.selectFrom('deputies').select(['id', 'code']).where('term_id', '=', termId).orderBy('code').execute();
   // 228 of 240 present (every 20th absent): quorum met, and the demo deputies are all present.
   fixed?.set(DEMO_2024_AT.attendance);

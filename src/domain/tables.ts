@@ -564,6 +564,17 @@ export interface PossessionProofTable {
   proved_at: Date | null;
 }
 
+/** The demo only (src/demo/ceremony.ts): the trustee files of its key ceremony, published with their passphrases. */
+export interface DemoTrusteeFileTable {
+  id: Generated<number>;
+  election_id: number;
+  trustee: number;
+  username: string;
+  name: string;
+  passphrase: string;
+  file: Json<Record<string, unknown>>;
+}
+
 export interface Database {
   terms: TermTable;
   departments: DepartmentTable;
@@ -608,6 +619,7 @@ export interface Database {
   spoiled_ballots: SpoiledBallotTable;
   encrypted_tallies: EncryptedTallyTable;
   decryption_partials: DecryptionPartialTable;
+  demo_trustee_files: DemoTrusteeFileTable;
 }
 
 export type Term = Selectable<TermTable>;

@@ -22,7 +22,8 @@ import { parseInput, ValidationError } from '../platform/validation.ts';
 import { publishedApiResult } from '../results/store.ts';
 import { ceremonyOverview } from '../ceremonies/store.ts';
 import { CEREMONY_ERRORS } from '../ceremonies/errors.ts';
-import { electionInput, optionKey, parseScrutineerCodes, ratingInput } from './rules.ts';
+import { electionInput, optionKey, parseBallotMode, parseScrutineerCodes, ratingInput } from './rules.ts';
+import { setBallotMode } from '../ceremonies/store.ts';
 import {
   closeElection, createElection, deleteDraft, type ElectionRefusal, listElections, electionLinks, electionScrutineers, electionState, getElection, nameScrutineers,
   openElection, scheduleClose, turnout,
@@ -34,8 +35,10 @@ const NOTICES: Record<string, MessageKey> = {
   election: 'election.created', runoff: 'runoff.created', rerun: 'rerun.created', opened: 'election.opened',
   closed: 'election.closedNotice', scheduled: 'election.scheduledNotice', scrutineers: 'scrutineers.saved',
   'ceremony-started': 'ceremony.done.started', 'ceremony-restarted': 'ceremony.done.restarted',
+  'ballot-mode': 'ballotMode.saved',
 };
-const ERRORS: Partial<Record<ElectionRefusal, MessageKey>> = {
+const ERRORS: Partial<Record<ElectionRefusal | 'ballot-mode', MessageKey>> = {
+  'ballot-mode': 'ballotMode.invalid',
   quorum: 'election.noQuorum', 'wrong-state': 'election.stateConflict', time: 'election.scheduleInvalid', 'not-allowed': 'error.403',
   'no-scrutineers': 'election.noScrutineers', 'meeting-unpublished': 'election.meetingUnpublished', 'not-draft': 'election.notDraft',
   'ceremony-started': 'election.ceremonyStarted', 'ceremony-incomplete': 'election.ceremonyIncomplete', 'possession-missing': 'election.possessionMissing',
@@ -90,6 +93,13 @@ async function outsideMeeting(c: Ctx, meetingId: number): Promise<string | undef
   return t('ask.outsideMeeting', { today: formatDate(lang, today), dates: formatDateRange(lang, m.startsOn, m.endsOn) });
 }
 
+/** A refusal's message; opening an encrypted vote too early also says what to do next. */
+function errorText(c: Ctx, key: MessageKey, error: string, missing: string): string {
+  const next: Record<string, MessageKey> = { 'ceremony-incomplete': 'ballotMode.openRefused.ceremony', 'possession-missing': 'ballotMode.openRefused.possession' };
+  const text = c.var.t(key, { missing });
+  return Object.hasOwn(next, error) && c.req.query('ceremony') !== '1' ? `${text}${c.var.t(next[error]!)}` : text;
+}
+
 /** The secretariat's page of one vote; `form` carries a refused scrutineers form back to it. */
 async function electionAdminPage(c: Ctx, form?: { scrutineers: string; errors: Record<string, string> }) {
   const e = await electionOr404(c);
@@ -101,10 +111,10 @@ async function electionAdminPage(c: Ctx, form?: { scrutineers: string; errors: R
   // A refused ceremony step comes back with `ceremony=1` and its own reason (src/ceremonies/routes.tsx).
   const errorKey = !error ? undefined : c.req.query('ceremony') === '1'
     ? (Object.hasOwn(CEREMONY_ERRORS, error) ? CEREMONY_ERRORS[error as keyof typeof CEREMONY_ERRORS] : undefined)
-    : (Object.hasOwn(ERRORS, error) ? ERRORS[error as ElectionRefusal] : undefined);
+    : (Object.hasOwn(ERRORS, error) ? ERRORS[error as keyof typeof ERRORS] : undefined);
   const missing = /^[0-9、]{1,200}$/.test(c.req.query('missing') ?? '') ? c.req.query('missing')! : '';
   return c.render(<ElectionAdminPage v={view(c)} election={e} attendance={attendance} turnout={t} links={links} scrutineers={scrutineers} ceremony={ceremony}
-    scrutineersForm={form} notice={form ? undefined : flash(c, NOTICES)} error={errorKey ? c.var.t(errorKey, { missing }) : undefined} />, { title: e.title });
+    scrutineersForm={form} notice={form ? undefined : flash(c, NOTICES)} error={errorKey ? errorText(c, errorKey, error!, missing) : undefined} />, { title: e.title });
 }
 
 /**
@@ -135,7 +145,11 @@ export function electionRoutes() {
         const note = textField(form, 'note').trim();
         if (live && note === '') throw new ValidationError([{ field: 'note', key: 'election.secondNeedsReason' }]);
         if ([...note].length > 500) throw new ValidationError([{ field: 'note', key: 'validation.tooLong' }]);
+        // The form offers encrypted mode first: a form that names no mode gets it.
+        const mode = parseBallotMode(textField(form, 'ballotMode'), textField(form, 'threshold'), 'encrypted');
+        if ('issues' in mode) throw new ValidationError(mode.issues);
         const e = await createElection(db(c), acting(c), {
+          ballotMode: mode.mode, threshold: mode.threshold,
           meetingId: meeting.id, kind: 'selection', title: input.title, marking: input.marking, seats: input.seats, passBase: input.passBase,
           ...(live ? { note } : {}),
           options: chosen.map((x, i) => ({ key: optionKey(i + 1), title: x.name, candidateId: x.id })),
@@ -180,6 +194,14 @@ export function electionRoutes() {
         c.status(422);
         return electionAdminPage(c, { scrutineers: typed, errors: fieldErrors(c.var.t, e) });
       }
+    })
+    .post('/admin/elections/:id/ballot-mode', async (c) => {
+      const id = idParam(c);
+      const form = await c.req.parseBody();
+      const mode = parseBallotMode(textField(form, 'ballotMode'), textField(form, 'threshold'), 'plaintext');
+      // What the form cannot hold (an unknown mode, k outside 2 … 99) comes back as the rules' own refusal.
+      if ('issues' in mode) return c.redirect(`${adminPage(id)}?${mode.issues[0]!.field === 'threshold' ? 'error=threshold&ceremony=1' : 'error=ballot-mode'}`, 303);
+      return refusing(c, adminPage(id), 'ballot-mode', () => setBallotMode(db(c), acting(c), id, mode), () => ({ ceremony: '1' }));
     })
     .post('/admin/elections/:id/open', async (c) => {
       const e = await electionOr404(c);

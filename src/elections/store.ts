@@ -4,13 +4,14 @@ import { attendanceSummary } from '../meetings/store.ts';
 import { codeKey, matchCodes } from '../domain/codes.ts';
 import { acceptsBallots, CERTIFICATIONS_REQUIRED, isFrozen } from '../domain/lifecycle.ts';
 import type { Election } from '../domain/tables.ts';
-import type { ElectionKind, Electorate, Marking, PassBase } from '../domain/vocabulary.ts';
+import type { BallotMode, ElectionKind, Electorate, Marking, PassBase } from '../domain/vocabulary.ts';
 import type { Acting } from '../platform/acting.ts';
 import type { Db, Trx } from '../platform/db/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { ValidationError } from '../platform/validation.ts';
 import type { ElectionLinks, ElectionListItem, ElectionView, NamedScrutineer, Turnout } from './model.ts';
 import { type LifecycleRefusal, lockElection, transition } from './transition.ts';
+import { validThreshold } from './rules.ts';
 import { type OpeningRefusal, openingRefusal } from '../ceremonies/store.ts';
 
 /** Why an election cannot open, close or be scheduled, beyond the lifecycle's own refusals. */
@@ -98,6 +99,13 @@ export interface NewElection {
   scrutineers?: readonly number[];
   /** Why a further selection is held in a meeting that already has one. */
   note?: string | null;
+  /**
+   * How ballots are kept (docs/encrypted-ballots.md): 'plaintext' unless said (the database's default),
+   * and in encrypted mode the trustee threshold k (2 … 99; whether enough scrutineers are named for
+   * it is checked when the key ceremony starts, and by setBallotMode when it is changed).
+   */
+  ballotMode?: BallotMode;
+  threshold?: number | null;
 }
 
 /** An election in draft, with its options in ballot order. */
@@ -111,6 +119,7 @@ export async function insertElection(trx: Trx, acting: Acting, input: NewElectio
     meeting_id: input.meetingId, kind: input.kind, title: input.title, marking: input.marking, seats: input.seats,
     pass_base: input.passBase, electorate: input.electorate ?? 'all-deputies', runoff_of: input.runoffOf ?? null, rerun_of: input.rerunOf ?? null,
     deputies_total: null, opened_at: null, closed_at: null, close_scheduled_at: null, void_reason: null, note: input.note ?? null,
+    ...ballotModeValues(input),
   }).returningAll().executeTakeFirstOrThrow();
   await trx.insertInto('election_options').values(input.options.map((o, i) => ({
     election_id: election.id, position: i + 1, key: o.key, title: o.title, candidate_id: o.candidateId ?? null,
@@ -125,10 +134,19 @@ export async function insertElection(trx: Trx, acting: Acting, input: NewElectio
       meetingId: input.meetingId, kind: input.kind, marking: input.marking, seats: input.seats, passBase: input.passBase, options: input.options.map((o) => o.key),
       ...(scrutineers.length > 0 ? { scrutineers: await deputyCodes(trx, scrutineers) } : {}),
       ...(input.note ? { note: input.note } : {}),
+      ...(input.ballotMode === 'encrypted' ? { ballotMode: 'encrypted', threshold: input.threshold } : {}),
       ...(input.runoffOf ? { runoffOf: input.runoffOf } : {}), ...(input.rerunOf ? { rerunOf: input.rerunOf } : {}),
     },
   });
   return election;
+}
+
+/** The columns of a new election's ballot mode: none for plaintext (the default), k checked for encrypted. */
+function ballotModeValues(input: NewElection): { ballot_mode?: BallotMode; trustee_threshold?: number } {
+  if (input.ballotMode !== 'encrypted') return {};
+  const k = input.threshold ?? 0;
+  if (!validThreshold(k)) throw new ValidationError([{ field: 'threshold', key: 'ballotMode.thresholdRange' }]);
+  return { ballot_mode: 'encrypted', trustee_threshold: k };
 }
 
 /**

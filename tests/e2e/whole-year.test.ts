@@ -260,6 +260,9 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     const vote = page.locator(`form[action="/admin/meetings/${meetingId}/elections"]`);
     await vote.getByLabel('应选项目数').fill('2');
     await vote.getByLabel('通过基数').selectOption('valid-ballots');
+    // Encrypted ballots are offered first; this year's vote is held in plaintext (no key ceremony before it opens).
+    expect(await vote.getByRole('radio', { name: /加密投票/ }).isChecked()).toBe(true);
+    await vote.getByRole('radio', { name: /明文投票/ }).check();
     await go(page, /\/admin\/elections\/\d+\?done=election$/, vote.getByRole('button', { name: '保存票决设置' }).click());
     electionId = Number(/\/admin\/elections\/(\d+)/.exec(page.url())![1]);
     await page.getByLabel('监票人的代表编号').fill('D506 D507');

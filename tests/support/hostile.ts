@@ -271,6 +271,9 @@ const tracker = fc.array(fc.integer({ min: 0, max: 31 }), { minLength: 16, maxLe
   .map((xs) => xs.map((x) => TRACKER_ALPHABET[x]).join('').replace(/^(.{4})(.{4})(.{4})(.{4})$/, '$1-$2-$3-$4'));
 const chineseText = (max: number) => fc.string({ unit: fc.constantFrom(...'民生实事项目代表会议测试票决甲乙丙丁一二三'), minLength: 1, maxLength: max });
 const day = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+/** The ballot mode fields: either mode, an unknown one, none; k in range, out of it, not a number, none. */
+const ballotMode: fc.Arbitrary<Fields> = fc.tuple(fc.constantFrom('encrypted', 'plaintext', 'secret', undefined), fc.constantFrom('2', '3', '1', '100', '二', '', undefined))
+  .map(([mode, k]) => [...(mode === undefined ? [] : [['ballotMode', mode]]), ...(k === undefined ? [] : [['threshold', k]])] as Fields);
 const digest = fc.oneof(fc.stringMatching(/^sha256:[0-9a-f]{64}$/), fc.constant(''));
 /** F, A or N for each of four options, at most two F (every vote of the world has two seats or more). */
 const ballotChoices = fc.array(fc.constantFrom('F', 'A', 'N'), { minLength: 4, maxLength: 4 })
@@ -313,8 +316,8 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
       ['startsOn', `${year}-03-01`], ['endsOn', `${year}-03-0${days}`], ['sharedTablets', shared ? '1' : '0']] })),
   'POST /admin/meetings/:id/candidates': (w) => fc.tuple(ids([w.meetingId, w.otherMeetingId]), candidateFields).map(([id, f]) => ({ id, fields: f })),
   'POST /admin/candidates/:id': (w) => fc.tuple(ids([...w.candidateIds, ...w.otherCandidateIds]), candidateFields).map(([id, f]) => ({ id, fields: f })),
-  'POST /admin/meetings/:id/elections': (w) => fc.tuple(fc.subarray(w.candidateIds, { minLength: 2 }), chineseText(20), pick(SELECTION_MARKINGS), pick(PASS_BASES), fc.integer({ min: 1, max: 3 }))
-    .map(([chosen, title, marking, passBase, seats]) => ({ id: String(w.meetingId), fields: [['title', title], ['marking', marking], ['passBase', passBase], ['seats', String(seats)],
+  'POST /admin/meetings/:id/elections': (w) => fc.tuple(fc.subarray(w.candidateIds, { minLength: 2 }), chineseText(20), pick(SELECTION_MARKINGS), pick(PASS_BASES), fc.integer({ min: 1, max: 3 }), ballotMode)
+    .map(([chosen, title, marking, passBase, seats, mode]) => ({ id: String(w.meetingId), fields: [['title', title], ['marking', marking], ['passBase', passBase], ['seats', String(seats)], ...mode,
       // The meeting already holds a selection: a further one states why.
       ['note', `补充票决：${title}`],
       ...chosen.flatMap((c, i): Fields => [['include', String(c)], [`order.${c}`, String(i + 1)]])] })),
@@ -328,6 +331,7 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
 
   'POST /admin/meetings/:id/attendance/delegation': (w) => fc.tuple(ids([w.meetingId, w.otherMeetingId]), fc.constantFrom('龙洲街道代表团', '东华街道代表团', '湖镇镇代表团'), fc.boolean())
     .map(([id, delegation, present]) => ({ id, fields: [['delegation', delegation], ['present', present ? '1' : '0']] })),
+  'POST /admin/elections/:id/ballot-mode': (w) => fc.tuple(electionId(w), ballotMode).map(([id, mode]) => ({ id, fields: mode })),
   'POST /admin/elections/:id/open': (w) => electionOnly(w),
   'POST /admin/elections/:id/close': (w) => electionOnly(w),
   'POST /admin/elections/:id/schedule': (w) => fc.tuple(electionId(w), fc.oneof(fc.constant(''), fc.integer({ min: 10, max: 23 }).map((h) => `2024-01-15 ${h}:30`)))

@@ -10,6 +10,7 @@ import { stateLabel } from '../components/labels.ts';
 import type { ViewContext } from '../context.ts';
 import type { CeremonyOverview } from '../../src/ceremonies/model.ts';
 import { CeremonyPanel } from '../components/ceremony.tsx';
+import { BallotModeForm, EncryptedSteps } from './ballot-mode.tsx';
 
 /**
  * Turnout, live while voting is open: the server pushes a fresh panel over SSE whenever it changes
@@ -52,6 +53,8 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
   ceremony?: CeremonyOverview;
 }) {
   const { t } = v;
+  // A running or complete key ceremony fixes the scrutineers (its trustees), and a vote that held one is kept.
+  const ceremonyHeld = ceremony !== undefined && (ceremony.state === 'running' || ceremony.state === 'complete');
   return (
     <section aria-labelledby="election-title">
       <nav aria-label="breadcrumb" class="breadcrumb"><a href="/admin">{t('admin.title')}</a> › <a href={`/admin/meetings/${e.meeting_id}`}>{e.meetingTitle}</a></nav>
@@ -71,22 +74,33 @@ export function ElectionAdminPage({ v, election: e, attendance, turnout, links, 
         <div><dt>{t('election.passBase')}</dt><dd>{t(PASS_BASE_LABEL[e.pass_base])}</dd></div>
         <div><dt>{t('attendance.expected')}</dt><dd>{e.deputies_total ?? attendance.expected}</dd></div>
         <div><dt>{t('attendance.present')}</dt><dd>{attendance.present} · {attendance.quorum ? t('attendance.quorumMet') : t('attendance.quorumNotMet')}</dd></div>
+        <div><dt>{t('ballotMode.legend')}</dt><dd>{e.ballot_mode === 'encrypted'
+          ? t('ballotMode.factEncrypted', { k: e.trustee_threshold ?? '—' }) : t('ballotMode.plaintext')}</dd></div>
         {e.close_scheduled_at && <div><dt>{t('election.scheduledClose')}</dt><dd>{formatDateTime(v.lang, e.close_scheduled_at)}</dd></div>}
       </dl>
       <h2 id="scrutineers-title">{t('scrutineers.title')}</h2>
       <p class="field__hint">{isFrozen(e.state) ? t('scrutineers.fixed') : t('scrutineers.intro')}</p>
       <ScrutineerList v={v} scrutineers={scrutineers} staff />
-      {!isFrozen(e.state) && (
+      {ceremonyHeld && e.state === 'draft' && <p class="field__hint">{t('election.ceremonyStarted')}</p>}
+      {!isFrozen(e.state) && !ceremonyHeld && (
         <form method="post" action={`/admin/elections/${e.id}/scrutineers`} class="filter-form" aria-labelledby="scrutineers-title">
           <Field name="scrutineers" label={t('scrutineers.label')} hint={t('scrutineers.hint')} required maxlength={600}
             value={scrutineersForm?.scrutineers ?? scrutineers.map((s) => s.code).join(' ')} error={scrutineersForm?.errors['scrutineers']} />
           <button type="submit" class="button button--secondary">{t('scrutineers.save')}</button>
         </form>
       )}
+      {e.state === 'draft' && e.ballot_mode === 'plaintext' && <Notice kind="warn">{t('ballotMode.plaintextWarning')}</Notice>}
+      {e.state === 'draft' && (ceremony === undefined || ceremony.state === 'none' || ceremony.state === 'failed') && (
+        <details class="admin-form">
+          <summary>{t('ballotMode.change')}</summary>
+          <BallotModeForm v={v} electionId={e.id} mode={e.ballot_mode} threshold={e.trustee_threshold} />
+        </details>
+      )}
+      {ceremony && e.state === 'draft' && <EncryptedSteps v={v} named={scrutineers.length} ceremony={ceremony} />}
       {ceremony && <CeremonyPanel v={v} electionId={e.id} ceremony={ceremony} />}
       <div class="review-actions">
         {canStart('open', e.state) && <PostButton action={`/admin/elections/${e.id}/open`} label={t('election.open')} kind="danger" />}
-        {e.state === 'draft' && <PostButton action={`/admin/elections/${e.id}/delete`} label={t('election.deleteDraft')} kind="danger" />}
+        {e.state === 'draft' && (ceremony === undefined || ceremony.state === 'none') && <PostButton action={`/admin/elections/${e.id}/delete`} label={t('election.deleteDraft')} kind="danger" />}
         {canStart('close', e.state) && <PostButton action={`/admin/elections/${e.id}/close`} label={t('election.close')} kind="danger" />}
         {(acceptsBallots(e.state) || acceptsPaperEntry(e.state)) && <a class="button button--secondary" href={`/elections/${e.id}/display`}>{t('display.open')}</a>}
         {isFrozen(e.state) && <a class="button button--secondary" href={`/admin/elections/${e.id}/paper`}>{t('paper.title')}</a>}

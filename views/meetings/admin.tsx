@@ -1,4 +1,5 @@
 import type { ElectionListItem } from '../../src/elections/model.ts';
+import { BallotModeFields } from '../components/ballot-mode.tsx';
 import type { AttendanceShow, DelegationGroup } from '../../src/meetings/attendance.ts';
 import type { Attendance, CandidateView, MeetingSummary, RatableProject } from '../../src/meetings/model.ts';
 import {
@@ -117,6 +118,7 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
             <SelectField name="marking" label={t('election.marking')} value={ev.marking} error={ee.marking} options={SELECTION_MARKINGS.map((m) => [m, t(MARKING_LABEL[m])])} />
             <Field name="seats" label={t('election.seats')} type="number" value={ev.seats ?? String(Math.max(1, p.candidates.length - 2))} error={ee.seats} required />
             <SelectField name="passBase" label={t('election.passBase')} value={ev.passBase} error={ee.passBase} options={PASS_BASES.map((b) => [b, t(PASS_BASE_LABEL[b])])} />
+            <BallotModeFields v={v} mode={ev.ballotMode === 'plaintext' ? 'plaintext' : 'encrypted'} threshold={ev.threshold} errors={ee} />
             {p.elections.some((e) => e.kind === 'selection' && e.state !== 'void') && (
               <TextArea name="note" label={t('election.noteLabel')} value={ev.note} error={ee.note} hint={t('election.noteHint')} rows={3} />
             )}
