@@ -25,9 +25,13 @@ const ballotCryptoBundle = () => (ballotCrypto ??= bundleBrowserModule(viewsAsse
 let ceremony: BrowserBundle | undefined;
 const ceremonyBundle = () => (ceremony ??= bundleBrowserModule(viewsAssets('ceremony.ts'), 'ceremony.js'));
 
+/** The trustee's decryption page module, bundled at first use (bundle.ts) from views/assets/decryption.ts. */
+let decryption: BrowserBundle | undefined;
+const decryptionBundle = () => (decryption ??= bundleBrowserModule(viewsAssets('decryption.ts'), 'decryption.js'));
+
 /**
  * What is served under /assets/: ours from views/assets, htmx from node_modules (never a CDN), and
- * the browser modules bundled in memory from views/assets/ballot-crypto.ts and views/assets/ceremony.ts.
+ * the browser modules bundled in memory from views/assets/ballot-crypto.ts, ceremony.ts and decryption.ts.
  */
 const SOURCES = {
   'app.css': { body: () => readFileSync(viewsAssets('app.css')), type: 'text/css; charset=utf-8' },
@@ -39,6 +43,8 @@ const SOURCES = {
   'ballot-crypto.js.map': { body: () => ballotCryptoBundle().map, type: 'application/json; charset=utf-8' },
   'ceremony.js': { body: () => ceremonyBundle().js, type: JS },
   'ceremony.js.map': { body: () => ceremonyBundle().map, type: 'application/json; charset=utf-8' },
+  'decryption.js': { body: () => decryptionBundle().js, type: JS },
+  'decryption.js.map': { body: () => decryptionBundle().map, type: 'application/json; charset=utf-8' },
 } satisfies Record<string, { body: () => Uint8Array; type: string }>;
 
 export type AssetName = keyof typeof SOURCES;
