@@ -5,6 +5,7 @@ import { canStart, CERTIFICATIONS_REQUIRED, isPublished, SCRUTINY_STATES } from 
 import type { ElectionState } from '../domain/vocabulary.ts';
 import { publicKeyFromDer, recordDigest, signEd25519, signingPayload, verifyEd25519 } from '../domain/record/digest.ts';
 import type { Certification, ElectionRecord, InvalidReason, RecordBody } from '../domain/record/format.ts';
+import { appendAudit } from '../audit/store.ts';
 import { insertElection } from '../elections/store.ts';
 import { lockElection, type LifecycleRefusal, transition } from '../elections/transition.ts';
 import type { Acting } from '../platform/acting.ts';
@@ -191,6 +192,20 @@ async function scrutineersOf(trx: Trx, electionId: number): Promise<number[]> {
   return (await trx.selectFrom('election_scrutineers').select('deputy_id').where('election_id', '=', electionId).orderBy('position').execute()).map((r) => r.deputy_id);
 }
 
+/**
+ * A runoff or a re-run is held in the ballot mode of the vote it follows, with the same threshold k:
+ * an encrypted vote's successor is encrypted too and needs a key ceremony of its own (a new context
+ * id, the trustees' new files) before it opens. Audited as setting the mode is.
+ */
+async function carryBallotMode(trx: Trx, acting: Acting, from: { ballot_mode: 'encrypted' | 'plaintext'; trustee_threshold: number | null }, toId: number) {
+  const to = await trx.selectFrom('elections').select(['ballot_mode', 'trustee_threshold']).where('id', '=', toId).executeTakeFirstOrThrow();
+  if (to.ballot_mode === from.ballot_mode && to.trustee_threshold === from.trustee_threshold) return;
+  await trx.updateTable('elections').set({ ballot_mode: from.ballot_mode, trustee_threshold: from.trustee_threshold }).where('id', '=', toId).execute();
+  await appendAudit(trx, acting.clock, acting.actor, {
+    action: 'election.ballot-mode', subject: `election:${toId}`, details: { mode: from.ballot_mode, threshold: from.trustee_threshold },
+  });
+}
+
 /** One live (not void) runoff per count; the database's partial unique index backs this up. */
 async function refuseSecondRunoff(trx: Trx, countId: number) {
   const existing = await trx.selectFrom('elections').select('id').where('runoff_of', '=', countId).where('state', '!=', 'void').executeTakeFirst();
@@ -227,6 +242,7 @@ export async function createRunoff(db: Db, acting: Acting, electionId: number, t
       meetingId: e.meeting_id, kind: 'runoff', title: name, marking: e.marking, seats: plan.seats, passBase: e.pass_base,
       electorate: e.electorate, runoffOf: electionId, options: plan.options, scrutineers: await scrutineersOf(trx, electionId),
     });
+    await carryBallotMode(trx, acting, e, runoff.id);
     return { id: runoff.id };
   });
 }
@@ -254,6 +270,7 @@ export async function rerunElection(db: Db, acting: Acting, electionId: number):
       meetingId: e.meeting_id, kind: e.kind, title: e.title, marking: e.marking, seats: e.seats, passBase: e.pass_base,
       electorate: e.electorate, runoffOf: e.runoff_of, rerunOf: electionId, options, scrutineers: await scrutineersOf(trx, electionId),
     });
+    await carryBallotMode(trx, acting, e, rerun.id);
     return { id: rerun.id };
   });
 }

@@ -9,8 +9,12 @@ import { simpleProofFromJson, verifyDecryption } from '../domain/crypto/proofs.t
 import type { DecryptionShareV2 } from '../domain/record/format-v2.ts';
 import { totalLabel } from '../domain/record/format-v2.ts';
 
-/** A partial decryption is at most this many characters of JSON (about 300 per share). */
-export const PARTIAL_MAX_CHARS = 1_000_000;
+/**
+ * A partial decryption is at most this many characters of JSON: about 230 per share, so some 260
+ * shares (86 options of three letters). The app's form limit (64 KiB, body-limits.ts) is reached
+ * first by a URL-encoded post of more than about 170 shares.
+ */
+export const PARTIAL_MAX_CHARS = 60_000;
 
 /** Why a partial decryption is refused by its form or content (each translated by the routes). */
 export type PartialProblem = 'too-large' | 'malformed' | 'not-yours' | 'proof-fails';
