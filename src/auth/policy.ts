@@ -108,11 +108,11 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /scrutiny/elections/:id/ceremony/possession': ['scrutineer'],
   // The trustees' decryption of an encrypted vote (docs/decryption.md): each trustee by its own
   // session (the handlers refuse anyone who is no trustee of the vote's ceremony); the secretariat
-  // retries the combination of k partial decryptions from the scrutiny page.
+  // (or a trustee) retries the combination of k partial decryptions from the scrutiny page.
   'GET /scrutiny/elections/:id/decryption': ['scrutineer'],
   'GET /scrutiny/elections/:id/decryption.json': ['scrutineer'],
   'POST /scrutiny/elections/:id/decryption': ['scrutineer'],
-  'POST /admin/elections/:id/decrypt': ['secretariat'],
+  'POST /admin/elections/:id/decrypt': ['scrutineer', 'secretariat'],
 
   // Secretariat: people, terms and rosters
   'GET /admin': ['secretariat'],

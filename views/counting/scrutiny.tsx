@@ -63,7 +63,7 @@ function DecryptionSection(p: ScrutinyPageProps) {
         ))}
       </ul>
       {d.trusteeMe && <p><a class="button button--primary button--big" href={`/scrutiny/elections/${e.id}/decryption`}>{t('decryption.scrutiny.link')}</a></p>}
-      {p.roles.secretariat && d.decrypted >= d.k && (
+      {(p.roles.secretariat || d.trusteeMe) && d.decrypted >= d.k && (
         <>
           <h3>{t('decryption.scrutiny.retryTitle')}</h3>
           <p>{t('decryption.scrutiny.retryIntro')}</p>
