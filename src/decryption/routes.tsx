@@ -52,7 +52,7 @@ export function decryptionRoutes() {
         const sealed = e.state !== 'draft' && e.state !== 'open' && e.state !== 'closed';
         if (sealed || user.deputyId === null || !await isNamedScrutineer(db(c), e.id, user.deputyId)) throw new HTTPException(403);
       }
-      return c.render(<DecryptionPage v={view(c)} electionId={e.id} title={e.title} state={e.state} decryption={shown} scriptUrl={assetUrl('decryption.js')} />,
+      return c.render(<DecryptionPage v={view(c)} electionId={e.id} title={e.title} state={e.state} decryption={shown} scriptUrl={assetUrl('decryption.js')} workerUrl={assetUrl('decryption-worker.js')} />,
         { title: `${c.var.t('decryption.title')} · ${e.title}` });
     })
     .get('/scrutiny/elections/:id/decryption.json', (c) => trusteeStep(c, (id) => decryptionData(db(c), acting(c), id)))

@@ -3,21 +3,21 @@
  * as /assets/decryption.js (src/platform/http/bundle.ts): no inline script. It opens the trustee's
  * file with its passphrase in this page, checks that the key share in it is this trustee's for this
  * election, checks the proofs of EVERY sealed encrypted ballot and recomputes their sum (the
- * libsodium checker, src/domain/crypto/sodium-checker-browser.ts; the noble one if WebAssembly is
- * unavailable), refuses loudly when the sum differs from the one the server fixed at the seal, and
+ * reference checker, in a few workers at once: views/assets/decryption-worker.ts; the
+ * Content-Security-Policy allows no WebAssembly, so libsodium cannot run here), refuses loudly when
+ * the sum differs from the one the server fixed at the seal, and
  * only then decrypts the totals with a Chaum–Pedersen proof each and posts them as one form field
  * `partial`. The key share never leaves the page. Every text it shows is read from the page.
  */
 import canonicalize from 'canonicalize';
-import { nobleChecker, type CheckerFactory } from '../../src/domain/crypto/checker.ts';
-import { ciphertextFromJson, type CiphertextJson } from '../../src/domain/crypto/elgamal.ts';
+import { add, ciphertextFromJson, ciphertextToJson, type CiphertextJson } from '../../src/domain/crypto/elgamal.ts';
 import { G, decodePoint, encodePoint, mulSecret } from '../../src/domain/crypto/group.ts';
 import { proveDecryption, simpleProofToJson } from '../../src/domain/crypto/proofs.ts';
-import { browserSodiumChecker } from '../../src/domain/crypto/sodium-checker-browser.ts';
 import { openTrusteeFile, TrusteeFileError } from '../../src/domain/crypto/trustee-file.ts';
 import type { BallotSpec } from '../../src/domain/crypto/ballot.ts';
 import { totalLabel } from '../../src/domain/record/format-v2.ts';
 import { LETTERS } from '../../src/domain/vocabulary.ts';
+import type { CheckAnswer, CheckRequest } from './decryption-worker.ts';
 
 interface DecryptionData {
   ok: boolean;
@@ -70,13 +70,48 @@ function start(el: HTMLElement): void {
     return body;
   }
 
-  async function checker(): Promise<CheckerFactory> {
-    try {
-      return await browserSodiumChecker();
-    } catch {
-      // No WebAssembly here: the reference checker gives the same answers, more slowly.
-      return nobleChecker;
-    }
+  /**
+   * Checks every ballot's proofs and sums them, in up to four workers (one per core), each over a
+   * run of ballots; the first refusal stops them all. Resolves with the sum of all the ballots.
+   */
+  function checkAll(data: DecryptionData, onProgress: (checked: number) => void): Promise<CiphertextJson[][]> {
+    const total = data.ballots.length;
+    const count = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2, Math.ceil(total / 8)));
+    const size = Math.ceil(total / count);
+    const workers: Worker[] = [];
+    el.dataset['workers'] = String(count);
+    return new Promise<CiphertextJson[][]>((resolve, reject) => {
+      const sums: CiphertextJson[][][] = [];
+      let checked = 0;
+      const stop = (e: Error) => {
+        workers.forEach((w) => w.terminate());
+        reject(e);
+      };
+      for (let w = 0; w < count; w++) {
+        const worker = new Worker(el.dataset['worker']!, { type: 'module' });
+        workers.push(worker);
+        worker.onerror = (e) => stop(new Error(e.message));
+        worker.onmessage = (e: MessageEvent<CheckAnswer>) => {
+          const m = e.data;
+          if (m.kind === 'progress') {
+            checked += m.checked;
+            onProgress(checked);
+          } else if (m.kind === 'refused') {
+            stop(new Stop(say('decryption.script.badBallot', { n: m.index + 1, reason: m.reason })));
+          } else {
+            worker.terminate();
+            sums.push(m.aggregate);
+            if (sums.length === count) {
+              resolve(sums.reduce((acc, s) => acc.map((row, o) => row.map((ct, l) => ciphertextToJson(add(ciphertextFromJson(ct), ciphertextFromJson(s[o]![l]!)))))));
+            }
+          }
+        };
+        const request: CheckRequest = {
+          publicKey: data.publicKey, spec: data.spec, contextId: data.contextId, offset: w * size, ballots: data.ballots.slice(w * size, (w + 1) * size),
+        };
+        worker.postMessage(request);
+      }
+    });
   }
 
   async function run(): Promise<void> {
@@ -95,22 +130,16 @@ function start(el: HTMLElement): void {
 
     // Every ballot's proofs, and the sum of the ballots as this browser computes it.
     const started = performance.now();
-    const sum = (await checker())(data.publicKey, data.spec, data.contextId);
     const total = data.ballots.length;
     meter.hidden = false;
     meter.max = Math.max(1, total);
-    for (let i = 0; i < total; i++) {
-      const b = data.ballots[i]!;
-      const r = sum.add(b.nonce, b.ballot);
-      if (r !== true) throw new Stop(say('decryption.script.badBallot', { n: i + 1, reason: r }));
-      if (i % 10 === 9 || i === total - 1) {
-        meter.value = i + 1;
-        show(say('decryption.script.checking', { done: i + 1, total }));
-        await breathe();
-      }
-    }
+    show(say('decryption.script.checking', { done: 0, total }));
+    const sum = await checkAll(data, (done) => {
+      meter.value = done;
+      show(say('decryption.script.checking', { done, total }));
+    });
     el.dataset['checkMs'] = String(Math.round(performance.now() - started));
-    if (canonicalize(sum.aggregate()) !== canonicalize(data.aggregate)) throw new Stop(say('decryption.script.mismatch'));
+    if (canonicalize(sum) !== canonicalize(data.aggregate)) throw new Stop(say('decryption.script.mismatch'));
 
     // Only the totals are decrypted, each with its proof.
     show(say('decryption.script.proving'));

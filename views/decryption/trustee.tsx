@@ -24,6 +24,8 @@ export interface DecryptionPageProps {
     trustees: { index: number; name: string; decrypted: boolean }[];
   };
   scriptUrl: string;
+  /** The workers' module (views/assets/decryption-worker.ts). */
+  workerUrl: string;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface DecryptionPageProps {
  * recomputes the sum, and sends only the partial decryption of the totals with its proofs. The page
  * shows how many of the k needed decryptions are in and whose. Without JavaScript it says the step needs it.
  */
-export function DecryptionPage({ v, electionId, title, state, decryption: d, scriptUrl }: DecryptionPageProps) {
+export function DecryptionPage({ v, electionId, title, state, decryption: d, scriptUrl, workerUrl }: DecryptionPageProps) {
   const { t } = v;
   const base = `/scrutiny/elections/${electionId}/decryption`;
   const mine = d?.trustees.find((x) => x.index === d.index);
@@ -63,7 +65,7 @@ export function DecryptionPage({ v, electionId, title, state, decryption: d, scr
                 <li>{t('decryption.what.prove')}</li>
               </ol>
               <noscript><p class="notice notice--warn">{t('decryption.noscript')}</p></noscript>
-              <div id="decryption-trustee" hidden data-index={String(d.index)} data-data={`${base}.json`} data-post={base}>
+              <div id="decryption-trustee" hidden data-index={String(d.index)} data-data={`${base}.json`} data-post={base} data-worker={workerUrl}>
                 <div class="field">
                   <label for="decryption-file">{t('decryption.fileLabel')}</label>
                   <input id="decryption-file" type="file" accept=".json,application/json" aria-describedby="decryption-file-hint" />

@@ -28,10 +28,14 @@ const ceremonyBundle = () => (ceremony ??= bundleBrowserModule(viewsAssets('cere
 /** The trustee's decryption page module, bundled at first use (bundle.ts) from views/assets/decryption.ts. */
 let decryption: BrowserBundle | undefined;
 const decryptionBundle = () => (decryption ??= bundleBrowserModule(viewsAssets('decryption.ts'), 'decryption.js'));
+/** Its workers, which check the ballots' proofs in parallel (views/assets/decryption-worker.ts). */
+let decryptionWorker: BrowserBundle | undefined;
+const decryptionWorkerBundle = () => (decryptionWorker ??= bundleBrowserModule(viewsAssets('decryption-worker.ts'), 'decryption-worker.js'));
 
 /**
  * What is served under /assets/: ours from views/assets, htmx from node_modules (never a CDN), and
- * the browser modules bundled in memory from views/assets/ballot-crypto.ts, ceremony.ts and decryption.ts.
+ * the browser modules bundled in memory from views/assets/ballot-crypto.ts, ceremony.ts, decryption.ts and
+ * decryption-worker.ts.
  */
 const SOURCES = {
   'app.css': { body: () => readFileSync(viewsAssets('app.css')), type: 'text/css; charset=utf-8' },
@@ -45,6 +49,8 @@ const SOURCES = {
   'ceremony.js.map': { body: () => ceremonyBundle().map, type: 'application/json; charset=utf-8' },
   'decryption.js': { body: () => decryptionBundle().js, type: JS },
   'decryption.js.map': { body: () => decryptionBundle().map, type: 'application/json; charset=utf-8' },
+  'decryption-worker.js': { body: () => decryptionWorkerBundle().js, type: JS },
+  'decryption-worker.js.map': { body: () => decryptionWorkerBundle().map, type: 'application/json; charset=utf-8' },
 } satisfies Record<string, { body: () => Uint8Array; type: string }>;
 
 export type AssetName = keyof typeof SOURCES;
