@@ -87,6 +87,17 @@ async function decrypt(t: Person, file: string, passphrase: string): Promise<{ c
 
 describe('the decryption in the browser', () => {
   it('two trustees check every ballot and decrypt the totals with their files; the vote is tallied', { timeout: 300_000 }, async () => {
+    // The secretariat's scrutiny page while the trustees decrypt: progress, and the void explained.
+    const mishu = await signedInPerson(browser, server.url, 'mishu', PHONE, FIXTURE_PASSWORD);
+    await mishu.page.goto(`/admin/elections/${electionId}/scrutiny`);
+    expect(await mishu.page.textContent('main')).toContain('如果能解密的受托人少于 2 位');
+    await mishu.page.click('#void summary');
+    await mishu.page.screenshot({ path: join(tmpdir(), 'decryption-scrutiny-phone.png'), fullPage: true });
+    expect(await mishu.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    const secretariatA11y = await checkAccessibility(mishu.page);
+    expect(secretariatA11y, formatViolations(secretariatA11y, 'secretariat')).toEqual([]);
+    await mishu.context.close();
+
     const jp1 = await signedInPerson(browser, server.url, 'jp1', TABLET, FIXTURE_PASSWORD);
     // The scrutiny page leads a trustee to the decryption page.
     await jp1.page.goto(`/admin/elections/${electionId}/scrutiny`);
@@ -125,6 +136,7 @@ describe('the decryption in the browser', () => {
     const second = await decrypt(jp3, files[2]!, PASSPHRASES[2]!);
     expect(second.done).toBe('combined');
     expect(await jp3.page.textContent('#decryption-status')).toContain('已够所需人数，结果已合成并生成记录');
+    expect(await jp3.page.locator('#decryption-file').isVisible()).toBe(false);
     console.log(`trustee 3 (phone): ${BALLOTS} ballots checked in ${second.checkMs} ms`);
     await jp3.page.screenshot({ path: join(tmpdir(), 'decryption-phone-done.png'), fullPage: true });
     expect(jp3.errors.errors).toEqual([]);

@@ -159,7 +159,10 @@ function start(el: HTMLElement): void {
     const answer = await res.json() as { ok: boolean; message?: string; combined?: boolean };
     if (!res.ok || !answer.ok) throw new ServerRefusal(answer.message ?? String(res.status));
     passphraseInput.value = '';
+    // Done: nothing is left to fill in.
     button.hidden = true;
+    meter.hidden = true;
+    el.querySelectorAll<HTMLElement>('[data-input]').forEach((f) => { f.hidden = true; });
     show(say(answer.combined ? 'decryption.script.combined' : 'decryption.script.sent'), 'ok');
     el.dataset['done'] = answer.combined ? 'combined' : 'sent';
   }

@@ -62,17 +62,17 @@ export function DecryptionPage({ v, electionId, title, state, decryption: d, scr
               <ol>
                 <li>{t('decryption.what.open')}</li>
                 <li>{t('decryption.what.check')}</li>
-                <li>{t('decryption.what.prove')}</li>
+                <li>{t('decryption.what.prove', { k: d.k })}</li>
               </ol>
               <noscript><p class="notice notice--warn">{t('decryption.noscript')}</p></noscript>
               <div id="decryption-trustee" hidden data-index={String(d.index)} data-data={`${base}.json`} data-post={base} data-worker={workerUrl}>
-                <div class="field">
+                <div class="field" data-input>
                   <label for="decryption-file">{t('decryption.fileLabel')}</label>
                   <input id="decryption-file" type="file" accept=".json,application/json" aria-describedby="decryption-file-hint" />
                   <p class="field__hint" id="decryption-file-hint">{t('decryption.fileHint')}</p>
                 </div>
-                <div class="field">
-                  <label for="decryption-passphrase">{t('ceremony.trustee.passphrase')}</label>
+                <div class="field" data-input>
+                  <label for="decryption-passphrase">{t('decryption.passphrase')}</label>
                   <input id="decryption-passphrase" type="password" autocomplete="current-password" class="big-input" />
                 </div>
                 <button type="button" class="button button--primary button--big" data-action="decrypt">{t('decryption.button')}</button>
