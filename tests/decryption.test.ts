@@ -120,6 +120,13 @@ describe.each(testEngines())('decryption by k of n trustees on $name', (engine) 
     expect(page).not.toContain('重新合成结果');
     const mine = await (await get(trustees[0]!, `/admin/elections/${id}/scrutiny`)).text();
     expect(mine).toContain(`href="/scrutiny/elections/${id}/decryption"`);
+    // While decrypting, no result is public and the other pages still answer.
+    expect((await t.app.request(`/elections/${id}/result`)).status).toBe(404);
+    expect((await t.app.request(`/elections/${id}/record.json`)).status).toBe(404);
+    expect((await t.app.request(`/api/elections/${id}`)).status).toBe(200);
+    expect((await get(mishu, `/elections/${id}/display`)).status).toBe(200);
+    expect((await get(mishu, `/admin/elections/${id}`)).status).toBe(200);
+    expect((await get(trustees[0]!, '/scrutiny')).status).toBe(200);
   });
 
   it('shows a trustee the decryption page and its data, and refuses anyone else', async () => {

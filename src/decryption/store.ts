@@ -158,7 +158,8 @@ export async function decryptionData(db: Db, acting: Acting, electionId: number)
  * `decrypting`, once (write-once: a second one is refused), and only when every share's
  * Chaum–Pedersen proof holds against the trustee's public share and the stored aggregate. Audited
  * with the trustee's index (no share). When k are in, combines them at once (combineDecryption, in
- * its own transaction: a failure there leaves the partial stored, and the secretariat may retry).
+ * its own transaction: a refusal there leaves the partial stored, answers `combined: false`, and
+ * the scrutiny page offers the retry).
  */
 export async function submitPartial(db: Db, acting: Acting, electionId: number, text: string): Promise<{ trustee: number; partials: number; k: number; combined: boolean }> {
   const stored = await db.transaction().execute(async (trx) => {
@@ -187,9 +188,11 @@ export async function submitPartial(db: Db, acting: Acting, electionId: number, 
     await combineDecryption(db, acting, electionId);
     return { ...stored, combined: true };
   } catch (e) {
+    if (!(e instanceof Refused)) throw e;
     // Another trustee's request combined them first: nothing is left to do.
-    if (e instanceof Refused && e.reason === 'wrong-state') return { ...stored, combined: true };
-    throw e;
+    if (e.reason === 'wrong-state') return { ...stored, combined: true };
+    // The partial is stored all the same; the scrutiny page offers the secretariat the retry.
+    return { ...stored, combined: false };
   }
 }
 
