@@ -318,4 +318,33 @@ describe.each(testEngines())('decryption by k of n trustees on $name', (engine) 
     expect(await currentCeremony(database.db, rerunId)).toBeUndefined();
     expect((await postForm(t.app, `/admin/elections/${rerunId}/open`, {}, { Cookie: mishu })).headers.get('location')).toBe(`/admin/elections/${rerunId}?error=ceremony-incomplete`);
   });
+
+  it('a combination interrupted after k partials were stored is retried from the scrutiny page', async () => {
+    const third = (await createElection(database.db, f.acting, {
+      meetingId: f.meetingId, kind: 'selection', title: '第三次票决', marking: 'for-against-abstain', seats: 2, passBase: 'valid-ballots', note: '测试',
+      options: f.candidates.map((c, i) => ({ key: `c0${i + 1}`, title: c.name, candidateId: c.id })), scrutineers: ['D001', 'D002', 'D003'].map((c) => f.deputyId(c)),
+    })).id;
+    await setBallotMode(database.db, f.acting, third, { mode: 'encrypted', threshold: 2 });
+    const c3 = await runCeremonyForTest(database.db, t.clock, third, ['jp1', 'jp2', 'jp3'].map((u) => ({ userId: f.account(u).id, name: u })));
+    expect((await postForm(t.app, `/admin/elections/${third}/open`, {}, { Cookie: mishu })).headers.get('location')).toContain('done=opened');
+    await castEncryptedForTest(database.db, t.clock, { electionId: third, publicKey: c3.publicKey, contextId: c3.contextId, spec: target.spec }, f.deputyId('D006'), 'FFA');
+    expect((await postForm(t.app, `/admin/elections/${third}/close`, {}, { Cookie: mishu })).status).toBe(303);
+    expect((await postForm(t.app, `/admin/elections/${third}/seal`, {}, { Cookie: mishu })).headers.get('location')).toContain('done=decrypting');
+    // Two partials stored, as if the server stopped between storing the second and combining them.
+    const agg = await storedAggregate(third);
+    for (const i of [1, 3]) {
+      const p = partialForTest({ publicKey: c3.publicKey, contextId: c3.contextId, marking: 'for-against-abstain' }, i, c3.shares[i - 1]!, agg);
+      await database.db.insertInto('decryption_partials').values({ election_id: third, trustee: i, shares: JSON.stringify(p.shares), received_at: t.clock.now() }).execute();
+    }
+    const page = await (await get(mishu, `/admin/elections/${third}/scrutiny`)).text();
+    expect(page).toContain('已有 2 位受托人完成解密，需要 2 位（共 3 位）。');
+    expect(page).toContain('重新合成结果');
+    const asked = await postOnce(t.app, `/admin/elections/${third}/decrypt`, {}, { Cookie: mishu });
+    expect(await asked.text()).toContain('将合成 2 位受托人的部分解密');
+    expect(await stateOf(third)).toBe('decrypting');
+    const retry = await postForm(t.app, `/admin/elections/${third}/decrypt`, {}, { Cookie: mishu });
+    expect(retry.headers.get('location')).toBe(`/admin/elections/${third}/scrutiny?done=decrypted`);
+    expect(await stateOf(third)).toBe('tallied');
+    expect((await recordSummary(database.db, third))!.body.result.options.map((o) => o.counts)).toEqual([{ F: 1, A: 0, N: 0 }, { F: 1, A: 0, N: 0 }, { F: 0, A: 1, N: 0 }]);
+  });
 });
