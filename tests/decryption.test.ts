@@ -94,6 +94,9 @@ describe.each(testEngines())('decryption by k of n trustees on $name', (engine) 
   });
 
   it('seals the encrypted vote into decrypting: the aggregate of the cast ballots fixed, no record yet', async () => {
+    // The secretariat is told before and when asked that the seal only fixes the encrypted sum.
+    expect(await (await get(mishu, `/admin/elections/${id}/scrutiny`)).text()).toContain('本次表决使用加密选票：封存时只固定电子选票的加密总和');
+    expect(await (await postOnce(t.app, `/admin/elections/${id}/seal`, {}, { Cookie: mishu })).text()).toContain('之后需要 2 位受托人各自解密总数');
     const res = await postForm(t.app, `/admin/elections/${id}/seal`, {}, { Cookie: mishu });
     expect(res.headers.get('location')).toBe(`/admin/elections/${id}/scrutiny?done=decrypting`);
     expect(await stateOf()).toBe('decrypting');

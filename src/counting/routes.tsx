@@ -144,7 +144,10 @@ export function countingRoutes() {
       const now = await turnout(db(c), e.id);
       return {
         title: t('ask.seal.title'), button: t('ask.seal.button'),
-        consequences: [t('ask.seal.final'), t('ask.seal.counts', { electronic: now.electronic, paper: now.paperReturned })],
+        consequences: [
+          e.ballot_mode === 'encrypted' ? t('decryption.sealEncrypted', { k: e.trustee_threshold ?? 0 }) : t('ask.seal.final'),
+          t('ask.seal.counts', { electronic: now.electronic, paper: now.paperReturned }),
+        ],
         facts: { state: e.state, electronic: now.electronic, paper: now.paperReturned },
       };
     })) ?? step(c, (r) => ((r as { state?: string }).state === 'decrypting' ? 'decrypting' : 'sealed'), async (id) => {

@@ -136,6 +136,7 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
             <>
               <h2>{t('counting.sealTitle')}</h2>
               <p>{t('counting.sealIntro')}</p>
+              {e.ballot_mode === 'encrypted' && <p>{t('decryption.sealEncrypted', { k: e.trustee_threshold ?? 0 })}</p>}
               <PostButton action={`/admin/elections/${e.id}/seal`} label={t('counting.sealButton')} kind="primary" />
             </>
           )}

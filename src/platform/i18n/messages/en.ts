@@ -1601,4 +1601,5 @@ export const en: Record<MessageKey, string> = {
   "ask.decrypt.button": "Combine and make the record",
   "ask.decrypt.what": "The partial decryptions of {count} trustee(s) are combined, every ballot and proof checked, and the record made. The record cannot be changed afterwards.",
   "counting.done.decrypting": "Sealed; the encrypted sum is fixed. The trustees now decrypt the totals.",
+  "decryption.sealEncrypted": "This vote uses encrypted ballots: the seal fixes only the encrypted sum of the electronic ballots and neither counts nor makes the record; {k} trustees then each decrypt the totals, and the record is made once enough have.",
 };

@@ -1600,6 +1600,7 @@ export const zhCN = {
   "ask.decrypt.button": "合成并生成记录",
   "ask.decrypt.what": "将合成 {count} 位受托人的部分解密，核验全部选票和证明，生成记录。记录生成后不能更改。",
   "counting.done.decrypting": "已封存，加密总和已固定。现在需要受托人解密总数。",
+  "decryption.sealEncrypted": "本次表决使用加密选票：封存时只固定电子选票的加密总和，还不计票、不生成记录；之后需要 {k} 位受托人各自解密总数，够人数后生成记录。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
