@@ -4,6 +4,7 @@ import { auditAnchor } from './audit/checkpoint-store.ts';
 import { auditRoutes } from './audit/routes.tsx';
 import { ballotRoutes } from './ballots/routes.tsx';
 import { ceremonyRoutes } from './ceremonies/routes.tsx';
+import { decryptionRoutes } from './decryption/routes.tsx';
 import { countingRoutes } from './counting/routes.tsx';
 import { demoRoutes } from './demo/routes.tsx';
 import { electionRoutes } from './elections/routes.tsx';
@@ -85,6 +86,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.route('/', auditRoutes());
   app.route('/', countingRoutes());
   app.route('/', ceremonyRoutes());
+  app.route('/', decryptionRoutes());
   app.route('/', resultRoutes());
   app.route('/', projectRoutes());
   app.route('/', workspaceRoutes());

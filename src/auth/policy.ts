@@ -112,6 +112,13 @@ export const POLICY: Readonly<Record<string, Access>> = {
   'POST /scrutiny/elections/:id/ceremony/messages': ['scrutineer'],
   'POST /scrutiny/elections/:id/ceremony/possession/nonce': ['scrutineer'],
   'POST /scrutiny/elections/:id/ceremony/possession': ['scrutineer'],
+  // The trustees' decryption of an encrypted vote (docs/decryption.md): each trustee by its own
+  // session (the handlers refuse anyone who is no trustee of the vote's ceremony); the secretariat
+  // (or a trustee) retries the combination of k partial decryptions from the scrutiny page.
+  'GET /scrutiny/elections/:id/decryption': ['scrutineer'],
+  'GET /scrutiny/elections/:id/decryption.json': ['scrutineer'],
+  'POST /scrutiny/elections/:id/decryption': ['scrutineer'],
+  'POST /admin/elections/:id/decrypt': ['scrutineer', 'secretariat'],
 
   // Secretariat: people, terms and rosters
   'GET /admin': ['secretariat'],

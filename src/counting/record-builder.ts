@@ -44,33 +44,40 @@ export function buildRecordBody(input: SealedElection): RecordBody {
     ballots.push(invalid ? { tracker: b.tracker, marks: b.marks, invalid } : { tracker: b.tracker, marks: b.marks });
   }
   ballots.sort(byTracker);
-  const rules = {
-    marking: e.marking,
-    ...(e.seats !== null ? { seats: e.seats } : {}),
-    passBase: e.passBase,
-    deputiesTotal: e.deputiesTotal,
-  };
+  const election = recordElection(input);
   const optionIds = input.options.map((o) => o.key);
-  const result = tally({ kind: e.kind, rules, optionIds, present: input.roll.present, eligible: input.roll.eligible, ballots });
+  const result = tally({ kind: e.kind, rules: election.rules, optionIds, present: input.roll.present, eligible: input.roll.eligible, ballots });
   return {
     format: RECORD_FORMAT,
-    election: {
-      id: String(e.id),
-      title: e.title,
-      meeting: { id: String(e.meeting.id), title: e.meeting.title, year: e.meeting.year },
-      kind: e.kind,
-      ...(e.runoffOf !== null ? { runoffOf: String(e.runoffOf) } : {}),
-      openedAt: beijingTime(e.openedAt),
-      closedAt: beijingTime(e.closedAt),
-      rules,
-      options: input.options.map((o) => ({ id: o.key, title: o.title })),
-    },
+    election,
     roll: {
       eligible: input.roll.eligible, present: input.roll.present, electronic: input.roll.electronic,
       paperIssued: input.roll.paperIssued, paperReturned: input.roll.paperReturned,
     },
     ballots,
     result,
+  };
+}
+
+/** The record's election member (the same in both formats): ids as strings, times in Beijing time, the rules as fixed. */
+export function recordElection(input: Pick<SealedElection, 'election' | 'options'>): RecordBody['election'] {
+  const e = input.election;
+  const rules = {
+    marking: e.marking,
+    ...(e.seats !== null ? { seats: e.seats } : {}),
+    passBase: e.passBase,
+    deputiesTotal: e.deputiesTotal,
+  };
+  return {
+    id: String(e.id),
+    title: e.title,
+    meeting: { id: String(e.meeting.id), title: e.meeting.title, year: e.meeting.year },
+    kind: e.kind,
+    ...(e.runoffOf !== null ? { runoffOf: String(e.runoffOf) } : {}),
+    openedAt: beijingTime(e.openedAt),
+    closedAt: beijingTime(e.closedAt),
+    rules,
+    options: input.options.map((o) => ({ id: o.key, title: o.title })),
   };
 }
 

@@ -17,6 +17,8 @@ import type { MessageKey } from '../platform/i18n/index.ts';
 import { Refused } from '../platform/refusal.ts';
 import { exceedingReturned, returnedExceedsIssued } from '../paper/rules.ts';
 import { publicKeyPem, publicSigningKey, SigningKeyUnavailable } from '../keys/signing.ts';
+import { DECRYPTION_ERRORS } from '../decryption/errors.ts';
+import { combineDecryption, decryptionProgress } from '../decryption/store.ts';
 import {
   certifyElection, createRunoff, invalidSealedBallots, publishElection, publishedRecordJson, recordSummary,
   rerunElection, scrutinyList, sealElection, TITLE_MAX, VOID_REASON_MAX, voidElection, type CountingRefusal,
@@ -42,7 +44,7 @@ const ERRORS: Record<Exclude<CountingRefusal, 'not-found'> | 'signing-key', Mess
   'rerun-exists': 'counting.error.rerun-exists',
 };
 const NOTICES: Record<string, MessageKey> = {
-  sealed: 'counting.done.sealed', certified: 'counting.done.certified', published: 'counting.done.published', voided: 'counting.done.voided',
+  sealed: 'counting.done.sealed', decrypting: 'counting.done.decrypting', decrypted: 'decryption.done.decrypted', certified: 'counting.done.certified', published: 'counting.done.published', voided: 'counting.done.voided',
 };
 const APPROVAL_NOTICES: Record<string, MessageKey> = { 'approval-confirmed': 'approval.done.confirmed', 'approval-declined': 'approval.done.declined' };
 const APPROVAL_ERRORS: Record<Exclude<ApprovalRefusal, 'not-found'>, MessageKey> = {
@@ -54,7 +56,7 @@ const APPROVALS_SHOWN_MS = 3 * 24 * 60 * 60 * 1000;
 const pageOf = (id: number) => `/admin/elections/${id}/scrutiny`;
 
 /** Runs one counting step: back to the scrutiny page with its notice, or with the translated refusal. */
-async function step(c: Ctx, done: string, run: (id: number) => Promise<unknown>) {
+async function step(c: Ctx, done: string | ((result: unknown) => string), run: (id: number) => Promise<unknown>) {
   const id = idParam(c);
   try {
     return await refusing(c, pageOf(id), done, () => run(id));
@@ -107,16 +109,21 @@ export function countingRoutes() {
     .get('/admin/elections/:id/scrutiny', async (c) => {
       const e = await electionOr404(c);
       const user = currentUser(c);
-      const [record, invalid, t, links, scrutineers, approvals] = await Promise.all([
+      const [record, invalid, t, links, scrutineers, approvals, decryption] = await Promise.all([
         recordSummary(db(c), e.id),
-        invalidSealedBallots(db(c), e.id),
+        // In encrypted mode paper ballots are published only as totals: none is listed one by one.
+        e.ballot_mode === 'encrypted' ? [] : invalidSealedBallots(db(c), e.id),
         canStart('seal', e.state) ? turnout(db(c), e.id) : undefined,
         electionLinks(db(c), e),
         electionScrutineers(db(c), e.id),
         listApprovals(db(c), c.var.deps.clock.now(), { userId: user.id }, { electionId: e.id }),
+        e.state === 'decrypting' ? decryptionProgress(db(c), e.id) : undefined,
       ]);
       const errorParam = c.req.query('error') as keyof typeof ERRORS | undefined;
-      const errorKey = errorParam && Object.hasOwn(ERRORS, errorParam) ? ERRORS[errorParam] : undefined;
+      const decryptionError = c.req.query('error') as keyof typeof DECRYPTION_ERRORS | undefined;
+      const errorKey = errorParam && Object.hasOwn(ERRORS, errorParam) ? ERRORS[errorParam]
+        : decryptionError && Object.hasOwn(DECRYPTION_ERRORS, decryptionError) ? DECRYPTION_ERRORS[decryptionError] : undefined;
+      const decrypted = decryption?.trustees.filter((x) => x.decrypted).length ?? 0;
       // More paper ballots came back than were issued (asked on the paper page, or recorded before
       // such a count was refused): the void form offers the legal reason, in the reader's language.
       const stored = e.paper_returned !== null && returnedExceedsIssued(e.paper_returned, e.paper_issued) ? e.paper_returned : undefined;
@@ -129,16 +136,21 @@ export function countingRoutes() {
         certifiedByMe={record?.certifiedBy.includes(user.id) ?? false} required={CERTIFICATIONS_REQUIRED} voidReasonMax={VOID_REASON_MAX}
         fingerprint={fingerprint} notice={flash(c, NOTICES)}
         error={errorKey ? c.var.t(errorKey, { required: CERTIFICATIONS_REQUIRED, max: VOID_REASON_MAX, titleMax: TITLE_MAX }) : undefined}
-        voidOpen={errorParam === 'reason-required' || errorParam === 'reason-too-long' || voidReason !== undefined} voidReason={voidReason} />, { title: `${c.var.t('counting.title')} · ${e.title}` });
+        voidOpen={errorParam === 'reason-required' || errorParam === 'reason-too-long' || voidReason !== undefined}
+        voidReason={voidReason ?? (decryption ? c.var.t('decryption.voidReason', { k: decryption.k, done: decrypted }) : undefined)}
+        decryption={decryption && { ...decryption, decrypted, trusteeMe: scrutineers.some((s) => s.account?.id === user.id) }} />, { title: `${c.var.t('counting.title')} · ${e.title}` });
     })
     .post('/admin/elections/:id/seal', async (c) => (await ask(c, async (e, t) => {
       const now = await turnout(db(c), e.id);
       return {
         title: t('ask.seal.title'), button: t('ask.seal.button'),
-        consequences: [t('ask.seal.final'), t('ask.seal.counts', { electronic: now.electronic, paper: now.paperReturned })],
+        consequences: [
+          e.ballot_mode === 'encrypted' ? t('decryption.sealEncrypted', { k: e.trustee_threshold ?? 0 }) : t('ask.seal.final'),
+          t('ask.seal.counts', { electronic: now.electronic, paper: now.paperReturned }),
+        ],
         facts: { state: e.state, electronic: now.electronic, paper: now.paperReturned },
       };
-    })) ?? step(c, 'sealed', async (id) => {
+    })) ?? step(c, (r) => ((r as { state?: string }).state === 'decrypting' ? 'decrypting' : 'sealed'), async (id) => {
       try {
         return await sealElection(db(c), acting(c), id);
       } catch (e) {
@@ -146,6 +158,12 @@ export function countingRoutes() {
         throw e;
       }
     }))
+    // The secretariat retries combining k partial decryptions (the trustee's request that completed k failed to).
+    .post('/admin/elections/:id/decrypt', async (c) => (await ask(c, async (e, t) => {
+      const progress = await decryptionProgress(db(c), e.id);
+      const count = progress?.trustees.filter((x) => x.decrypted).length ?? 0;
+      return { title: t('ask.decrypt.title'), button: t('ask.decrypt.button'), consequences: [t('ask.decrypt.what', { count })], facts: { state: e.state, partials: count } };
+    })) ?? step(c, 'decrypted', (id) => combineDecryption(db(c), acting(c), id)))
     .post('/admin/elections/:id/certify', async (c) => {
       const digest = textField(await c.req.parseBody(), 'digest');
       const user = currentUser(c);

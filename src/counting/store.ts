@@ -5,6 +5,7 @@ import { canStart, CERTIFICATIONS_REQUIRED, isPublished, SCRUTINY_STATES } from 
 import type { ElectionState } from '../domain/vocabulary.ts';
 import { publicKeyFromDer, recordDigest, signEd25519, signingPayload, verifyEd25519 } from '../domain/record/digest.ts';
 import type { Certification, ElectionRecord, InvalidReason, RecordBody } from '../domain/record/format.ts';
+import { appendAudit } from '../audit/store.ts';
 import { insertElection } from '../elections/store.ts';
 import { lockElection, type LifecycleRefusal, transition } from '../elections/transition.ts';
 import type { Acting } from '../platform/acting.ts';
@@ -15,6 +16,8 @@ import { beijingTime } from '../platform/time.ts';
 import type { RecordSummary } from './model.ts';
 import { buildRecordBody, checkRecordBody } from './record-builder.ts';
 import { planRunoff } from './runoff-plan.ts';
+import { boxCounts, electionFacts } from './sealed-facts.ts';
+import { fixAggregate } from '../decryption/store.ts';
 import { loadSigningKey, type SigningConfig } from '../keys/signing.ts';
 
 /** A void reason is free text for the minutes; long enough for one paragraph. */
@@ -40,34 +43,27 @@ async function lockedElection(trx: Trx, electionId: number) {
 }
 
 /**
- * Seals a closed election (closed → tallied), in ONE transaction:
+ * Seals a closed election (closed → tallied, or closed → decrypting in encrypted mode), in ONE transaction:
  * - refuses unless paper ballots are committed to the box (or none were handed out) and no more came
  *   back than were handed out, and unless the box agrees with the roll;
  * - moves the election's ballots, in tracker order, into `sealed_ballots` (no id, no time, no
  *   channel) and deletes them from the box, through the database's SECURITY DEFINER function
  *   `minsheng_seal_ballots`, the only way past the box's write-once trigger;
  * - builds the record body (docs/record-format.md) from the sealed ballots with the pure tally, checks it with
- *   the independent verifier, and stores its canonical JSON and digest, which never change again.
+ *   the independent verifier, and stores its canonical JSON and digest, which never change again;
+ * - in encrypted mode instead fixes the aggregate of the encrypted ballots (src/decryption/store.ts
+ *   fixAggregate) and leaves the election `decrypting`: the record is built when k trustees have
+ *   decrypted the totals. The digest returned is then the aggregate's.
  */
-export async function sealElection(db: Db, acting: Acting, electionId: number): Promise<{ digest: string; ballots: number }> {
+export async function sealElection(db: Db, acting: Acting, electionId: number): Promise<{ digest: string; ballots: number; state: 'tallied' | 'decrypting' }> {
   return db.transaction().execute(async (trx) => {
     await transactionDeadline(trx, SEAL_DEADLINE_MS);
-    return transition(trx, acting, electionId, 'seal', async (e) => {
+    return transition<{ digest: string; ballots: number; state: 'tallied' | 'decrypting' }>(trx, acting, electionId, 'seal', async (e) => {
       if (e.paper_issued > 0 && !e.paper_committed_at) throw refuse('paper-uncommitted');
       const paperReturned = e.paper_returned ?? 0;
       if (paperReturned > e.paper_issued) throw refuse('paper-exceeds', { returned: paperReturned, issued: e.paper_issued });
 
-      const { rows: [n] } = await sql<{ roll: number; electronic: number; paper: number; boxElectronic: number; boxPaper: number; present: number }>`
-        select count(*) as roll,
-               count(*) filter (where r.channel = 'electronic') as electronic,
-               count(*) filter (where r.channel = 'paper') as paper,
-               (select count(*) from ballots where election_id = ${electionId} and channel = 'electronic') as "boxElectronic",
-               (select count(*) from ballots where election_id = ${electionId} and channel = 'paper') as "boxPaper",
-               count(*) filter (where coalesce(a.present, false) or r.channel is not null) as present
-        from roll r
-        left join attendance a on a.meeting_id = ${e.meeting_id} and a.deputy_id = r.deputy_id
-        where r.election_id = ${electionId}`.execute(trx);
-      const counts = n!;
+      const counts = await boxCounts(trx, e);
       // The ballot box's invariants (docs/threat-model.md), checked once more before anything is fixed for ever.
       if (counts.boxElectronic !== counts.electronic || counts.paper !== e.paper_issued || counts.boxPaper !== paperReturned
         || e.deputies_total === null || counts.roll !== e.deputies_total || !e.opened_at || !e.closed_at) {
@@ -78,22 +74,19 @@ export async function sealElection(db: Db, acting: Acting, electionId: number): 
       // checks the vote is closed itself: no role can empty or rewrite the box any other way.
       await sql`select minsheng_seal_ballots(${electionId}::integer)`.execute(trx);
 
+      // Encrypted mode: the aggregate is fixed now; the record waits for k trustees' decryptions.
+      if (e.ballot_mode === 'encrypted') {
+        const fixed = await fixAggregate(trx, acting, e);
+        return {
+          to: 'decrypting',
+          details: { ballots: fixed.ballots, paper: paperReturned, aggregate: fixed.digest },
+          result: { digest: fixed.digest, ballots: fixed.ballots + paperReturned, state: 'decrypting' as const },
+        };
+      }
+
       const ballots = await trx.selectFrom('sealed_ballots').select(['tracker', 'marks', 'invalid']).$narrowType<{ marks: string }>()
         .where('election_id', '=', electionId).orderBy(sql`tracker collate "C"`).execute();
-      const meeting = await trx.selectFrom('meetings').select(['id', 'title', 'year']).where('id', '=', e.meeting_id).executeTakeFirstOrThrow();
-      const options = await trx.selectFrom('election_options').select(['key', 'title']).where('election_id', '=', electionId).orderBy('position').execute();
-      // 实到 as the database saw it at the close; whoever voted or took a paper ballot was present.
-      const present = Math.min(e.deputies_total, Math.max(e.present_at_close ?? counts.present, counts.electronic + counts.paper));
-
-      const body = buildRecordBody({
-        election: {
-          id: e.id, title: e.title, kind: e.kind, runoffOf: e.runoff_of, openedAt: e.opened_at, closedAt: e.closed_at,
-          marking: e.marking, seats: e.seats, passBase: e.pass_base, deputiesTotal: e.deputies_total, meeting,
-        },
-        options,
-        roll: { eligible: e.deputies_total, present, electronic: counts.electronic, paperIssued: e.paper_issued, paperReturned },
-        ballots,
-    });
+      const body = buildRecordBody({ ...await electionFacts(trx, e, counts), ballots });
     const problems = checkRecordBody(body);
     if (problems.length) throw refuse('inconsistent', { problems: problems.map((p) => `[${p.code}] ${p.message}`) });
     const text = canonicalize(body)!;
@@ -104,7 +97,7 @@ export async function sealElection(db: Db, acting: Acting, electionId: number): 
     return {
       to: 'tallied',
       details: { digest, ballots: body.ballots.length, valid: body.result.valid, invalid: body.result.invalid },
-      result: { digest, ballots: body.ballots.length },
+      result: { digest, ballots: body.ballots.length, state: 'tallied' as const },
     };
     });
   });
@@ -199,6 +192,20 @@ async function scrutineersOf(trx: Trx, electionId: number): Promise<number[]> {
   return (await trx.selectFrom('election_scrutineers').select('deputy_id').where('election_id', '=', electionId).orderBy('position').execute()).map((r) => r.deputy_id);
 }
 
+/**
+ * A runoff or a re-run is held in the ballot mode of the vote it follows, with the same threshold k:
+ * an encrypted vote's successor is encrypted too and needs a key ceremony of its own (a new context
+ * id, the trustees' new files) before it opens. Audited as setting the mode is.
+ */
+async function carryBallotMode(trx: Trx, acting: Acting, from: { ballot_mode: 'encrypted' | 'plaintext'; trustee_threshold: number | null }, toId: number) {
+  const to = await trx.selectFrom('elections').select(['ballot_mode', 'trustee_threshold']).where('id', '=', toId).executeTakeFirstOrThrow();
+  if (to.ballot_mode === from.ballot_mode && to.trustee_threshold === from.trustee_threshold) return;
+  await trx.updateTable('elections').set({ ballot_mode: from.ballot_mode, trustee_threshold: from.trustee_threshold }).where('id', '=', toId).execute();
+  await appendAudit(trx, acting.clock, acting.actor, {
+    action: 'election.ballot-mode', subject: `election:${toId}`, details: { mode: from.ballot_mode, threshold: from.trustee_threshold },
+  });
+}
+
 /** One live (not void) runoff per count; the database's partial unique index backs this up. */
 async function refuseSecondRunoff(trx: Trx, countId: number) {
   const existing = await trx.selectFrom('elections').select('id').where('runoff_of', '=', countId).where('state', '!=', 'void').executeTakeFirst();
@@ -235,6 +242,7 @@ export async function createRunoff(db: Db, acting: Acting, electionId: number, t
       meetingId: e.meeting_id, kind: 'runoff', title: name, marking: e.marking, seats: plan.seats, passBase: e.pass_base,
       electorate: e.electorate, runoffOf: electionId, options: plan.options, scrutineers: await scrutineersOf(trx, electionId),
     });
+    await carryBallotMode(trx, acting, e, runoff.id);
     return { id: runoff.id };
   });
 }
@@ -262,6 +270,7 @@ export async function rerunElection(db: Db, acting: Acting, electionId: number):
       meetingId: e.meeting_id, kind: e.kind, title: e.title, marking: e.marking, seats: e.seats, passBase: e.pass_base,
       electorate: e.electorate, runoffOf: e.runoff_of, rerunOf: electionId, options, scrutineers: await scrutineersOf(trx, electionId),
     });
+    await carryBallotMode(trx, acting, e, rerun.id);
     return { id: rerun.id };
   });
 }
@@ -280,7 +289,7 @@ export async function recordSummary(db: Db, electionId: number): Promise<RecordS
     summary: Omit<RecordBody, 'ballots'>; ballot_count: number;
   }>`
     select r.election_id, r.digest, r.certifications, r.certified_by, r.signature, r.sealed_at, r.published_at,
-           p.j - 'ballots' as summary, jsonb_array_length(p.j -> 'ballots') as ballot_count
+           p.j - 'ballots' - 'spoiled' - 'aggregate' as summary, jsonb_array_length(p.j -> 'ballots') as ballot_count
     from election_records r, lateral (select r.body::jsonb as j offset 0) p
     where r.election_id = ${electionId}`.execute(db);
   if (!row) return undefined;

@@ -359,6 +359,11 @@ export const VALID_BODIES: Readonly<Record<string, (w: World) => fc.Arbitrary<Va
   'POST /scrutiny/elections/:id/ceremony/possession/nonce': (w) => electionOnly(w),
   'POST /scrutiny/elections/:id/ceremony/possession': (w) => fc.tuple(electionId(w), fc.stringMatching(/^[0-9a-f]{32}$/), fc.json())
     .map(([id, nonce, proof]) => ({ id, fields: [['nonce', nonce], ['proof', proof]] })),
+  // The decryption: the World's votes are in plaintext mode and never decrypting (refused, writing nothing).
+  'POST /scrutiny/elections/:id/decryption': (w) => fc.tuple(electionId(w), fc.oneof(fc.json(),
+    fc.constant('{"trustee":1,"shares":[[{"d":"00","proof":{"c":"00","s":"00"}}]]}')))
+    .map(([id, partial]) => ({ id, fields: [['partial', partial]] })),
+  'POST /admin/elections/:id/decrypt': (w) => electionOnly(w),
   'POST /admin/elections/:id/scrutineers': (w) => fc.tuple(electionId(w), fc.uniqueArray(pick(w.deputies.map((d) => d.code)), { minLength: 2, maxLength: 3 }), fc.constantFrom(' ', ', ', '、', '，'))
     .map(([id, codes, sep]) => ({ id, fields: [['scrutineers', codes.join(sep)]] })),
   'POST /admin/meetings/:id/publish': (w) => ids([w.meetingId, w.laterMeetingId, w.otherMeetingId]).map((id) => ({ id, fields: [] as Fields })),

@@ -42,6 +42,37 @@ export interface ScrutinyPageProps {
   voidReason?: string | undefined;
   links: ElectionLinks;
   titleMax: number;
+  /** In `decrypting`: k, the trustees and who has decrypted; whether the signed-in person is one of them. */
+  decryption?: { k: number; n: number; decrypted: number; trustees: { index: number; name: string; decrypted: boolean }[]; trusteeMe: boolean } | undefined;
+}
+
+/** The trustees' decryption in progress (encrypted mode): who has decrypted of the k needed, the trustee's link, the secretariat's retry. */
+function DecryptionSection(p: ScrutinyPageProps) {
+  const { v, election: e } = p;
+  const { t } = v;
+  const d = p.decryption!;
+  return (
+    <>
+      <h2>{t('decryption.scrutiny.title')}</h2>
+      <p>{t('decryption.scrutiny.intro', { k: d.k })}</p>
+      <p class="big-facts" id="decryption-progress">{t('decryption.progress', { done: d.decrypted, k: d.k, n: d.n })}</p>
+      <ul class="meeting-list" aria-labelledby="decryption-progress">
+        {d.trustees.map((x) => (
+          <li>{t('decryption.trusteeLine', { index: x.index, name: x.name })}{' '}
+            <span class={`chip${x.decrypted ? ' chip--ok' : ''}`}>{t(x.decrypted ? 'decryption.decrypted' : 'decryption.waiting')}</span></li>
+        ))}
+      </ul>
+      {d.trusteeMe && <p><a class="button button--primary button--big" href={`/scrutiny/elections/${e.id}/decryption`}>{t('decryption.scrutiny.link')}</a></p>}
+      {(p.roles.secretariat || d.trusteeMe) && d.decrypted >= d.k && (
+        <>
+          <h3>{t('decryption.scrutiny.retryTitle')}</h3>
+          <p>{t('decryption.scrutiny.retryIntro')}</p>
+          <PostButton action={`/admin/elections/${e.id}/decrypt`} label={t('decryption.scrutiny.retryButton')} kind="primary" />
+        </>
+      )}
+      {p.roles.secretariat && <p class="field__hint">{t('decryption.scrutiny.voidIntro', { k: d.k })}</p>}
+    </>
+  );
 }
 
 function Roll({ v, roll, quorum }: { v: ViewContext; roll: { eligible: number; present: number; electronic: number; paperIssued: number; paperReturned: number }; quorum: boolean }) {
@@ -105,11 +136,14 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
             <>
               <h2>{t('counting.sealTitle')}</h2>
               <p>{t('counting.sealIntro')}</p>
+              {e.ballot_mode === 'encrypted' && <p>{t('decryption.sealEncrypted', { k: e.trustee_threshold ?? 0 })}</p>}
               <PostButton action={`/admin/elections/${e.id}/seal`} label={t('counting.sealButton')} kind="primary" />
             </>
           )}
         </>
       )}
+
+      {e.state === 'decrypting' && p.decryption && <DecryptionSection {...p} />}
 
       {body && record && (
         <>
@@ -131,8 +165,8 @@ export function ScrutinyPage(p: ScrutinyPageProps) {
           {body.result.shortfall !== undefined && <Notice kind="warn">{t('counting.shortfall', { count: body.result.shortfall })}</Notice>}
           {body.result.tie && <RunoffSection {...p} />}
 
-          <h2>{t('counting.invalidBallots')}</h2>
-          {p.invalidBallots.length === 0 ? <p class="muted">{t('counting.noInvalid')}</p> : (
+          {e.ballot_mode !== 'encrypted' && <h2>{t('counting.invalidBallots')}</h2>}
+          {e.ballot_mode === 'encrypted' ? null : p.invalidBallots.length === 0 ? <p class="muted">{t('counting.noInvalid')}</p> : (
             <div class="table-wrap">
               <table class="table">
                 <caption class="visually-hidden">{t('counting.invalidBallots')}</caption>

@@ -394,3 +394,23 @@ describe('the libsodium checker answers every ballot as the noble one does', () 
     ), { numRuns: 12, seed: 7 });
   });
 });
+
+describe('the browser variant (sodium-checker-browser.ts: @noble/hashes SHA-512) answers as the Node one', () => {
+  it('accepts the same valid ballots with the same sums and refuses the same changed ones with the same reasons', { timeout: 120_000 }, async () => {
+    const { browserSodiumChecker } = await import('./sodium-checker-browser.ts');
+    const browser = (await browserSodiumChecker())(KEY, FAN, CONTEXT);
+    const node = sodium(KEY, FAN, CONTEXT);
+    for (const marks of ['FAN', 'FFA', 'NNN']) {
+      const ballot = encryptBallot(y, FAN, CONTEXT, NONCE, marks, rng);
+      expect(browser.add(NONCE, ballot)).toBe(true);
+      expect(node.add(NONCE, ballot)).toBe(true);
+      // One changed proof scalar: both refuse it, for the same reason.
+      const bad = withValue(ballot, ['proofs', 'letters', 0, 0, 'c', 0], changeDigit(ballot.proofs.letters[0]![0]!.c[0]!, 3, 5));
+      const why = node.check(NONCE, bad);
+      expect(why).not.toBe(true);
+      expect(browser.check(NONCE, bad)).toBe(why);
+    }
+    expect(browser.count).toBe(3);
+    expect(browser.aggregate()).toEqual(node.aggregate());
+  });
+});

@@ -30,10 +30,17 @@ let ballotPage: BrowserBundle | undefined;
 const ballotPageBundle = () => (ballotPage ??= bundleBrowserModule(viewsAssets('ballot-page.ts'), 'ballot-page.js'));
 let checkBallot: BrowserBundle | undefined;
 const checkBallotBundle = () => (checkBallot ??= bundleBrowserModule(viewsAssets('check-ballot.ts'), 'check-ballot.js'));
+/** The trustee's decryption page module, bundled at first use (bundle.ts) from views/assets/decryption.ts. */
+let decryption: BrowserBundle | undefined;
+const decryptionBundle = () => (decryption ??= bundleBrowserModule(viewsAssets('decryption.ts'), 'decryption.js'));
+/** Its workers, which check the ballots' proofs in parallel (views/assets/decryption-worker.ts). */
+let decryptionWorker: BrowserBundle | undefined;
+const decryptionWorkerBundle = () => (decryptionWorker ??= bundleBrowserModule(viewsAssets('decryption-worker.ts'), 'decryption-worker.js'));
 
 /**
  * What is served under /assets/: ours from views/assets, htmx from node_modules (never a CDN), and
- * the browser modules bundled in memory from views/assets/ballot-crypto.ts and views/assets/ceremony.ts.
+ * the browser modules bundled in memory from views/assets/ballot-crypto.ts, ceremony.ts, decryption.ts and
+ * decryption-worker.ts.
  */
 const SOURCES = {
   'app.css': { body: () => readFileSync(viewsAssets('app.css')), type: 'text/css; charset=utf-8' },
@@ -49,6 +56,10 @@ const SOURCES = {
   'ballot-page.js.map': { body: () => ballotPageBundle().map, type: 'application/json; charset=utf-8' },
   'check-ballot.js': { body: () => checkBallotBundle().js, type: JS },
   'check-ballot.js.map': { body: () => checkBallotBundle().map, type: 'application/json; charset=utf-8' },
+  'decryption.js': { body: () => decryptionBundle().js, type: JS },
+  'decryption.js.map': { body: () => decryptionBundle().map, type: 'application/json; charset=utf-8' },
+  'decryption-worker.js': { body: () => decryptionWorkerBundle().js, type: JS },
+  'decryption-worker.js.map': { body: () => decryptionWorkerBundle().map, type: 'application/json; charset=utf-8' },
 } satisfies Record<string, { body: () => Uint8Array; type: string }>;
 
 export type AssetName = keyof typeof SOURCES;
