@@ -443,7 +443,7 @@ async function encryptedRecord(ballots: number) {
     throw new Error(`npm run verify did not verify ${file} (exit ${run.code}):\n${run.stderr.slice(-2000)}`);
   }
   const mb = (run.maxRssKb * 1024) / 1e6;
-  rows.push(`| verify a ${ballots}-ballot encrypted record (12 options, 赞成/反对/弃权, 10 seats; ${fmt(bytes / 2 ** 20, 1)} MiB JSON), \`npm run verify\` in a child, --max-old-space-size=512 | peak RSS ${fmt(mb, 0)} MB, ${fmt(run.seconds, 0)} s (${fmt((run.seconds * 1000) / ballots, 1)} ms a ballot) | ceiling: issue 13's 512 MB; record ${made} (${file}) | peak RSS / ceiling = ${fmt(run.maxRssKb * 1024 / 512e6, 2)} |`);
+  rows.push(`| verify a ${ballots}-ballot encrypted record (12 options, 赞成/反对/弃权, 10 seats; ${fmt(bytes / 1e6, 1)} MB of JSON), \`npm run verify\` in a child, --max-old-space-size=512 | peak RSS ${fmt(mb, 0)} MB, ${fmt(run.seconds, 0)} s (${fmt((run.seconds * 1000) / ballots, 1)} ms a ballot) | ceiling: issue 13's 512 MB; record ${made} (${file}) | peak RSS / ceiling = ${fmt(run.maxRssKb * 1024 / 512e6, 2)} |`);
 }
 
 const quick = process.argv.includes('--quick');
