@@ -139,7 +139,8 @@ function start(el: HTMLElement): void {
       const code = document.createElement('code');
       code.className = 'fingerprint';
       code.dataset['fingerprint'] = kind;
-      code.textContent = value;
+      // As Grouped in views/components/ceremony.tsx: it may wrap after a "-", never inside a group.
+      value.split('-').forEach((group, i) => { if (i > 0) code.append('-', document.createElement('wbr')); code.append(group); });
       dd.append(code);
       div.append(dt, dd);
       dl.append(div);
