@@ -139,8 +139,7 @@ function start(el: HTMLElement): void {
       const code = document.createElement('code');
       code.className = 'fingerprint';
       code.dataset['fingerprint'] = kind;
-      // As Grouped in views/components/ceremony.tsx: it may wrap after a "-", never inside a group.
-      value.split('-').forEach((group, i) => { if (i > 0) code.append('-', document.createElement('wbr')); code.append(group); });
+      code.textContent = value;
       dd.append(code);
       div.append(dt, dd);
       dl.append(div);

@@ -8,14 +8,6 @@ const STATE: Record<CeremonyOverview['state'], MessageKey> = {
 };
 
 /**
- * A fingerprint (seven groups of four symbols) that may wrap between groups, never inside one, on a
- * phone: a line-break opportunity after each "-" (the text stays the same for copying and reading).
- */
-function Grouped({ value }: { value: string }) {
-  return <>{value.split('-').map((group, i) => (i === 0 ? group : <>-<wbr />{group}</>))}</>;
-}
-
-/**
  * The fingerprints known so far, under a heading of their own, with the instruction to compare them
  * aloud outside the system (the one step the system cannot do): drawn prominently, before the
  * trustee's form and on the secretariat's panel. views/assets/ceremony.ts draws the same block.
@@ -27,8 +19,8 @@ export function Fingerprints({ v, exchangeFingerprint, fingerprint, level = 3 }:
     <div class="fingerprint-check">
       {level === 2 ? <h2>{t('ceremony.compareTitle')}</h2> : <h3>{t('ceremony.compareTitle')}</h3>}
       <dl class="facts facts--wide big-facts">
-        {exchangeFingerprint && <div><dt>{t('ceremony.exchangeFingerprint')}</dt><dd><code class="fingerprint" data-fingerprint="exchange"><Grouped value={exchangeFingerprint} /></code></dd></div>}
-        {fingerprint && <div><dt>{t('ceremony.fingerprint')}</dt><dd><code class="fingerprint" data-fingerprint="election"><Grouped value={fingerprint} /></code></dd></div>}
+        {exchangeFingerprint && <div><dt>{t('ceremony.exchangeFingerprint')}</dt><dd><code class="fingerprint" data-fingerprint="exchange">{exchangeFingerprint}</code></dd></div>}
+        {fingerprint && <div><dt>{t('ceremony.fingerprint')}</dt><dd><code class="fingerprint" data-fingerprint="election">{fingerprint}</code></dd></div>}
       </dl>
       <p class="fingerprint-check__say">{t(exchangeFingerprint && fingerprint ? 'ceremony.compareAloud' : 'ceremony.compareAloudOne')}</p>
     </div>
