@@ -44,7 +44,7 @@ import { nobleChecker, type BallotChecker } from '../src/domain/crypto/checker.t
 import { keygen } from '../src/domain/crypto/elgamal.ts';
 import { encodePoint, prepareKey } from '../src/domain/crypto/group.ts';
 import { sodiumChecker } from '../src/domain/crypto/sodium-checker.ts';
-import { runBulkElectionV2, type BallotJob, type BulkScenarioV2, type EncryptedBallotOf } from '../src/domain/record/bulk-v2.ts';
+import { benchScenarioV2, runBulkElectionV2, type BallotJob, type EncryptedBallotOf } from '../src/domain/record/bulk-v2.ts';
 import { openPostgresClone } from '../tests/support/postgres.ts';
 import { startServer } from '../tests/support/server-process.ts';
 import { startCryptoHarness } from '../tests/support/crypto-harness.ts';
@@ -329,38 +329,6 @@ async function browserEncryption(pages: number) {
   }
 }
 
-/** The 3,000-ballot record's election: a selection of 10 of 12 projects, 赞成/反对/弃权; 3 trustees, 2 decrypt. */
-function bulkScenario(ballots: number): BulkScenarioV2 {
-  const options = Array.from({ length: 12 }, (_, i) => ({ id: `c${String(i + 1).padStart(2, '0')}`, title: `民生实事候选项目 ${i + 1}` }));
-  const paper = [
-    ...Array.from({ length: 7 }, (_, i) => ({ marks: 'FAN'.repeat(5).slice(i % 3, (i % 3) + 12) })),
-    { marks: 'F'.repeat(12), invalid: undefined },
-    { marks: 'NNNNNNNNNNNN', invalid: 'unreadable' as const },
-  ];
-  return {
-    seed: `minsheng bench record v2 (${ballots} ballots; public seed: TEST ONLY)`,
-    election: {
-      id: '3000',
-      title: `基准测试：${ballots} 张加密选票`,
-      meeting: { id: '1', title: '基准测试会议', year: 2026 },
-      kind: 'selection',
-      openedAt: '2026-01-15T09:00:00+08:00',
-      closedAt: '2026-01-15T10:00:00+08:00',
-      rules: { marking: 'for-against-abstain', seats: 10, passBase: 'present', deputiesTotal: ballots + 100 },
-      options,
-    },
-    roll: { eligible: ballots + 100, present: ballots + 50, paperIssued: 10 },
-    trustees: ['监票人甲', '监票人乙', '监票人丙'],
-    threshold: 2,
-    decrypting: [1, 3],
-    ballots,
-    spoiled: 5,
-    paper,
-    audit: { head: `sha256:${createHash('sha256').update('bench audit head').digest('hex')}`, length: 1000 },
-    certifiers: [{ name: '监票人甲', at: '2026-01-15T11:00:00+08:00' }, { name: '监票人乙', at: '2026-01-15T11:01:00+08:00' }],
-  };
-}
-
 /** Runs the jobs on `threads` worker threads (scripts/bench-record-worker.ts); results in job order. */
 async function inWorkers(jobs: BallotJob[], threads: number): Promise<EncryptedBallotOf[][]> {
   const results: EncryptedBallotOf[][] = new Array(jobs.length);
@@ -416,7 +384,7 @@ function timed(cmd: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; s
  * changing any of them makes a new one.
  */
 async function encryptedRecord(ballots: number) {
-  const scenario = bulkScenario(ballots);
+  const scenario = benchScenarioV2(ballots);
   const root = join(import.meta.dirname, '..');
   // What makes the record: the generator, the builder, the formats, the crypto core and the rules. (A
   // change elsewhere that a cached record no longer fits, say in the digest, makes it fail to verify.)
@@ -428,7 +396,7 @@ async function encryptedRecord(ballots: number) {
   ].sort();
   const hash = createHash('sha256');
   for (const f of sources) hash.update(f).update('\0').update(readFileSync(join(root, f))).update('\0');
-  hash.update(bulkScenario.toString()).update(JSON.stringify(scenario));
+  hash.update(JSON.stringify(scenario));
   const file = join(tmpdir(), `minsheng-bench-record-v2-${ballots}-${hash.digest('hex').slice(0, 16)}.json`);
   let made = 'cached';
   if (!existsSync(file)) {

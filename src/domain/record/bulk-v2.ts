@@ -5,6 +5,7 @@
  * therefore be encrypted apart (in worker threads) and the record is still the same, byte for byte,
  * whoever encrypted which range. TEST ONLY, like fixture-v2.ts: the seeded randomness is public.
  */
+import { createHash } from 'node:crypto';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { encryptBallotWithRandomness, type BallotSpec, type EncryptedBallot } from '../crypto/ballot.ts';
 import { decodePoint, encodePoint } from '../crypto/group.ts';
@@ -101,4 +102,36 @@ export async function runBulkElectionV2(
     election: s.election, roll, crypto: { contextId, threshold: s.threshold, trustees }, ballots: cast, spoiled, paper, partials, audit: s.audit,
   });
   return sealV2(body, testSigningKey(s.seed), s.certifiers);
+}
+
+/** The benchmark's record (npm run bench -- --only=record), `ballots` cast: a selection of 10 of 12 projects, 赞成/反对/弃权; 3 trustees, 2 decrypt. */
+export function benchScenarioV2(ballots: number): BulkScenarioV2 {
+  const options = Array.from({ length: 12 }, (_, i) => ({ id: `c${String(i + 1).padStart(2, '0')}`, title: `民生实事候选项目 ${i + 1}` }));
+  const paper = [
+    ...Array.from({ length: 7 }, (_, i) => ({ marks: 'FAN'.repeat(5).slice(i % 3, (i % 3) + 12) })),
+    { marks: 'F'.repeat(12), invalid: undefined },
+    { marks: 'NNNNNNNNNNNN', invalid: 'unreadable' as const },
+  ];
+  return {
+    seed: `minsheng bench record v2 (${ballots} ballots; public seed: TEST ONLY)`,
+    election: {
+      id: '3000',
+      title: `基准测试：${ballots} 张加密选票`,
+      meeting: { id: '1', title: '基准测试会议', year: 2026 },
+      kind: 'selection',
+      openedAt: '2026-01-15T09:00:00+08:00',
+      closedAt: '2026-01-15T10:00:00+08:00',
+      rules: { marking: 'for-against-abstain', seats: 10, passBase: 'present', deputiesTotal: ballots + 100 },
+      options,
+    },
+    roll: { eligible: ballots + 100, present: ballots + 50, paperIssued: 10 },
+    trustees: ['监票人甲', '监票人乙', '监票人丙'],
+    threshold: 2,
+    decrypting: [1, 3],
+    ballots,
+    spoiled: 5,
+    paper,
+    audit: { head: `sha256:${createHash('sha256').update('bench audit head').digest('hex')}`, length: 1000 },
+    certifiers: [{ name: '监票人甲', at: '2026-01-15T11:00:00+08:00' }, { name: '监票人乙', at: '2026-01-15T11:01:00+08:00' }],
+  };
 }
