@@ -9,6 +9,7 @@ import { sodiumChecker } from '../src/domain/crypto/sodium-checker.ts';
 import type { ElectionRecord } from '../src/domain/record/format.ts';
 import { RECORD_FORMAT_V2, type ElectionRecordV2 } from '../src/domain/record/format-v2.ts';
 import { verifyRecord } from '../src/domain/record/verify.ts';
+import { asciiJsonText } from '../src/domain/record/ascii-json.ts';
 
 /**
  * How encrypted ballots (version 2) are checked: libsodium's ristretto255 (sodium-checker.ts), which
@@ -22,17 +23,18 @@ function usage(message: string): never {
 }
 
 async function load(source: string): Promise<unknown> {
-  let text: string;
+  let bytes: Buffer;
   if (/^https?:\/\//.test(source)) {
     const res = await fetch(source, { signal: AbortSignal.timeout(30_000) }).catch((e: Error) => usage(`cannot fetch ${source}: ${e.message}`));
     if (!res.ok) usage(`${source} answered ${res.status}`);
-    text = await res.text();
+    bytes = Buffer.from(await res.arrayBuffer());
   } else {
     if (!existsSync(source)) usage(`no such file: ${source}`);
-    text = readFileSync(source, 'utf8');
+    bytes = readFileSync(source);
   }
   try {
-    return JSON.parse(text);
+    // One byte per character in memory: a 3,000-ballot record is tens of MB (BENCHMARKS.md).
+    return JSON.parse(asciiJsonText(bytes));
   } catch (e) {
     return usage(`${source} is not JSON: ${(e as Error).message}`);
   }

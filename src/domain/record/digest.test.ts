@@ -9,7 +9,7 @@ const whole = (value: unknown) => createHash('sha256').update(canonicalize(value
 
 describe('canonicalSha256: the canonical JSON hashed in pieces', () => {
   it('hashes the same bytes as canonicalize does at once, for any JSON value', () => {
-    fc.assert(fc.property(fc.jsonValue(), (v) => { expect(canonicalSha256(v)).toBe(whole(v)); }), { numRuns: 500 });
+    fc.assert(fc.property(fc.jsonValue({ stringUnit: 'binary' }), (v) => { expect(canonicalSha256(v)).toBe(whole(v)); }), { numRuns: 200 });
   });
 
   it('leaves out members without a JSON form and writes them as null in arrays, sorts keys by UTF-16 code units, as canonicalize', () => {
