@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asciiJsonText } from './ascii-json.ts';
+import { AsciiJsonDecoder, asciiJsonText } from './ascii-json.ts';
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 
@@ -29,5 +29,24 @@ describe('asciiJsonText', () => {
     expect(() => JSON.parse(asciiJsonText(utf8('{"a":1}中')))).toThrow(SyntaxError);
     expect(() => JSON.parse(asciiJsonText(utf8('\ufeff{"a":1}')))).toThrow(SyntaxError);
     expect(JSON.parse(asciiJsonText(Buffer.from([0x22, 0xff, 0xfe, 0x22])))).toBe(Buffer.from([0x22, 0xff, 0xfe, 0x22]).toString('utf8').slice(1, -1));
+  });
+});
+
+describe('AsciiJsonDecoder', () => {
+  it('gives the same text whatever the chunks, characters cut in two included', () => {
+    fc.assert(fc.property(fc.jsonValue({ stringUnit: 'binary' }), fc.array(fc.nat(), { maxLength: 6 }), (v, cuts) => {
+      const bytes = utf8(JSON.stringify(v));
+      const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+      const d = new AsciiJsonDecoder();
+      let from = 0;
+      for (const p of [...points, bytes.length]) {
+        d.push(bytes.subarray(from, p));
+        from = p;
+      }
+      expect(d.end()).toBe(asciiJsonText(bytes));
+    }), { numRuns: 200 });
+    const d = new AsciiJsonDecoder();
+    for (const byte of utf8('["民生",1]')) d.push(Uint8Array.of(byte));
+    expect(d.end()).toBe('["\\u6c11\\u751f",1]');
   });
 });
