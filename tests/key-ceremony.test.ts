@@ -128,7 +128,7 @@ describe.each(testEngines())('key ceremony over HTTP on $name', (engine) => {
     expect(page).toContain('已失败');
     expect(page).toContain('第 2 位 代表2：发出的份额有误');
     // A failed ceremony takes no more messages.
-    const late = await publish(1, 'confirmation', { trustee: 1, fingerprint: '0000-0000-0000-0000', exchangeFingerprint: '0000-0000-0000-0000', proof: { c: '00', s: '00' } });
+    const late = await publish(1, 'confirmation', { trustee: 1, fingerprint: '0000-0000-0000-0000-0000-0000-0000', exchangeFingerprint: '0000-0000-0000-0000-0000-0000-0000', proof: { c: '00', s: '00' } });
     expect(late.status).toBe(422);
     expect(await late.json()).toMatchObject({ ok: false, error: 'not-running', message: '密钥仪式不在进行中，不再接收消息。' });
     expect((await auditOf('ceremony.failed'))[0]!.details).toMatchObject({ faults: [expect.objectContaining({ trustee: 2, kind: 'share' })] });

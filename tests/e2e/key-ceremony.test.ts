@@ -109,7 +109,7 @@ describe('the key ceremony in the browser', () => {
       await t.page.locator('[data-step=possession]').waitFor({ state: 'visible', timeout: 30_000 });
       return [await t.page.textContent('[data-fingerprint=exchange]'), await t.page.textContent('[data-fingerprint=election]')];
     }));
-    expect(prints[0]![1]).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    expect(prints[0]![1]).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$/);
     expect(new Set(prints.map((p) => p.join(' '))).size).toBe(1);
     const panel = await (await mishu.context.request.get(`/admin/elections/${electionId}`)).text();
     expect(panel).toContain(prints[0]![1]!);

@@ -263,7 +263,7 @@ describe('faults in a ceremony (k = 2 of n = 3)', { timeout: 60_000 }, () => {
     await receiveAll(run);
     const good = await ceremonyStatus(run.p, run.messages);
     expect(good.state).toBe('complete');
-    const other = 'ABCD-EFGH-JKMN-PQRS';
+    const other = 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345';
     const wrongPrint = run.messages.confirmations.map((c) => (c.trustee === 2 ? { ...c, fingerprint: other } : c));
     expect(await ceremonyStatus(run.p, { ...run.messages, confirmations: wrongPrint })).toMatchObject({ state: 'failed', faults: [{ kind: 'confirmation', trustee: 2 }] });
     const c1 = run.messages.confirmations[0]!;

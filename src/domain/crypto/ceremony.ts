@@ -117,7 +117,7 @@ export interface Confirmation {
   proof: SimpleProof;
 }
 
-/** Wire form: `{ "trustee": i, "fingerprint": "XXXX-XXXX-XXXX-XXXX", "exchangeFingerprint": "…", "proof": {c, s} }`. */
+/** Wire form: `{ "trustee": i, "fingerprint": "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX", "exchangeFingerprint": "…", "proof": {c, s} }`. */
 export interface ConfirmationJson {
   trustee: number;
   fingerprint: string;
@@ -134,7 +134,7 @@ export function confirmationFromJson(j: unknown): Confirmation {
   const o = (typeof j === 'object' && j !== null ? j : {}) as Record<string, unknown>;
   if (!Number.isSafeInteger(o.trustee) || (o.trustee as number) < 1) throw new RangeError('trustee is an index ≥ 1');
   for (const f of [o.fingerprint, o.exchangeFingerprint]) {
-    if (typeof f !== 'string' || !FINGERPRINT_PATTERN.test(f)) throw new RangeError('a fingerprint is XXXX-XXXX-XXXX-XXXX');
+    if (typeof f !== 'string' || !FINGERPRINT_PATTERN.test(f)) throw new RangeError('a fingerprint is XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX');
   }
   return { trustee: o.trustee as number, fingerprint: o.fingerprint as string, exchangeFingerprint: o.exchangeFingerprint as string, proof: simpleProofFromJson(o.proof) };
 }

@@ -97,15 +97,26 @@ export function aggregateOf(election: ElectionRecord['election'], cast: readonly
   return aggregateBallots(ballotSpecOf(election), cast.map((c) => c.ballot)).map((row) => row.map(ciphertextToJson));
 }
 
-/** Runs the scenario: the same seed always gives the same record, byte for byte. */
-export function runElectionV2(s: ScenarioV2): RunV2 {
-  const rng = seededRng(s.seed);
+/** The public output of a seeded key ceremony, and every trustee's key share. */
+export interface CeremonyV2 {
+  contextId: string;
+  /** x_i of trustee i at [i − 1]. */
+  keyShares: bigint[];
+  /** The trustees' record entries before the builder adds index and public share. */
+  trustees: { name: string; dealing: { commitments: string[]; proof: ReturnType<typeof simpleProofToJson> }; possession: { nonce: string; proof: ReturnType<typeof simpleProofToJson> } }[];
+  /** The election key. */
+  y: ReturnType<typeof jointPublicKey>;
+}
+
+/**
+ * The key ceremony of a scenario with the scenario's randomness: every trustee deals, checks the
+ * others' shares and proves possession of its key share. Draws from `rng` first, as runElectionV2 does.
+ */
+export function ceremonyV2(s: Pick<ScenarioV2, 'election' | 'trustees' | 'threshold'>, rng: ReturnType<typeof seededRng>): CeremonyV2 {
   const hex = (bytes: number) => bytesToHex(rng(bytes));
   const contextId = contextIdFor(s.election.id, hex(16));
   const k = s.threshold;
   const n = s.trustees.length;
-
-  // Key ceremony: every trustee deals, checks the others' shares and proves possession of its key share.
   const dealt = s.trustees.map((_, i) => deal(contextId, i + 1, k, n, rng));
   const dealings = dealt.map((d) => d.dealing);
   const keyShares = s.trustees.map((_, i) => {
@@ -122,7 +133,15 @@ export function runElectionV2(s: ScenarioV2): RunV2 {
       possession: { nonce, proof: simpleProofToJson(proveKnowledge(contextId, possessionLabel(i + 1, nonce), keyShares[i]!, rng)) },
     };
   });
-  const y = jointPublicKey(dealings);
+  return { contextId, keyShares, trustees, y: jointPublicKey(dealings) };
+}
+
+/** Runs the scenario: the same seed always gives the same record, byte for byte. */
+export function runElectionV2(s: ScenarioV2): RunV2 {
+  const rng = seededRng(s.seed);
+  const hex = (bytes: number) => bytesToHex(rng(bytes));
+  const k = s.threshold;
+  const { contextId, keyShares, trustees, y } = ceremonyV2(s, rng);
   const spec = ballotSpecOf(s.election);
 
   // Casting: each ballot with its server-issued nonce; spoiled ones reveal their randomness.

@@ -222,6 +222,21 @@ describe('verifyRecordV2 finds each tampering with its own code', { timeout: 180
     ]);
   });
 
+  it('a trustee\'s partial twice, or partials out of order: [decryption] only; the totals still check against distinct trustees', () => {
+    const twice = tampered((x) => { x.decryption.partials = [x.decryption.partials[0]!, x.decryption.partials[0]!, x.decryption.partials[1]!]; });
+    expect(codes(twice)).toEqual(['decryption']);
+    expect(messages(twice, 'decryption')).toEqual(['decryption.partials: trustee 1 (监票人甲) appears twice']);
+    // The same trustee twice is not two trustees: with no other partial, k = 2 is not reached.
+    const alone = tampered((x) => { x.decryption.partials = [x.decryption.partials[0]!, x.decryption.partials[0]!]; });
+    expect(messages(alone, 'decryption')).toEqual([
+      'decryption.partials: trustee 1 (监票人甲) appears twice',
+      'the shares of 1 trustee(s) verify, 2 are needed: the electronic totals cannot be checked',
+    ]);
+    const swapped = tampered((x) => { x.decryption.partials.reverse(); });
+    expect(codes(swapped)).toEqual(['decryption']);
+    expect(messages(swapped, 'decryption')).toEqual(['decryption.partials: trustee 1 (监票人甲) is out of order (sorted by index)']);
+  });
+
   it('a changed electronic total: [totals] (and the result no longer matches)', () => {
     const r = tampered((x) => { x.decryption.electronic[0]!.F!--; x.decryption.electronic[0]!.N!++; });
     expect(codes(r)).toEqual(['result', 'totals']);

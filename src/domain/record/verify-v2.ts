@@ -315,13 +315,20 @@ function checkDecryption(
   if (!Array.isArray(dec.partials)) add('decryption', 'decryption.partials must be a list');
   else {
     let last = 0;
+    const seen = new Set<number>();
     for (const [n, p] of dec.partials.entries()) {
       const i = isObject(p) ? p.trustee : undefined;
       if (!isInt(i) || !keys.shares.has(i)) {
         add('decryption', `decryption.partials[${n}]: trustee must be an index 1 … ${keys.shares.size}`);
         continue;
       }
-      if (i <= last) add('decryption', `decryption.partials: ${trustee(i)} ${i === last ? 'appears twice' : 'is out of order (sorted by index)'}`);
+      // A trustee's second partial is not checked or counted: the same index twice is no second trustee.
+      if (seen.has(i)) {
+        add('decryption', `decryption.partials: ${trustee(i)} appears twice`);
+        continue;
+      }
+      if (i < last) add('decryption', `decryption.partials: ${trustee(i)} is out of order (sorted by index)`);
+      seen.add(i);
       last = Math.max(last, i);
       const shares = p.shares;
       if (!Array.isArray(shares) || shares.length !== optionIds.length || !shares.every((row) => Array.isArray(row) && row.length === letters.length)) {
@@ -371,7 +378,7 @@ function checkDecryption(
     return e;
   }
   // Any k verified partials give the same g^m; take the k lowest indices.
-  const chosen = verified.slice(0, keys.k);
+  const chosen = [...verified].sort((a, b) => a.index - b.index).slice(0, keys.k);
   optionIds.forEach((id, o) => letters.forEach((letter, l) => {
     const gm = aggregate[o]![l]!.b.subtract(combineRaw(chosen.map((p) => ({ index: p.index, d: p.d[o]![l]! }))));
     const claimed = e[o]![letter]!;
