@@ -72,10 +72,13 @@ export async function hasData(db: Db): Promise<boolean> {
  *   configuration the app will run with (the key is made in the database or under DATA_DIR).
  * - `{ history: false }`: without the 2023 vote, for tests that need only the 2024 draft and the
  *   accounts (it saves the ~230 casts and the key derivation).
+ * - `selection2024`: the 2024 selection's ballot mode, `encrypted` (the default: its key ceremony is
+ *   held and the trustee files published) or `plaintext` (no ceremony; for the tests of the
+ *   plaintext mode's pages, which use the 2024 draft as their vote).
  */
-export type DemoOptions =
-  | { signing: SigningConfig; history?: true }
-  | { history: false; signing?: SigningConfig };
+export type DemoOptions = ({ signing: SigningConfig; history?: true } | { history: false; signing?: SigningConfig }) & {
+  selection2024?: 'encrypted' | 'plaintext';
+};
 
 /**
  * Builds the demo through the same service functions the app uses (every step audited): the term
@@ -144,7 +147,7 @@ export async function seedDemo(db: Db, clock: Clock, options: DemoOptions): Prom
     options: candidates2024.map((c) => ({ key: optionKey(c.ballot_order), title: c.name, candidateId: c.id })),
     scrutineers: DEMO_SCRUTINEERS.map((code) => deputies.get(code)!),
   });
-  await runDemoCeremony(db, acting.clock, selection2024.id, { secretariat: 'mishu', ...(fixed ? { fixed: { clock: fixed, times: CEREMONY_2024_AT } } : {}) });
+  if (options.selection2024 !== 'plaintext') await runDemoCeremony(db, acting.clock, selection2024.id, { secretariat: 'mishu', ...(fixed ? { fixed: { clock: fixed, times: CEREMONY_2024_AT } } : {}) });
   const roster = await db.selectFrom('deputies').select(['id', 'code']).where('term_id', '=', termId).orderBy('code').execute();
   // 228 of 240 present (every 20th absent): quorum met, and the demo deputies are all present.
   fixed?.set(DEMO_2024_AT.attendance);

@@ -9,7 +9,7 @@ export interface TestEngine {
   open(): Promise<DbHandle>;
   /**
    * A database of its own holding the demo without its 2023 vote, exactly as
-   * `seedDemo(db, fixedClock(DEMO_SEED_CLOCK), { history: false })` leaves it (see demo-snapshot.ts):
+   * `seedDemo(db, fixedClock(DEMO_SEED_CLOCK), { history: false, selection2024: 'plaintext' })` leaves it (see demo-snapshot.ts):
    * seeded once per run and copied, for the tests whose assertions are about the demo's data.
    */
   openDemo(): Promise<DbHandle>;
