@@ -321,6 +321,9 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     // 赞成 for the first two candidates; the third gets none.
     const withJs = await firstSignIn('D501');
     const tracker = await castEncryptedInBrowser(withJs.page, electionId, { c01: 'F', c02: 'F', c03: 'A' }, fingerprint, (name) => checkPage(withJs.page, withJs.errors, `D501 (JavaScript) ${name}`));
+    // The vote is held on shared tablets: the deputy is signed out, and the receipt offers one way out.
+    expect(await withJs.page.textContent('main')).toContain('本设备已自动退出您的登录');
+    expect(await withJs.page.getByRole('link', { name: '我已看完，退出' }).count()).toBe(1);
     await shots(withJs.page, 'receipt-encrypted');
     await withJs.context.close();
 
