@@ -288,6 +288,13 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     expect(main).toContain('加密投票');
     await checkPage(page, mishu.errors, 'vote (draft, encrypted, scrutineers named)');
     await shots(page, 'vote-encrypted-draft');
+    // Opening before the key ceremony is refused, saying what to do.
+    await page.goto(`/admin/elections/${electionId}`);
+    await go(page, `**/admin/elections/${electionId}/open`, page.getByRole('button', { name: '开启投票' }).click());
+    await go(page, (u) => u.searchParams.get('error') === 'ceremony-incomplete', page.getByRole('button', { name: '确认开启投票' }).click());
+    expect(await page.locator('main').textContent()).toContain('加密表决须在密钥仪式完成后才能开启。');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('未开启');
+    await checkPage(page, mishu.errors, 'vote (opening refused before the ceremony)');
   });
 
   it('the three scrutineers, as trustees, run the key ceremony each in their own browser; the vote opens', { timeout: 300_000 }, async () => {
