@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBallotMode } from '../../src/ceremonies/store.ts';
 import { createDb } from '../../src/platform/db/index.ts';
@@ -11,6 +11,7 @@ import { buildFixture, FIXTURE_PASSWORD } from '../support/fixtures.ts';
 import {
   checkAccessibility, formatViolations, launchBrowser, postConfirmed, type Person, signedInPerson, startServer, TABLET, type RunningServer,
 } from './harness.ts';
+import { clickAndDownload } from './encrypted-steps.ts';
 
 /**
  * The whole key ceremony through the pages (docs/key-ceremony.md): three trustees, each in a browser
@@ -52,18 +53,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function clickAndDownload(page: Page, action: string): Promise<string> {
-  const [download] = await Promise.all([
-    page.waitForEvent('download', { timeout: 60_000 }).catch(async (e: unknown) => {
-      throw new Error(`no download after ${action}: the page says "${await page.textContent('#ceremony-status')}"`, { cause: e });
-    }),
-    page.click(`[data-action=${action}]`),
-  ]);
-  const path = join(dataDir, download.suggestedFilename());
-  await download.saveAs(path);
-  return path;
-}
-
 describe('the key ceremony in the browser', () => {
   it('runs with three trustees from the exchange keys to the proofs of possession, and the vote opens', async () => {
     const mishu = await signedInPerson(browser, server.url, 'mishu', TABLET, FIXTURE_PASSWORD);
@@ -85,7 +74,7 @@ describe('the key ceremony in the browser', () => {
       await t.page.click('[data-action=exchange]');
       await expect.poll(() => t.page.textContent('#ceremony-status')).toContain('口令太短');
       await t.page.fill('#ceremony-passphrase', PASSPHRASES[i]!);
-      ceremonyFiles.push(await clickAndDownload(t.page, 'exchange'));
+      ceremonyFiles.push(await clickAndDownload(t.page, 'exchange', dataDir));
       expect(JSON.parse(readFileSync(ceremonyFiles[i]!, 'utf8'))).toMatchObject({ format: 'minsheng-trustee-file/1', index: i + 1, electionId: String(electionId) });
       // While waiting, the page says how far the others are, in a neutral info style.
       if (i === 0) {
@@ -103,7 +92,7 @@ describe('the key ceremony in the browser', () => {
     for (const t of trustees) {
       await t.page.locator('[data-step=receive]').waitFor({ state: 'visible', timeout: 30_000 });
       expect(await t.page.textContent('#ceremony-status')).not.toContain('正在等待');
-      finalFiles.push(await clickAndDownload(t.page, 'receive'));
+      finalFiles.push(await clickAndDownload(t.page, 'receive', dataDir));
     }
     const prints = await Promise.all(trustees.map(async (t) => {
       await t.page.locator('[data-step=possession]').waitFor({ state: 'visible', timeout: 30_000 });

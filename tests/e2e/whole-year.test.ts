@@ -1,10 +1,14 @@
 /**
  * Issue 12's one browser scenario for the whole year, on its own fresh data set up as the
  * secretariat would: a new term (第十五届) with a roster of seven imported from a CSV file, the
- * accounts (a department officer for a department added to the list, two deputies who are
+ * accounts (a department officer for a department added to the list, three deputies who are
  * scrutineers, slips for the others), a meeting with three candidates, attendance, a vote of two
- * seats over valid ballots; one deputy votes with JavaScript (htmx), one without, one on paper keyed
- * by two clerks; it is closed, sealed, certified by the two scrutineers and published. The project it
+ * seats over valid ballots in encrypted mode (issue 13): the three scrutineers, as trustees with
+ * k = 2, run the key ceremony each in their own browser and keep their trustee files; one deputy
+ * votes with JavaScript (the ballot encrypted in the page), one without (encrypted by the server),
+ * one on paper keyed by two clerks; it is closed and sealed (解密总数中), two trustees decrypt the
+ * totals in their browsers with their files, two scrutineers certify and it is published as a
+ * version-2 record that the verifier accepts (in process and as `npm run verify`). The project it
  * chose is then tracked: its department plans it (the secretariat approves), reports with a photo
  * (returned with a comment, corrected, approved), a deputy files a note and the department replies,
  * a citizen follows it on a phone; the term's next meeting rates it (测评) and its page shows the
@@ -21,13 +25,18 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sodiumChecker } from '../../src/domain/crypto/sodium-checker.ts';
+import { RECORD_FORMAT_V2, type ElectionRecordV2 } from '../../src/domain/record/format-v2.ts';
+import { verifyRecordV2 } from '../../src/domain/record/verify-v2.ts';
 import { ROSTER_HEADER } from '../support/roster.ts';
+import { runTs } from '../support/server-process.ts';
 import {
   checkPageWithoutJs, chooseOwnPassword, clickAndLand as go, closeVoteInBrowser, commitPaperInBrowser, confirmOnPage, createAccountWithSlip,
   certifyInBrowser, expectCleanPage, formatNuMessages, importRoster, issuePaperInBrowser, issueRosterSlips,
   keyPaperSheet, launchBrowser, openVoteInBrowser, PHONE, publishInBrowser, recordPaperReturned, sealInBrowser, signedInPerson, signInThroughForm,
   startServer, TABLET, validateHtmlBatch, watchPageErrors, type HtmlDocument, type PageErrors, type Person, type RunningServer, type Slip,
 } from './harness.ts';
+import { castEncryptedInBrowser, castEncryptedWithoutJs, ceremonyInBrowsers, decryptInBrowser, sealEncryptedInBrowser, startCeremonyInBrowser } from './encrypted-steps.ts';
 
 const SHOTS = '/tmp/shots';
 /** Today in Beijing (the server's real clock), and its year. */
@@ -53,6 +62,10 @@ const CANDIDATES = [
 const RETURN_COMMENT = '请补充已完工灌区名单并附现场照片说明。';
 const NOTE = '视察发现部分灌渠衬砌进度较慢，建议加快施工并公开时间表。';
 const REPLY = '已督促施工单位增加人手，预计明年三月底前完成首批灌渠改造。';
+/** The vote's scrutineers, in the order named: trustees 1, 2 and 3 of its key ceremony (k = 2). */
+const SCRUTINEERS = ['D505', 'D506', 'D507'] as const;
+/** Each trustee's passphrase for their trustee file. */
+const PASSPHRASES = ['赵钱孙李周吴郑王冯陈褚卫蒋沈', 'trustee six: keep it safe', '第三位受托人 D507 的口令'] as const;
 
 let server: RunningServer;
 let browser: Browser;
@@ -63,6 +76,9 @@ let mishu: Person;
 let termId: number;
 let meetingId: number;
 let electionId: number;
+/** The trustees' final files (by trustee index − 1) and the election key's fingerprint they confirmed. */
+let trusteeFiles: string[];
+let fingerprint: string;
 /** The slips handed out, by deputy code (the officer's under its username). */
 const slips = new Map<string, Slip>();
 /** The project the scenario follows: the one the vote chose that the new department leads. */
@@ -219,12 +235,12 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     slips.set('nongye', await createAccountWithSlip(page, { username: 'nongye', displayName: `${DEPARTMENT}（浏览器测试）`, roles: ['责任单位'], department: DEPARTMENT }));
     await checkPage(page, mishu.errors, 'slip of the department officer');
     // The scrutineers are deputies, on their own accounts (监票人 and 代表).
-    for (const code of ['D506', 'D507']) {
+    for (const code of SCRUTINEERS) {
       slips.set(code, await createAccountWithSlip(page, { username: `jp.${code.toLowerCase()}`, displayName: `监票人 ${code}`, roles: ['代表', '监票人'], deputyCode: code }));
     }
     // The other five deputies' slips at once.
     const issued = await issueRosterSlips(page, termId);
-    expect(issued).toHaveLength(ROSTER.length - 2);
+    expect(issued).toHaveLength(ROSTER.length - SCRUTINEERS.length);
     for (const slip of issued) slips.set(ROSTER.find(([, name]) => name === slip.name)![0], slip);
     await checkPage(page, mishu.errors, 'the new term\'s slips');
     await page.goto('/admin/users');
@@ -260,15 +276,46 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     const vote = page.locator(`form[action="/admin/meetings/${meetingId}/elections"]`);
     await vote.getByLabel('应选项目数').fill('2');
     await vote.getByLabel('通过基数').selectOption('valid-ballots');
-    // Encrypted ballots are offered first; this year's vote is held in plaintext (no key ceremony before it opens).
+    // Encrypted ballots are offered first, and this year's vote keeps them: any 2 of the 3 scrutineers can decrypt the totals.
     expect(await vote.getByRole('radio', { name: /加密投票/ }).isChecked()).toBe(true);
-    await vote.getByRole('radio', { name: /明文投票/ }).check();
+    await vote.getByLabel(/解密门限 k/).fill('2');
     await go(page, /\/admin\/elections\/\d+\?done=election$/, vote.getByRole('button', { name: '保存票决设置' }).click());
     electionId = Number(/\/admin\/elections\/(\d+)/.exec(page.url())![1]);
-    await page.getByLabel('监票人的代表编号').fill('D506 D507');
+    await page.getByLabel('监票人的代表编号').fill(SCRUTINEERS.join(' '));
     await go(page, (u) => u.pathname === `/admin/elections/${electionId}`, page.getByRole('button', { name: '保存监票人名单' }).click());
-    expect(await page.locator('main').textContent()).toContain('吴六平');
-    await checkPage(page, mishu.errors, 'vote (draft, scrutineers named)');
+    const main = (await page.locator('main').textContent())!;
+    for (const name of ['周五月', '吴六平', '郑七星']) expect(main).toContain(name);
+    expect(main).toContain('加密投票');
+    await checkPage(page, mishu.errors, 'vote (draft, encrypted, scrutineers named)');
+    await shots(page, 'vote-encrypted-draft');
+    // Opening before the key ceremony is refused, saying what to do.
+    await page.goto(`/admin/elections/${electionId}`);
+    await go(page, `**/admin/elections/${electionId}/open`, page.getByRole('button', { name: '开启投票' }).click());
+    await go(page, (u) => u.searchParams.get('error') === 'ceremony-incomplete', page.getByRole('button', { name: '确认开启投票' }).click());
+    expect(await page.locator('main').textContent()).toContain('加密表决须在密钥仪式完成后才能开启。');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('未开启');
+    await checkPage(page, mishu.errors, 'vote (opening refused before the ceremony)');
+  });
+
+  it('the three scrutineers, as trustees, run the key ceremony each in their own browser; the vote opens', { timeout: 300_000 }, async () => {
+    await startCeremonyInBrowser(mishu.page, electionId, (name) => checkPage(mishu.page, mishu.errors, name));
+    await checkPage(mishu.page, mishu.errors, 'vote (ceremony started)');
+    // Each trustee signs in for the first time with their slip, on a tablet or (the third) a phone.
+    const trustees: Person[] = [];
+    for (const [i, code] of SCRUTINEERS.entries()) trustees.push(await firstSignIn(code, { viewport: i === 2 ? PHONE : TABLET }));
+    ({ finalFiles: trusteeFiles, fingerprint } = await ceremonyInBrowsers(electionId, trustees, PASSPHRASES, files, async (t, i, name) => {
+      if (i !== 2) return;
+      await checkPage(t.page, t.errors, `${name} (trustee 3, phone)`);
+      await shots(t.page, `ceremony-${name.includes('done') ? 'done' : 'start'}`, PHONE);
+    }));
+    for (const f of trusteeFiles) expect(f).toMatch(/-final\.json$/);
+    for (const t of trustees) await t.context.close();
+
+    // The secretariat's page shows the fingerprint the trustees confirmed; the vote opens.
+    const page = mishu.page;
+    await page.goto(`/admin/elections/${electionId}`);
+    expect(await page.locator('main').textContent()).toContain(fingerprint);
+    await checkPage(page, mishu.errors, 'vote (ceremony complete)');
     await openVoteInBrowser(page, electionId);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('投票中');
     await checkPage(page, mishu.errors, 'vote (open)');
@@ -277,20 +324,26 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     await checkPage(page, mishu.errors, 'paper (one handed out)');
   });
 
-  it('one deputy votes with htmx, one without JavaScript (each after choosing a password on their slip)', async () => {
+  it('one deputy votes with the ballot encrypted in the page, one without JavaScript (each after choosing a password on their slip)', async () => {
     // 赞成 for the first two candidates; the third gets none.
     const withJs = await firstSignIn('D501');
-    const tracker = await castInBrowser(withJs.page, electionId, { c01: 'F', c02: 'F', c03: 'A' }, (name) => checkPage(withJs.page, withJs.errors, `D501 (htmx) ${name}`));
-    expect(tracker).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    const tracker = await castEncryptedInBrowser(withJs.page, electionId, { c01: 'F', c02: 'F', c03: 'A' }, fingerprint, (name) => checkPage(withJs.page, withJs.errors, `D501 (JavaScript) ${name}`));
+    // The vote is held on shared tablets: the deputy is signed out, and the receipt offers one way out.
+    expect(await withJs.page.textContent('main')).toContain('本设备已自动退出您的登录');
+    expect(await withJs.page.getByRole('link', { name: '我已看完，退出' }).count()).toBe(1);
+    await shots(withJs.page, 'receipt-encrypted');
     await withJs.context.close();
 
     const noJs = await firstSignIn('D502', { viewport: PHONE, javaScriptEnabled: false });
     const auditing = await browser.newContext({ baseURL: server.url });
     const auditor = await auditing.newPage();
     const keys = ['c01', 'c02', 'c03'];
-    await castInBrowser(noJs.page, electionId, { c01: 'F', c02: 'F', c03: 'N' }, (name) => checkPageWithoutJs(noJs.page, noJs.errors, auditor, `D502 (no JavaScript) ${name}`, keys, documents));
+    const serverTracker = await castEncryptedWithoutJs(noJs.page, electionId, { c01: 'F', c02: 'F', c03: 'N' }, fingerprint, (name) => checkPageWithoutJs(noJs.page, noJs.errors, auditor, `D502 (no JavaScript) ${name}`, keys, documents));
+    expect(serverTracker).not.toBe(tracker);
     await noJs.context.close();
     await auditing.close();
+    // Both trackers are listed publicly as cast.
+    for (const t of [tracker, serverTracker]) expect((await mishu.context.request.get(`/api/trackers/${t}`)).status()).toBe(200);
   });
 
   it('the vote is closed; the paper ballot is keyed twice by two clerks and committed', async () => {
@@ -308,10 +361,30 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     await checkPage(mishu.page, mishu.errors, 'paper (committed)');
   });
 
-  it('sealed, certified by the two scrutineers (deputies of the term), published: the vote chose two projects', async () => {
-    const digest = await sealInBrowser(mishu.page, electionId, (name) => checkPage(mishu.page, mishu.errors, name));
+  it('sealed (解密总数中); two trustees decrypt the totals in their browsers with their files; the vote is tallied', { timeout: 300_000 }, async () => {
+    await sealEncryptedInBrowser(mishu.page, electionId, 2, (name) => checkPage(mishu.page, mishu.errors, name));
+    await shots(mishu.page, 'scrutiny-decrypting');
+    // Trustees 1 (tablet) and 3 (phone); trustee 2 is not needed.
+    for (const [i, viewport, expected] of [[0, TABLET, 'sent'], [2, PHONE, 'combined']] as const) {
+      const code = SCRUTINEERS[i];
+      const t = await deputy(code, viewport);
+      t.context.setDefaultTimeout(15_000);
+      const done = await decryptInBrowser(t, electionId, trusteeFiles[i]!, PASSPHRASES[i], (name) => checkPage(t.page, t.errors, `${name} (${code})`));
+      expect(done).toBe(expected);
+      if (expected === 'combined') await shots(t.page, 'decryption-combined', PHONE);
+      await t.context.close();
+    }
+    await mishu.page.goto(`/admin/elections/${electionId}/scrutiny`);
+    expect(await mishu.page.textContent('main')).toContain('已计票');
+    await checkPage(mishu.page, mishu.errors, 'scrutiny (tallied, secretariat)');
+  });
+
+  it('certified by two scrutineers (deputies of the term), published as a version-2 record that verifies: the vote chose two projects', { timeout: 300_000 }, async () => {
+    // The record's digest, on the secretariat's scrutiny page (beside the ceremony's context id).
+    const digest = (await mishu.page.locator('code.digest', { hasText: /^sha256:/ }).first().textContent())!;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     for (const code of ['D506', 'D507']) {
-      const s = await firstSignIn(code);
+      const s = await deputy(code);
       await certifyInBrowser(s.page, electionId, `${YEAR}年民生实事项目票决`, digest, (name) => checkPage(s.page, s.errors, `${name} (${code})`));
       await s.context.close();
     }
@@ -329,6 +402,32 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     expect(listed).toContain(CANDIDATES[1].name);
     expect(listed).not.toContain(CANDIDATES[2].name);
     await checkPage(page, errors, `projects ${YEAR} (just published)`);
+
+    // The published record: format 2, two encrypted ballots whose decrypted totals and the paper
+    // ballot's are the marks cast; it verifies here and through `npm run verify` with the signing key.
+    const served = await page.request.get(`/elections/${electionId}/record.json`);
+    expect(served.status()).toBe(200);
+    const text = await served.text();
+    const record = JSON.parse(text) as ElectionRecordV2;
+    expect(record.format).toBe(RECORD_FORMAT_V2);
+    expect(record.digest).toBe(digest);
+    expect(record.crypto.threshold).toBe(2);
+    expect(record.crypto.trustees).toHaveLength(3);
+    expect(record.ballots).toHaveLength(2);
+    expect(record.decryption.partials.map((p) => p.trustee)).toEqual([1, 3]);
+    const count = (x: Record<string, number>) => ({ F: x['F'] ?? 0, A: x['A'] ?? 0, N: x['N'] ?? 0 });
+    expect(record.decryption.electronic.map(count)).toEqual([{ F: 2, A: 0, N: 0 }, { F: 2, A: 0, N: 0 }, { F: 0, A: 1, N: 1 }]);
+    expect(record.paper.valid).toBe(1);
+    expect(record.paper.counts.map(count)).toEqual([{ F: 1, A: 0, N: 0 }, { F: 0, A: 1, N: 0 }, { F: 0, A: 0, N: 1 }]);
+    const verified = verifyRecordV2(record, { checker: await sodiumChecker() });
+    expect(verified.ok, JSON.stringify(verified).slice(0, 2000)).toBe(true);
+    const key = /SHA-256 fingerprint \(of the DER public key\): ([0-9a-f]{64})/.exec(await (await page.request.get('/.well-known/minsheng-signing-key')).text())![1]!;
+    writeFileSync(join(files, 'record.json'), text);
+    const run = await runTs('scripts/verify.ts', {}, [join(files, 'record.json'), '--key', key], 180_000);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('electronic ballots 2: every tracker and proof checked');
+    expect(run.stdout).toContain('OK: the recount matches, the digest, certifications and signature verify.');
+    expect(run.code).toBe(0);
     await citizen.close();
   });
 

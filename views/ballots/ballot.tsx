@@ -220,8 +220,9 @@ export function ReceiptPage({ v, election: e, options, marks, tracker, signedOut
           </table>
         </div>
       )}
+      {/* Below the marks a second way out; an encrypted receipt has no marks, and the one above is enough. */}
       {shared
-        ? <p><a class="button button--secondary button--big" href={SHARED_RETURN_TO} data-leave>{t('ballot.shared.leave')}</a></p>
+        ? marks !== undefined && <p><a class="button button--secondary button--big" href={SHARED_RETURN_TO} data-leave>{t('ballot.shared.leave')}</a></p>
         : <p><a class="button button--secondary" href="/">{t('error.backHome')}</a></p>}
     </div>
   );
