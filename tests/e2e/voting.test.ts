@@ -1,9 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../src/platform/db/index.ts';
+import { migrateToLatest } from '../../src/platform/db/migrate.ts';
+import { seedTestDemo } from '../support/demo-snapshot.ts';
 import {
-  checkPageWithoutJs, choiceLabel, openVoteInBrowser, expectCleanPage, formatNuMessages, launchBrowser, PHONE, repoRoot, selectedMarks, signInThroughForm,
+  checkPageWithoutJs, choiceLabel, openVoteInBrowser, postConfirmed, expectCleanPage, formatNuMessages, launchBrowser, PHONE, repoRoot, selectedMarks, signInThroughForm,
   startServer, TABLET, validateHtmlBatch, watchPageErrors, type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
@@ -379,6 +383,98 @@ describe('voting in the browser', () => {
     expect(documents.length).toBeGreaterThan(10);
     const results = await validateHtmlBatch(documents);
     const report = [...results].filter(([, errors]) => errors.length > 0).map(([url, errors]) => formatNuMessages(url, errors));
+    expect(report, report.join('\n')).toEqual([]);
+  });
+});
+
+/**
+ * The plaintext mode (a vote without a key ceremony) in the browser, on a server of its own whose
+ * demo has the 2024 vote in plaintext mode (tests/support/demo-snapshot.ts): the review is the
+ * server's, swapped in place by htmx with the tracker issued, and the receipt lists the marks. The
+ * plaintext pages without JavaScript are covered over HTTP by tests/voting.test.ts.
+ */
+describe('voting in the browser, plaintext mode', () => {
+  let plain: RunningServer;
+  let dataDir: string;
+  const plainDocuments: HtmlDocument[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'minsheng-voting-plaintext-'));
+    const database = await createDb({ databaseUrl: undefined, dataDir }, { holder: 'test' });
+    try {
+      await migrateToLatest(database.db);
+      await seedTestDemo(database.db);
+    } finally {
+      await database.close();
+    }
+    plain = await startServer({ DATA_DIR: dataDir, SIGNING_KEY_SECRET: 'e2e-voting-plaintext-signing-secret-0123456789' });
+  }, 180_000);
+  afterAll(async () => {
+    await plain?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('with JavaScript: the review swapped in place with its tracker, 返回修改, cast; the receipt has the tracker and the marks', async () => {
+    const staff = await browser.newContext({ baseURL: plain.url });
+    const staffPage = await staff.newPage();
+    await signInThroughForm(staffPage, 'mishu', { landsOn: '/admin' });
+    const meetings = await (await staff.request.get('/api/meetings')).json() as { title: string; elections: { id: string; title: string }[] }[];
+    const id = meetings.flatMap((m) => m.elections).find((e) => e.title === ELECTION)!.id;
+    expect((await postConfirmed(staff, plain.url, `/admin/elections/${id}/open`)).status()).toBe(303);
+    await staff.close();
+
+    const context = await browser.newContext({ baseURL: plain.url, viewport: TABLET });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    const errors = watchPageErrors(page);
+    const ballotUrl = `${plain.url}/elections/${id}/ballot`;
+    await signInThroughForm(page, 'd001', { landsOn: '/vote' });
+    await page.goto(ballotUrl);
+    expect(await page.locator('#encrypted-review').count(), 'a plaintext vote has the encrypted review').toBe(0);
+    expect(await page.textContent('#ballot-area')).not.toContain('加密');
+    const reviewPosts: string[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/ballot/review')) reviewPosts.push(r.url()); });
+    await page.evaluate(() => { (window as unknown as { sameDocument: boolean }).sameDocument = true; });
+    const sameDocument = () => page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument === true);
+
+    for (const key of KEYS) await choiceLabel(page, key, FINAL[key]!).click();
+    expect(await page.locator('[data-count]').textContent()).toBe(String(SEATS));
+    await page.getByRole('button', { name: /下一步/ }).click();
+    await page.locator('#ballot-area h1', { hasText: '请核对您的选票' }).waitFor();
+    expect(page.url()).toBe(ballotUrl);
+    expect(await sameDocument(), 'the page was reloaded').toBe(true);
+    expect(reviewPosts).toHaveLength(1);
+    expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
+    expect(await page.locator('#ballot-area input[name="tracker"]').inputValue()).toMatch(TRACKER);
+    await expectCleanPage(page, errors, 'plaintext review (htmx swap)', plainDocuments);
+
+    await page.getByRole('button', { name: '返回修改' }).click();
+    await page.locator('#ballot-area form[data-ballot]').waitFor();
+    expect(await sameDocument(), 'the page was reloaded').toBe(true);
+    expect(await selectedMarks(page, KEYS)).toEqual(FINAL);
+    expect(await page.locator('[data-count]').textContent()).toBe(String(SEATS));
+    await expectCleanPage(page, errors, 'plaintext ballot after 返回修改 (htmx swap)', plainDocuments);
+
+    await page.getByRole('button', { name: /下一步/ }).click();
+    await page.locator('#ballot-area h1', { hasText: '请核对您的选票' }).waitFor();
+    const tracker = await page.locator('#ballot-area input[name="tracker"]').inputValue();
+    await page.getByRole('button', { name: '确认投出' }).click();
+    await page.locator('#ballot-area h1', { hasText: '投票回执' }).waitFor();
+    expect(page.url()).toBe(ballotUrl);
+    expect((await page.locator('#ballot-area .tracker').textContent())!.trim()).toBe(tracker);
+    const receipt = (await page.locator('#ballot-area').textContent())!;
+    expect(receipt).toContain('您的选票已投出');
+    expect(receipt).toContain('本设备已自动退出您的登录');
+    expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
+    expect.soft(await signedInHeader(page, '代表 D001（演示）'), 'plaintext receipt: the signed-out deputy is still shown as signed in').toEqual([]);
+    await expectCleanPage(page, errors, 'plaintext receipt', plainDocuments);
+    await page.goto('/vote');
+    expect(new URL(page.url()).pathname).toBe('/login');
+    errors.dispose();
+    await context.close();
+
+    const results = await validateHtmlBatch(plainDocuments);
+    const report = [...results].filter(([, m]) => m.length > 0).map(([url, m]) => formatNuMessages(url, m));
     expect(report, report.join('\n')).toEqual([]);
   });
 });
