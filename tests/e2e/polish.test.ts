@@ -188,7 +188,7 @@ describe.each(Object.keys(SIZES) as Size[])('at the %s size', (size) => {
     }
   });
 
-  it('the ballot: nothing wider than the screen, targets at least 44×44, body text at least 18 px, a compact header', async () => {
+  it('the ballot and its encrypted review: nothing wider than the screen, targets at least 44×44, body text at least 18 px, a compact header', async () => {
     const { context, page, errors } = await browse(size, 'd001');
     try {
       await page.goto(`/elections/${electionId}/ballot`);
@@ -217,6 +217,18 @@ describe.each(Object.keys(SIZES) as Size[])('at the %s size', (size) => {
       const header = await page.locator('.site-header').boundingBox();
       expect(header!.height, 'signed-in header height').toBeLessThanOrEqual(height * 0.25);
       await expectCleanPage(page, errors, `${size} ballot`, documents);
+
+      // The vote is encrypted: the review (the marks, the tracker, the key's fingerprint) is shown
+      // in the page. It fits too, with large targets; nothing is cast here.
+      const keys = await page.locator('[data-item]').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.item!));
+      for (const key of keys) await page.locator(`label.choice--N:has(input[name="choice.${key}"])`).click();
+      await page.getByRole('button', { name: /下一步/ }).click();
+      await page.locator('#encrypted-review').waitFor({ state: 'visible', timeout: 60_000 });
+      await shot(page, 'ballot-review', size);
+      const review = await pageWidth(page);
+      expect(review.width, review.wide).toBeLessThanOrEqual(width);
+      expect(await smallTargets(page), 'review targets under 44×44').toEqual([]);
+      await expectCleanPage(page, errors, `${size} encrypted review`, documents);
     } finally {
       await context.close();
     }

@@ -1,9 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../src/platform/db/index.ts';
+import { migrateToLatest } from '../../src/platform/db/migrate.ts';
+import { seedTestDemo } from '../support/demo-snapshot.ts';
 import {
-  checkPageWithoutJs, choiceLabel, openVoteInBrowser, expectCleanPage, formatNuMessages, launchBrowser, PHONE, repoRoot, selectedMarks, signInThroughForm,
+  checkPageWithoutJs, choiceLabel, openVoteInBrowser, postConfirmed, expectCleanPage, formatNuMessages, launchBrowser, PHONE, repoRoot, selectedMarks, signInThroughForm,
   startServer, TABLET, validateHtmlBatch, watchPageErrors, type HtmlDocument, type PageErrors, type RunningServer,
 } from './harness.ts';
 
@@ -43,9 +47,36 @@ afterAll(async () => {
 const checkPage = (page: Page, errors: PageErrors | undefined, name: string) => expectCleanPage(page, errors, name, documents);
 
 
-/** The marks in the review or receipt table, in row order: 赞成/反对/弃权. */
+/** The marks in the review's table, in row order: 赞成/反对/弃权. */
 async function tableMarks(page: Page): Promise<string[]> {
   return page.locator('#ballot-area table.review-table tbody tr td:last-child').allTextContents();
+}
+
+/**
+ * With JavaScript: 下一步 on a complete ballot; the page encrypts it and shows the review in place.
+ * Asserts the review lists the FINAL marks and returns the tracker it shows (before casting).
+ */
+async function reviewInPage(page: Page): Promise<string> {
+  await page.getByRole('button', { name: /下一步/ }).click();
+  const review = page.locator('#encrypted-review');
+  // Encrypting and proving twelve options takes a moment on a slow machine.
+  await review.waitFor({ state: 'visible', timeout: 60_000 });
+  expect(await review.getByRole('heading', { level: 2 }).textContent()).toBe('核对并投出加密选票');
+  expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
+  const tracker = (await review.locator('[data-review-tracker]').textContent())!.trim();
+  expect(tracker).toMatch(TRACKER);
+  expect(await page.evaluate(() => document.activeElement?.id), 'the review has the focus').toBe('encrypted-review');
+  return tracker;
+}
+
+/** Problems with a receipt of an encrypted ballot that shows anything of the marks (the server never had them). */
+async function noMarksOnReceipt(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  if (await page.locator('#ballot-area table.review-table').count()) problems.push('a table of marks');
+  const text = await page.locator('#ballot-area').innerText();
+  for (const label of Object.values(LABEL)) if (text.includes(label)) problems.push(`“${label}”`);
+  if (await page.locator('input[type="radio"], input[name^="choice."]').count()) problems.push('choice fields');
+  return problems;
 }
 
 /** Full-page screenshots at the tablet and the phone size; leaves the page at `restore`. */
@@ -120,7 +151,7 @@ describe('voting in the browser', () => {
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'voting-admin-open.png'), fullPage: true });
   });
 
-  it('a deputy votes with JavaScript: live counter, client-side limit, review swapped in place, change, cast, signed out', async () => {
+  it('a deputy votes with JavaScript: live counter, client-side limit, encrypted and reviewed in the page with the tracker, change, cast without the marks, signed out', async () => {
     const context = await browser.newContext({ baseURL: server.url, viewport: TABLET });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
@@ -137,7 +168,10 @@ describe('voting in the browser', () => {
     expect(await page.locator('input[type="radio"]').count()).toBe(KEYS.length * 3);
     const counter = page.locator('[data-count]');
     const over = page.locator('[data-over]');
+    const review = page.locator('#encrypted-review');
     expect(await counter.textContent()).toBe('0');
+    expect(await page.textContent('#ballot-area')).toContain('本次表决使用加密选票');
+    expect(await review.isHidden()).toBe(true);
     // Soft: a wrongly shown warning is a defect to report, but the rest of the flow still runs.
     expect.soft(await over.isVisible(), 'the over-limit warning is shown with 0 赞成').toBe(false);
     expect(await smallTargets(page), 'choice labels under 44×44 px at the tablet size').toEqual([]);
@@ -147,10 +181,10 @@ describe('voting in the browser', () => {
     expect(await smallTargets(page), 'choice labels under 44×44 px at the phone size').toEqual([]);
     await page.setViewportSize(TABLET);
 
-    // Watch for any step that posts the review, or replaces the document instead of swapping in place:
-    // a property set on window now survives only as long as this document does.
-    const reviewPosts: string[] = [];
-    page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/ballot/review')) reviewPosts.push(r.url()); });
+    // Watch every request body, and for any step that replaces the document instead of working in
+    // place: a property set on window now survives only as long as this document does.
+    const bodies: { url: string; body: string }[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST') bodies.push({ url: r.url(), body: r.postData() ?? '' }); });
     await page.evaluate(() => { (window as unknown as { sameDocument: boolean }).sameDocument = true; });
     const sameDocument = () => page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument === true);
 
@@ -167,13 +201,15 @@ describe('voting in the browser', () => {
     await checkPage(page, errors, 'd001 ballot (11 赞成, warning shown)');
     await screenshots(page, 'over-limit', TABLET);
 
-    // Every option has a mark, so only app.js can stop the form: it must not leave the page.
+    // Every option has a mark, so only the page's scripts can stop the ballot: nothing is encrypted
+    // (no review shown), nothing sent, the page not left.
     await page.getByRole('button', { name: /下一步/ }).click();
     await page.waitForTimeout(750);
-    expect(reviewPosts, 'the over-limit ballot was posted').toEqual([]);
+    expect(bodies, 'something was posted for the over-limit ballot').toEqual([]);
     expect(await sameDocument(), 'the page was reloaded').toBe(true);
     expect(page.url()).toBe(ballotUrl);
-    expect(await page.locator('form[data-ballot]').count()).toBe(1);
+    expect(await review.isVisible(), 'the over-limit ballot was encrypted for review').toBe(false);
+    expect(await page.locator('form[data-ballot]').isVisible()).toBe(true);
     expect(await over.isVisible()).toBe(true);
     expect(await over.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }), 'the warning is scrolled into view').toBe(true);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'voting-over-limit-blocked-tablet.png') });
@@ -185,47 +221,44 @@ describe('voting in the browser', () => {
     expect.soft(await over.isVisible(), 'the over-limit warning is still shown with 10 赞成').toBe(false);
     expect(await selectedMarks(page, KEYS)).toEqual(FINAL);
 
-    // The review step replaces #ballot-area in place (htmx): same URL, no navigation.
-    await page.getByRole('button', { name: /下一步/ }).click();
-    await page.locator('#ballot-area h1', { hasText: '请核对您的选票' }).waitFor();
+    // The review is in the page: encrypted here, the tracker shown before casting, nothing sent.
+    const firstTracker = await reviewInPage(page);
     expect(page.url()).toBe(ballotUrl);
     expect(await sameDocument(), 'the page was reloaded').toBe(true);
-    expect(reviewPosts).toHaveLength(1);
-    expect(await page.locator('#ballot-area').textContent()).toContain('请核对您的选票');
-    expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
-    const firstTracker = await page.locator('#ballot-area input[name="tracker"]').inputValue();
-    expect(firstTracker).toMatch(TRACKER);
-    await checkPage(page, errors, 'd001 review (htmx swap)');
+    expect(bodies, 'the review step sent something').toEqual([]);
+    expect(await page.locator('form[data-ballot]').isHidden(), 'the ballot form is still shown beside the review').toBe(true);
+    expect(await page.locator('[data-election-fingerprint]').textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4})+$/);
+    await checkPage(page, errors, 'd001 encrypted review (in the page)');
     await screenshots(page, 'review', TABLET);
 
-    // 返回修改: the ballot comes back with every choice as it was.
-    await page.getByRole('button', { name: '返回修改' }).click();
-    await page.locator('#ballot-area form[data-ballot]').waitFor();
+    // 修改: the ballot comes back with every choice as it was.
+    await page.getByRole('button', { name: '修改', exact: true }).click();
+    await page.locator('#ballot-area form[data-ballot]').waitFor({ state: 'visible' });
+    expect(await review.isHidden()).toBe(true);
     expect(page.url()).toBe(ballotUrl);
     expect(await sameDocument(), 'the page was reloaded').toBe(true);
     expect(await selectedMarks(page, KEYS)).toEqual(FINAL);
     expect(await counter.textContent()).toBe(String(SEATS));
-    expect.soft(await over.isVisible(), 'the over-limit warning is shown after 返回修改 with 10 赞成').toBe(false);
-    await checkPage(page, errors, 'd001 ballot after 返回修改 (htmx swap)');
+    expect.soft(await over.isVisible(), 'the over-limit warning is shown after 修改 with 10 赞成').toBe(false);
+    await checkPage(page, errors, 'd001 ballot after 修改');
 
-    // Review again and cast.
-    await page.getByRole('button', { name: /下一步/ }).click();
-    await page.locator('#ballot-area h1', { hasText: '请核对您的选票' }).waitFor();
-    expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
-    const tracker = await page.locator('#ballot-area input[name="tracker"]').inputValue();
-    await page.getByRole('button', { name: '确认投出' }).click();
-    // In place or as a whole page (either may be right for the last step): the URL stays the ballot's.
+    // Review again (a fresh encryption, so another tracker) and cast: only the nonce, its MAC and
+    // the encrypted ballot are sent, a whole page load (the header must show the deputy signed out).
+    const tracker = await reviewInPage(page);
+    expect(tracker, 'a second encryption of the same choices has the same tracker').not.toBe(firstTracker);
+    await Promise.all([page.waitForURL(ballotUrl), page.getByRole('button', { name: '投出加密选票' }).click()]);
     await page.locator('#ballot-area h1', { hasText: '投票回执' }).waitFor();
-    expect(page.url()).toBe(ballotUrl);
+    expect(bodies.map((b) => b.url)).toEqual([ballotUrl]);
+    expect(bodies[0]!.body).toMatch(/^nonce=[0-9a-f]{32}&nonceMac=[A-Za-z0-9_-]{22}&ballot=[^&]+$/);
     const shown = (await page.locator('#ballot-area .tracker').textContent())!.trim();
     expect(shown).toMatch(TRACKER);
-    expect(shown).toBe(tracker);
+    expect(shown, 'the receipt’s tracker is not the one the review showed').toBe(tracker);
     const receipt = (await page.locator('#ballot-area').textContent())!;
-    expect(receipt).toContain('您的选票已投出');
+    expect(receipt).toContain('您的选票已加密记录');
     expect(receipt).toContain('本设备已自动退出您的登录');
-    expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
-    expect.soft(await signedInHeader(page, '代表 D001（演示）'), 'receipt after an htmx cast: the signed-out deputy is still shown as signed in').toEqual([]);
-    await checkPage(page, errors, 'd001 receipt (htmx swap)');
+    expect(await noMarksOnReceipt(page), 'the receipt shows marks').toEqual([]);
+    expect.soft(await signedInHeader(page, '代表 D001（演示）'), 'receipt after the cast: the signed-out deputy is still shown as signed in').toEqual([]);
+    await checkPage(page, errors, 'd001 receipt');
     await screenshots(page, 'receipt', TABLET);
 
     // The shared tablet is signed out: the next person cannot reach this deputy's votes.
@@ -239,7 +272,7 @@ describe('voting in the browser', () => {
     await expect.poll(() => votedCount(staffPage).textContent(), { timeout: 10_000 }).toBe('1');
   });
 
-  it('a deputy votes without JavaScript: plain form posts, the server refuses too many 赞成, then casts', async () => {
+  it('a deputy votes without JavaScript: plain form posts, the server refuses too many 赞成, then encrypts for review, and the deputy casts', async () => {
     const context = await browser.newContext({ baseURL: server.url, viewport: PHONE, javaScriptEnabled: false });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
@@ -281,7 +314,7 @@ describe('voting in the browser', () => {
     await staffPage.reload();
     expect(await votedCount(staffPage).textContent()).toBe('1');
 
-    // Fix it and review: a full page at /ballot/review.
+    // Fix it and review: the server encrypts (a full page at /ballot/review) and says it is weaker.
     await choiceLabel(page, 'c11', 'A').click();
     const [review] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === reviewUrl),
@@ -290,32 +323,41 @@ describe('voting in the browser', () => {
     ]);
     expect(review.status()).toBe(200);
     await page.waitForLoadState();
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('请核对您的选票');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('核对并投出加密选票');
+    expect(await page.locator('main').textContent()).toContain('服务器在加密时短暂看到了您的选择');
     expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
-    await checkPage(page, errors, 'd002 (no JS) review');
+    const firstTracker = (await page.locator('[data-review-tracker]').textContent())!.trim();
+    expect(firstTracker).toMatch(TRACKER);
+    await checkPage(page, errors, 'd002 (no JS) server-encrypted review');
 
-    // 返回修改 posts to ?edit=1 and shows the ballot with the choices kept.
-    await Promise.all([page.waitForURL(`${reviewUrl}?edit=1`), page.getByRole('button', { name: '返回修改' }).click()]);
+    // 修改 posts to ?edit=1 and shows the ballot with the choices kept.
+    await Promise.all([page.waitForURL(`${reviewUrl}?edit=1`), page.getByRole('button', { name: '修改', exact: true }).click()]);
     await page.waitForLoadState();
     expect(await selectedMarks(page, KEYS)).toEqual(FINAL);
-    await checkPage(page, errors, 'd002 (no JS) ballot after 返回修改');
+    expect(await page.locator('[data-count]').textContent()).toBe(String(SEATS));
+    await checkPage(page, errors, 'd002 (no JS) ballot after 修改');
 
     await Promise.all([page.waitForURL(reviewUrl), page.getByRole('button', { name: /下一步/ }).click()]);
     await page.waitForLoadState();
-    const tracker = await page.locator('input[name="tracker"]').inputValue();
+    const tracker = (await page.locator('[data-review-tracker]').textContent())!.trim();
+    expect(tracker).toMatch(TRACKER);
+    expect(tracker, 'a second encryption of the same choices has the same tracker').not.toBe(firstTracker);
+    const bodies: string[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST') bodies.push(r.postData() ?? ''); });
     const [cast] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === `${server.url}/elections/${electionId}/ballot`),
       page.waitForURL(`**/elections/${electionId}/ballot`),
-      page.getByRole('button', { name: '确认投出' }).click(),
+      page.getByRole('button', { name: '投出加密选票' }).click(),
     ]);
     expect(cast.status()).toBe(200);
+    // The cast carries the server's encryption only, not the choices.
+    expect(bodies).toEqual([expect.stringMatching(/^nonce=[0-9a-f]{32}&nonceMac=[A-Za-z0-9_-]{22}&ballot=[^&]+$/)]);
     await page.waitForLoadState();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('投票回执');
     const shown = (await page.locator('.tracker').textContent())!.trim();
-    expect(shown).toMatch(TRACKER);
     expect(shown).toBe(tracker);
     expect(await page.locator('main').textContent()).toContain('本设备已自动退出您的登录');
-    expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
+    expect(await noMarksOnReceipt(page), 'the receipt shows marks').toEqual([]);
     expect.soft(await signedInHeader(page, '代表 D002（演示）'), 'receipt page (no JS): the signed-out deputy is still shown as signed in').toEqual([]);
     await checkPage(page, errors, 'd002 (no JS) receipt');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'voting-nojs-receipt-phone.png'), fullPage: true });
@@ -341,6 +383,98 @@ describe('voting in the browser', () => {
     expect(documents.length).toBeGreaterThan(10);
     const results = await validateHtmlBatch(documents);
     const report = [...results].filter(([, errors]) => errors.length > 0).map(([url, errors]) => formatNuMessages(url, errors));
+    expect(report, report.join('\n')).toEqual([]);
+  });
+});
+
+/**
+ * The plaintext mode (a vote without a key ceremony) in the browser, on a server of its own whose
+ * demo has the 2024 vote in plaintext mode (tests/support/demo-snapshot.ts): the review is the
+ * server's, swapped in place by htmx with the tracker issued, and the receipt lists the marks. The
+ * plaintext pages without JavaScript are covered over HTTP by tests/voting.test.ts.
+ */
+describe('voting in the browser, plaintext mode', () => {
+  let plain: RunningServer;
+  let dataDir: string;
+  const plainDocuments: HtmlDocument[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'minsheng-voting-plaintext-'));
+    const database = await createDb({ databaseUrl: undefined, dataDir }, { holder: 'test' });
+    try {
+      await migrateToLatest(database.db);
+      await seedTestDemo(database.db);
+    } finally {
+      await database.close();
+    }
+    plain = await startServer({ DATA_DIR: dataDir, SIGNING_KEY_SECRET: 'e2e-voting-plaintext-signing-secret-0123456789' });
+  }, 180_000);
+  afterAll(async () => {
+    await plain?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('with JavaScript: the review swapped in place with its tracker, 返回修改, cast; the receipt has the tracker and the marks', async () => {
+    const staff = await browser.newContext({ baseURL: plain.url });
+    const staffPage = await staff.newPage();
+    await signInThroughForm(staffPage, 'mishu', { landsOn: '/admin' });
+    const meetings = await (await staff.request.get('/api/meetings')).json() as { title: string; elections: { id: string; title: string }[] }[];
+    const id = meetings.flatMap((m) => m.elections).find((e) => e.title === ELECTION)!.id;
+    expect((await postConfirmed(staff, plain.url, `/admin/elections/${id}/open`)).status()).toBe(303);
+    await staff.close();
+
+    const context = await browser.newContext({ baseURL: plain.url, viewport: TABLET });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    const errors = watchPageErrors(page);
+    const ballotUrl = `${plain.url}/elections/${id}/ballot`;
+    await signInThroughForm(page, 'd001', { landsOn: '/vote' });
+    await page.goto(ballotUrl);
+    expect(await page.locator('#encrypted-review').count(), 'a plaintext vote has the encrypted review').toBe(0);
+    expect(await page.textContent('#ballot-area')).not.toContain('加密');
+    const reviewPosts: string[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/ballot/review')) reviewPosts.push(r.url()); });
+    await page.evaluate(() => { (window as unknown as { sameDocument: boolean }).sameDocument = true; });
+    const sameDocument = () => page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument === true);
+
+    for (const key of KEYS) await choiceLabel(page, key, FINAL[key]!).click();
+    expect(await page.locator('[data-count]').textContent()).toBe(String(SEATS));
+    await page.getByRole('button', { name: /下一步/ }).click();
+    await page.locator('#ballot-area h1', { hasText: '请核对您的选票' }).waitFor();
+    expect(page.url()).toBe(ballotUrl);
+    expect(await sameDocument(), 'the page was reloaded').toBe(true);
+    expect(reviewPosts).toHaveLength(1);
+    expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
+    expect(await page.locator('#ballot-area input[name="tracker"]').inputValue()).toMatch(TRACKER);
+    await expectCleanPage(page, errors, 'plaintext review (htmx swap)', plainDocuments);
+
+    await page.getByRole('button', { name: '返回修改' }).click();
+    await page.locator('#ballot-area form[data-ballot]').waitFor();
+    expect(await sameDocument(), 'the page was reloaded').toBe(true);
+    expect(await selectedMarks(page, KEYS)).toEqual(FINAL);
+    expect(await page.locator('[data-count]').textContent()).toBe(String(SEATS));
+    await expectCleanPage(page, errors, 'plaintext ballot after 返回修改 (htmx swap)', plainDocuments);
+
+    await page.getByRole('button', { name: /下一步/ }).click();
+    await page.locator('#ballot-area h1', { hasText: '请核对您的选票' }).waitFor();
+    const tracker = await page.locator('#ballot-area input[name="tracker"]').inputValue();
+    await page.getByRole('button', { name: '确认投出' }).click();
+    await page.locator('#ballot-area h1', { hasText: '投票回执' }).waitFor();
+    expect(page.url()).toBe(ballotUrl);
+    expect((await page.locator('#ballot-area .tracker').textContent())!.trim()).toBe(tracker);
+    const receipt = (await page.locator('#ballot-area').textContent())!;
+    expect(receipt).toContain('您的选票已投出');
+    expect(receipt).toContain('本设备已自动退出您的登录');
+    expect(await tableMarks(page)).toEqual(KEYS.map((k) => LABEL[FINAL[k]!]));
+    expect.soft(await signedInHeader(page, '代表 D001（演示）'), 'plaintext receipt: the signed-out deputy is still shown as signed in').toEqual([]);
+    await expectCleanPage(page, errors, 'plaintext receipt', plainDocuments);
+    await page.goto('/vote');
+    expect(new URL(page.url()).pathname).toBe('/login');
+    errors.dispose();
+    await context.close();
+
+    const results = await validateHtmlBatch(plainDocuments);
+    const report = [...results].filter(([, m]) => m.length > 0).map(([url, m]) => formatNuMessages(url, m));
     expect(report, report.join('\n')).toEqual([]);
   });
 });
