@@ -1707,4 +1707,5 @@ export const en: Record<MessageKey, string> = {
   "decryption.script.digest": "The encrypted sum the server sent has digest {words}, not the one this page shows. Stopped; nothing was sent. Tell the secretariat and the other scrutineers at once.",
   "decryption.scrutiny.digest": "Digest of the encrypted sum fixed at the seal: {words} ({ballots} electronic ballot(s)). Trustees check this digest on their own pages before decrypting.",
   "decryption.scrutiny.verifyHint": "While the vote is being decrypted, every deputy can enter their tracker on the ballot check page (/verify) to see that their encrypted ballot was sealed.",
+  "ballot.spoil.unconfirmed": "A check of the encryption must be confirmed on the ballot page first. This post was not confirmed: nothing was kept or published. Go back and open the ballot again.",
 };

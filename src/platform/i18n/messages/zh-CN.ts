@@ -1706,6 +1706,7 @@ export const zhCN = {
   "decryption.script.digest": "服务器发来的加密总和摘要是 {words}，与本页所示的不同。已停止，没有提交任何内容。请立即告知秘书处和其他监票人。",
   "decryption.scrutiny.digest": "封存时固定的加密总和摘要：{words}（共 {ballots} 张电子选票）。受托人解密前在各自的页面上核对这一摘要。",
   "decryption.scrutiny.verifyHint": "解密期间，每位代表都可以在“核对选票”页面（/verify）输入自己的追踪码，确认自己的加密选票已被封存。",
+  "ballot.spoil.unconfirmed": "检查加密须先在选票页上确认。这次提交没有确认：服务器没有保存也没有公开任何内容。请返回重新打开选票。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
