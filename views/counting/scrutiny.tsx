@@ -6,6 +6,7 @@ import { canStart, inScrutiny, isPublished } from '../../src/domain/lifecycle.ts
 import { type ElectionState, INVALID_REASON_LABEL } from '../../src/domain/vocabulary.ts';
 import type { ElectionView, ElectionLinks, NamedScrutineer, Turnout } from '../../src/elections/model.ts';
 import type { ApprovalView } from '../../src/users/model.ts';
+import { AggregateDigest } from '../components/aggregate-digest.tsx';
 import { ApprovalTable } from '../components/approvals.tsx';
 import { ScrutineerList } from '../components/scrutineers.tsx';
 import type { InvalidReason } from '../../src/domain/record/format.ts';
@@ -60,7 +61,7 @@ function DecryptionSection(p: ScrutinyPageProps) {
     <>
       <h2>{t('decryption.scrutiny.title')}</h2>
       <p>{t('decryption.scrutiny.intro', { k: d.k })}</p>
-      <p class="big-facts" id="decryption-digest">{t('decryption.scrutiny.digest', { words: digestWords(d.digest) ?? d.digest, ballots: d.ballots })}</p>
+      <AggregateDigest label={t('decryption.scrutiny.digest', { ballots: d.ballots })} words={digestWords(d.digest) ?? d.digest} say={t('decryption.scrutiny.digestSay')} />
       <p class="field__hint">{t('decryption.scrutiny.verifyHint')}</p>
       <p class="big-facts" id="decryption-progress">{t('decryption.progress', { done: d.decrypted, k: d.k, n: d.n })}</p>
       <ul class="meeting-list" aria-labelledby="decryption-progress">

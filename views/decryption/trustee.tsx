@@ -1,6 +1,7 @@
 import type { ElectionState } from '../../src/domain/vocabulary.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
+import { AggregateDigest } from '../components/aggregate-digest.tsx';
 import { Notice } from '../components/form.tsx';
 
 /** Strings the trustee's browser module shows (it reads them from the page: no text lives in the script). */
@@ -62,8 +63,7 @@ export function DecryptionPage({ v, electionId, title, state, decryption: d, scr
           {state === 'decrypting' && !mine?.decrypted && (
             <>
               <p class="big-facts">{t('decryption.you', { index: d.index, ballots: d.electronic })}</p>
-              <p class="big-facts" id="decryption-digest">{t('decryption.digest', { words: d.digestWords })}</p>
-              <p class="field__hint">{t('decryption.digestHint')}</p>
+              <AggregateDigest label={t('decryption.digest')} words={d.digestWords} say={t('decryption.digestHint')} />
               <ol>
                 <li>{t('decryption.what.open')}</li>
                 <li>{t('decryption.what.check')}</li>

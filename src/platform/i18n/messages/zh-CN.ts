@@ -1700,13 +1700,14 @@ export const zhCN = {
   "counting.done.decrypting": "已封存，加密总和已固定。现在需要受托人解密总数。",
   "decryption.sealEncrypted": "本次表决使用加密选票：封存时只固定电子选票的加密总和，还不计票、不生成记录；之后需要 {k} 位受托人各自解密总数，够人数后生成记录。",
   "decryption.error.not-as-sealed": "服务器保存的加密总和与封存时审计日志记录的不一致（摘要或张数不符，或与投票名册的电子投票人数不符）。不能解密。请立即告知秘书处和其他监票人。",
-  "decryption.digest": "封存时固定的加密总和摘要：{words}",
+  "decryption.digest": "封存时固定的加密总和摘要",
   "decryption.digestHint": "请与封存时宣读或公布的摘要逐组比对；不一致就不要解密，并立即告知秘书处和其他监票人。",
   "decryption.script.count": "服务器发来 {sent} 张加密选票，但投票名册记录以电子方式投票 {electronic} 人。已停止，没有提交任何内容。请立即告知秘书处和其他监票人。",
   "decryption.script.digest": "服务器发来的加密总和摘要是 {words}，与本页所示的不同。已停止，没有提交任何内容。请立即告知秘书处和其他监票人。",
-  "decryption.scrutiny.digest": "封存时固定的加密总和摘要：{words}（共 {ballots} 张电子选票）。受托人解密前在各自的页面上核对这一摘要。",
+  "decryption.scrutiny.digest": "封存时固定的加密总和摘要（{ballots} 张电子选票）",
   "decryption.scrutiny.verifyHint": "解密期间，每位代表都可以在“核对选票”页面（/verify）输入自己的追踪码，确认自己的加密选票已被封存。",
   "ballot.spoil.unconfirmed": "检查加密须先在选票页上确认。这次提交没有确认：服务器没有保存也没有公开任何内容。请返回重新打开选票。",
+  "decryption.scrutiny.digestSay": "封存时请当众宣读这一摘要或记入会议纪要；受托人解密前在各自的解密页面上逐组核对。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
