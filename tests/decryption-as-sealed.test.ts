@@ -127,18 +127,29 @@ describe.each(testEngines())('decryption only of the aggregate the seal fixed, o
     });
     expect((await data(1)).body).toMatchObject({ ok: false, error: 'not-as-sealed' });
 
-    // Everything restored: the trustees decrypt the sum and the vote is tallied.
-    await asOperator(async (trx) => {
-      await trx.insertInto('sealed_ballots').values(sealed.filter((s) => s.tracker !== victim.tracker)).execute();
-    });
-    const restored = await data(1);
-    expect(restored.body.ok).toBe(true);
-    expect(restored.body.ballots).toHaveLength(ELECTRONIC.length);
+    // The aggregate itself is as sealed, so the trustees' partial decryptions of it are taken; but
+    // the combination, which needs every sealed ballot, is refused while they are missing.
     const aggregate = JSON.parse(original.aggregate) as CiphertextJson[][];
     for (const i of [1, 2]) {
       const post = await postOnce(t.app, base(), { partial: JSON.stringify(partialOf(i, aggregate)) }, { Cookie: trustees[i - 1]! });
       expect(post.status).toBe(200);
+      expect(await post.json()).toMatchObject({ ok: true, combined: false });
     }
-    expect((await database.db.selectFrom('elections').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state).toBe('tallied');
+    const state = async () => (await database.db.selectFrom('elections').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state;
+    expect(await state()).toBe('decrypting');
+    const refusedCombine = await postForm(t.app, `/admin/elections/${id}/decrypt`, {}, { Cookie: mishu });
+    expect(refusedCombine.headers.get('location')).toContain('error=not-as-sealed');
+    expect(await state()).toBe('decrypting');
+
+    // Everything restored: the secretariat's retry combines, and the vote is tallied.
+    await asOperator(async (trx) => {
+      await trx.insertInto('sealed_ballots').values(sealed.filter((s) => s.tracker !== victim.tracker)).execute();
+    });
+    const restored = await data(3);
+    expect(restored.body.ok).toBe(true);
+    expect(restored.body.ballots).toHaveLength(ELECTRONIC.length);
+    const combined = await postForm(t.app, `/admin/elections/${id}/decrypt`, {}, { Cookie: mishu });
+    expect(combined.status).toBe(303);
+    expect(await state()).toBe('tallied');
   });
 });

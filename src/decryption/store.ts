@@ -254,7 +254,8 @@ async function possessionOf(trx: Trx, ceremony: DecryptionContext['ceremony']): 
 
 /**
  * Combines the stored partial decryptions (decrypting → tallied), in one transaction: refused with
- * fewer than k; builds the format-2 record body (docs/record-format-v2.md) from the ceremony, the
+ * fewer than k, and unless the aggregate and the sealed ballots are as the seal fixed them
+ * (assertAsSealed); builds the format-2 record body (docs/record-format-v2.md) from the ceremony, the
  * sealed ballots, the spoiled ballots, the paper ballots' totals, the partials and the audit chain's
  * head, runs the independent verifier over it with the libsodium checker (every ballot's proofs
  * again), and stores its canonical JSON and digest as the v1 seal does. Run by the trustee whose
@@ -269,6 +270,8 @@ export async function combineDecryption(db: Db, acting: Acting, electionId: numb
       if (!context) throw refuse('inconsistent', { tally: 'none' });
       const partials = await trx.selectFrom('decryption_partials').select(['trustee', 'shares']).where('election_id', '=', electionId).orderBy('trustee').execute();
       if (partials.length < context.k) throw refuse('too-few-partials', { partials: partials.length, k: context.k });
+      const ballots = await sealedEncrypted(trx, electionId);
+      assertAsSealed(context, ballots.length);
 
       const facts = await electionFacts(trx, e, await boxCounts(trx, e));
       const election = recordElection(facts);
@@ -293,7 +296,7 @@ export async function combineDecryption(db: Db, acting: Acting, electionId: numb
               return { name: t.name, dealing: context.ceremony.result.trustees[t.index - 1]!.dealing, possession: proved };
             }),
           },
-          ballots: await sealedEncrypted(trx, electionId),
+          ballots,
           spoiled: spoiled.map((s) => ({ nonce: s.nonce, ballot: JSON.parse(s.ballot) as EncryptedBallot, marks: s.marks, randomness: JSON.parse(s.randomness) as string[][] })),
           paper: paperTotals(e.kind, election.rules, election.options.length,
             sealed.map((b) => ({ marks: b.marks!, ...(b.invalid ? { invalid: b.invalid as InvalidReason } : {}) }))),
