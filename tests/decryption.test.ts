@@ -135,7 +135,7 @@ describe.each(testEngines())('decryption by k of n trustees on $name', (engine) 
   it('shows a trustee the decryption page and its data, and refuses anyone else', async () => {
     const page = await (await get(trustees[0]!, base())).text();
     expect(page).toContain('已有 0 位受托人完成解密，需要 2 位（共 3 位）。');
-    expect(page).toContain('您是第 1 位受托人。封存的电子选票共 8 张。');
+    expect(page).toContain('您是第 1 位受托人。投票名册记录以电子方式投票 8 人，封存的电子选票应正是 8 张。');
     expect(page).toMatch(/<script type="module" src="\/assets\/decryption\.js\?v=[0-9a-f]{12}"><\/script>/);
     expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     const module = await t.app.request(/src="(\/assets\/decryption\.js\?v=[0-9a-f]{12})"/.exec(page)![1]!);

@@ -196,19 +196,36 @@ describe.each(testEngines())('encrypted casting over HTTP on $name', (engine) =>
     expect(await rollOf('D006')).toBeNull();
   });
 
-  it('checks the encryption (Benaloh): asks first, publishes the ballot with marks and randomness, leaves the roll alone; the deputy then votes', async () => {
+  it('checks the encryption (Benaloh): asks in the page first, publishes the ballot with marks and randomness, leaves the roll alone; the deputy then votes', async () => {
+    // The page asks before anything is sent: the check form is hidden behind its question and posts confirm=1.
+    const pageHtml = await (await page('d6')).text();
+    const spoilForm = /<form[^>]*data-spoil-form[^>]*>([\s\S]*?)<\/form>/.exec(pageHtml)!;
+    expect(spoilForm[0]).toMatch(/<form[^>]*\shidden(=""|[\s>])/);
+    expect(spoilForm[1]).toContain('<input type="hidden" name="confirm" value="1"/>');
+    expect(spoilForm[1]).toContain('检查这张选票的加密？');
+    expect(spoilForm[1]).toContain('永不计入结果');
+    expect(pageHtml).toMatch(/<button type="button"[^>]*data-spoil-ask/);
+
     const d = await opened('d6');
     const { ballot, randomness } = encrypt(d, 'FAN');
     const fields = { ...castFields(d, ballot), marks: 'FAN', randomness: JSON.stringify(randomness) };
-    const asked = await post('d6', `/elections/${electionId}/ballot/spoil`, fields);
-    expect(asked.status).toBe(200);
-    const question = await asked.text();
-    expect(question).toContain('检查这张选票的加密？');
-    expect(question).toContain('永不计入结果');
+    // A post of the marks without confirm=1 (a check started, then cancelled, or an old form): refused
+    // at once, its marks and randomness neither echoed nor kept.
+    const unconfirmed = await post('d6', `/elections/${electionId}/ballot/spoil`, fields);
+    expect(unconfirmed.status).toBe(422);
+    const refusedHtml = await unconfirmed.text();
+    expect(refusedHtml).toContain('检查加密须先在选票页上确认');
+    expect(refusedHtml).not.toContain('FAN');
+    expect(refusedHtml).not.toContain(randomness[0]![0]!);
+    expect(refusedHtml).not.toContain('name="marks"');
     expect(await database.db.selectFrom('spoiled_ballots').select('tracker').execute()).toHaveLength(0);
-    // A nonce of another deputy is refused before anything is asked.
+    const en = await postOnce(t.app, `/elections/${electionId}/ballot/spoil`, { ...fields, confirm: '0' }, { Cookie: `${cookie['d6']!}; lang=en` });
+    expect(en.status).toBe(422);
+    expect(await en.text()).toContain('must be confirmed on the ballot page first');
+    expect(await database.db.selectFrom('spoiled_ballots').select('tracker').execute()).toHaveLength(0);
+    // A nonce of another deputy is refused.
     const theirs = await opened('d7');
-    expect((await post('d6', `/elections/${electionId}/ballot/spoil`, { ...fields, nonce: theirs.nonce, nonceMac: theirs.nonceMac })).status).toBe(422);
+    expect((await post('d6', `/elections/${electionId}/ballot/spoil`, { ...fields, nonce: theirs.nonce, nonceMac: theirs.nonceMac, confirm: '1' })).status).toBe(422);
     // Marks the randomness does not open to: refused.
     const lie = await post('d6', `/elections/${electionId}/ballot/spoil`, { ...fields, marks: 'NAN', confirm: '1' });
     expect(lie.status).toBe(422);
@@ -236,6 +253,10 @@ describe.each(testEngines())('encrypted casting over HTTP on $name', (engine) =>
       status: string; check: { publicKey: string; contextId: string; spec: BallotSpec; nonce: string; tracker: string; marks: string; randomness: string[][] } & EncryptedBallot;
     };
     expect(lookup.status).toBe('spoiled');
+    // The access log keeps the tracker out: the lookup's path is logged with it replaced.
+    const logged = t.logs.filter((l) => l['msg'] === 'request' && String(l['path']).startsWith('/api/trackers'));
+    expect(logged.at(-1)).toMatchObject({ method: 'GET', path: '/api/trackers/…', status: 200 });
+    expect(JSON.stringify(t.logs)).not.toContain(tracker);
     const c = lookup.check;
     expect(c).toMatchObject({ publicKey: key.publicKey, contextId: key.contextId, nonce: d.nonce, tracker, marks: 'FAN', randomness });
     const k = decodePoint(c.publicKey);
@@ -290,6 +311,9 @@ describe.each(testEngines())('encrypted casting over HTTP on $name', (engine) =>
     expect(castForm).not.toContain('choice.');
     const fields = Object.fromEntries([...castForm.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)"\/?>/g)].map((m) => [m[1]!, unescape(m[2]!)]));
     expect(Object.keys(fields).sort()).toEqual(['ballot', 'nonce', 'nonceMac']);
+    // The server encrypted (its randomness discarded): there is nothing for the deputy to check, so no check action.
+    expect(html).not.toContain('/ballot/spoil');
+    expect(html).not.toContain('data-spoil');
     const shown = trackerOf(html)!;
     expect(shown).toBe(encryptedTracker(key.contextId, fields['nonce']!, (JSON.parse(fields['ballot']!) as EncryptedBallot).ciphertexts));
     const done = await cast('d10', fields);

@@ -123,6 +123,16 @@ async function lockedElection(trx: Trx, electionId: number): Promise<ElectionAtC
   return trx.selectFrom('elections').select(['id', 'state', 'meeting_id', 'close_scheduled_at']).where('id', '=', electionId).forShare().executeTakeFirst();
 }
 
+/**
+ * Locks the deputy's roll row FOR UPDATE until the transaction ends: a cast and a check (spoil) of
+ * the same deputy, hence of the same nonce (its MAC ties it to one deputy), run one after the other,
+ * so the second sees the first's nonce and is refused. Without it both could pass the nonce check at
+ * once, and the record builder would refuse the duplicate nonce, blocking the combination.
+ */
+async function lockRollRow(trx: Trx, electionId: number, deputyId: number): Promise<void> {
+  await trx.selectFrom('roll').select('deputy_id').where('election_id', '=', electionId).where('deputy_id', '=', deputyId).forUpdate().execute();
+}
+
 async function standingAt(trx: Trx, election: ElectionAtCast, now: Date, deputyId: number): Promise<Standing> {
   const row = await trx.selectFrom('roll as r')
     .leftJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'r.deputy_id').on('a.meeting_id', '=', election.meeting_id))
@@ -147,7 +157,8 @@ async function nonceTaken(trx: Trx, electionId: number, nonce: string): Promise<
 /**
  * Casts one encrypted ballot. Before any lock: the nonce's MAC (issued to this deputy in this
  * election, src/ballots/nonce.ts), the size, the JSON, every proof (libsodium's checker). Then in
- * ONE transaction, as castBallot: the election FOR SHARE and open; the same ballot cast before with
+ * ONE transaction, as castBallot: the election FOR SHARE and open; the deputy's roll row FOR UPDATE
+ * (a check of the same nonce waits, see lockRollRow); the same ballot cast before with
  * this nonce is a resubmission (same receipt); the roll marked only if unmarked; the ballot into the
  * box (tracker = encryptedTracker(contextId, nonce, ciphertexts), nonce, canonical JSON, no marks);
  * every ciphertext's `a` into ciphertext_components, where one cast or spoiled before refuses the
@@ -165,6 +176,7 @@ export async function castEncryptedBallot(db: Db, clock: Clock, input: {
       if (!election) return { status: 'refused', reason: 'not-found' };
       const now = clock.now();
       if (!votingOpenAt(election, now)) return { status: 'refused', reason: 'not-open' };
+      await lockRollRow(trx, election.id, input.deputyId);
       const standing = await standingAt(trx, election, now, input.deputyId);
       if (standing.channel === 'electronic') {
         const same = await trx.selectFrom('ballots').select('tracker')
@@ -198,7 +210,7 @@ export async function castEncryptedBallot(db: Db, clock: Clock, input: {
  * The Benaloh check of one ballot: instead of casting it, the deputy reveals its marks and
  * randomness. Checked as a cast would be (MAC, proofs), and the randomness must open the
  * ciphertexts to the marks; the deputy must be able to vote now (open, on the roll, present, not
- * voted). Then into spoiled_ballots with its components, never counted; the roll is not touched.
+ * voted), under the deputy's roll row locked as a cast locks it. Then into spoiled_ballots with its components, never counted; the roll is not touched.
  * The same check posted again answers the same; another ballot with a used nonce is refused.
  */
 export async function spoilBallot(db: Db, clock: Clock, input: {
@@ -224,6 +236,7 @@ export async function spoilBallot(db: Db, clock: Clock, input: {
       const election = await lockedElection(trx, input.electionId);
       if (!election) return { status: 'refused', reason: 'not-found' };
       const now = clock.now();
+      await lockRollRow(trx, election.id, input.deputyId);
       const same = await trx.selectFrom('spoiled_ballots').select('tracker')
         .where('election_id', '=', election.id).where('nonce', '=', p.nonce).where('ballot', '=', p.canonical).executeTakeFirst();
       if (same) return { status: 'resubmitted', tracker: same.tracker };

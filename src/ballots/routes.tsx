@@ -16,7 +16,7 @@ import { type BallotProblem, type BallotSpec, type EncryptedRefusal, marksFromCh
 import { castBallot, castBlocker, deputyBallots, lookupTracker } from './store.ts';
 import { issueTracker } from './tracker.ts';
 import { trackerKey } from '../keys/installation.ts';
-import { confirmFirst } from '../../views/components/confirm.tsx';
+import { CONFIRM_FIELD } from '../platform/http/confirm.ts';
 import { CheckPage, ServerEncryptedReviewPage, SpoiledPage } from '../../views/ballots/encrypted.tsx';
 import { assetUrl } from '../platform/http/assets.ts';
 import { decodePoint, encryptBallot } from '../domain/crypto/index.ts';
@@ -231,15 +231,16 @@ export function ballotRoutes() {
         electionId: b.e.id, deputyId, nonce: f['nonce'], nonceMac: f['nonceMac'], ballot: f['ballot'], marks: f['marks'], randomness: f['randomness'],
         macKey: trackerKey(c.var.deps.config), spec: b.spec,
       };
-      // A nonce this server did not issue to this deputy is refused before anything is asked.
-      if (!verifiedBallotNonce(input.macKey, b.e.id, deputyId, input.nonce, input.nonceMac)) return refuse(c, b.election, 'bad-nonce');
+      // The deputy confirms the check in the ballot page BEFORE the marks are sent (views/ballots/encrypted.tsx,
+      // ballot-page.ts), and the form carries confirm=1. A post without it is refused at once, its marks
+      // neither echoed nor kept: a check started and then cancelled must not have sent them.
       const t = c.var.t;
-      const asked = confirmFirst(c, f, {
-        title: t('ballot.spoil.ask.title'), consequences: [t('ballot.spoil.ask.published'), t('ballot.spoil.ask.again')], button: t('ballot.spoil.ask.button'),
-        back: `/elections/${b.e.id}/ballot`, facts: {},
-        carry: { nonce: f['nonce'] ?? '', nonceMac: f['nonceMac'] ?? '', ballot: f['ballot'] ?? '', marks: f['marks'] ?? '', randomness: f['randomness'] ?? '' },
-      });
-      if (asked) return asked;
+      if (f[CONFIRM_FIELD] !== '1') {
+        c.status(422);
+        return c.render(<BallotMessage v={view(c)} title={b.election.title} message={t('ballot.spoil.unconfirmed')} />, { title: b.election.title });
+      }
+      // A nonce this server did not issue to this deputy is refused before anything is kept.
+      if (!verifiedBallotNonce(input.macKey, b.e.id, deputyId, input.nonce, input.nonceMac)) return refuse(c, b.election, 'bad-nonce');
       const spoiled = await spoilBallot(db(c), c.var.deps.clock, input);
       if (spoiled.status === 'refused') return refuse(c, b.election, spoiled.reason);
       return c.render(<SpoiledPage v={view(c)} election={b.election} tracker={spoiled.tracker} />, { title: t('ballot.spoil.title') });

@@ -8,6 +8,7 @@ import type { AppEnv } from '../platform/http/env.ts';
 import { textField } from '../platform/http/forms.ts';
 import { acting, type Ctx, currentUser, db, idParam, view } from '../platform/http/kit.ts';
 import { Refused } from '../platform/refusal.ts';
+import { digestWords } from './as-sealed.ts';
 import { DECRYPTION_ERRORS } from './errors.ts';
 import { decryptionData, type DecryptionRefusal, submitPartial, trusteeForDecryption } from './store.ts';
 
@@ -45,7 +46,8 @@ export function decryptionRoutes() {
       let shown: Parameters<typeof DecryptionPage>[0]['decryption'];
       try {
         const { context, index } = await trusteeForDecryption(db(c), acting(c), e.id);
-        shown = { index, k: context.k, ballots: context.ballots, trustees: context.trustees.map((t) => ({ index: t.index, name: t.name, decrypted: t.decrypted })) };
+        const digest = context.sealed?.digest ?? context.aggregateDigest;
+        shown = { index, k: context.k, electronic: context.electronic, digestWords: digestWords(digest) ?? digest, trustees: context.trustees.map((t) => ({ index: t.index, name: t.name, decrypted: t.decrypted })) };
       } catch (err) {
         if (!(err instanceof Refused)) throw err;
         // Not sealed yet, or not a trustee: a named scrutineer sees that decryption has not started; anyone else is refused.

@@ -32,7 +32,7 @@ import { Refused } from '../platform/refusal.ts';
 import { checkPartialProofs, parsePartial, type PartialProblem } from './rules.ts';
 
 /** Why a decryption step is refused (each translated by the routes); nothing was written. */
-export type DecryptionRefusal = LifecycleRefusal | 'not-trustee' | 'duplicate' | 'too-few-partials' | 'inconsistent' | PartialProblem;
+export type DecryptionRefusal = LifecycleRefusal | 'not-trustee' | 'duplicate' | 'too-few-partials' | 'inconsistent' | 'not-as-sealed' | PartialProblem;
 
 const refuse = (reason: DecryptionRefusal, detail?: Record<string, unknown>) => new Refused<DecryptionRefusal>(reason, detail);
 
@@ -40,7 +40,7 @@ const refuse = (reason: DecryptionRefusal, detail?: Record<string, unknown>) => 
 const COMBINE_DEADLINE_MS = 120_000;
 const STEP_DEADLINE_MS = 10_000;
 
-/** "sha256:" + hex SHA-256 of a text. */
+/** "sha256:" + hex SHA-256 of a text (as aggregateDigest in ./as-sealed.ts, with Node's hash). */
 const sha256 = (text: string) => `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 
 /** The ballot spec of an election: its marking, option keys in ballot order and seats. */
@@ -93,6 +93,40 @@ export interface DecryptionContext {
   aggregate: CiphertextJson[][];
   aggregateDigest: string;
   ballots: number;
+  /** The roll's count of deputies who voted electronically. */
+  electronic: number;
+  /** The aggregate's digest and ballot count as the seal's audit entry recorded them (undefined if it has none). */
+  sealed: { digest: string; ballots: number } | undefined;
+}
+
+/** The aggregate digest and ballot count the seal's audit entry (`election.seal`) recorded. */
+async function sealAnnouncement(db: Db | Trx, electionId: number): Promise<DecryptionContext['sealed']> {
+  const row = await db.selectFrom('audit_log').select('details').where('action', '=', 'election.seal').where('subject', '=', `election:${electionId}`)
+    .orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const d = row?.details as Record<string, unknown> | undefined;
+  return d && typeof d['aggregate'] === 'string' && typeof d['ballots'] === 'number' ? { digest: d['aggregate'], ballots: d['ballots'] } : undefined;
+}
+
+/** The roll's count of electronic votes of an election. */
+async function rollElectronic(db: Db | Trx, electionId: number): Promise<number> {
+  const row = await db.selectFrom('roll').select((eb) => eb.fn.countAll<string>().as('n')).where('election_id', '=', electionId).where('channel', '=', 'electronic')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Refuses ('not-as-sealed') unless the stored aggregate is the one the seal fixed: its SHA-256 and
+ * ballot count are those the seal's audit entry recorded, and that count is the roll's electronic
+ * count (and, given `sealedBallots`, so many sealed encrypted ballots are sent). A server operator who
+ * rewrote the aggregate (or the sealed ballots) to have trustees decrypt one ballot is stopped here;
+ * trustees' browsers check the same against what their page states.
+ */
+function assertAsSealed(context: DecryptionContext, sealedBallots?: number): void {
+  const s = context.sealed;
+  if (!s || s.digest !== context.aggregateDigest || s.ballots !== context.ballots || context.ballots !== context.electronic
+    || (sealedBallots !== undefined && sealedBallots !== context.electronic)) {
+    throw refuse('not-as-sealed', { digest: context.aggregateDigest, sealed: s?.digest ?? null, ballots: context.ballots, electronic: context.electronic, sent: sealedBallots ?? null });
+  }
 }
 
 /** The decryption context of a sealed encrypted election; undefined before its seal (or in plaintext mode). */
@@ -110,7 +144,7 @@ export async function decryptionContext(db: Db | Trx, electionId: number): Promi
   const trustees = people.map((p) => ({ index: p.index, name: p.name, publicShare: ceremony.result.trustees[p.index - 1]!.publicShare, decrypted: done.has(p.index) }));
   return {
     electionId, state: e.state, ceremony, k: c.threshold, trustees, aggregate: JSON.parse(tally.aggregate) as CiphertextJson[][],
-    aggregateDigest: sha256(tally.aggregate), ballots: tally.ballots,
+    aggregateDigest: sha256(tally.aggregate), ballots: tally.ballots, electronic: await rollElectronic(db, electionId), sealed: await sealAnnouncement(db, electionId),
   };
 }
 
@@ -140,6 +174,8 @@ export async function decryptionData(db: Db, acting: Acting, electionId: number)
   const { context, index } = await trusteeForDecryption(db, acting, electionId);
   if (context.state !== 'decrypting') throw refuse('wrong-state', { state: context.state });
   const e = await db.selectFrom('elections').select(['id', 'marking', 'seats']).where('id', '=', electionId).executeTakeFirstOrThrow();
+  const ballots = await sealedEncrypted(db, electionId);
+  assertAsSealed(context, ballots.length);
   return {
     index,
     contextId: context.ceremony.contextId,
@@ -147,7 +183,7 @@ export async function decryptionData(db: Db, acting: Acting, electionId: number)
     publicKey: context.ceremony.result.publicKey,
     trustees: context.trustees.map((t) => ({ index: t.index, name: t.name, publicShare: t.publicShare, decrypted: t.decrypted })),
     spec: await specOf(db, e),
-    ballots: await sealedEncrypted(db, electionId),
+    ballots,
     aggregate: context.aggregate,
   };
 }
@@ -169,6 +205,7 @@ export async function submitPartial(db: Db, acting: Acting, electionId: number, 
     const { context, index } = await trusteeForDecryption(trx, acting, electionId);
     if (e.state !== 'decrypting') throw refuse('wrong-state', { state: e.state });
     if (context.trustees.find((t) => t.index === index)!.decrypted) throw refuse('duplicate', { trustee: index });
+    assertAsSealed(context);
     const letters = LETTERS[e.marking];
     const partial = parsePartial(text, { trustee: index, options: context.aggregate.length, letters: letters.length });
     if ('problem' in partial) throw refuse(partial.problem);
@@ -217,7 +254,8 @@ async function possessionOf(trx: Trx, ceremony: DecryptionContext['ceremony']): 
 
 /**
  * Combines the stored partial decryptions (decrypting → tallied), in one transaction: refused with
- * fewer than k; builds the format-2 record body (docs/record-format-v2.md) from the ceremony, the
+ * fewer than k, and unless the aggregate and the sealed ballots are as the seal fixed them
+ * (assertAsSealed); builds the format-2 record body (docs/record-format-v2.md) from the ceremony, the
  * sealed ballots, the spoiled ballots, the paper ballots' totals, the partials and the audit chain's
  * head, runs the independent verifier over it with the libsodium checker (every ballot's proofs
  * again), and stores its canonical JSON and digest as the v1 seal does. Run by the trustee whose
@@ -232,6 +270,8 @@ export async function combineDecryption(db: Db, acting: Acting, electionId: numb
       if (!context) throw refuse('inconsistent', { tally: 'none' });
       const partials = await trx.selectFrom('decryption_partials').select(['trustee', 'shares']).where('election_id', '=', electionId).orderBy('trustee').execute();
       if (partials.length < context.k) throw refuse('too-few-partials', { partials: partials.length, k: context.k });
+      const ballots = await sealedEncrypted(trx, electionId);
+      assertAsSealed(context, ballots.length);
 
       const facts = await electionFacts(trx, e, await boxCounts(trx, e));
       const election = recordElection(facts);
@@ -256,7 +296,7 @@ export async function combineDecryption(db: Db, acting: Acting, electionId: numb
               return { name: t.name, dealing: context.ceremony.result.trustees[t.index - 1]!.dealing, possession: proved };
             }),
           },
-          ballots: await sealedEncrypted(trx, electionId),
+          ballots,
           spoiled: spoiled.map((s) => ({ nonce: s.nonce, ballot: JSON.parse(s.ballot) as EncryptedBallot, marks: s.marks, randomness: JSON.parse(s.randomness) as string[][] })),
           paper: paperTotals(e.kind, election.rules, election.options.length,
             sealed.map((b) => ({ marks: b.marks!, ...(b.invalid ? { invalid: b.invalid as InvalidReason } : {}) }))),
@@ -283,9 +323,15 @@ export async function combineDecryption(db: Db, acting: Acting, electionId: numb
   });
 }
 
-/** What the scrutiny page shows of an election in `decrypting`: k, the trustees and who has decrypted. */
-export async function decryptionProgress(db: Db, electionId: number): Promise<{ k: number; n: number; trustees: Omit<DecryptionTrustee, 'publicShare'>[]; ballots: number } | undefined> {
+/**
+ * What the scrutiny page shows of an election in `decrypting`: k, the trustees and who has decrypted,
+ * and the aggregate's digest as the seal's audit entry recorded it, with its ballot count.
+ */
+export async function decryptionProgress(db: Db, electionId: number): Promise<{ k: number; n: number; trustees: Omit<DecryptionTrustee, 'publicShare'>[]; ballots: number; digest: string } | undefined> {
   const context = await decryptionContext(db, electionId);
   if (!context) return undefined;
-  return { k: context.k, n: context.trustees.length, trustees: context.trustees.map(({ publicShare: _p, ...t }) => t), ballots: context.ballots };
+  return {
+    k: context.k, n: context.trustees.length, trustees: context.trustees.map(({ publicShare: _p, ...t }) => t),
+    ballots: context.sealed?.ballots ?? context.ballots, digest: context.sealed?.digest ?? context.aggregateDigest,
+  };
 }

@@ -91,6 +91,8 @@ describe('the decryption in the browser', () => {
     const mishu = await signedInPerson(browser, server.url, 'mishu', PHONE, FIXTURE_PASSWORD);
     await mishu.page.goto(`/admin/elections/${electionId}/scrutiny`);
     expect(await mishu.page.textContent('main')).toContain('如果能解密的受托人少于 2 位');
+    // The digest of the encrypted sum the seal fixed, short, for the trustees to compare.
+    const sealDigest = /[0-9A-Z]{4}(?:-[0-9A-Z]{4}){6}/.exec((await mishu.page.textContent('#decryption-digest'))!)![0];
     await mishu.page.click('#void summary');
     await mishu.page.screenshot({ path: join(tmpdir(), 'decryption-scrutiny-phone.png'), fullPage: true });
     expect(await mishu.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
@@ -104,7 +106,7 @@ describe('the decryption in the browser', () => {
     expect(await jp1.page.textContent('main')).toContain('已有 0 位受托人完成解密，需要 2 位（共 3 位）。');
     await Promise.all([jp1.page.waitForURL(`**/scrutiny/elections/${electionId}/decryption`), jp1.page.getByRole('link', { name: '前往我的解密页面' }).click()]);
     await jp1.page.locator('#decryption-trustee').waitFor({ state: 'visible' });
-    expect(await jp1.page.textContent('main')).toContain(`封存的电子选票共 ${BALLOTS} 张`);
+    expect(await jp1.page.textContent('main')).toContain(`投票名册记录以电子方式投票 ${BALLOTS} 人`);
 
     // Another trustee's file, and a wrong passphrase: refused in the page, nothing sent.
     await jp1.page.setInputFiles('#decryption-file', files[2]!);
@@ -116,6 +118,30 @@ describe('the decryption in the browser', () => {
     await jp1.page.click('[data-action=decrypt]');
     await expect.poll(() => jp1.page.textContent('#decryption-status'), { timeout: 60_000 }).toContain('口令不对，或文件已被改动。');
     await jp1.page.screenshot({ path: join(tmpdir(), 'decryption-tablet-refused.png'), fullPage: true });
+
+    // The trustee's page shows the seal's digest. A lying server (one ballot sent where the roll has
+    // BALLOTS; another aggregate than the page's digest) is stopped in the page before any decryption.
+    expect(await jp1.page.textContent('#decryption-digest')).toContain(sealDigest);
+    const posts: string[] = [];
+    jp1.page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.url()); });
+    const lies: [(body: { ballots: unknown[]; aggregate: unknown[] }) => void, string][] = [
+      [(body) => { body.ballots = body.ballots.slice(0, 1); }, `服务器发来 1 张加密选票，但投票名册记录以电子方式投票 ${BALLOTS} 人`],
+      [(body) => { body.aggregate = [...body.aggregate].reverse(); }, '服务器发来的加密总和摘要是'],
+    ];
+    for (const [lie, expected] of lies) {
+      await jp1.page.route('**/decryption.json', async (route) => {
+        const response = await route.fetch();
+        const json = await response.json() as { ballots: unknown[]; aggregate: unknown[] };
+        lie(json);
+        await route.fulfill({ response, json });
+      });
+      await jp1.page.setInputFiles('#decryption-file', files[0]!);
+      await jp1.page.fill('#decryption-passphrase', PASSPHRASES[0]!);
+      await jp1.page.click('[data-action=decrypt]');
+      await expect.poll(() => jp1.page.textContent('#decryption-status'), { timeout: 60_000 }).toContain(expected);
+      await jp1.page.unroute('**/decryption.json');
+    }
+    expect(posts).toEqual([]);
 
     const first = await decrypt(jp1, files[0]!, PASSPHRASES[0]!);
     expect(first.done).toBe('sent');

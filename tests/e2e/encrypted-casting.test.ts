@@ -104,7 +104,7 @@ describe('casting an encrypted ballot in the browser', () => {
     const { page, errors, context } = await signedInPerson(browser, server.url, 'd4', TABLET, FIXTURE_PASSWORD);
     const bodies = recordBodies(page);
     const tracker = await encryptInPage(page, 'FAN', true);
-    expect(await page.locator('[data-election-fingerprint]').textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    expect(await page.locator('[data-election-fingerprint]').textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$/);
     expect(formatViolations(await checkAccessibility(page), 'encrypted review')).toBe('');
     await keep(page, 'encrypted review');
     await shot(page, 'review-tablet');
@@ -127,11 +127,25 @@ describe('casting an encrypted ballot in the browser', () => {
     const { page, errors, context } = await signedInPerson(browser, server.url, 'd5', TABLET, FIXTURE_PASSWORD);
     const checked = await encryptInPage(page, 'FFN');
     const spoilBodies = recordBodies(page);
-    await Promise.all([page.waitForURL(`**/ballot/spoil`), page.getByRole('button', { name: '检查加密' }).click()]);
-    // The check, unlike the cast, sends the marks (they are published): the detector sees them.
-    expect(spoilBodies.some((b) => carriesMarks(b, 'FFN'))).toBe(true);
-    expect(await page.textContent('body')).toContain('永不计入结果');
+    // The check asks in the page first: nothing is sent until the deputy confirms; going back sends nothing.
+    await page.getByRole('button', { name: '检查加密', exact: true }).click();
+    await page.locator('#spoil-confirm').waitFor({ state: 'visible' });
+    expect(await page.textContent('#spoil-confirm')).toContain('永不计入结果');
+    expect(formatViolations(await checkAccessibility(page), 'check question')).toBe('');
+    await shot(page, 'spoil-ask-tablet');
+    await page.setViewportSize(PHONE);
+    await shot(page, 'spoil-ask-phone');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await page.setViewportSize(TABLET);
+    await page.getByRole('button', { name: '返回，不执行', exact: true }).click();
+    expect(await page.locator('#spoil-confirm').isHidden()).toBe(true);
+    expect(await page.locator('#spoil-confirm input[name="marks"]').inputValue()).toBe('');
+    await page.getByRole('button', { name: '检查加密', exact: true }).click();
+    expect(spoilBodies).toEqual([]);
     await Promise.all([page.waitForURL(`**/ballot/spoil`), page.getByRole('button', { name: '确认检查加密' }).click()]);
+    // The check, unlike the cast, sends the marks (they are published): only in the one confirmed post.
+    expect(spoilBodies.filter((b) => carriesMarks(b, 'FFN'))).toHaveLength(1);
+    for (const b of spoilBodies) if (carriesMarks(b, 'FFN')) expect(b).toMatch(/(^|&)confirm=1(&|$)/);
     await expect(page.locator('[data-spoiled-tracker]').textContent()).resolves.toBe(checked);
     await shot(page, 'spoiled-tablet');
     expect(formatViolations(await checkAccessibility(page), 'checked ballot')).toBe('');

@@ -5,8 +5,9 @@
  * any problem already, with the same messages, and stopped the submit), encrypts and proves them
  * here with the crypto core (encryptBallotWithRandomness), computes the tracker, and shows the
  * review in the page. The marks never leave this page when the deputy casts: the cast form carries
- * nonce, nonceMac and the encrypted ballot only. Checking the encryption (Benaloh) posts the marks
- * and the randomness with the ballot, which is then published and never counted.
+ * nonce, nonceMac and the encrypted ballot only. Checking the encryption (Benaloh) first asks in the
+ * page; only when the deputy confirms does it post the marks and the randomness with the ballot
+ * (and confirm=1), which is then published and never counted.
  */
 import { CHOICE_PREFIX } from '../../src/ballots/form.ts';
 import { marksFromChoices, type BallotSpec as RulesSpec } from '../../src/ballots/rules.ts';
@@ -48,10 +49,37 @@ function start(form: HTMLFormElement, review: HTMLElement, status: HTMLElement):
     status.hidden = false;
   };
 
-  const clearEncrypted = () => {
-    for (const f of [castForm, spoilForm]) field(f, 'ballot').value = '';
+  // The check (spoil) asks in the page before anything is sent: the marks and the randomness enter
+  // its form only when the deputy confirms, and leave it again when they go back.
+  const spoilAsk = review.querySelector<HTMLButtonElement>('[data-spoil-ask]')!;
+  let spoilReveal: { marks: string; randomness: string } | undefined;
+  const closeSpoil = () => {
     field(spoilForm, 'marks').value = '';
     field(spoilForm, 'randomness').value = '';
+    spoilForm.hidden = true;
+    spoilAsk.hidden = false;
+    spoilAsk.setAttribute('aria-expanded', 'false');
+  };
+  spoilAsk.addEventListener('click', () => {
+    spoilForm.hidden = false;
+    spoilAsk.hidden = true;
+    spoilAsk.setAttribute('aria-expanded', 'true');
+    spoilForm.focus();
+  });
+  review.querySelector<HTMLButtonElement>('[data-spoil-cancel]')!.addEventListener('click', () => {
+    closeSpoil();
+    spoilAsk.focus();
+  });
+  spoilForm.addEventListener('submit', (event) => {
+    if (!spoilReveal || field(spoilForm, 'ballot').value === '') { event.preventDefault(); return; }
+    field(spoilForm, 'marks').value = spoilReveal.marks;
+    field(spoilForm, 'randomness').value = spoilReveal.randomness;
+  });
+
+  const clearEncrypted = () => {
+    for (const f of [castForm, spoilForm]) field(f, 'ballot').value = '';
+    spoilReveal = undefined;
+    closeSpoil();
   };
 
   form.addEventListener('submit', (event) => {
@@ -71,8 +99,8 @@ function start(form: HTMLFormElement, review: HTMLElement, status: HTMLElement):
         const json = JSON.stringify(ballot);
         field(castForm, 'ballot').value = json;
         field(spoilForm, 'ballot').value = json;
-        field(spoilForm, 'marks').value = checked.marks;
-        field(spoilForm, 'randomness').value = JSON.stringify(randomness);
+        spoilReveal = { marks: checked.marks, randomness: JSON.stringify(randomness) };
+        closeSpoil();
         spec.optionKeys.forEach((k, i) => {
           const cell = review.querySelector<HTMLElement>(`[data-mark-of="${CSS.escape(k)}"]`);
           if (cell) cell.textContent = labels[checked.marks[i]!] ?? checked.marks[i]!;

@@ -5,7 +5,9 @@
  * election, checks the proofs of EVERY sealed encrypted ballot and recomputes their sum (the
  * reference checker, in a few workers at once: views/assets/decryption-worker.ts; the
  * Content-Security-Policy allows no WebAssembly, so libsodium cannot run here), refuses loudly when
- * the sum differs from the one the server fixed at the seal, and
+ * the server sent another number of ballots than the roll's electronic count the page states, an
+ * aggregate whose digest is not the page's (src/decryption/as-sealed.ts), or when the sum differs
+ * from the aggregate the server fixed at the seal, and
  * only then decrypts the totals with a Chaum–Pedersen proof each and posts them as one form field
  * `partial`. The key share never leaves the page. Every text it shows is read from the page.
  */
@@ -14,6 +16,7 @@ import { add, ciphertextFromJson, ciphertextToJson, type CiphertextJson } from '
 import { G, decodePoint, encodePoint, mulSecret } from '../../src/domain/crypto/group.ts';
 import { proveDecryption, simpleProofToJson } from '../../src/domain/crypto/proofs.ts';
 import { openTrusteeFile, TrusteeFileError } from '../../src/domain/crypto/trustee-file.ts';
+import { aggregateDigest, checkAsSealed, digestWords } from '../../src/decryption/as-sealed.ts';
 import type { BallotSpec } from '../../src/domain/crypto/ballot.ts';
 import { totalLabel } from '../../src/domain/record/format-v2.ts';
 import { LETTERS } from '../../src/domain/vocabulary.ts';
@@ -128,6 +131,14 @@ function start(el: HTMLElement): void {
     const share = content.secretShare;
     if (encodePoint(mulSecret(G, share)) !== mine.publicShare) throw new Stop(say('decryption.script.wrongShare'));
 
+    // As many ballots as the roll's electronic votes, and the aggregate whose digest the page shows
+    // (the one the seal fixed): a server cannot have one ballot, or a few, decrypted in place of the sum.
+    const aggregateText = canonicalize(data.aggregate)!;
+    const electronic = Number(el.dataset['electronic']);
+    const problem = checkAsSealed({ ballots: data.ballots, aggregateText }, { electronic, words: el.dataset['digest'] ?? '' });
+    if (problem === 'count') throw new Stop(say('decryption.script.count', { sent: data.ballots.length, electronic }));
+    if (problem === 'digest') throw new Stop(say('decryption.script.digest', { words: digestWords(aggregateDigest(aggregateText))! }));
+
     // Every ballot's proofs, and the sum of the ballots as this browser computes it.
     const started = performance.now();
     const total = data.ballots.length;
@@ -139,7 +150,7 @@ function start(el: HTMLElement): void {
       show(say('decryption.script.checking', { done, total }));
     });
     el.dataset['checkMs'] = String(Math.round(performance.now() - started));
-    if (canonicalize(sum) !== canonicalize(data.aggregate)) throw new Stop(say('decryption.script.mismatch'));
+    if (canonicalize(sum) !== aggregateText) throw new Stop(say('decryption.script.mismatch'));
 
     // Only the totals are decrypted, each with its proof.
     show(say('decryption.script.proving'));

@@ -93,13 +93,24 @@ export function EncryptedReview({ v, election: e, options, data }: { v: ViewCont
           <button type="button" class="button button--secondary button--big" data-change>{t('ballot.enc.change')}</button>
         </div>
         <p class="muted">{t('ballot.enc.checkHelp')}</p>
-        <form method="post" action={`/elections/${e.id}/ballot/spoil`} data-spoil-form>
+        {/* The check asks in the page first: nothing is sent until the deputy confirms (then confirm=1). */}
+        <button type="button" class="button button--secondary" data-spoil-ask aria-controls="spoil-confirm" aria-expanded="false">{t('ballot.enc.check')}</button>
+        <form method="post" action={`/elections/${e.id}/ballot/spoil`} data-spoil-form id="spoil-confirm" class="confirm" hidden aria-labelledby="spoil-confirm-title" tabindex={-1}>
+          <h3 id="spoil-confirm-title">{t('ballot.spoil.ask.title')}</h3>
+          <ul class="confirm__list">
+            <li>{t('ballot.spoil.ask.published')}</li>
+            <li>{t('ballot.spoil.ask.again')}</li>
+          </ul>
+          <input type="hidden" name="confirm" value="1" />
           <input type="hidden" name="nonce" value={data.nonce} />
           <input type="hidden" name="nonceMac" value={data.nonceMac} />
           <input type="hidden" name="ballot" value="" />
           <input type="hidden" name="marks" value="" />
           <input type="hidden" name="randomness" value="" />
-          <button type="submit" class="button button--secondary">{t('ballot.enc.check')}</button>
+          <div class="review-actions">
+            <button type="submit" class="button button--danger button--big">{t('ballot.spoil.ask.button')}</button>
+            <button type="button" class="button button--secondary button--big" data-spoil-cancel>{t('confirm.back')}</button>
+          </div>
         </form>
       </section>
       <script type="module" src={data.scriptUrl}></script>

@@ -1,10 +1,12 @@
 import type { CeremonyState } from '../../src/domain/vocabulary.ts';
 import { formatDateTime } from '../../src/platform/i18n/index.ts';
 import type { RecordSummary } from '../../src/counting/model.ts';
+import { digestWords } from '../../src/decryption/as-sealed.ts';
 import { canStart, inScrutiny, isPublished } from '../../src/domain/lifecycle.ts';
 import { type ElectionState, INVALID_REASON_LABEL } from '../../src/domain/vocabulary.ts';
 import type { ElectionView, ElectionLinks, NamedScrutineer, Turnout } from '../../src/elections/model.ts';
 import type { ApprovalView } from '../../src/users/model.ts';
+import { AggregateDigest } from '../components/aggregate-digest.tsx';
 import { ApprovalTable } from '../components/approvals.tsx';
 import { ScrutineerList } from '../components/scrutineers.tsx';
 import type { InvalidReason } from '../../src/domain/record/format.ts';
@@ -43,7 +45,11 @@ export interface ScrutinyPageProps {
   links: ElectionLinks;
   titleMax: number;
   /** In `decrypting`: k, the trustees and who has decrypted; whether the signed-in person is one of them. */
-  decryption?: { k: number; n: number; decrypted: number; trustees: { index: number; name: string; decrypted: boolean }[]; trusteeMe: boolean } | undefined;
+  decryption?: {
+    k: number; n: number; decrypted: number; trustees: { index: number; name: string; decrypted: boolean }[]; trusteeMe: boolean;
+    /** The aggregate's digest and ballot count as the seal recorded them. */
+    digest: string; ballots: number;
+  } | undefined;
 }
 
 /** The trustees' decryption in progress (encrypted mode): who has decrypted of the k needed, the trustee's link, the secretariat's retry. */
@@ -55,6 +61,8 @@ function DecryptionSection(p: ScrutinyPageProps) {
     <>
       <h2>{t('decryption.scrutiny.title')}</h2>
       <p>{t('decryption.scrutiny.intro', { k: d.k })}</p>
+      <AggregateDigest label={t('decryption.scrutiny.digest', { ballots: d.ballots })} words={digestWords(d.digest) ?? d.digest} say={t('decryption.scrutiny.digestSay')} />
+      <p class="field__hint">{t('decryption.scrutiny.verifyHint')}</p>
       <p class="big-facts" id="decryption-progress">{t('decryption.progress', { done: d.decrypted, k: d.k, n: d.n })}</p>
       <ul class="meeting-list" aria-labelledby="decryption-progress">
         {d.trustees.map((x) => (

@@ -1,13 +1,14 @@
 import type { ElectionState } from '../../src/domain/vocabulary.ts';
 import type { MessageKey } from '../../src/platform/i18n/index.ts';
 import type { ViewContext } from '../context.ts';
+import { AggregateDigest } from '../components/aggregate-digest.tsx';
 import { Notice } from '../components/form.tsx';
 
 /** Strings the trustee's browser module shows (it reads them from the page: no text lives in the script). */
 const SCRIPT_STRINGS: MessageKey[] = [
   'decryption.script.loading', 'decryption.script.opening', 'decryption.script.checking', 'decryption.script.proving', 'decryption.script.sending',
   'decryption.script.sent', 'decryption.script.combined', 'decryption.script.failed', 'decryption.script.wrongFile', 'decryption.script.wrongShare',
-  'decryption.script.badBallot', 'decryption.script.mismatch', 'decryption.script.noFile',
+  'decryption.script.badBallot', 'decryption.script.mismatch', 'decryption.script.noFile', 'decryption.script.count', 'decryption.script.digest',
   'ceremony.trustee.file.format', 'ceremony.trustee.file.passphrase', 'ceremony.trustee.file.inconsistent',
 ];
 
@@ -20,7 +21,10 @@ export interface DecryptionPageProps {
   decryption?: {
     index: number;
     k: number;
-    ballots: number;
+    /** The roll's count of electronic votes: the browser refuses any other number of ballots. */
+    electronic: number;
+    /** The short readable digest of the aggregate the seal fixed (as its audit entry recorded it). */
+    digestWords: string;
     trustees: { index: number; name: string; decrypted: boolean }[];
   };
   scriptUrl: string;
@@ -58,14 +62,15 @@ export function DecryptionPage({ v, electionId, title, state, decryption: d, scr
           {state === 'decrypting' && mine?.decrypted && <Notice kind="ok">{t('decryption.youDecrypted')}</Notice>}
           {state === 'decrypting' && !mine?.decrypted && (
             <>
-              <p class="big-facts">{t('decryption.you', { index: d.index, ballots: d.ballots })}</p>
+              <p class="big-facts">{t('decryption.you', { index: d.index, ballots: d.electronic })}</p>
+              <AggregateDigest label={t('decryption.digest')} words={d.digestWords} say={t('decryption.digestHint')} />
               <ol>
                 <li>{t('decryption.what.open')}</li>
                 <li>{t('decryption.what.check')}</li>
                 <li>{t('decryption.what.prove', { k: d.k })}</li>
               </ol>
               <noscript><p class="notice notice--warn">{t('decryption.noscript')}</p></noscript>
-              <div id="decryption-trustee" hidden data-index={String(d.index)} data-data={`${base}.json`} data-post={base} data-worker={workerUrl}>
+              <div id="decryption-trustee" hidden data-index={String(d.index)} data-electronic={String(d.electronic)} data-digest={d.digestWords} data-data={`${base}.json`} data-post={base} data-worker={workerUrl}>
                 <div class="field" data-input>
                   <label for="decryption-file">{t('decryption.fileLabel')}</label>
                   <input id="decryption-file" type="file" accept=".json,application/json" aria-describedby="decryption-file-hint" />

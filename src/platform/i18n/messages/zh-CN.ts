@@ -1653,7 +1653,7 @@ export const zhCN = {
   "decryption.finished": "解密已完成，结果已生成记录，等待监票人核对确认。",
   "decryption.void": "本次表决已宣布无效，不再解密。",
   "decryption.youDecrypted": "您的部分解密已提交并通过核验。您无需再做任何事，可以关闭本页。",
-  "decryption.you": "您是第 {index} 位受托人。封存的电子选票共 {ballots} 张。",
+  "decryption.you": "您是第 {index} 位受托人。投票名册记录以电子方式投票 {ballots} 人，封存的电子选票应正是 {ballots} 张。",
   "decryption.what.open": "选择您在密钥仪式中保存的最终受托人文件，输入口令。文件只在本页中打开，口令和密钥份额都不会发送到服务器。",
   "decryption.what.check": "您的浏览器逐张核验全部加密选票的证明，自行算出加密总和，并与服务器封存时保存的总和比对；不一致就停止，不提交任何内容。",
   "decryption.what.prove": "您的浏览器只对各项总数计算部分解密和正确性证明并提交；服务器逐项核验证明后保存。够 {k} 位时，服务器合成结果并生成记录。",
@@ -1699,6 +1699,15 @@ export const zhCN = {
   "ask.decrypt.what": "将合成 {count} 位受托人的部分解密，核验全部选票和证明，生成记录。记录生成后不能更改。",
   "counting.done.decrypting": "已封存，加密总和已固定。现在需要受托人解密总数。",
   "decryption.sealEncrypted": "本次表决使用加密选票：封存时只固定电子选票的加密总和，还不计票、不生成记录；之后需要 {k} 位受托人各自解密总数，够人数后生成记录。",
+  "decryption.error.not-as-sealed": "服务器保存的加密总和与封存时审计日志记录的不一致（摘要或张数不符，或与投票名册的电子投票人数不符）。不能解密。请立即告知秘书处和其他监票人。",
+  "decryption.digest": "封存时固定的加密总和摘要",
+  "decryption.digestHint": "请与封存时宣读或公布的摘要逐组比对；不一致就不要解密，并立即告知秘书处和其他监票人。",
+  "decryption.script.count": "服务器发来 {sent} 张加密选票，但投票名册记录以电子方式投票 {electronic} 人。已停止，没有提交任何内容。请立即告知秘书处和其他监票人。",
+  "decryption.script.digest": "服务器发来的加密总和摘要是 {words}，与本页所示的不同。已停止，没有提交任何内容。请立即告知秘书处和其他监票人。",
+  "decryption.scrutiny.digest": "封存时固定的加密总和摘要（{ballots} 张电子选票）",
+  "decryption.scrutiny.verifyHint": "解密期间，每位代表都可以在“核对选票”页面（/verify）输入自己的追踪码，确认自己的加密选票已被封存。",
+  "ballot.spoil.unconfirmed": "检查加密须先在选票页上确认。这次提交没有确认：服务器没有保存也没有公开任何内容。请返回重新打开选票。",
+  "decryption.scrutiny.digestSay": "封存时请当众宣读这一摘要或记入会议纪要；受托人解密前在各自的解密页面上逐组核对。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
