@@ -54,7 +54,7 @@ async function decryptAsDemoTrustee(t: Person, id: string, username: string, che
   const file = await download.path();
   await t.page.goto(`/scrutiny/elections/${id}/decryption`);
   await t.page.locator('#decryption-trustee').waitFor({ state: 'visible' });
-  expect(await t.page.textContent('main')).toContain('封存的电子选票共 2 张');
+  expect(await t.page.textContent('main')).toContain('封存的电子选票应正是 2 张');
   await check(`decryption page (${username})`);
   await t.page.setInputFiles('#decryption-file', file);
   await t.page.fill('#decryption-passphrase', passphrase);
