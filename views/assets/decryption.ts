@@ -174,6 +174,9 @@ function start(el: HTMLElement): void {
     button.hidden = true;
     meter.hidden = true;
     el.querySelectorAll<HTMLElement>('[data-input]').forEach((f) => { f.hidden = true; });
+    // The list of who has decrypted was served before this share: stale now (a reload shows it again).
+    const progress = document.getElementById('decryption-progress-block');
+    if (progress) progress.hidden = true;
     show(say(answer.combined ? 'decryption.script.combined' : 'decryption.script.sent'), 'ok');
     el.dataset['done'] = answer.combined ? 'combined' : 'sent';
   }

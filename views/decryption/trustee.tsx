@@ -51,13 +51,16 @@ export function DecryptionPage({ v, electionId, title, state, decryption: d, scr
       {!d && <Notice kind="warn">{t('decryption.notSealed')}</Notice>}
       {d && (
         <>
-          <p class="big-facts" id="decryption-progress">{t('decryption.progress', { done: done.length, k: d.k, n: d.trustees.length })}</p>
-          <ul class="meeting-list" aria-labelledby="decryption-progress">
-            {d.trustees.map((x) => (
-              <li>{t('decryption.trusteeLine', { index: x.index, name: x.name })}{' '}
-                <span class={`chip${x.decrypted ? ' chip--ok' : ''}`}>{t(x.decrypted ? 'decryption.decrypted' : 'decryption.waiting')}</span></li>
-            ))}
-          </ul>
+          {/* The progress as the page was served; the script hides it once this trustee's share is in (it is then stale). */}
+          <div id="decryption-progress-block">
+            <p class="big-facts" id="decryption-progress">{t('decryption.progress', { done: done.length, k: d.k, n: d.trustees.length })}</p>
+            <ul class="meeting-list" aria-labelledby="decryption-progress">
+              {d.trustees.map((x) => (
+                <li>{t('decryption.trusteeLine', { index: x.index, name: x.name })}{' '}
+                  <span class={`chip${x.decrypted ? ' chip--ok' : ''}`}>{t(x.decrypted ? 'decryption.decrypted' : 'decryption.waiting')}</span></li>
+              ))}
+            </ul>
+          </div>
           {state !== 'decrypting' && <Notice kind="ok">{t(state === 'void' ? 'decryption.void' : 'decryption.finished')}</Notice>}
           {state === 'decrypting' && mine?.decrypted && <Notice kind="ok">{t('decryption.youDecrypted')}</Notice>}
           {state === 'decrypting' && !mine?.decrypted && (
