@@ -16,9 +16,9 @@ import type { Db } from '../platform/db/index.ts';
 import type { Clock } from '../platform/time.ts';
 
 /**
- * The demo's key ceremonies and decryption: the 2024 selection and the 2024 测评 are set to encrypted
- * mode and their trustees (the scrutineer accounts) run the whole ceremony here, in Node, with the protocol's own functions
- * (src/domain/crypto/ceremony.ts) and through the store functions the pages use, so that every
+ * The demo's key ceremonies and decryption: the 2024 selection and the 2024 测评 are set to
+ * encrypted mode and their trustees (the scrutineer accounts) run the whole ceremony here, in Node,
+ * with the protocol's own functions (src/domain/crypto/ceremony.ts) and through the store functions the pages use, so that every
  * message is checked as a browser's would be. Each trustee then proves possession of its key share
  * and its file is sealed under a passphrase that is PUBLISHED (demoTrusteePassphrase, and the
  * page /demo/trustee-files): anyone may play a trustee of the demo. Once the 测评 is sealed, its
@@ -192,9 +192,11 @@ export function partialDecryption(target: { publicKey: string; contextId: string
  * fetches (decryptionData, as that trustee), opens ITS PUBLISHED FILE from demo_trustee_files with
  * the published passphrase (so the files on /demo/trustee-files are the ones that decrypted the
  * demo), checks the file is this election's and this trustee's and that its share matches the
- * public share, and that the sealed ballots multiply to the stored aggregate, proves the decryption of each total and posts it through submitPartial, which checks every proof
- * and combines at k (→ tallied). `trustees` are the usernames, in the order they decrypt; with
- * `fixed`, the clock is set to each one's time first. Throws if anything is refused or does not match.
+ * public share, and that the sealed ballots multiply to the stored aggregate; proves the decryption
+ * of each total and posts it through submitPartial, which checks every proof and combines at k
+ * (→ tallied). `trustees` are the usernames, in the order they decrypt (at most k: a partial after
+ * the combination is refused); with `fixed`, the clock is set to each one's time first. Throws if
+ * anything is refused or does not match.
  */
 export async function decryptAsDemoTrustees(db: Db, clock: Clock, electionId: number,
   options: { trustees: readonly string[]; fixed?: { clock: { set(d: string): void }; times: readonly string[] } }): Promise<{ combined: boolean }> {
