@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { castBallot } from '../src/ballots/store.ts';
 import { loadConfig } from '../src/config.ts';
 import { sealElection } from '../src/counting/store.ts';
+import { seedVote2023 } from '../src/demo/history.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 import { closeElection } from '../src/elections/store.ts';
 import type { Db, DbHandle } from '../src/platform/db/index.ts';
@@ -34,8 +35,12 @@ describe.each(testEngines())('partitioning the ballot box and the roll, on $name
   const clock = fixedClock('2024-01-16T01:00:00Z');
   beforeAll(async () => {
     database = await engine.open();
-    // The whole demo, its published 2023 vote included, and a vote of its own still open with ballots in the box.
-    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { signing: loadConfig({ DATA_DIR: '/nonexistent', DEMO: '1', SIGNING_KEY_SECRET: 'migration-test-signing-key-secret-0123456789' }) });
+    // The demo with its published 2023 vote (plaintext), and a vote of its own still open with ballots in the box.
+    // Not the demo's encrypted 测评: a database holding encrypted ballots cannot go back below the
+    // migration that made them possible (2026_12_01_120000: sealed ballots without marks).
+    await seedDemo(database.db, fixedClock('2024-01-10T00:00:00Z'), { history: false });
+    const m2023 = await database.db.selectFrom('meetings').select(['id', 'term_id']).where('year', '=', 2023).executeTakeFirstOrThrow();
+    await seedVote2023(database.db, { termId: m2023.term_id, meetingId: m2023.id, signing: loadConfig({ DATA_DIR: '/nonexistent', DEMO: '1', SIGNING_KEY_SECRET: 'migration-test-signing-key-secret-0123456789' }) });
   });
   afterAll(() => database.close());
 

@@ -2,7 +2,14 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkChain } from '../src/audit/chain.ts';
 import { readAuditChain } from '../src/audit/store.ts';
-import { DEMO_RATING_TITLE, demoPhoto } from '../src/demo/tracking.ts';
+import { DEMO_RATING_TITLE, demoPhoto, demoRatingBallots } from '../src/demo/tracking.ts';
+import { demoTrusteePassphrase } from '../src/demo/ceremony.ts';
+import { encodePoint, G, mulSecret, openTrusteeFile } from '../src/domain/crypto/index.ts';
+import { sodiumChecker } from '../src/domain/crypto/sodium-checker.ts';
+import type { ElectionRecordV2 } from '../src/domain/record/format-v2.ts';
+import { expectedFingerprint } from '../src/domain/record/verify.ts';
+import { verifyRecordV2 } from '../src/domain/record/verify-v2.ts';
+import { tally } from '../src/domain/tally.ts';
 import { PROJECT_SCRIPTS } from '../src/demo/tracking-script.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 import type { DbHandle } from '../src/platform/db/index.ts';
@@ -114,6 +121,68 @@ describe.each(testEngines())('the demo\'s year of tracking on $name', (engine) =
     expect(ratings.filter((r) => r === 'unsatisfied')).toHaveLength(1);
     expect(ratings.every((r) => r === 'satisfied' || r === 'basically' || r === 'unsatisfied')).toBe(true);
     expect(ratings.filter((r) => r === 'satisfied').length).toBeGreaterThanOrEqual(5);
+  });
+
+  // Issue 13: "the 2024 测评 published in encrypted mode and verified in CI".
+  it('published the 测评 as an encrypted vote: its record.json is format 2, verifies with the signing key, and counts the seeded marks', { timeout: 120_000 }, async () => {
+    const e = await database.db.selectFrom('elections').select(['id', 'ballot_mode', 'trustee_threshold']).where('title', '=', DEMO_RATING_TITLE).executeTakeFirstOrThrow();
+    expect({ mode: e.ballot_mode, k: e.trustee_threshold }).toEqual({ mode: 'encrypted', k: 2 });
+    const res = await t.app.request(`/elections/${e.id}/record.json`);
+    expect(res.status).toBe(200);
+    const record = JSON.parse(await res.text()) as ElectionRecordV2;
+    expect(record.format).toBe('minsheng-election-record/2');
+    // As npm run verify does: every tracker and proof, the trustees' dealings and possession, the
+    // partial decryptions, the recount, the digest, the certifications and the signature, with the
+    // installation's key as /.well-known publishes it.
+    const key = expectedFingerprint(await (await t.app.request('/.well-known/minsheng-signing-key')).text());
+    const verified = verifyRecordV2(record, { checker: await sodiumChecker(), key });
+    expect(verified.problems).toEqual([]);
+    expect(verified.ok).toBe(true);
+    expect(verifyRecordV2(record, { checker: await sodiumChecker(), key: 'f'.repeat(64) }).ok).toBe(false);
+    // 28 encrypted ballots (the standing committee's members present), none spoiled, none on paper;
+    // k = 2 of three trustees, the first two decrypted; certified by the same two.
+    expect(record.ballots).toHaveLength(28);
+    expect(record.roll).toMatchObject({ present: 28, electronic: 28, paperIssued: 0 });
+    expect(record.spoiled).toEqual([]);
+    const scrutineers = await database.db.selectFrom('deputies').select('name').where('code', 'in', ['D011', 'D012', 'D013']).orderBy('code').execute();
+    expect({ k: record.crypto.threshold, trustees: record.crypto.trustees.map((x) => x.name) }).toEqual({ k: 2, trustees: scrutineers.map((d) => d.name) });
+    expect(record.decryption.partials.map((p) => p.trustee)).toEqual([1, 2]);
+    expect(record.certifications.map((c) => [c.name, c.at])).toEqual([['监票人甲（演示）', '2024-01-16T10:00:00+08:00'], ['监票人乙（演示）', '2024-01-16T10:01:00+08:00']]);
+    // The server never held the marks: the sealed box holds ciphertexts only.
+    const sealed = await database.db.selectFrom('sealed_ballots').select(['marks', 'ballot']).where('election_id', '=', e.id).execute();
+    expect(sealed).toHaveLength(28);
+    expect(sealed.every((b) => b.marks === null && b.ballot !== null)).toBe(true);
+    // The result is the count of the marks the seeded generator gives, counted here in plaintext.
+    const ballots = demoRatingBallots(record.election.options.map((o) => o.title), 28);
+    const counts = record.election.options.map((_, i) => {
+      const c: Record<string, number> = { S: 0, B: 0, U: 0, N: 0 };
+      for (const b of ballots) c[b.marks[i]!]! += 1;
+      return c;
+    });
+    expect(record.result.options.map((o) => o.counts)).toEqual(counts);
+    expect(record.result).toEqual(tally({
+      kind: 'satisfaction', rules: record.election.rules, optionIds: record.election.options.map((o) => o.id),
+      present: record.roll.present, eligible: record.roll.eligible, ballots: ballots.map((b) => ({ marks: b.marks })),
+    }));
+    // The ratings the projects show are the record's.
+    const rated = new Map((await projects()).map((p) => [p.title, p.rating?.rating]));
+    for (const [i, o] of record.election.options.entries()) expect(rated.get(o.title), o.title).toBe(record.result.options[i]!.rating);
+  });
+
+  it('publishes the 测评\'s trustee files beside the selection\'s: the two that decrypted it hold the shares its record names', async () => {
+    const e = await database.db.selectFrom('elections').select('id').where('title', '=', DEMO_RATING_TITLE).executeTakeFirstOrThrow();
+    const record = JSON.parse(await (await t.app.request(`/elections/${e.id}/record.json`)).text()) as ElectionRecordV2;
+    const page = await (await t.app.request('/demo/trustee-files')).text();
+    expect(page).toContain(`<h2>${DEMO_RATING_TITLE}</h2>`);
+    expect(page).toContain('<h2>2024年民生实事项目票决</h2>');
+    const rows = await database.db.selectFrom('demo_trustee_files').select(['id', 'trustee', 'username', 'passphrase']).where('election_id', '=', e.id).orderBy('trustee').execute();
+    expect(rows.map((r) => [r.trustee, r.username, r.passphrase])).toEqual([1, 2, 3].map((i) => [i, `jianpiao${i}`, demoTrusteePassphrase(i)]));
+    for (const r of rows) {
+      expect(page).toContain(`href="/demo/trustee-files/${r.id}"`);
+      const { header, content } = await openTrusteeFile(await (await t.app.request(`/demo/trustee-files/${r.id}`)).text(), r.passphrase);
+      expect(header).toMatchObject({ contextId: record.crypto.contextId, electionId: String(e.id), index: r.trustee, publicKey: record.crypto.publicKey });
+      expect(encodePoint(mulSecret(G, content.secretShare!))).toBe(record.crypto.trustees[r.trustee - 1]!.publicShare);
+    }
   });
 
   it('stores evidence photos without EXIF, served publicly', async () => {

@@ -1,3 +1,4 @@
+import canonicalize from 'canonicalize';
 import { sql } from 'kysely';
 import {
   ceremonyTrustees, currentCeremony, issuePossessionNonce, messagesForTrustee, postCeremonyMessage, provePossession, setBallotMode, startCeremony,
@@ -5,18 +6,24 @@ import {
 import {
   dealForCeremony, provePossession as possessionProof, receiveForCeremony, sealTrusteeFile, simpleProofToJson, startTrustee,
   type EnvelopeJson, type ExchangeKeyJson, type SignedDealingJson, type TrusteeFile,
+  aggregateBallots, ciphertextFromJson, ciphertextToJson, decodePoint, encodePoint, G, mulSecret, openTrusteeFile, proveDecryption, type CiphertextJson,
 } from '../domain/crypto/index.ts';
+import { totalLabel } from '../domain/record/format-v2.ts';
+import { LETTERS, type Marking } from '../domain/vocabulary.ts';
+import { decryptionData, submitPartial } from '../decryption/store.ts';
 import type { Acting, Actor } from '../platform/acting.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { Clock } from '../platform/time.ts';
 
 /**
- * The demo's key ceremony: the 2024 selection is set to encrypted mode and its trustees (the
- * scrutineer accounts) run the whole ceremony here, in Node, with the protocol's own functions
- * (src/domain/crypto/ceremony.ts) and through the store functions the pages use, so that every
+ * The demo's key ceremonies and decryption: the 2024 selection and the 2024 测评 are set to
+ * encrypted mode and their trustees (the scrutineer accounts) run the whole ceremony here, in Node,
+ * with the protocol's own functions (src/domain/crypto/ceremony.ts) and through the store functions the pages use, so that every
  * message is checked as a browser's would be. Each trustee then proves possession of its key share
- * and its file is sealed under a passphrase that is PUBLISHED (DEMO_TRUSTEE_PASSPHRASES, and the
- * page /demo/trustee-files): anyone may play a trustee of the demo. Never do this for a real vote.
+ * and its file is sealed under a passphrase that is PUBLISHED (demoTrusteePassphrase, and the
+ * page /demo/trustee-files): anyone may play a trustee of the demo. Once the 测评 is sealed, its
+ * trustees decrypt it here from those same published files (decryptAsDemoTrustees), as their
+ * browsers would. Never do this for a real vote.
  */
 
 /** The demo's trustee threshold: any two of its three trustees decrypt. */
@@ -163,4 +170,69 @@ export async function demoCeremonies(db: Db, electionIds: readonly number[]): Pr
   return db.selectFrom('key_ceremonies as k').innerJoin('elections as e', 'e.id', 'k.election_id')
     .select(['e.id as electionId', 'e.title', 'k.threshold as k', 'k.trustees as n'])
     .where('k.election_id', 'in', [...new Set(electionIds)]).where('k.state', '=', 'complete').orderBy('e.id').execute();
+}
+
+/** The partial decryption of an aggregate by the trustee holding `share`, as its browser makes it (views/assets/decryption.ts). */
+export function partialDecryption(target: { publicKey: string; contextId: string; marking: Marking }, index: number, share: bigint,
+  aggregate: readonly (readonly CiphertextJson[])[]): { trustee: number; shares: { d: string; proof: { c: string; s: string } }[][] } {
+  const letters = LETTERS[target.marking];
+  const ctx = { publicKey: decodePoint(target.publicKey), contextId: target.contextId };
+  return {
+    trustee: index,
+    shares: aggregate.map((row, o) => row.map((ct, l) => {
+      const { d, proof } = proveDecryption(ctx, totalLabel(o, letters[l]!), ciphertextFromJson(ct), share);
+      return { d: encodePoint(d), proof: simpleProofToJson(proof) };
+    })),
+  };
+}
+
+/**
+ * The demo trustees' decryption of a sealed encrypted election (state `decrypting`), each trustee
+ * in turn as its browser does it (views/assets/decryption.ts), in Node: it fetches what the page
+ * fetches (decryptionData, as that trustee), opens ITS PUBLISHED FILE from demo_trustee_files with
+ * the published passphrase (so the files on /demo/trustee-files are the ones that decrypted the
+ * demo), checks the file is this election's and this trustee's and that its share matches the
+ * public share, and that the sealed ballots multiply to the stored aggregate; proves the decryption
+ * of each total and posts it through submitPartial, which checks every proof and combines at k
+ * (→ tallied). `trustees` are the usernames, in the order they decrypt (at most k: a partial after
+ * the combination is refused); with `fixed`, the clock is set to each one's time first. Throws if
+ * anything is refused or does not match.
+ */
+export async function decryptAsDemoTrustees(db: Db, clock: Clock, electionId: number,
+  options: { trustees: readonly string[]; fixed?: { clock: { set(d: string): void }; times: readonly string[] } }): Promise<{ combined: boolean }> {
+  const actings: Acting[] = [];
+  for (const username of options.trustees) actings.push({ clock, actor: (await actorOf(db, username)).actor });
+  const data = [];
+  for (const acting of actings) data.push(await decryptionData(db, acting, electionId));
+  const files = await db.selectFrom('demo_trustee_files').select(['trustee', 'file', 'passphrase']).where('election_id', '=', electionId).execute();
+  // PBKDF2 (600,000 iterations) runs in Node's thread pool: every file is opened at once.
+  const opened = await Promise.all(data.map(async (d) => {
+    const f = files.find((x) => x.trustee === d.index);
+    if (!f) throw new Error(`the demo's trustee ${d.index} of election ${electionId} has no published file`);
+    return openTrusteeFile(f.file, f.passphrase);
+  }));
+  // The sealed ballots are public and the same for every trustee: their product is computed once,
+  // and each trustee compares the aggregate it is asked to decrypt with it. (A browser also checks
+  // every ballot's proofs; the seed does not repeat that: castEncryptedBallot checked each, and the
+  // combination's verifier checks them all again before the record is stored.)
+  const first = data[0];
+  const sum = first && canonicalize(aggregateBallots(first.spec, first.ballots.map((b) => b.ballot)).map((row) => row.map(ciphertextToJson)));
+  let combined = false;
+  for (const [i, d] of data.entries()) {
+    const { header, content } = opened[i]!;
+    const mine = d.trustees.find((t) => t.index === d.index);
+    const share = content.secretShare;
+    if (header.contextId !== d.contextId || header.index !== d.index || share === undefined || !mine) {
+      throw new Error(`the demo's trustee file ${d.index} is not for this election's ceremony`);
+    }
+    if (encodePoint(mulSecret(G, share)) !== mine.publicShare) throw new Error(`the demo's trustee file ${d.index} holds another share`);
+    if (canonicalize(d.ballots) !== canonicalize(first!.ballots) || canonicalize(d.aggregate) !== sum) {
+      throw new Error('the sealed ballots do not multiply to the stored aggregate');
+    }
+    const at = options.fixed?.times[i];
+    if (at !== undefined) options.fixed!.clock.set(at);
+    const partial = partialDecryption({ publicKey: d.publicKey, contextId: d.contextId, marking: d.spec.marking }, d.index, share, d.aggregate);
+    combined = (await submitPartial(db, actings[i]!, electionId, JSON.stringify(partial))).combined;
+  }
+  return { combined };
 }

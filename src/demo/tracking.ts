@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
 import sharp from 'sharp';
-import { castBallot } from '../ballots/store.ts';
-import { certifyElection, publishElection, sealElection } from '../counting/store.ts';
+import { castEncryptedBallot, cryptoSpecOf, electionKeyOf } from '../ballots/encrypted.ts';
+import { issueBallotNonce } from '../ballots/nonce.ts';
+import type { BallotSpec } from '../ballots/rules.ts';
+import { certifyElection, publishElection, recordSummary, sealElection } from '../counting/store.ts';
+import { decodePoint, encryptBallot } from '../domain/crypto/index.ts';
+import { trackerKey } from '../keys/installation.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { Acting, Actor } from '../platform/acting.ts';
 import { fixedClock } from '../platform/time.ts';
@@ -15,6 +19,7 @@ import { prepareEvidence } from '../reports/evidence.ts';
 import { addEvidence, approveReport, createReport, returnReport, saveReport, submitReport } from '../reports/store.ts';
 import type { ReportInput } from '../reports/rules.ts';
 import { decideOpinion, fileNote, replyToNote, replyToOpinion, setNoteDue, submitOpinion } from '../supervision/store.ts';
+import { decryptAsDemoTrustees, runDemoCeremony } from './ceremony.ts';
 import { mulberry32 } from './deputies.ts';
 import { PROJECT_SCRIPTS, type ProjectScript } from './tracking-script.ts';
 
@@ -40,9 +45,15 @@ export const DEMO_2024_AT = {
   selectionCreated: '2024-01-14T16:00:00+08:00',
   attendance: '2024-01-16T09:00:00+08:00',
   ratingCreated: '2024-01-16T09:10:00+08:00',
+  // The 测评's key ceremony (encrypted mode, k = 2 of its three scrutineers), before it opens.
+  ratingMode: '2024-01-16T09:11:00+08:00',
+  ratingCeremony: '2024-01-16T09:12:00+08:00',
+  ratingPossession: '2024-01-16T09:16:00+08:00',
   ratingOpened: '2024-01-16T09:20:00+08:00',
   ratingClosed: '2024-01-16T09:50:00+08:00',
   ratingSealed: '2024-01-16T09:55:00+08:00',
+  // Two of its three trustees decrypt the totals; the second's partial combines them (→ tallied).
+  ratingDecrypted: ['2024-01-16T09:57:00+08:00', '2024-01-16T09:58:00+08:00'],
   ratingCertified: '2024-01-16T10:00:00+08:00',
   ratingPublished: '2024-01-16T10:30:00+08:00',
   rectificationDrafted: '2024-03-05T10:00:00+08:00',
@@ -69,6 +80,28 @@ const RATING_ODDS: Readonly<Record<string, readonly [number, number, number]>> =
   [RECTIFIED]: [0.08, 0.2, 0.68],
   饮用水水源地保护: [0.66, 0.28, 0.03],
 };
+
+/** The 测评's scrutineers, in order: its three trustees (k = 2); the first two decrypt and certify. */
+const RATING_SCRUTINEERS = ['jianpiao1', 'jianpiao2', 'jianpiao3'] as const;
+
+/**
+ * The demo's 测评 ballots, from its seeded generator: for each of `voters` deputies in turn, how long
+ * after the previous one they cast (ms) and their marks (满意 S, 基本满意 B, 不满意 U, 弃权 N) on the
+ * projects titled `titles`, in ballot order. The same on every machine: tests recount the record
+ * against it.
+ */
+export function demoRatingBallots(titles: readonly string[], voters: number): { afterMs: number; marks: string }[] {
+  const rnd = mulberry32(240116);
+  return Array.from({ length: voters }, () => {
+    const afterMs = 20_000 + Math.floor(rnd() * 30_000);
+    const marks = titles.map((title) => {
+      const odds = RATING_ODDS[title] ?? [0.7, 0.25, 0.03];
+      const u = rnd();
+      return u < odds[0] ? 'S' : u < odds[0] + odds[1] ? 'B' : u < odds[0] + odds[1] + odds[2] ? 'U' : 'N';
+    }).join('');
+    return { afterMs, marks };
+  });
+}
 
 interface Users { as(username: string, clock: Acting['clock']): Acting; departmentOf(username: string): number; deputyOf(username: string): number; idOf(username: string): number; displayName(username: string): string }
 
@@ -333,9 +366,13 @@ export interface RatingInput {
 }
 
 /**
- * The 测评 at the 2024 meeting: the standing committee's members present rate the ten 2023
- * projects (as the rating form offers them: the previous meeting's projects), the vote is closed,
- * sealed, certified by the two demo scrutineers and published (which copies the ratings to the
+ * The 测评 at the 2024 meeting, in encrypted mode: the standing committee's members present rate the
+ * ten 2023 projects (as the rating form offers them: the previous meeting's projects). Its three
+ * scrutineers hold its key ceremony (src/demo/ceremony.ts, their files published like the
+ * selection's); each ballot is encrypted here for its deputy, with a nonce issued as the ballot page
+ * issues one, and cast through castEncryptedBallot, which checks every proof. The vote is closed,
+ * sealed (→ decrypting), decrypted by two of its trustees from their published files (→ tallied: the
+ * format-2 record), certified by the same two and published (which copies the ratings to the
  * projects); then the project rated 不满意 files its rectification report, approved in March.
  * The 2024 meeting's attendance must be recorded. Returns the 测评's election id.
  */
@@ -344,35 +381,49 @@ export async function seedRating2024(db: Db, input: RatingInput): Promise<number
   const users = await loadUsers(db);
   const secretariat = users.as('mishu', clock);
   const offered = (await ratableProjects(db, input.meetingId)).filter((p) => p.preselected);
-  const scrutineers = ['jianpiao1', 'jianpiao2'].map((u) => users.deputyOf(u));
+  const options = offered.map((p, i) => ({ key: optionKey(i + 1), title: p.name, candidateId: p.id }));
   const election = await createElection(db, secretariat, {
     meetingId: input.meetingId, kind: 'satisfaction', title: DEMO_RATING_TITLE, marking: 'satisfaction', seats: null,
-    passBase: 'valid-ballots', electorate: 'standing-committee',
-    options: offered.map((p, i) => ({ key: optionKey(i + 1), title: p.name, candidateId: p.id })),
-    scrutineers,
+    passBase: 'valid-ballots', electorate: 'standing-committee', options,
+    scrutineers: RATING_SCRUTINEERS.map((u) => users.deputyOf(u)),
+  });
+  await runDemoCeremony(db, clock, election.id, {
+    secretariat: 'mishu', fixed: { clock, times: { mode: DEMO_2024_AT.ratingMode, started: DEMO_2024_AT.ratingCeremony, possession: DEMO_2024_AT.ratingPossession } },
   });
   clock.set(DEMO_2024_AT.ratingOpened);
   await openElection(db, secretariat, election.id);
 
   const voters = await db.selectFrom('roll as r').innerJoin('attendance as a', (j) => j.onRef('a.deputy_id', '=', 'r.deputy_id').on('a.meeting_id', '=', input.meetingId))
     .select('r.deputy_id').where('r.election_id', '=', election.id).where('a.present', '=', true).orderBy('r.deputy_id').execute();
-  const rnd = mulberry32(240116);
-  for (const voter of voters) {
-    clock.advance(20_000 + Math.floor(rnd() * 30_000));
-    const marks = offered.map((p) => {
-      const odds = RATING_ODDS[p.name] ?? [0.7, 0.25, 0.03];
-      const u = rnd();
-      return u < odds[0] ? 'S' : u < odds[0] + odds[1] ? 'B' : u < odds[0] + odds[1] + odds[2] ? 'U' : 'N';
-    }).join('');
-    const r = await castBallot(db, clock, { electionId: election.id, deputyId: voter.deputy_id, marks });
-    if (r.status !== 'cast') throw new Error(`demo rating ballot refused: ${r.status === 'refused' ? r.reason : r.status}`);
+  const key = await electionKeyOf(db, election.id);
+  if (!key) throw new Error('the demo\'s 测评 has no election key');
+  const spec: BallotSpec = { kind: 'satisfaction', marking: 'satisfaction', seats: null, optionKeys: options.map((o) => o.key) };
+  const macKey = trackerKey(input.signing);
+  const publicKey = decodePoint(key.publicKey);
+  const ballots = demoRatingBallots(offered.map((p) => p.name), voters.length);
+  for (const [i, voter] of voters.entries()) {
+    const { afterMs, marks } = ballots[i]!;
+    clock.advance(afterMs);
+    // As the ballot page without JavaScript does: the server encrypts with a nonce it issues to this deputy, then casts it.
+    const issued = issueBallotNonce(macKey, election.id, voter.deputy_id);
+    const ballot = encryptBallot(publicKey, cryptoSpecOf(spec), key.contextId, issued.nonce, marks);
+    const r = await castEncryptedBallot(db, clock, {
+      electionId: election.id, deputyId: voter.deputy_id, nonce: issued.nonce, nonceMac: issued.mac, ballot: JSON.stringify(ballot), macKey, spec,
+    });
+    if (r.status !== 'cast') throw new Error(`demo rating ballot refused: ${r.status === 'refused' ? `${r.reason} ${r.detail ?? ''}` : r.status}`);
   }
   clock.set(DEMO_2024_AT.ratingClosed);
   await closeElection(db, secretariat, election.id);
   clock.set(DEMO_2024_AT.ratingSealed);
-  const { digest } = await sealElection(db, secretariat, election.id);
+  const sealed = await sealElection(db, secretariat, election.id);
+  if (sealed.state !== 'decrypting') throw new Error(`the demo's 测评 sealed into ${sealed.state}, not decrypting`);
+  const decrypted = await decryptAsDemoTrustees(db, clock, election.id, {
+    trustees: RATING_SCRUTINEERS.slice(0, 2), fixed: { clock, times: DEMO_2024_AT.ratingDecrypted },
+  });
+  if (!decrypted.combined) throw new Error('the demo\'s 测评 was decrypted but its partials did not combine');
+  const { digest } = (await recordSummary(db, election.id))!;
   clock.set(DEMO_2024_AT.ratingCertified);
-  for (const username of ['jianpiao1', 'jianpiao2']) {
+  for (const username of RATING_SCRUTINEERS.slice(0, 2)) {
     await certifyElection(db, users.as(username, clock), election.id, { userId: users.idOf(username), name: users.displayName(username) }, digest);
     clock.advance(60_000);
   }
