@@ -49,7 +49,8 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
-const HEALTH_DEADLINE_MS = 60_000;
+// An empty DATA_DIR migrates and seeds the whole demo first (two votes, two key ceremonies): ~30 s on a loaded machine.
+const HEALTH_DEADLINE_MS = 120_000;
 const STOP_DEADLINE_MS = 15_000;
 const OUTPUT_LIMIT = 64 * 1024;
 
