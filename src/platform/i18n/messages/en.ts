@@ -1634,7 +1634,7 @@ export const en: Record<MessageKey, string> = {
   "demo.trusteeFiles.bannerNote": "are public only because this is a demo; never do this for a real vote.",
   "demo.trusteeFiles.title": "Demo: trustee files and passphrases",
   "demo.trusteeFiles.warning": "These files and passphrases are public only because this is a demo: anyone who has them can decrypt the demo's ballots. Never do this for a real vote — a trustee file stays on the trustee's own device, and only the trustee knows its passphrase; neither is given to anyone or kept on the server.",
-  "demo.trusteeFiles.intro": "In the demo, “{title}” uses encrypted ballots: threshold {k}, {n} trustees. These trustees have completed its key ceremony and each has proved possession of their key share. Sign in with the matching demo account, download the file and enter the passphrase to play that trustee.",
+  "demo.trusteeFiles.intro": "In the demo, “{title}” uses encrypted ballots: threshold {k}, {n} trustees. These trustees have completed its key ceremony and each has proved possession of their key share. Once the vote is sealed, sign in with the matching demo account, download the file and enter the passphrase to play that trustee and decrypt the totals; a published vote was decrypted long ago, and its files are there to look at.",
   "demo.trusteeFiles.trustee": "Trustee",
   "demo.trusteeFiles.account": "Demo account",
   "demo.trusteeFiles.file": "Trustee file",

@@ -1633,7 +1633,7 @@ export const zhCN = {
   "demo.trusteeFiles.bannerNote": "仅因为这是演示才公开；真实表决绝不能这样做。",
   "demo.trusteeFiles.title": "演示：受托人文件和口令",
   "demo.trusteeFiles.warning": "这些文件和口令公开，只因为这是演示：任何人拿到它们，都能解密演示的选票。真实表决绝不能这样做——受托人文件只保存在受托人自己的设备上，口令只有受托人本人知道，不交给任何人，也不放在服务器上。",
-  "demo.trusteeFiles.intro": "演示数据中，“{title}”使用加密投票：解密门限 {k}，受托人 {n} 位。密钥仪式已由下列受托人完成，每人都已证明持有密钥份额。用对应的演示账号登录，下载文件并输入口令，就可以扮演这位受托人。",
+  "demo.trusteeFiles.intro": "演示数据中，“{title}”使用加密投票：解密门限 {k}，受托人 {n} 位。密钥仪式已由下列受托人完成，每人都已证明持有密钥份额。表决封存后，用对应的演示账号登录，下载文件并输入口令，就可以扮演这位受托人解密总数；已公布的表决早已解密完毕，其文件只供查看。",
   "demo.trusteeFiles.trustee": "受托人",
   "demo.trusteeFiles.account": "演示账号",
   "demo.trusteeFiles.file": "受托人文件",
