@@ -4,8 +4,8 @@
  * trustee's public share and the aggregate fixed at the seal. No I/O.
  */
 import { ciphertextFromJson, type CiphertextJson } from '../domain/crypto/elgamal.ts';
-import { decodePoint, isHex64 } from '../domain/crypto/group.ts';
-import { simpleProofFromJson, verifyDecryption } from '../domain/crypto/proofs.ts';
+import { decodePoint, encodePoint, isHex64 } from '../domain/crypto/group.ts';
+import { proveDecryption, simpleProofFromJson, simpleProofToJson, verifyDecryption } from '../domain/crypto/proofs.ts';
 import type { DecryptionShareV2 } from '../domain/record/format-v2.ts';
 import { totalLabel } from '../domain/record/format-v2.ts';
 
@@ -78,4 +78,23 @@ export function checkPartialProofs(
     }
   }
   return true;
+}
+
+/**
+ * Trustee `index`'s partial decryption of an aggregate ([option][letter] ciphertexts) with the key
+ * share it holds: for each total, D = a^share with its Chaum–Pedersen proof, label ["total", option,
+ * letter] (docs/record-format-v2.md). What the trustee's browser posts (views/assets/decryption.ts),
+ * and what the demo's trustees and the tests make the same way.
+ */
+export function partialDecryption(
+  target: { publicKey: string; contextId: string; letters: readonly string[] }, index: number, share: bigint, aggregate: readonly (readonly CiphertextJson[])[],
+): PartialDecryption {
+  const ctx = { publicKey: decodePoint(target.publicKey), contextId: target.contextId };
+  return {
+    trustee: index,
+    shares: aggregate.map((row, o) => row.map((ct, l) => {
+      const { d, proof } = proveDecryption(ctx, totalLabel(o, target.letters[l]!), ciphertextFromJson(ct), share);
+      return { d: encodePoint(d), proof: simpleProofToJson(proof) };
+    })),
+  };
 }

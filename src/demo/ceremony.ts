@@ -6,10 +6,10 @@ import {
 import {
   dealForCeremony, provePossession as possessionProof, receiveForCeremony, sealTrusteeFile, simpleProofToJson, startTrustee,
   type EnvelopeJson, type ExchangeKeyJson, type SignedDealingJson, type TrusteeFile,
-  aggregateBallots, ciphertextFromJson, ciphertextToJson, decodePoint, encodePoint, G, mulSecret, openTrusteeFile, proveDecryption, type CiphertextJson,
+  aggregateBallots, ciphertextToJson, encodePoint, G, mulSecret, openTrusteeFile,
 } from '../domain/crypto/index.ts';
-import { totalLabel } from '../domain/record/format-v2.ts';
-import { LETTERS, type Marking } from '../domain/vocabulary.ts';
+import { LETTERS } from '../domain/vocabulary.ts';
+import { partialDecryption } from '../decryption/rules.ts';
 import { decryptionData, submitPartial } from '../decryption/store.ts';
 import type { Acting, Actor } from '../platform/acting.ts';
 import type { Db } from '../platform/db/index.ts';
@@ -172,20 +172,6 @@ export async function demoCeremonies(db: Db, electionIds: readonly number[]): Pr
     .where('k.election_id', 'in', [...new Set(electionIds)]).where('k.state', '=', 'complete').orderBy('e.id').execute();
 }
 
-/** The partial decryption of an aggregate by the trustee holding `share`, as its browser makes it (views/assets/decryption.ts). */
-export function partialDecryption(target: { publicKey: string; contextId: string; marking: Marking }, index: number, share: bigint,
-  aggregate: readonly (readonly CiphertextJson[])[]): { trustee: number; shares: { d: string; proof: { c: string; s: string } }[][] } {
-  const letters = LETTERS[target.marking];
-  const ctx = { publicKey: decodePoint(target.publicKey), contextId: target.contextId };
-  return {
-    trustee: index,
-    shares: aggregate.map((row, o) => row.map((ct, l) => {
-      const { d, proof } = proveDecryption(ctx, totalLabel(o, letters[l]!), ciphertextFromJson(ct), share);
-      return { d: encodePoint(d), proof: simpleProofToJson(proof) };
-    })),
-  };
-}
-
 /**
  * The demo trustees' decryption of a sealed encrypted election (state `decrypting`), each trustee
  * in turn as its browser does it (views/assets/decryption.ts), in Node: it fetches what the page
@@ -231,7 +217,7 @@ export async function decryptAsDemoTrustees(db: Db, clock: Clock, electionId: nu
     }
     const at = options.fixed?.times[i];
     if (at !== undefined) options.fixed!.clock.set(at);
-    const partial = partialDecryption({ publicKey: d.publicKey, contextId: d.contextId, marking: d.spec.marking }, d.index, share, d.aggregate);
+    const partial = partialDecryption({ publicKey: d.publicKey, contextId: d.contextId, letters: LETTERS[d.spec.marking] }, d.index, share, d.aggregate);
     combined = (await submitPartial(db, actings[i]!, electionId, JSON.stringify(partial))).combined;
   }
   return { combined };

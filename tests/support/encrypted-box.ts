@@ -13,10 +13,7 @@ import { decodePoint } from '../../src/domain/crypto/group.ts';
 import { encryptedTracker } from '../../src/domain/record/format-v2.ts';
 import { currentCeremony, issuePossessionNonce, messagesForTrustee, postCeremonyMessage, provePossession, startCeremony } from '../../src/ceremonies/store.ts';
 import * as crypto from '../../src/domain/crypto/index.ts';
-import { ciphertextFromJson } from '../../src/domain/crypto/elgamal.ts';
-import { encodePoint } from '../../src/domain/crypto/group.ts';
-import { proveDecryption, simpleProofToJson } from '../../src/domain/crypto/proofs.ts';
-import { totalLabel } from '../../src/domain/record/format-v2.ts';
+import { partialDecryption, type PartialDecryption } from '../../src/decryption/rules.ts';
 import { LETTERS } from '../../src/domain/vocabulary.ts';
 import type { Db } from '../../src/platform/db/index.ts';
 import type { Clock } from '../../src/platform/time.ts';
@@ -112,19 +109,8 @@ export async function runCeremonyForTest(db: Db, clock: Clock, electionId: numbe
   return { contextId: p.contextId, publicKey: done.result.publicKey, shares, publicShares: done.result.trustees.map((t) => t.publicShare) };
 }
 
-/**
- * TEST SUPPORT ONLY: trustee `index`'s partial decryption of an aggregate, as its browser makes it
- * (views/assets/decryption.ts), with an optional change for tests of refusals.
- */
+/** TEST SUPPORT ONLY: trustee `index`'s partial decryption of an aggregate, as its browser makes it (src/decryption/rules.ts). */
 export function partialForTest(target: { publicKey: string; contextId: string; marking: BallotSpec['marking'] }, index: number, share: bigint,
-  aggregate: readonly (readonly { a: string; b: string }[])[]): { trustee: number; shares: { d: string; proof: { c: string; s: string } }[][] } {
-  const letters = LETTERS[target.marking];
-  const ctx = { publicKey: decodePoint(target.publicKey), contextId: target.contextId };
-  return {
-    trustee: index,
-    shares: aggregate.map((row, o) => row.map((ct, l) => {
-      const { d, proof } = proveDecryption(ctx, totalLabel(o, letters[l]!), ciphertextFromJson(ct), share);
-      return { d: encodePoint(d), proof: simpleProofToJson(proof) };
-    })),
-  };
+  aggregate: readonly (readonly { a: string; b: string }[])[]): PartialDecryption {
+  return partialDecryption({ publicKey: target.publicKey, contextId: target.contextId, letters: LETTERS[target.marking] }, index, share, aggregate);
 }

@@ -13,12 +13,11 @@
  */
 import canonicalize from 'canonicalize';
 import { add, ciphertextFromJson, ciphertextToJson, type CiphertextJson } from '../../src/domain/crypto/elgamal.ts';
-import { G, decodePoint, encodePoint, mulSecret } from '../../src/domain/crypto/group.ts';
-import { proveDecryption, simpleProofToJson } from '../../src/domain/crypto/proofs.ts';
+import { G, encodePoint, mulSecret } from '../../src/domain/crypto/group.ts';
 import { openTrusteeFile, TrusteeFileError } from '../../src/domain/crypto/trustee-file.ts';
 import { aggregateDigest, checkAsSealed, digestWords } from '../../src/decryption/as-sealed.ts';
+import { partialDecryption } from '../../src/decryption/rules.ts';
 import type { BallotSpec } from '../../src/domain/crypto/ballot.ts';
-import { totalLabel } from '../../src/domain/record/format-v2.ts';
 import { LETTERS } from '../../src/domain/vocabulary.ts';
 import type { CheckAnswer, CheckRequest } from './decryption-worker.ts';
 
@@ -155,12 +154,7 @@ function start(el: HTMLElement): void {
     // Only the totals are decrypted, each with its proof.
     show(say('decryption.script.proving'));
     await breathe();
-    const ctx = { publicKey: decodePoint(data.publicKey), contextId: data.contextId };
-    const letters = LETTERS[data.spec.marking];
-    const shares = data.aggregate.map((row, o) => row.map((ct, l) => {
-      const { d, proof } = proveDecryption(ctx, totalLabel(o, letters[l]!), ciphertextFromJson(ct), share);
-      return { d: encodePoint(d), proof: simpleProofToJson(proof) };
-    }));
+    const { shares } = partialDecryption({ publicKey: data.publicKey, contextId: data.contextId, letters: LETTERS[data.spec.marking] }, data.index, share, data.aggregate);
 
     show(say('decryption.script.sending'));
     const res = await fetch(el.dataset['post']!, {
