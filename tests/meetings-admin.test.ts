@@ -91,11 +91,19 @@ describe.each(testEngines())('satisfaction ratings on $name', (engine) => {
       const mishu = sessionCookieFrom(await signIn(t.app, 'mishu', DEMO_PASSWORD))!;
       const meeting = await database.db.selectFrom('meetings').select('id').where('year', '=', 2024).executeTakeFirstOrThrow();
       const old = demo.projects.slice(0, 3).map((p) => ({ id: p.candidateId }));
-      const form = new URLSearchParams([['title', '2023年民生实事项目满意度测评'], ['electorate', 'standing-committee'], ['passBase', 'valid-ballots'], ...old.map((c) => ['project', String(c.id)])]);
+      const form = new URLSearchParams([['title', '2023年民生实事项目满意度测评'], ['electorate', 'standing-committee'], ['passBase', 'valid-ballots'], ['ballotMode', 'plaintext'], ...old.map((c) => ['project', String(c.id)])]);
       const post = (path: string, body: URLSearchParams) => t.app.request(path, { method: 'POST', body, headers: { Cookie: mishu, 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost:3000' } });
       const none = await post(`/admin/meetings/${meeting.id}/ratings`, new URLSearchParams([['title', 'x'], ['electorate', 'all-deputies'], ['passBase', 'valid-ballots']]));
       expect(none.status).toBe(422);
       expect(await none.text()).toContain('请至少选择一个项目');
+      // The form's default is encrypted mode with k = 2, as for a selection; a bad k is refused.
+      const encrypted = await post(`/admin/meetings/${meeting.id}/ratings`, new URLSearchParams([...form].filter(([k]) => k !== 'ballotMode')));
+      expect(encrypted.status).toBe(303);
+      const encryptedId = Number(/\/admin\/elections\/(\d+)/.exec(encrypted.headers.get('location')!)![1]);
+      expect(await database.db.selectFrom('elections').select(['ballot_mode', 'trustee_threshold']).where('id', '=', encryptedId).executeTakeFirstOrThrow())
+        .toEqual({ ballot_mode: 'encrypted', trustee_threshold: 2 });
+      expect((await post(`/admin/meetings/${meeting.id}/ratings`, new URLSearchParams([...[...form].filter(([k]) => k !== 'ballotMode'), ['ballotMode', 'encrypted'], ['threshold', '1']]))).status).toBe(422);
+      expect((await postForm(t.app, `/admin/elections/${encryptedId}/delete`, {}, { Cookie: mishu })).status).toBe(303);
       const created = await post(`/admin/meetings/${meeting.id}/ratings`, form);
       expect(created.status).toBe(303);
       const id = Number(/\/admin\/elections\/(\d+)/.exec(created.headers.get('location')!)![1]);

@@ -170,7 +170,11 @@ export function electionRoutes() {
       const chosen = rated.filter((p) => ids.has(String(p.id)));
       try {
         const input = parseInput(ratingInput, { title: textField(form, 'title'), passBase: textField(form, 'passBase'), electorate: textField(form, 'electorate'), optionCount: chosen.length });
+        // As for a selection: encrypted unless the form asks for plaintext.
+        const mode = parseBallotMode(textField(form, 'ballotMode'), textField(form, 'threshold'), 'encrypted');
+        if ('issues' in mode) throw new ValidationError(mode.issues);
         const e = await createElection(db(c), acting(c), {
+          ballotMode: mode.mode, threshold: mode.threshold,
           meetingId: meeting.id, kind: 'satisfaction', title: input.title, marking: 'satisfaction', seats: null, passBase: input.passBase, electorate: input.electorate,
           options: chosen.map((p, i) => ({ key: optionKey(i + 1), title: p.name, candidateId: p.id })),
         });

@@ -622,6 +622,9 @@ describe('the whole year in the browser: a new term votes, and the project it ch
     await form.getByLabel(new RegExp(CANDIDATES[1].name)).uncheck();
     await form.locator('#rating-electorate').selectOption('all-deputies');
     await form.locator('#rating-passBase').selectOption('valid-ballots');
+    // The form offers encrypted mode first; this year's 测评 is held in plaintext (its selection was encrypted).
+    expect(await form.locator('input[name="ballotMode"][value="encrypted"]').isChecked()).toBe(true);
+    await form.getByLabel(/明文投票/).check();
     await go(page, /\/admin\/elections\/\d+\?done=election$/, form.getByRole('button', { name: '保存测评设置' }).click());
     const id = Number(/\/admin\/elections\/(\d+)/.exec(page.url())![1]);
     const title = (await page.getByRole('heading', { level: 1 }).textContent())!;

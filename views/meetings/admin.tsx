@@ -154,6 +154,7 @@ export function MeetingAdminPage(p: MeetingAdminProps) {
             <Field id="rating-title" name="title" label={t('rating.titleField')} value={p.ratingValues?.title ?? t('rating.defaultTitle', { year: p.ratable[0]!.year })} error={p.ratingErrors?.title} required maxlength={200} />
             <SelectField id="rating-electorate" name="electorate" label={t('rating.electorate')} value={p.ratingValues?.electorate} error={p.ratingErrors?.electorate} options={ELECTORATES.map((x) => [x, t(ELECTORATE_LABEL[x])])} />
             <SelectField id="rating-passBase" name="passBase" label={t('election.passBase')} value={p.ratingValues?.passBase} error={p.ratingErrors?.passBase} options={PASS_BASES.map((b) => [b, t(PASS_BASE_LABEL[b])])} />
+            <BallotModeFields v={v} idPrefix="rating-bm" mode={p.ratingValues?.ballotMode === 'plaintext' ? 'plaintext' : 'encrypted'} threshold={p.ratingValues?.threshold} errors={p.ratingErrors} />
             <fieldset>
               <legend>{t('rating.projects')}</legend>
               {p.ratingErrors?.optionCount && <p class="field__error">{p.ratingErrors.optionCount}</p>}
