@@ -47,8 +47,9 @@ async function castInPage(page: Page, id: string, marks: string): Promise<string
  */
 async function decryptAsDemoTrustee(t: Person, id: string, username: string, check: (name: string) => Promise<void>): Promise<string> {
   await t.page.goto('/demo/trustee-files');
-  const entry = t.page.locator('.trustee-files__item').filter({ has: t.page.locator('code', { hasText: new RegExp(`^${username}$`) }) });
-  expect(await entry.count(), `the demo's trustee files list ${username} once`).toBe(1);
+  // The page lists each demo vote's trustees (the 2024 selection's and the 测评's): this vote's list.
+  const entry = t.page.locator(`ul.trustee-files[data-election="${id}"] .trustee-files__item`).filter({ has: t.page.locator('code', { hasText: new RegExp(`^${username}$`) }) });
+  expect(await entry.count(), `the demo's trustee files list ${username} once for vote ${id}`).toBe(1);
   const passphrase = (await entry.locator('code.passphrase').textContent())!;
   const [download] = await Promise.all([t.page.waitForEvent('download'), entry.getByRole('link').click()]);
   const file = await download.path();

@@ -20,7 +20,7 @@ export function DemoTrusteeFilesPage({ v, files, ceremonies, password }: {
         <>
           <h2>{c.title}</h2>
           <p>{t('demo.trusteeFiles.intro', { title: c.title, k: c.k, n: c.n })}</p>
-          <ul class="trustee-files">
+          <ul class="trustee-files" data-election={String(c.electionId)}>
             {files.filter((f) => f.electionId === c.electionId).map((f) => (
               <li class="trustee-files__item">
                 <h3>{t('demo.trusteeFiles.trusteeLine', { index: f.trustee, name: f.name })}</h3>
