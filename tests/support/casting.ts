@@ -78,7 +78,7 @@ export async function retrying<T>(fn: () => Promise<T>, deadlineMs = 60_000): Pr
 export interface Demo {
   voters: Voter[];
   meetingId: number;
-  /** The demo's 2024 selection, in draft. */
+  /** A plaintext selection in the 2024 meeting like the demo's (12 options, 10 seats), in draft. */
   electionId: number;
   candidateIds: string[];
 }
@@ -92,8 +92,9 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
 
 /**
  * Gives every deputy of the demo term an account (the secretariat issues the slips; each deputy signs
- * in with the one-time password and chooses `minsheng-demo`), and finds the 2024 meeting, its draft
- * selection and its candidates. The demo itself has only d001, d002, jianpiao1 and jianpiao2.
+ * in with the one-time password and chooses `minsheng-demo`), finds the 2024 meeting and its
+ * candidates, and sets up a plaintext selection of them in draft (the demo's own is encrypted). The
+ * demo itself has only d001, d002 and jianpiao1–3.
  */
 export async function prepareDemo(t: Target): Promise<Demo> {
   const { cookie: mishu } = await retrying(() => signIn(t, MISHU));
@@ -104,21 +105,25 @@ export async function prepareDemo(t: Target): Promise<Demo> {
   if (issued.status !== 200) throw new Error(`issuing credentials answered ${issued.status}`);
   const usernames = [...issued.body.matchAll(/class="slip__username"[^>]*>([^<]+)</g)].map((m) => m[1]!);
   const passwords = [...issued.body.matchAll(/class="slip__password"[^>]*>([^<]+)</g)].map((m) => m[1]!);
-  if (usernames.length !== 236 || passwords.length !== usernames.length) throw new Error(`expected 236 slips, got ${usernames.length}/${passwords.length}`);
+  // 240 deputies, 5 of whom have demo accounts (d001, d002, jianpiao1–3).
+  if (usernames.length !== 235 || passwords.length !== usernames.length) throw new Error(`expected 235 slips, got ${usernames.length}/${passwords.length}`);
   await pool(usernames.map((u, i) => ({ username: u, password: passwords[i]! })), 4, async (slip) => {
     const { cookie, location } = await retrying(() => signIn(t, slip));
     if (location !== '/account/password') throw new Error(`first sign-in of ${slip.username} went to ${location}`);
     const changed = await retrying(() => request(t, 'POST', '/account/password', { current: '', password: DEMO_PASSWORD, confirm: DEMO_PASSWORD }, cookie));
     if (changed.status !== 303) throw new Error(`password change of ${slip.username} answered ${changed.status}`);
   });
-  const voters = [...usernames, 'd001', 'd002', 'jianpiao1', 'jianpiao2'].map((username) => ({ username, password: DEMO_PASSWORD }));
+  const voters = [...usernames, 'd001', 'd002', 'jianpiao1', 'jianpiao2', 'jianpiao3'].map((username) => ({ username, password: DEMO_PASSWORD }));
 
   const meetings = JSON.parse((await retrying(() => request(t, 'GET', '/api/meetings'))).body) as { id: string; year: number; elections: { id: string }[] }[];
   const m2024 = meetings.find((m) => m.year === 2024)!;
   const admin = await retrying(() => request(t, 'GET', `/admin/meetings/${m2024.id}`, undefined, mishu));
   const candidateIds = [...admin.body.matchAll(/name="include" value="(\d+)"/g)].map((m) => m[1]!);
   if (candidateIds.length !== 12) throw new Error(`expected 12 candidates, found ${candidateIds.length}`);
-  return { voters, meetingId: Number(m2024.id), electionId: Number(m2024.elections[0]!.id), candidateIds };
+  // The demo's own 2024 selection is held in encrypted mode (its ballots are encrypted in the browser):
+  // these tests cast plain form posts, so their vote is a plaintext selection like it, made here.
+  const demo = { voters, meetingId: Number(m2024.id), electionId: 0, candidateIds };
+  return { ...demo, electionId: await createSelection(t, demo, '故障测试票决') };
 }
 
 /** A further selection in the 2024 meeting, like the demo's (12 options, 10 seats), in draft. */
