@@ -6,22 +6,15 @@
  * ballot's ciphertexts (checkSpoiledBallot), every proof must hold (verifyBallot), and the tracker
  * must be the hash of the ciphertexts and the nonce (encryptedTracker). Every text is read from the page.
  */
-import { checkSpoiledBallot, verifyBallot, type BallotSpec, type EncryptedBallot } from '../../src/domain/crypto/ballot.ts';
+import { checkSpoiledBallot, verifyBallot, type EncryptedBallot } from '../../src/domain/crypto/ballot.ts';
+import type { SpoiledCheck as PublishedCheck } from '../../src/ballots/encrypted.ts';
 import { electionKeyFingerprint } from '../../src/domain/crypto/fingerprint.ts';
 import { decodePoint } from '../../src/domain/crypto/group.ts';
 import { encryptedTracker } from '../../src/domain/record/format-v2.ts';
 
-interface SpoiledCheck {
-  publicKey: string;
-  contextId: string;
-  spec: BallotSpec;
-  tracker: string;
-  nonce: string;
-  ciphertexts: EncryptedBallot['ciphertexts'];
-  proofs: EncryptedBallot['proofs'];
-  marks: string;
-  randomness: string[][];
-}
+// The shape /api/trackers/:tracker serves (a type only: nothing of the server is bundled). The
+// fingerprint it also carries is not taken from it: this page computes it from the key.
+type SpoiledCheck = Omit<PublishedCheck, 'fingerprint'>;
 
 // Outside a browser (the tests import checkSpoiled) there is no page to run on.
 const root = typeof document === 'undefined' ? null : document.getElementById('check-ballot');
